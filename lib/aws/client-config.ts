@@ -1,0 +1,35 @@
+/**
+ * SDK client settings. In AWS nothing is overridden; offline, the runtime sets one endpoint per
+ * service (DynamoDB Local, fauxqs, the local bus) and static test credentials.
+ */
+export interface ClientConfig {
+  region: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts?: number;
+}
+
+export type AwsService = 'dynamodb' | 's3' | 'sqs' | 'eventbridge';
+
+const ENDPOINT_VARIABLES: Record<AwsService, string> = {
+  dynamodb: 'FINLEDGER_ENDPOINT_DYNAMODB',
+  s3: 'FINLEDGER_ENDPOINT_S3',
+  sqs: 'FINLEDGER_ENDPOINT_SQS',
+  eventbridge: 'FINLEDGER_ENDPOINT_EVENTBRIDGE',
+};
+
+/** Client config for one AWS service, honouring the offline endpoint overrides. */
+export function clientConfig(service: AwsService, env: NodeJS.ProcessEnv = process.env): ClientConfig {
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const endpoint = env[ENDPOINT_VARIABLES[service]];
+  if (!endpoint) return { region };
+  return {
+    region,
+    endpoint,
+    forcePathStyle: service === 's3' ? true : undefined,
+    credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' },
+  };
+}
+
+export const endpointVariable = (service: AwsService): string => ENDPOINT_VARIABLES[service];

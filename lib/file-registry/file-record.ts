@@ -1,0 +1,84 @@
+import type { DatasetName } from '../../config/partners.ts';
+import type { ObjectRef } from '../../contracts/events/envelope.ts';
+import type { TransactItem } from '../outbox/transaction.ts';
+
+/** Where a file is in its lifecycle. LANDED is open; VALIDATED and REJECTED are terminal for issue-2 stages. */
+export type FileStage = 'LANDED' | 'VALIDATED' | 'REJECTED';
+export const TERMINAL_STAGES: readonly FileStage[] = ['VALIDATED', 'REJECTED'];
+
+/** The file registry row, one per distinct content (sha256). */
+export interface FileRecord {
+  pk: string;
+  sk: 'FILE';
+  fileId: string;
+  sha256: string;
+  partner: string;
+  dataset: DatasetName;
+  businessDate: string;
+  fileName: string;
+  landing: ObjectRef;
+  raw: ObjectRef;
+  sizeBytes: number;
+  lineCount: number;
+  cardDataDetected: boolean;
+  supersedesFileId: string | null;
+  landedAt: string;
+  runId: string;
+  stage: FileStage;
+  stageAt: string;
+  /** The outbox event that announced the last committed stage (what the watchdog re-drives). */
+  lastEventId: string;
+  /** Present only while the file is open, so the sparse `open-files` index lists just open work. */
+  openShard?: 'OPEN';
+  openSince?: string;
+  /** Times the same bytes were delivered again after the first landing. */
+  redeliveries: number;
+  /** Times the watchdog re-drove this file. */
+  redrives: number;
+  counts?: { rowsIn: number; valid: number; quarantined: number };
+  rejection?: { code: string; reason: string };
+}
+
+/** Latest content seen under one landing key (to flag "same name, new bytes"). */
+export interface LandingKeyRecord {
+  pk: string;
+  sk: 'LATEST';
+  fileId: string;
+  sha256: string;
+  seenAt: string;
+}
+
+export const fileKey = (fileId: string) => ({ pk: `FILE#${fileId}`, sk: 'FILE' as const });
+export const landingKeyKey = (bucket: string, key: string) => ({ pk: `KEY#${bucket}/${key}`, sk: 'LATEST' as const });
+
+/** fileId from the content hash: the same bytes are the same file wherever they land. */
+export const fileIdFromSha256 = (sha256: string): string => `f_${sha256.slice(0, 24)}`;
+
+/** Transaction actions that move an open file to a terminal stage, once, for its current run. */
+export function completeStageItem(
+  table: string,
+  input: { fileId: string; runId: string; stage: Exclude<FileStage, 'LANDED'>; eventId: string; at: string; counts: FileRecord['counts']; rejection?: FileRecord['rejection'] },
+): TransactItem {
+  return {
+    Update: {
+      TableName: table,
+      Key: fileKey(input.fileId),
+      UpdateExpression:
+        'SET stage = :stage, stageAt = :at, lastEventId = :eventId, #counts = :counts' +
+        (input.rejection ? ', rejection = :rejection' : '') +
+        ' REMOVE openShard, openSince',
+      // Only the run that owns the file may close it, and only once.
+      ConditionExpression: 'stage = :landed AND runId = :runId',
+      ExpressionAttributeNames: { '#counts': 'counts' },
+      ExpressionAttributeValues: {
+        ':stage': input.stage,
+        ':at': input.at,
+        ':eventId': input.eventId,
+        ':counts': input.counts,
+        ':landed': 'LANDED',
+        ':runId': input.runId,
+        ...(input.rejection ? { ':rejection': input.rejection } : {}),
+      },
+    },
+  };
+}

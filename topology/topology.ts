@@ -1,0 +1,144 @@
+import type { QueueSettings, Topology } from './types.ts';
+
+const FOURTEEN_DAYS = 14 * 24 * 3600;
+const FOUR_DAYS = 4 * 24 * 3600;
+
+/** Queue settings derived from the function timeout, so the 6× rule cannot drift. */
+function queueFor(timeoutSeconds: number, maxReceiveCount = 5): QueueSettings {
+  return {
+    visibilityTimeoutSeconds: timeoutSeconds * 6,
+    maxReceiveCount,
+    retentionSeconds: FOUR_DAYS,
+    dlqRetentionSeconds: FOURTEEN_DAYS,
+  };
+}
+
+/**
+ * finledger's one topology: every service, subscription, queue, table and bucket, declared once.
+ * `stacks/` turns it into AWS resources; `runtime/` provisions the same on the emulators.
+ */
+export const topology = {
+  app: 'finledger',
+  busName: 'finledger-bus',
+  tables: [
+    {
+      name: 'files',
+      // pk FILE#<fileId> | KEY#<landing key> | RUN#<runId>; sk is the item kind.
+      partitionKey: { name: 'pk', type: 'S' },
+      sortKey: { name: 'sk', type: 'S' },
+      indexes: [
+        // Sparse: only files not yet in a terminal state carry `openSince`, so the watchdog reads
+        // just the open work, never the whole registry.
+        { name: 'open-files', partitionKey: { name: 'openShard', type: 'S' }, sortKey: { name: 'openSince', type: 'S' } },
+      ],
+    },
+    {
+      name: 'outbox',
+      partitionKey: { name: 'pk', type: 'S' },
+      indexes: [
+        // Sparse: only unpublished entries carry `pendingShard`; the relay's sweep reads this index.
+        { name: 'pending', partitionKey: { name: 'pendingShard', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+      ],
+      ttlAttribute: 'expiresAt',
+      stream: 'NEW_IMAGE',
+    },
+    {
+      // Powertools idempotency persistence layer (key attribute `id`, expiry `expiration`).
+      name: 'idempotency',
+      partitionKey: { name: 'id', type: 'S' },
+      indexes: [],
+      ttlAttribute: 'expiration',
+    },
+  ],
+  buckets: [
+    {
+      name: 'landing',
+      purpose: 'Partner drop zone. Keys: inbound/<partner>/<dataset>/<business-date>/<file name>.',
+      immutable: false,
+      eventBridgeNotifications: true,
+      prefixes: ['inbound/'],
+    },
+    {
+      name: 'raw',
+      purpose: 'Immutable copies of landed files, kept 7 years. Files holding card numbers never go here.',
+      immutable: true,
+      eventBridgeNotifications: false,
+      prefixes: ['raw/'],
+    },
+    {
+      name: 'silver',
+      purpose: 'Validated rows as Parquet, one folder per run and schema version.',
+      immutable: false,
+      eventBridgeNotifications: false,
+      prefixes: ['silver/'],
+    },
+    {
+      name: 'quarantine',
+      purpose: 'Rejected rows with row number, field and reason; restricted raw files that hold card numbers.',
+      immutable: false,
+      eventBridgeNotifications: false,
+      prefixes: ['quarantine/', 'restricted/'],
+    },
+    {
+      name: 'gold',
+      purpose: 'Curated, reconciled datasets with ready markers.',
+      immutable: false,
+      eventBridgeNotifications: false,
+      prefixes: ['gold/'],
+    },
+  ],
+  services: [
+    {
+      name: 'file-landing',
+      handler: 'services/file-landing/handler.ts',
+      subscriptions: [{ kind: 'aws', source: 'aws.s3', detailType: 'Object Created', bucket: 'landing' }],
+      queue: queueFor(120),
+      function: { memoryMb: 512, timeoutSeconds: 120, batchSize: 5 },
+      tables: ['files', 'outbox', 'idempotency'],
+      buckets: {
+        landing: { mode: 'read', prefixes: ['inbound/'] },
+        raw: { mode: 'write', prefixes: ['raw/'] },
+        quarantine: { mode: 'write', prefixes: ['restricted/'] },
+      },
+      publishes: [{ type: 'FileLanded', version: 1 }],
+    },
+    {
+      name: 'schema-validate',
+      handler: 'services/schema-validate/handler.ts',
+      subscriptions: [{ kind: 'event', type: 'FileLanded', version: 1 }],
+      queue: queueFor(600),
+      function: { memoryMb: 1024, timeoutSeconds: 600, batchSize: 1 },
+      tables: ['files', 'outbox', 'idempotency'],
+      buckets: {
+        raw: { mode: 'read', prefixes: ['raw/'] },
+        quarantine: { mode: 'readwrite', prefixes: ['quarantine/', 'restricted/'] },
+        silver: { mode: 'write', prefixes: ['silver/'] },
+      },
+      publishes: [
+        { type: 'FileValidated', version: 1 },
+        { type: 'FileRejected', version: 1 },
+      ],
+    },
+  ],
+  workers: [
+    {
+      name: 'outbox-relay',
+      handler: 'services/outbox-relay/handler.ts',
+      trigger: { kind: 'stream', table: 'outbox' },
+      function: { memoryMb: 256, timeoutSeconds: 60, batchSize: 100 },
+      tables: ['outbox'],
+      buckets: {},
+    },
+    {
+      name: 'completeness-watchdog',
+      handler: 'services/completeness-watchdog/handler.ts',
+      trigger: { kind: 'schedule', everySeconds: 300 },
+      function: { memoryMb: 256, timeoutSeconds: 120 },
+      tables: ['files', 'outbox'],
+      buckets: {},
+    },
+  ],
+} as const satisfies Topology;
+
+export type ServiceName = (typeof topology.services)[number]['name'];
+export type WorkerName = (typeof topology.workers)[number]['name'];

@@ -1,0 +1,115 @@
+/**
+ * The shape of finledger's one topology. `topology.ts` fills it in once; `stacks/` (AWS, via SST)
+ * and `runtime/` (offline emulators) both read it, so no queue, rule, table or bucket is declared twice.
+ */
+
+/** A subscription to one of finledger's own versioned events (detail-type + detail.version). */
+export interface EventSubscription {
+  readonly kind: 'event';
+  readonly type: string;
+  readonly version: number;
+}
+
+/** A subscription to an AWS-native event, such as S3's EventBridge "Object Created" notification. */
+export interface AwsEventSubscription {
+  readonly kind: 'aws';
+  readonly source: string;
+  readonly detailType: string;
+  /** Logical bucket name the notification must come from (matched on `detail.bucket.name`). */
+  readonly bucket: string;
+}
+
+export type Subscription = EventSubscription | AwsEventSubscription;
+
+export interface QueueSettings {
+  /** Must be ≥ 6× the function timeout (AWS guidance for Lambda SQS event sources). */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before SQS moves a message to the DLQ; never 1 (throttled retries count too). */
+  readonly maxReceiveCount: number;
+  readonly retentionSeconds: number;
+  /** DLQ retention counts from the original send, so it must outlive the source queue's. */
+  readonly dlqRetentionSeconds: number;
+}
+
+export interface FunctionSettings {
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** Largest SQS batch handed to one invocation. */
+  readonly batchSize: number;
+}
+
+/** A service consumes from its own queue, fed by the subscriptions' bus rules. */
+export interface ServiceSpec {
+  readonly name: string;
+  /** Path of the handler module, relative to the repository root, exporting `handler`. */
+  readonly handler: string;
+  readonly subscriptions: readonly Subscription[];
+  readonly queue: QueueSettings;
+  readonly function: FunctionSettings;
+  /** Tables this service reads or writes (least privilege in AWS, wiring locally). */
+  readonly tables: readonly TableName[];
+  /** Bucket access: logical bucket → 'read' | 'write' | 'readwrite', optionally narrowed to prefixes. */
+  readonly buckets: Readonly<Partial<Record<BucketName, BucketAccess>>>;
+  /** Whether the service writes to the outbox (and so needs the outbox table in its transactions). */
+  readonly publishes: readonly { type: string; version: number }[];
+}
+
+export interface BucketAccess {
+  readonly mode: 'read' | 'write' | 'readwrite';
+  readonly prefixes?: readonly string[];
+}
+
+export interface KeySpec {
+  readonly name: string;
+  readonly type: 'S' | 'N';
+}
+
+export interface IndexSpec {
+  readonly name: string;
+  readonly partitionKey: KeySpec;
+  readonly sortKey?: KeySpec;
+}
+
+export interface TableSpec {
+  readonly name: string;
+  readonly partitionKey: KeySpec;
+  readonly sortKey?: KeySpec;
+  readonly indexes: readonly IndexSpec[];
+  /** Attribute holding an epoch-seconds expiry, when items expire. */
+  readonly ttlAttribute?: string;
+  /** Stream view for tables whose changes drive another function (the outbox relay). */
+  readonly stream?: 'NEW_IMAGE' | 'NEW_AND_OLD_IMAGES';
+}
+
+export interface BucketSpec {
+  readonly name: string;
+  readonly purpose: string;
+  /** Raw is immutable: versioned, Object Lock (compliance) in production. */
+  readonly immutable: boolean;
+  /** Send object-level events to EventBridge (landing). */
+  readonly eventBridgeNotifications: boolean;
+  /** Key prefixes the bucket holds, documented and allow-listed. */
+  readonly prefixes: readonly string[];
+}
+
+/** Functions that are not queue consumers: stream-driven or scheduled. */
+export interface WorkerSpec {
+  readonly name: string;
+  readonly handler: string;
+  readonly trigger: { kind: 'stream'; table: TableName } | { kind: 'schedule'; everySeconds: number };
+  readonly function: Omit<FunctionSettings, 'batchSize'> & { batchSize?: number };
+  readonly tables: readonly TableName[];
+  readonly buckets: Readonly<Partial<Record<BucketName, BucketAccess>>>;
+}
+
+export interface Topology {
+  readonly app: string;
+  readonly busName: string;
+  readonly tables: readonly TableSpec[];
+  readonly buckets: readonly BucketSpec[];
+  readonly services: readonly ServiceSpec[];
+  readonly workers: readonly WorkerSpec[];
+}
+
+export type TableName = 'files' | 'outbox' | 'idempotency';
+export type BucketName = 'landing' | 'raw' | 'silver' | 'quarantine' | 'gold';
