@@ -27,21 +27,30 @@ export const partners: readonly PartnerSpec[] = [
     name: 'ACME Bank',
     encoding: 'utf-8',
     timezone: 'Europe/Berlin',
-    datasets: { transactions: { schemaV: 1, trailer: 'required' }, settlements: { schemaV: 1, trailer: 'required' } },
+    datasets: {
+      transactions: { schemaV: 1, trailer: 'required' },
+      settlements: { schemaV: 1, trailer: 'required' },
+    },
   },
   {
     id: 'globex-pay',
     name: 'Globex Payments',
     encoding: 'utf-8',
     timezone: 'America/New_York',
-    datasets: { transactions: { schemaV: 1, trailer: 'optional' }, settlements: { schemaV: 1, trailer: 'optional' } },
+    datasets: {
+      transactions: { schemaV: 1, trailer: 'optional' },
+      settlements: { schemaV: 1, trailer: 'optional' },
+    },
   },
   {
     id: 'initech-acq',
     name: 'Initech Acquiring',
     encoding: 'windows-1252',
     timezone: 'Asia/Tokyo',
-    datasets: { transactions: { schemaV: 1, trailer: 'required' }, settlements: { schemaV: 1, trailer: 'required' } },
+    datasets: {
+      transactions: { schemaV: 1, trailer: 'required' },
+      settlements: { schemaV: 1, trailer: 'required' },
+    },
   },
 ];
 

@@ -1,7 +1,9 @@
 /** Thrown when required configuration is missing, naming the variable so the operator can set it. */
 export class MissingConfigError extends Error {
   constructor(readonly variable: string) {
-    super(`Environment variable ${variable} is not set. Set it in the function's environment (stacks/) or the local runtime.`);
+    super(
+      `Environment variable ${variable} is not set. Set it in the function's environment (stacks/) or the local runtime.`,
+    );
     this.name = 'MissingConfigError';
   }
 }
@@ -14,10 +16,15 @@ export function requireEnv(variable: string, env: NodeJS.ProcessEnv = process.en
 }
 
 /** Read an optional numeric environment variable, rejecting non-numbers instead of guessing. */
-export function numberFromEnv(variable: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+export function numberFromEnv(
+  variable: string,
+  fallback: number,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
   const value = env[variable];
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed)) throw new Error(`Environment variable ${variable}="${value}" is not a number.`);
+  if (!Number.isFinite(parsed))
+    throw new Error(`Environment variable ${variable}="${value}" is not a number.`);
   return parsed;
 }

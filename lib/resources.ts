@@ -2,18 +2,28 @@ import { Resource } from 'sst';
 import { linkNames } from '../topology/names.ts';
 import type { BucketName, TableName } from '../topology/types.ts';
 
-type Linked = Record<string, { name?: string; url?: string; arn?: string } | undefined>;
+type LinkValue = { name?: string; url?: string; arn?: string };
+type Linked = Record<string, LinkValue | undefined>;
+
+function linkValue(link: string): LinkValue | undefined {
+  // SST's own variable format, read per call: the offline runtime can restart on new ports in one
+  // process, while `Resource` snapshots the environment on first use. In AWS, links come from SST.
+  const variable = process.env[`SST_RESOURCE_${link}`];
+  if (variable) return JSON.parse(variable) as LinkValue;
+  return (Resource as unknown as Linked)[link];
+}
 
 function linked(link: string, field: 'name' | 'url' | 'arn'): string {
-  // One code path: in AWS, SST injects the links; offline, runtime/ sets the same SST_RESOURCE_* variables.
-  const value = (Resource as unknown as Linked)[link]?.[field];
+  const value = linkValue(link)?.[field];
   if (!value) {
-    throw new Error(`Resource link ${link}.${field} is missing. Link it to this function in stacks/ or start it through the local runtime.`);
+    throw new Error(
+      `Resource link ${link}.${field} is missing. Link it to this function in stacks/ or start it through the local runtime.`,
+    );
   }
   return value;
 }
 
-/** Names of the resources a handler was linked to, read through SST's `Resource`. */
+/** Names of the resources a handler was linked to, as SST links them (`SST_RESOURCE_*` / `Resource`). */
 export const resources = {
   table: (name: TableName) => linked(linkNames.table(name), 'name'),
   bucket: (name: BucketName) => linked(linkNames.bucket(name), 'name'),

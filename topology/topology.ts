@@ -13,11 +13,11 @@ function queueFor(timeoutSeconds: number, maxReceiveCount = 5): QueueSettings {
   };
 }
 
-/**
+/*
  * finledger's one topology: every service, subscription, queue, table and bucket, declared once.
  * `stacks/` turns it into AWS resources; `runtime/` provisions the same on the emulators.
  */
-export const topology = {
+const declared = {
   app: 'finledger',
   busName: 'finledger-bus',
   tables: [
@@ -29,7 +29,11 @@ export const topology = {
       indexes: [
         // Sparse: only files not yet in a terminal state carry `openSince`, so the watchdog reads
         // just the open work, never the whole registry.
-        { name: 'open-files', partitionKey: { name: 'openShard', type: 'S' }, sortKey: { name: 'openSince', type: 'S' } },
+        {
+          name: 'open-files',
+          partitionKey: { name: 'openShard', type: 'S' },
+          sortKey: { name: 'openSince', type: 'S' },
+        },
       ],
     },
     {
@@ -37,7 +41,11 @@ export const topology = {
       partitionKey: { name: 'pk', type: 'S' },
       indexes: [
         // Sparse: only unpublished entries carry `pendingShard`; the relay's sweep reads this index.
-        { name: 'pending', partitionKey: { name: 'pendingShard', type: 'S' }, sortKey: { name: 'createdAt', type: 'S' } },
+        {
+          name: 'pending',
+          partitionKey: { name: 'pendingShard', type: 'S' },
+          sortKey: { name: 'createdAt', type: 'S' },
+        },
       ],
       ttlAttribute: 'expiresAt',
       stream: 'NEW_IMAGE',
@@ -74,7 +82,8 @@ export const topology = {
     },
     {
       name: 'quarantine',
-      purpose: 'Rejected rows with row number, field and reason; restricted raw files that hold card numbers.',
+      purpose:
+        'Rejected rows with row number, field and reason; restricted raw files that hold card numbers.',
       immutable: false,
       eventBridgeNotifications: false,
       prefixes: ['quarantine/', 'restricted/'],
@@ -98,9 +107,12 @@ export const topology = {
       buckets: {
         landing: { mode: 'read', prefixes: ['inbound/'] },
         raw: { mode: 'write', prefixes: ['raw/'] },
-        quarantine: { mode: 'write', prefixes: ['restricted/'] },
+        quarantine: { mode: 'write', prefixes: ['restricted/', 'quarantine/unroutable/'] },
       },
-      publishes: [{ type: 'FileLanded', version: 1 }],
+      publishes: [
+        { type: 'FileLanded', version: 1 },
+        { type: 'FileRejected', version: 1 },
+      ],
     },
     {
       name: 'schema-validate',
@@ -128,6 +140,18 @@ export const topology = {
       function: { memoryMb: 256, timeoutSeconds: 60, batchSize: 100 },
       tables: ['outbox'],
       buckets: {},
+      publishesToBus: true,
+    },
+    {
+      // Publishes entries the stream path missed or the bus refused (PutEvents partial failure).
+      name: 'outbox-sweeper',
+      handler: 'services/outbox-relay/handler.ts',
+      exportName: 'sweepHandler',
+      trigger: { kind: 'schedule', everySeconds: 60 },
+      function: { memoryMb: 256, timeoutSeconds: 60 },
+      tables: ['outbox'],
+      buckets: {},
+      publishesToBus: true,
     },
     {
       name: 'completeness-watchdog',
@@ -136,9 +160,13 @@ export const topology = {
       function: { memoryMb: 256, timeoutSeconds: 120 },
       tables: ['files', 'outbox'],
       buckets: {},
+      publishesToBus: true,
     },
   ],
 } as const satisfies Topology;
 
-export type ServiceName = (typeof topology.services)[number]['name'];
-export type WorkerName = (typeof topology.workers)[number]['name'];
+/** The topology, typed by its shape so stacks and the runtime treat every entry alike. */
+export const topology: Topology = declared;
+
+export type ServiceName = (typeof declared.services)[number]['name'];
+export type WorkerName = (typeof declared.workers)[number]['name'];

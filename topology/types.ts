@@ -71,7 +71,7 @@ export interface IndexSpec {
 }
 
 export interface TableSpec {
-  readonly name: string;
+  readonly name: TableName;
   readonly partitionKey: KeySpec;
   readonly sortKey?: KeySpec;
   readonly indexes: readonly IndexSpec[];
@@ -82,7 +82,7 @@ export interface TableSpec {
 }
 
 export interface BucketSpec {
-  readonly name: string;
+  readonly name: BucketName;
   readonly purpose: string;
   /** Raw is immutable: versioned, Object Lock (compliance) in production. */
   readonly immutable: boolean;
@@ -96,10 +96,14 @@ export interface BucketSpec {
 export interface WorkerSpec {
   readonly name: string;
   readonly handler: string;
+  /** Export of the handler module to call; defaults to `handler`. */
+  readonly exportName?: string;
   readonly trigger: { kind: 'stream'; table: TableName } | { kind: 'schedule'; everySeconds: number };
   readonly function: Omit<FunctionSettings, 'batchSize'> & { batchSize?: number };
   readonly tables: readonly TableName[];
   readonly buckets: Readonly<Partial<Record<BucketName, BucketAccess>>>;
+  /** Calls PutEvents itself (the relay, and the watchdog when it re-drives); services publish through the outbox only. */
+  readonly publishesToBus?: boolean;
 }
 
 export interface Topology {

@@ -40,11 +40,13 @@ export interface EventDefinition<Type extends string, Version extends number, Pa
   readonly consumers: readonly string[];
   readonly payload: Payload;
   /** The full `detail` schema: envelope + type + version + payload. */
-  readonly schema: z.ZodObject<{
-    type: z.ZodLiteral<Type>;
-    version: z.ZodLiteral<Version>;
-    data: Payload;
-  } & typeof EnvelopeFieldsSchema.shape>;
+  readonly schema: z.ZodObject<
+    {
+      type: z.ZodLiteral<Type>;
+      version: z.ZodLiteral<Version>;
+      data: Payload;
+    } & typeof EnvelopeFieldsSchema.shape
+  >;
 }
 
 /**

@@ -29,8 +29,8 @@ export const FileLandedV1 = defineEvent({
   type: 'FileLanded',
   version: 1,
   description:
-    'A partner file was received, hashed, registered once per content hash and copied to an immutable location. Carries the claim check to that copy.',
-  producers: ['file-landing', 'completeness-watchdog'],
+    'A partner file was received, hashed, registered once per content hash and copied to an immutable location. Carries the claim check to that copy. The completeness watchdog may re-publish it unchanged (same eventId) when the file stalls.',
+  producers: ['file-landing'],
   consumers: ['schema-validate'],
   payload: FileLandedPayloadSchema,
 });

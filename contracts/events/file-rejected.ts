@@ -40,7 +40,13 @@ export const FileRejectedPayloadSchema = z
       .strict()
       .nullable(),
     /** Rows read before the decision: all of them are held back with the file (none reach silver). */
-    counts: z.object({ rowsIn: z.number().int().nonnegative(), valid: z.number().int().nonnegative(), quarantined: z.number().int().nonnegative() }).strict(),
+    counts: z
+      .object({
+        rowsIn: z.number().int().nonnegative(),
+        valid: z.number().int().nonnegative(),
+        quarantined: z.number().int().nonnegative(),
+      })
+      .strict(),
     source: ObjectRefSchema,
     quarantine: ObjectRefSchema.nullable(),
   })

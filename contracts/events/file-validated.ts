@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { BusinessDateSchema, CurrencyCodeSchema, defineEvent, MinorUnitsSchema, ObjectRefSchema } from './envelope.ts';
+import {
+  BusinessDateSchema,
+  CurrencyCodeSchema,
+  defineEvent,
+  MinorUnitsSchema,
+  ObjectRefSchema,
+} from './envelope.ts';
 import { DatasetNameSchema } from './file-landed.ts';
 
 /** Row conservation for one file: rowsIn = valid + quarantined, always. */
@@ -34,7 +40,9 @@ export const FileValidatedPayloadSchema = z
     /** JSON Lines of quarantined rows (row number, field, reason), or null when none. */
     quarantine: ObjectRefSchema.nullable(),
     /** What the trailer or manifest declared (null when the partner sends none) and what was computed on all rows. */
-    controlTotals: z.object({ declared: ControlTotalsSchema.nullable(), computed: ControlTotalsSchema }).strict(),
+    controlTotals: z
+      .object({ declared: ControlTotalsSchema.nullable(), computed: ControlTotalsSchema })
+      .strict(),
     /** Computed totals of the valid rows only. */
     validTotals: ControlTotalsSchema,
   })

@@ -26,10 +26,31 @@ export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClien
   };
 }
 
-let shared: AwsClients | undefined;
+/** What identifies an environment: its endpoints and linked resources (changes when the runtime restarts). */
+function environmentKey(env: NodeJS.ProcessEnv = process.env): string {
+  return Object.keys(env)
+    .filter(
+      (name) =>
+        name.startsWith('FINLEDGER_ENDPOINT_') || name.startsWith('SST_RESOURCE_') || name === 'AWS_REGION',
+    )
+    .sort()
+    .map((name) => `${name}=${env[name]}`)
+    .join('\n');
+}
+
+/**
+ * Cache a value per environment: built once per cold start in AWS, rebuilt offline when the runtime
+ * restarts on new ports in the same process.
+ * @example const ports = perEnvironment(() => buildPorts()); ports()
+ */
+export function perEnvironment<T>(build: () => T): () => T {
+  let cached: { key: string; value: T } | undefined;
+  return () => {
+    const key = environmentKey();
+    if (!cached || cached.key !== key) cached = { key, value: build() };
+    return cached.value;
+  };
+}
 
 /** Process-wide clients, created lazily so importing a handler never reads configuration. */
-export function sharedAwsClients(): AwsClients {
-  shared ??= createAwsClients();
-  return shared;
-}
+export const sharedAwsClients: () => AwsClients = perEnvironment(() => createAwsClients());

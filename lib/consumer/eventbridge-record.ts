@@ -18,7 +18,9 @@ export class UnexpectedEventError extends Error {
     readonly messageId: string,
     detail: string,
   ) {
-    super(`SQS message ${messageId} is not a valid subscribed event (${detail}). It will reach the DLQ; check the producer and the bus rule.`);
+    super(
+      `SQS message ${messageId} is not a valid subscribed event (${detail}). It will reach the DLQ; check the producer and the bus rule.`,
+    );
     this.name = 'UnexpectedEventError';
   }
 }
@@ -41,7 +43,10 @@ export function parseEventRecord<D extends EventDefinition<string, number, z.Zod
   if (!event.success) throw new UnexpectedEventError(record.messageId, 'not an EventBridge event');
   const detail = definition.schema.safeParse(event.data.detail);
   if (!detail.success) {
-    throw new UnexpectedEventError(record.messageId, `${definition.type} v${definition.version}: ${detail.error.message}`);
+    throw new UnexpectedEventError(
+      record.messageId,
+      `${definition.type} v${definition.version}: ${detail.error.message}`,
+    );
   }
   return detail.data as z.infer<D['schema']>;
 }

@@ -22,6 +22,8 @@ export interface ConsumerDefinition<Work, Result extends JSONValue> {
 }
 
 export interface ConsumerDeps {
+  /** Service name: prefixes idempotency keys, so services sharing a table (or a process offline) never collide. */
+  service: string;
   persistenceStore: BasePersistenceLayer;
   logger: Logger;
   /** How long a completed key suppresses repeats; longer than any redelivery or replay window. */
@@ -52,8 +54,9 @@ export function createSqsConsumer<Work, Result extends JSONValue>(
     expiresAfterSeconds: deps.expiresAfterSeconds ?? THIRTY_DAYS,
   });
   const processOnce = makeIdempotent(
-    async (input: IdempotentInput<Work>, context: Context): Promise<Result> => definition.process(input.work, context),
-    { persistenceStore: deps.persistenceStore, config },
+    async (input: IdempotentInput<Work>, context: Context): Promise<Result> =>
+      definition.process(input.work, context),
+    { persistenceStore: deps.persistenceStore, config, keyPrefix: deps.service },
   );
 
   const processRecord = async (record: SQSRecord, context: Context): Promise<Result> => {

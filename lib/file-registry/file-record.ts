@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DatasetName } from '../../config/partners.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import type { TransactItem } from '../outbox/transaction.ts';
@@ -49,15 +50,41 @@ export interface LandingKeyRecord {
 }
 
 export const fileKey = (fileId: string) => ({ pk: `FILE#${fileId}`, sk: 'FILE' as const });
-export const landingKeyKey = (bucket: string, key: string) => ({ pk: `KEY#${bucket}/${key}`, sk: 'LATEST' as const });
+export const landingKeyKey = (bucket: string, key: string) => ({
+  pk: `KEY#${bucket}/${key}`,
+  sk: 'LATEST' as const,
+});
 
-/** fileId from the content hash: the same bytes are the same file wherever they land. */
-export const fileIdFromSha256 = (sha256: string): string => `f_${sha256.slice(0, 24)}`;
+/**
+ * fileId from the delivery's identity: partner, dataset, business date and content hash. The same bytes
+ * delivered again for that partner, dataset and date are one file, whatever the file name; identical
+ * bytes for another date (a header-only "no activity" file, say) are a file of that date.
+ * @example fileIdOf({ partner: 'acme-bank', dataset: 'transactions', businessDate: '2026-11-20', sha256 })
+ */
+export function fileIdOf(identity: {
+  partner: string;
+  dataset: string;
+  businessDate: string;
+  sha256: string;
+}): string {
+  const digest = createHash('sha256')
+    .update(`${identity.partner}\n${identity.dataset}\n${identity.businessDate}\n${identity.sha256}`)
+    .digest('hex');
+  return `f_${digest.slice(0, 24)}`;
+}
 
 /** Transaction actions that move an open file to a terminal stage, once, for its current run. */
 export function completeStageItem(
   table: string,
-  input: { fileId: string; runId: string; stage: Exclude<FileStage, 'LANDED'>; eventId: string; at: string; counts: FileRecord['counts']; rejection?: FileRecord['rejection'] },
+  input: {
+    fileId: string;
+    runId: string;
+    stage: Exclude<FileStage, 'LANDED'>;
+    eventId: string;
+    at: string;
+    counts: FileRecord['counts'];
+    rejection?: FileRecord['rejection'];
+  },
 ): TransactItem {
   return {
     Update: {

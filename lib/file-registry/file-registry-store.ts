@@ -1,4 +1,10 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { type FileRecord, fileKey } from './file-record.ts';
 
 /** Reads of the file registry shared by the watchdog, the CLI and tests. */
@@ -9,7 +15,9 @@ export class FileRegistryStore {
   ) {}
 
   async get(fileId: string): Promise<FileRecord | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: fileKey(fileId), ConsistentRead: true }));
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: fileKey(fileId), ConsistentRead: true }),
+    );
     return result.Item as FileRecord | undefined;
   }
 

@@ -1,6 +1,6 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { outboxKey, type OutboxItem, PENDING_SHARDS, PUBLISHED_RETENTION_SECONDS } from './outbox-item.ts';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type OutboxItem, outboxKey, PENDING_SHARDS, PUBLISHED_RETENTION_SECONDS } from './outbox-item.ts';
 
 /** The outbox table as the relay and the watchdog use it. */
 export class DynamoOutboxStore {
@@ -37,7 +37,8 @@ export class DynamoOutboxStore {
         new UpdateCommand({
           TableName: this.table,
           Key: { pk: outboxKey(eventId) },
-          UpdateExpression: 'SET #status = :published, publishedAt = :now, expiresAt = :expires REMOVE pendingShard',
+          UpdateExpression:
+            'SET #status = :published, publishedAt = :now, expiresAt = :expires REMOVE pendingShard',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -54,22 +55,31 @@ export class DynamoOutboxStore {
   }
 
   async recordFailure(eventId: string, message: string): Promise<void> {
-    await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: { pk: outboxKey(eventId) },
-        UpdateExpression: 'SET attempts = if_not_exists(attempts, :zero) + :one, lastError = :error',
-        ConditionExpression: '#status = :pending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':error': message.slice(0, 1000), ':pending': 'PENDING' },
-      }),
-    ).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    await this.doc
+      .send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: { pk: outboxKey(eventId) },
+          UpdateExpression: 'SET attempts = if_not_exists(attempts, :zero) + :one, lastError = :error',
+          ConditionExpression: '#status = :pending',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':zero': 0,
+            ':one': 1,
+            ':error': message.slice(0, 1000),
+            ':pending': 'PENDING',
+          },
+        }),
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   async get(eventId: string): Promise<OutboxItem | undefined> {
-    const result = await this.doc.send(new GetCommand({ TableName: this.table, Key: { pk: outboxKey(eventId) }, ConsistentRead: true }));
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: { pk: outboxKey(eventId) }, ConsistentRead: true }),
+    );
     return result.Item as OutboxItem | undefined;
   }
 }

@@ -20,7 +20,10 @@ export class ContractViolationError extends Error {
     readonly issues: string,
     options?: ErrorOptions,
   ) {
-    super(`Event ${eventType} v${version} does not match its contract: ${issues}. Fix the producer; nothing was published.`, options);
+    super(
+      `Event ${eventType} v${version} does not match its contract: ${issues}. Fix the producer; nothing was published.`,
+      options,
+    );
     this.name = 'ContractViolationError';
   }
 }

@@ -22,8 +22,14 @@ export function eventBridgePublisher(client: EventBridgeClient, busName: string)
     const results = response.Entries ?? [];
     return entries.map((entry, index): PublishResult => {
       const result = results[index];
-      if (!result) return { eventId: entry.eventId, ok: false, error: 'PutEvents returned no result for this entry' };
-      if (result.ErrorCode) return { eventId: entry.eventId, ok: false, error: `${result.ErrorCode}: ${result.ErrorMessage ?? ''}` };
+      if (!result)
+        return { eventId: entry.eventId, ok: false, error: 'PutEvents returned no result for this entry' };
+      if (result.ErrorCode)
+        return {
+          eventId: entry.eventId,
+          ok: false,
+          error: `${result.ErrorCode}: ${result.ErrorMessage ?? ''}`,
+        };
       return { eventId: entry.eventId, ok: true };
     });
   };

@@ -29,7 +29,9 @@ export interface RelayReport {
 /** EventBridge accepts at most 10 entries per PutEvents. */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
 
-export function toBusEntry(item: Pick<OutboxItem, 'eventId' | 'source' | 'type' | 'detail'> & { occurredAt?: string }): BusEntry {
+export function toBusEntry(
+  item: Pick<OutboxItem, 'eventId' | 'source' | 'type' | 'detail'> & { occurredAt?: string },
+): BusEntry {
   const detail = JSON.parse(item.detail) as { occurredAt?: string };
   return {
     eventId: item.eventId,

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
-import { type DynamoDBDocumentClient, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { type PublishableEvent, toOutboxItem } from './outbox-item.ts';
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -17,7 +21,13 @@ export const MAX_TRANSACTION_ACTIONS = 100;
  */
 export async function commitWithEvents(
   doc: DynamoDBDocumentClient,
-  input: { outboxTable: string; state: TransactItem[]; events: PublishableEvent[]; idempotencyToken?: string; now?: Date },
+  input: {
+    outboxTable: string;
+    state: TransactItem[];
+    events: PublishableEvent[];
+    idempotencyToken?: string;
+    now?: Date;
+  },
 ): Promise<void> {
   const eventItems: TransactItem[] = input.events.map((event) => ({
     Put: {
@@ -28,7 +38,9 @@ export async function commitWithEvents(
   }));
   const transactItems = [...input.state, ...eventItems];
   if (transactItems.length > MAX_TRANSACTION_ACTIONS) {
-    throw new Error(`A transaction may hold at most ${MAX_TRANSACTION_ACTIONS} actions; got ${transactItems.length}. Split the state change.`);
+    throw new Error(
+      `A transaction may hold at most ${MAX_TRANSACTION_ACTIONS} actions; got ${transactItems.length}. Split the state change.`,
+    );
   }
   await doc.send(
     new TransactWriteCommand({

@@ -1,0 +1,145 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Runtime } from '../../runtime/runtime.ts';
+import { pipelineReport, waitForTerminalFiles } from '../pipeline-state.ts';
+import { formatReport } from '../report.ts';
+
+const OPTIONS = {
+  'state-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  watch: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  type: { type: 'string' },
+  max: { type: 'string' },
+  'timeout-seconds': { type: 'string' },
+} as const;
+
+type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+/** Offline defaults set before any handler module loads (Powertools reads them at construction). */
+function configureOfflineEnvironment(flags: Flags): void {
+  process.env.POWERTOOLS_LOG_LEVEL ??= flags.verbose ? 'INFO' : 'ERROR';
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  // Short SLA offline so a stalled file is re-driven within the run, not after ten minutes.
+  process.env.FINLEDGER_FILE_SLA_SECONDS ??= '20';
+  // Offline-only key for card fingerprints; in AWS the stage's secret is injected by stacks/.
+  process.env.FINLEDGER_PAN_HMAC_KEY ??= 'offline-only-not-a-secret';
+}
+
+async function withRuntime(
+  flags: Flags,
+  root: string,
+  mode: 'pipeline' | 'inspect',
+  use: (runtime: Runtime) => Promise<number>,
+): Promise<number> {
+  configureOfflineEnvironment(flags);
+  const { consoleLogger, silentLogger, startRuntime } = await import('../../runtime/index.ts');
+  const { startPipeline } = await import('../../runtime/pipeline.ts');
+  const stateDir = flags['state-dir'] ?? join(root, '.finledger', 'state');
+  const logger = flags.verbose ? consoleLogger : { ...silentLogger, error: consoleLogger.error };
+  const runtime =
+    mode === 'pipeline'
+      ? await startPipeline({ stateDir, retryDelaySeconds: 2, logger })
+      : await startRuntime({ stateDir, handlers: {}, s3Notifications: false, logger });
+  const stopOnSignal = () => {
+    void runtime.stop().then(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    return await use(runtime);
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+    await runtime.stop();
+  }
+}
+
+/** `run`, `status`, `replay`, `dlq`: commands that need the offline runtime on a state folder. */
+export async function runtimeCommand(command: string, args: string[], root: string): Promise<number> {
+  const { values: flags, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  const timeoutMs = Number(flags['timeout-seconds'] ?? 300) * 1000;
+  switch (command) {
+    case 'run': {
+      if (flags.watch) {
+        const { watchLandingFolder } = await import('../watch.ts');
+        return withRuntime(flags, root, 'pipeline', (runtime) =>
+          watchLandingFolder(runtime, join(root, 'landing')),
+        );
+      }
+      const { runMainJob } = await import('../main-job.ts');
+      return withRuntime(flags, root, 'pipeline', (runtime) =>
+        runMainJob(runtime, { json: flags.json, timeoutMs }),
+      );
+    }
+    case 'status':
+      return withRuntime(flags, root, 'inspect', async (runtime) => {
+        const report = await pipelineReport(runtime);
+        console.log(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
+        return 0;
+      });
+    case 'replay': {
+      if (!flags.from || !flags.to) {
+        console.error('Usage: finledger replay --from <ISO instant> --to <ISO instant> [--type FileLanded]');
+        return 2;
+      }
+      const from = new Date(flags.from);
+      const to = new Date(flags.to);
+      const type = flags.type;
+      return withRuntime(flags, root, 'pipeline', async (runtime) => {
+        const replayName = `cli-${Date.now()}`;
+        const { replayed } = await runtime.bus.replay({
+          from,
+          to,
+          replayName,
+          ...(type ? { filter: (event) => event['detail-type'] === type } : {}),
+        });
+        await waitForTerminalFiles(runtime, timeoutMs);
+        console.log(`Replayed ${replayed} archived events as ${replayName}; every file is terminal again.`);
+        return 0;
+      });
+    }
+    case 'dlq':
+      return withRuntime(flags, root, 'inspect', (runtime) => dlqCommand(runtime, positionals, flags));
+    default:
+      return 2;
+  }
+}
+
+async function dlqCommand(runtime: Runtime, positionals: string[], flags: Flags): Promise<number> {
+  const [action, service] = positionals;
+  const services = service ? [service] : runtime.topology.services.map((entry) => entry.name);
+  const max = Number(flags.max ?? 100);
+  if (action === 'list') {
+    for (const name of services) {
+      for (const kind of ['dlq', 'bus'] as const) {
+        const messages = await runtime.dlq.listDlq(name, { kind, max });
+        console.log(
+          `${name} ${kind === 'dlq' ? 'queue DLQ' : 'bus rule DLQ'}: ${messages.length} message(s)`,
+        );
+        for (const message of messages) {
+          console.log(
+            `  ${message.messageId} receives=${message.attributes.ApproximateReceiveCount ?? '?'} ${message.body.slice(0, 200)}`,
+          );
+        }
+      }
+    }
+    return 0;
+  }
+  if (action === 'redrive') {
+    for (const name of services) {
+      for (const kind of ['dlq', 'bus'] as const) {
+        const { moved } = await runtime.dlq.redriveDlq(name, { kind, max });
+        if (moved > 0)
+          console.log(
+            `${name}: moved ${moved} message(s) from the ${kind === 'dlq' ? 'queue DLQ' : 'bus rule DLQ'} back to its queue`,
+          );
+      }
+    }
+    return 0;
+  }
+  console.error('Usage: finledger dlq list|redrive [SERVICE] [--max N]');
+  return 2;
+}

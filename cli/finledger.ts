@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+import { fileURLToPath } from 'node:url';
+import { contractsCommand } from './commands/contracts.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const USAGE = `finledger <command>
+
+  run [--watch] [--state-dir DIR] [--json]   start the offline runtime, land the sample set, report, exit
+  contracts write|check                       regenerate / verify the contracts registry (events/, contracts/)
+  status [--state-dir DIR] [--json]           file registry report from a state folder
+  replay --from ISO --to ISO [--state-dir]    re-send archived bus events in a time range
+  dlq list|redrive [SERVICE] [--state-dir]    inspect or redrive dead-letter queues
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'contracts':
+      return contractsCommand(rest[0], root);
+    case 'run':
+    case 'status':
+    case 'replay':
+    case 'dlq': {
+      const { runtimeCommand } = await import('./commands/runtime-commands.ts');
+      return runtimeCommand(command, rest, root);
+    }
+    default:
+      console.log(USAGE);
+      return command === undefined || command === 'help' || command === '--help' ? 0 : 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,49 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { FileRegistryStore } from '../lib/file-registry/file-registry-store.ts';
+import type { Runtime } from '../runtime/runtime.ts';
+import { buildReport, type PipelineReport } from './report.ts';
+
+/** The file registry of a running offline pipeline. */
+export function registryOf(runtime: Runtime): FileRegistryStore {
+  const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  return new FileRegistryStore(doc, runtime.resources.tables.files!.name);
+}
+
+/** Report from the registry plus objects refused before registration (FileRejected with no fileId, from the archive). */
+export async function pipelineReport(runtime: Runtime): Promise<PipelineReport> {
+  const files = await registryOf(runtime).listAll();
+  const events = await runtime.bus.archive.read();
+  const unregistered = events
+    .filter((event) => event['detail-type'] === 'FileRejected')
+    .map(
+      (event) =>
+        event.detail as {
+          data: { fileId: string | null; code: string; reason: string; source: { key: string } };
+        },
+    )
+    .filter((detail) => detail.data.fileId === null)
+    .map((detail) => ({ key: detail.data.source.key, code: detail.data.code, reason: detail.data.reason }));
+  return buildReport(files, unregistered);
+}
+
+/**
+ * Wait until the queues are drained and every registered file is terminal. Open files past their SLA
+ * are re-driven by the watchdog meanwhile; a file that never closes fails the wait with its id.
+ */
+export async function waitForTerminalFiles(runtime: Runtime, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const registry = registryOf(runtime);
+  for (;;) {
+    await runtime.waitForIdle({ timeoutMs: Math.max(1_000, deadline - Date.now()) });
+    const open = (await registry.listAll()).filter((file) => file.stage === 'LANDED');
+    if (open.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `Files still open after ${timeoutMs} ms: ${open.map((file) => `${file.fileId} (${file.fileName})`).join(', ')}. Check \`finledger dlq list\`.`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

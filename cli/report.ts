@@ -1,0 +1,123 @@
+import type { FileRecord } from '../lib/file-registry/file-record.ts';
+
+/** One line of the per-file report. */
+export interface FileReportRow {
+  fileId: string;
+  partner: string;
+  dataset: string;
+  businessDate: string;
+  fileName: string;
+  stage: string;
+  rowsIn: number | null;
+  valid: number | null;
+  quarantined: number | null;
+  /** rowsIn = valid + quarantined; null while the file is open. */
+  conserved: boolean | null;
+  rejection: string | null;
+  redeliveries: number;
+  redrives: number;
+  supersedes: string | null;
+  cardDataDetected: boolean;
+}
+
+export interface PipelineReport {
+  files: FileReportRow[];
+  totals: {
+    files: number;
+    validated: number;
+    rejected: number;
+    open: number;
+    rowsIn: number;
+    valid: number;
+    quarantined: number;
+  };
+  /** Objects refused before registration (unroutable keys), from FileRejected events. */
+  unregistered: { key: string; code: string; reason: string }[];
+}
+
+/** Build the report from the file registry (pure). */
+export function buildReport(
+  files: readonly FileRecord[],
+  unregistered: PipelineReport['unregistered'] = [],
+): PipelineReport {
+  const rows = [...files]
+    .sort((a, b) =>
+      `${a.businessDate}${a.partner}${a.dataset}${a.fileName}`.localeCompare(
+        `${b.businessDate}${b.partner}${b.dataset}${b.fileName}`,
+      ),
+    )
+    .map(
+      (file): FileReportRow => ({
+        fileId: file.fileId,
+        partner: file.partner,
+        dataset: file.dataset,
+        businessDate: file.businessDate,
+        fileName: file.fileName,
+        stage: file.stage,
+        rowsIn: file.counts?.rowsIn ?? null,
+        valid: file.counts?.valid ?? null,
+        quarantined: file.counts?.quarantined ?? null,
+        conserved: file.counts ? file.counts.rowsIn === file.counts.valid + file.counts.quarantined : null,
+        rejection: file.rejection ? `${file.rejection.code}: ${file.rejection.reason}` : null,
+        redeliveries: file.redeliveries ?? 0,
+        redrives: file.redrives ?? 0,
+        supersedes: file.supersedesFileId,
+        cardDataDetected: file.cardDataDetected,
+      }),
+    );
+  const sum = (pick: (row: FileReportRow) => number | null) =>
+    rows.reduce((total, row) => total + (pick(row) ?? 0), 0);
+  return {
+    files: rows,
+    totals: {
+      files: rows.length,
+      validated: rows.filter((row) => row.stage === 'VALIDATED').length,
+      rejected: rows.filter((row) => row.stage === 'REJECTED').length,
+      open: rows.filter((row) => row.stage === 'LANDED').length,
+      rowsIn: sum((row) => row.rowsIn),
+      valid: sum((row) => row.valid),
+      quarantined: sum((row) => row.quarantined),
+    },
+    unregistered,
+  };
+}
+
+const pad = (value: string, width: number) =>
+  value.length >= width ? value : value + ' '.repeat(width - value.length);
+
+/** Human-readable table for the terminal. */
+export function formatReport(report: PipelineReport): string {
+  const header = ['date', 'partner', 'dataset', 'file', 'stage', 'in', 'valid', 'quar', 'ok', 'notes'];
+  const widths = [10, 12, 12, 36, 9, 6, 6, 5, 3, 0];
+  const lines = [header.map((cell, i) => pad(cell, widths[i]!)).join(' ')];
+  for (const row of report.files) {
+    const notes = [
+      row.rejection,
+      row.redeliveries > 0 ? `re-delivered ${row.redeliveries}x (not reprocessed)` : null,
+      row.redrives > 0 ? `re-driven ${row.redrives}x by the watchdog` : null,
+      row.supersedes ? `supersedes ${row.supersedes}` : null,
+      row.cardDataDetected ? 'card data: raw kept in restricted/' : null,
+    ].filter(Boolean);
+    const cells = [
+      row.businessDate,
+      row.partner,
+      row.dataset,
+      row.fileName,
+      row.stage,
+      String(row.rowsIn ?? '-'),
+      String(row.valid ?? '-'),
+      String(row.quarantined ?? '-'),
+      row.conserved === null ? '-' : row.conserved ? 'yes' : 'NO',
+      notes.join('; '),
+    ];
+    lines.push(cells.map((cell, i) => pad(cell, widths[i]!)).join(' '));
+  }
+  for (const refused of report.unregistered)
+    lines.push(`refused before registration: ${refused.key} — ${refused.code}: ${refused.reason}`);
+  const t = report.totals;
+  lines.push(
+    '',
+    `${t.files} files: ${t.validated} validated, ${t.rejected} rejected, ${t.open} open. Rows: ${t.rowsIn} in = ${t.valid} valid + ${t.quarantined} quarantined${t.rowsIn === t.valid + t.quarantined ? '' : ' (DOES NOT ADD UP)'}.`,
+  );
+  return lines.join('\n');
+}

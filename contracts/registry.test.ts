@@ -1,0 +1,30 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { eventCatalog } from './events/catalog.ts';
+import { registryFiles } from './registry.ts';
+import { staleRegistryFiles } from './registry-files.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+describe('contracts registry', () => {
+  it('matches the committed files (run `npm run contracts` after changing a contract)', async () => {
+    const stale = await staleRegistryFiles(root);
+
+    expect(stale, `stale registry files: ${stale.join(', ')}`).toEqual([]);
+  });
+
+  it('holds one JSON Schema per event version', () => {
+    const schemas = registryFiles().filter((file) => file.path.endsWith('.schema.json'));
+
+    expect(schemas.map((file) => file.path)).toEqual(
+      eventCatalog.map((event) => `events/${event.type}/v${event.version}.schema.json`).sort(),
+    );
+    for (const file of schemas) {
+      const schema = JSON.parse(file.content) as { type?: string; required?: string[] };
+      expect(schema.type).toBe('object');
+      expect(schema.required).toEqual(
+        expect.arrayContaining(['eventId', 'type', 'version', 'data', 'runId', 'correlationId']),
+      );
+    }
+  });
+});

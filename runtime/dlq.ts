@@ -1,0 +1,142 @@
+import {
+  ChangeMessageVisibilityBatchCommand,
+  DeleteMessageCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { ProvisionedResources, ProvisionedServiceQueues } from './provision.ts';
+
+/** Which DLQ: the SQS redrive DLQ (`dlq`) or the bus rule-target DLQ (`bus`). */
+export type DlqKind = 'dlq' | 'bus';
+
+/** A parked message, with the attributes that say why it is there. */
+export interface DlqMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly messageAttributes: Readonly<Record<string, string>>;
+}
+
+/** DLQ inspection and redrive for the offline runtime (the CLI calls these). */
+export interface DlqTools {
+  /** Peek at up to `max` messages without consuming them. */
+  listDlq(service: string, options?: { kind?: DlqKind; max?: number }): Promise<DlqMessage[]>;
+  /** Move up to `max` messages back to the service queue, keeping body and message attributes. */
+  redriveDlq(service: string, options?: { kind?: DlqKind; max?: number }): Promise<{ moved: number }>;
+}
+
+/** Seconds a peeked message stays hidden while the scan continues, so every message is seen once. */
+const PEEK_HIDE_SECONDS = 30;
+
+/**
+ * DLQ tools over the provisioned queues.
+ * Redrive is receive → send to the service queue → delete, at least once: a crash between send and delete
+ * leaves a copy in both, which idempotent consumers absorb. In AWS the CLI uses StartMessageMoveTask for
+ * the SQS DLQs (fauxqs does not implement it) and this same receive/send path for the EventBridge
+ * rule-target DLQs, which StartMessageMoveTask cannot redrive.
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
+ */
+export function dlqTools(sqs: SQSClient, resources: ProvisionedResources): DlqTools {
+  const queuesOf = (service: string): ProvisionedServiceQueues => {
+    const queues = resources.services[service];
+    if (!queues) {
+      throw new Error(
+        `Unknown service "${service}". Known services: ${Object.keys(resources.services).join(', ')}.`,
+      );
+    }
+    return queues;
+  };
+  const dlqUrl = (service: string, kind: DlqKind = 'dlq') => {
+    const queues = queuesOf(service);
+    return kind === 'bus' ? queues.busDlq.url : queues.dlq.url;
+  };
+
+  return {
+    async listDlq(service, options = {}) {
+      const url = dlqUrl(service, options.kind);
+      const seen: Message[] = [];
+      const max = options.max ?? 100;
+      while (seen.length < max) {
+        const batch = await receiveBatch(sqs, url, Math.min(10, max - seen.length), PEEK_HIDE_SECONDS);
+        if (batch.length === 0) break;
+        seen.push(...batch);
+      }
+      await release(sqs, url, seen);
+      return seen.map(toDlqMessage);
+    },
+
+    async redriveDlq(service, options = {}) {
+      const url = dlqUrl(service, options.kind);
+      const target = queuesOf(service).queue.url;
+      const max = options.max ?? Number.POSITIVE_INFINITY;
+      let moved = 0;
+      while (moved < max) {
+        const batch = await receiveBatch(sqs, url, Math.min(10, max - moved), PEEK_HIDE_SECONDS);
+        if (batch.length === 0) break;
+        for (const message of batch) {
+          await sqs.send(
+            new SendMessageCommand({
+              QueueUrl: target,
+              MessageBody: message.Body ?? '',
+              ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
+            }),
+          );
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
+          moved++;
+        }
+      }
+      return { moved };
+    },
+  };
+}
+
+async function receiveBatch(
+  sqs: SQSClient,
+  url: string,
+  max: number,
+  hideSeconds: number,
+): Promise<Message[]> {
+  const output = await sqs.send(
+    new ReceiveMessageCommand({
+      QueueUrl: url,
+      MaxNumberOfMessages: max,
+      VisibilityTimeout: hideSeconds,
+      WaitTimeSeconds: 0,
+      MessageAttributeNames: ['All'],
+      MessageSystemAttributeNames: ['All'],
+    }),
+  );
+  return output.Messages ?? [];
+}
+
+async function release(sqs: SQSClient, url: string, messages: Message[]): Promise<void> {
+  for (let start = 0; start < messages.length; start += 10) {
+    const chunk = messages.slice(start, start + 10);
+    await sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: url,
+        Entries: chunk.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle,
+          VisibilityTimeout: 0,
+        })),
+      }),
+    );
+  }
+}
+
+function toDlqMessage(message: Message): DlqMessage {
+  const messageAttributes: Record<string, string> = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    messageAttributes[name] =
+      value.StringValue ?? (value.BinaryValue ? Buffer.from(value.BinaryValue).toString('base64') : '');
+  }
+  return {
+    messageId: message.MessageId ?? '',
+    body: message.Body ?? '',
+    attributes: { ...message.Attributes },
+    messageAttributes,
+  };
+}

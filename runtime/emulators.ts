@@ -1,0 +1,88 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type FauxqsServer, startFauxqs } from 'fauxqs';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+
+/** Where each emulated AWS service listens. fauxqs serves SQS and S3 on one port. */
+export interface EmulatorEndpoints {
+  readonly dynamodb: string;
+  readonly sqs: string;
+  readonly s3: string;
+}
+
+export interface EmulatorOptions {
+  /** Folder for persistent state (`dynamodb/`, `fauxqs/`, `s3/`); omit to keep everything in memory. */
+  readonly stateDir?: string;
+  /** Fixed ports; omitted ones are picked free. */
+  readonly ports?: { readonly dynamodb?: number; readonly fauxqs?: number };
+  readonly region?: string;
+}
+
+/** The running emulators. */
+export interface Emulators {
+  readonly endpoints: EmulatorEndpoints;
+  readonly region: string;
+  /** The embedded fauxqs server (its message spy is on, for the S3 → EventBridge bridge). */
+  readonly fauxqs: FauxqsServer;
+  /** Pid (and process group) of the DynamoDB Local JVM. */
+  readonly dynamodbPid: number;
+  /** Stop fauxqs and the JVM (its whole process group). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Start DynamoDB Local and fauxqs side by side.
+ * @example const emulators = await startEmulators({ stateDir: '.finledger/state' });
+ */
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  const region = options.region ?? 'us-east-1';
+  const dirs = options.stateDir ? await stateDirs(options.stateDir) : undefined;
+  const [dynamo, faux] = await Promise.allSettled([
+    startDynamoDbLocal({ dbPath: dirs?.dynamodb, port: options.ports?.dynamodb, region }),
+    startFauxqs({
+      port: options.ports?.fauxqs ?? 0,
+      logger: false,
+      defaultRegion: region,
+      dataDir: dirs?.fauxqs,
+      s3StorageDir: dirs?.s3,
+      // Big enough that the S3 bridge never misses an upload between two of its reads.
+      messageSpies: { bufferSize: 1000 },
+    }),
+  ]);
+  if (dynamo.status === 'rejected' || faux.status === 'rejected') {
+    // Never leave one emulator running when the other failed.
+    if (dynamo.status === 'fulfilled') await dynamo.value.stop();
+    if (faux.status === 'fulfilled') await faux.value.stop();
+    throw dynamo.status === 'rejected' ? dynamo.reason : (faux as PromiseRejectedResult).reason;
+  }
+  return compose(dynamo.value, faux.value, region);
+}
+
+function compose(dynamo: DynamoDbLocal, faux: FauxqsServer, region: string): Emulators {
+  // fauxqs listens on 0.0.0.0 and reports that address; clients should use loopback.
+  const fauxqsEndpoint = `http://127.0.0.1:${faux.port}`;
+  let stopping: Promise<void> | undefined;
+  return {
+    endpoints: { dynamodb: dynamo.endpoint, sqs: fauxqsEndpoint, s3: fauxqsEndpoint },
+    region,
+    fauxqs: faux,
+    dynamodbPid: dynamo.pid,
+    stop() {
+      stopping ??= Promise.allSettled([faux.stop(), dynamo.stop()]).then((results) => {
+        const failed = results.find((result) => result.status === 'rejected');
+        if (failed) throw failed.reason;
+      });
+      return stopping;
+    },
+  };
+}
+
+async function stateDirs(stateDir: string): Promise<{ dynamodb: string; fauxqs: string; s3: string }> {
+  const dirs = {
+    dynamodb: join(stateDir, 'dynamodb'),
+    fauxqs: join(stateDir, 'fauxqs'),
+    s3: join(stateDir, 's3'),
+  };
+  await Promise.all(Object.values(dirs).map((dir) => mkdir(dir, { recursive: true })));
+  return dirs;
+}

@@ -1,0 +1,26 @@
+/** The runtime's log sink: three levels, a message and optional structured data. */
+export interface RuntimeLogger {
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** Logs one JSON line per entry to stderr, so stdout stays free for the CLI's own output. */
+export const consoleLogger: RuntimeLogger = {
+  info: (message, data) => write('info', message, data),
+  warn: (message, data) => write('warn', message, data),
+  error: (message, data) => write('error', message, data),
+};
+
+/** Drops everything; for tests that assert on behaviour rather than on log lines. */
+export const silentLogger: RuntimeLogger = { info: () => {}, warn: () => {}, error: () => {} };
+
+function write(level: string, message: string, data?: Record<string, unknown>): void {
+  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...data })}\n`);
+}
+
+/** Error details that survive JSON logging (an `Error` serialises to `{}`). */
+export function describeError(error: unknown): { error: string; errorName?: string } {
+  if (error instanceof Error) return { error: error.message, errorName: error.name };
+  return { error: String(error) };
+}

@@ -1,0 +1,94 @@
+import { DescribeTableCommand, DescribeTimeToLiveCommand, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { GetQueueAttributesCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { topology } from '../topology/topology.ts';
+import { provision } from './provision.ts';
+import { startTestStack, type TestStack } from './testing/helpers.ts';
+
+describe('provision', () => {
+  let stack: TestStack;
+
+  beforeAll(async () => {
+    stack = await startTestStack({ stage: 'test' });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('is idempotent and creates exactly the topology tables, queues, DLQs and buckets', async () => {
+    // Prepare
+    const { clients, emulators } = stack;
+
+    // Act
+    const again = await provision(topology, 'test', emulators.endpoints);
+    const tables = (await clients.dynamodb.send(new ListTablesCommand({}))).TableNames ?? [];
+    const queues = ((await clients.sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).map((url) =>
+      url.split('/').pop(),
+    );
+    const buckets = ((await clients.s3.send(new ListBucketsCommand({}))).Buckets ?? []).map(
+      (bucket) => bucket.Name,
+    );
+
+    // Assess
+    expect(again).toEqual(stack.resources);
+    expect(tables.sort()).toEqual([
+      'finledger-test-files',
+      'finledger-test-idempotency',
+      'finledger-test-outbox',
+    ]);
+    expect(queues.sort()).toEqual([
+      'finledger-test-file-landing',
+      'finledger-test-file-landing-bus-dlq',
+      'finledger-test-file-landing-dlq',
+      'finledger-test-schema-validate',
+      'finledger-test-schema-validate-bus-dlq',
+      'finledger-test-schema-validate-dlq',
+    ]);
+    expect(buckets.sort()).toEqual(topology.buckets.map((bucket) => `finledger-test-${bucket.name}`).sort());
+    expect(again.bus.name).toBe('finledger-test-bus');
+  });
+
+  it('gives the outbox table its sparse index, stream and TTL', async () => {
+    // Act
+    const { Table } = await stack.clients.dynamodb.send(
+      new DescribeTableCommand({ TableName: 'finledger-test-outbox' }),
+    );
+    const ttl = await stack.clients.dynamodb.send(
+      new DescribeTimeToLiveCommand({ TableName: 'finledger-test-outbox' }),
+    );
+
+    // Assess
+    expect(Table?.KeySchema).toEqual([{ AttributeName: 'pk', KeyType: 'HASH' }]);
+    expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName)).toEqual(['pending']);
+    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_IMAGE' });
+    expect(stack.resources.tables.outbox?.streamArn).toBe(Table?.LatestStreamArn);
+    expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
+  });
+
+  it.each(topology.services)('configures the $name queue redrive from the topology', async (service) => {
+    // Prepare
+    const queues = stack.resources.services[service.name];
+
+    // Act
+    const { Attributes } = await stack.clients.sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: queues?.queue.url, AttributeNames: ['All'] }),
+    );
+    const dlq = await stack.clients.sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: queues?.dlq.url,
+        AttributeNames: ['MessageRetentionPeriod'],
+      }),
+    );
+
+    // Assess
+    expect(Attributes?.VisibilityTimeout).toBe(String(service.queue.visibilityTimeoutSeconds));
+    expect(Attributes?.MessageRetentionPeriod).toBe(String(service.queue.retentionSeconds));
+    expect(JSON.parse(Attributes?.RedrivePolicy ?? '{}')).toEqual({
+      deadLetterTargetArn: queues?.dlq.arn,
+      maxReceiveCount: service.queue.maxReceiveCount,
+    });
+    expect(dlq.Attributes?.MessageRetentionPeriod).toBe(String(service.queue.dlqRetentionSeconds));
+  });
+});

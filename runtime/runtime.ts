@@ -1,0 +1,271 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { physicalName } from '../topology/names.ts';
+import { topology as finledgerTopology } from '../topology/topology.ts';
+import type { Topology } from '../topology/types.ts';
+import { type LocalClients, localClients, localEventBridgeClient } from './clients.ts';
+import { type DlqTools, dlqTools } from './dlq.ts';
+import { type Emulators, startEmulators } from './emulators.ts';
+import { type HandlerMap, loadServiceHandlers } from './handlers.ts';
+import { waitForIdle } from './idle.ts';
+import { type LocalBus, startLocalBus } from './local-bus.ts';
+import { consoleLogger, type RuntimeLogger } from './logger.ts';
+import { type Loop, startLoop } from './loop.ts';
+import { type Poller, startPoller } from './poller.ts';
+import { type ProvisionedResources, provision } from './provision.ts';
+import { applyResourceEnv, type ResourceEndpoints, resourceEnv } from './resource-env.ts';
+import { type S3Notifications, startS3Notifications } from './s3-notifications.ts';
+
+/** One iteration of a scheduled or polling worker. */
+export type WorkerFn = () => Promise<void>;
+
+export interface RuntimeOptions {
+  /** Persistent state folder; omit for an in-memory runtime (tests). */
+  readonly stateDir?: string;
+  readonly stage?: string;
+  readonly region?: string;
+  readonly topology?: Topology;
+  /**
+   * Handlers by service, or a loader called after the resource environment is applied.
+   * Default: `loadServiceHandlers` (imports `topology.services[].handler`).
+   */
+  readonly handlers?: HandlerMap | ((topology: Topology, stage: string) => Promise<HandlerMap>);
+  /** Local acceleration: failed messages come back after this many seconds instead of the visibility timeout. */
+  readonly retryDelaySeconds?: number;
+  /**
+   * Worker loops by name. A bare function takes its interval from `topology.workers` (schedule: its period;
+   * stream: polled every second, as there is no stream trigger offline).
+   */
+  readonly workers?: Readonly<
+    Record<string, WorkerFn | { readonly run: WorkerFn; readonly intervalMs: number }>
+  >;
+  /** Turn uploads to buckets with `eventBridgeNotifications` into `aws.s3` events (default true). */
+  readonly s3Notifications?: boolean;
+  readonly ports?: { readonly dynamodb?: number; readonly fauxqs?: number; readonly bus?: number };
+  readonly pollerConcurrency?: number;
+  /** Deep-freeze each SQSEvent so a handler that mutates its input fails loudly (see INTEGRITY-NOTES). */
+  readonly freezeEvents?: boolean;
+  readonly logger?: RuntimeLogger;
+}
+
+/** The running offline runtime. */
+export interface Runtime {
+  readonly stage: string;
+  readonly region: string;
+  readonly topology: Topology;
+  readonly endpoints: ResourceEndpoints;
+  readonly resources: ProvisionedResources;
+  /** The variables set on process.env for the handlers. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly emulators: Emulators;
+  readonly bus: LocalBus;
+  readonly clients: Omit<LocalClients, 'destroy'> & { readonly eventbridge: EventBridgeClient };
+  readonly pollers: Readonly<Record<string, Poller>>;
+  readonly loops: Readonly<Record<string, Loop>>;
+  readonly dlq: DlqTools;
+  /** Wait until every service queue is empty and nothing is in flight (runs each worker once per check by default). */
+  waitForIdle(options?: { timeoutMs?: number; runWorkers?: boolean }): Promise<void>;
+  /** Tear everything down in reverse order. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Start the offline runtime: emulators → provision → bus → resource env → pollers and worker loops.
+ * The same handlers and SDK clients as in AWS run in this process against DynamoDB Local, fauxqs and the local bus.
+ * @example
+ * const runtime = await startRuntime({ handlers: { 'schema-validate': handler }, retryDelaySeconds: 0 });
+ * try { ...; await runtime.waitForIdle(); } finally { await runtime.stop(); }
+ */
+export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtime> {
+  const stage = options.stage ?? 'local';
+  const region = options.region ?? 'us-east-1';
+  const topology = options.topology ?? finledgerTopology;
+  const logger = options.logger ?? consoleLogger;
+  const teardown: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const step of teardown.reverse()) {
+      try {
+        await step();
+      } catch (error) {
+        logger.error('runtime teardown step failed', { error: String(error) });
+      }
+    }
+    teardown.length = 0;
+  };
+
+  try {
+    const emulators = await startEmulators({ stateDir: options.stateDir, region, ports: options.ports });
+    teardown.push(() => emulators.stop());
+    const resources = await provision(topology, stage, emulators.endpoints, { region });
+    const clients = localClients(emulators.endpoints, region);
+    teardown.push(() => clients.destroy());
+    const bus = await startLocalBus({
+      topology,
+      resources,
+      sqs: clients.sqs,
+      stateDir: options.stateDir,
+      port: options.ports?.bus,
+      logger,
+    });
+    teardown.push(() => bus.stop());
+    const eventbridge = localEventBridgeClient(bus.endpoint, region);
+    teardown.push(() => eventbridge.destroy());
+
+    const endpoints: ResourceEndpoints = { ...emulators.endpoints, eventbridge: bus.endpoint };
+    const env = resourceEnv(resources, endpoints);
+    teardown.push(applyResourceEnv(env));
+
+    const handlers =
+      typeof options.handlers === 'function'
+        ? await options.handlers(topology, stage)
+        : (options.handlers ?? (await loadServiceHandlers(topology, stage)));
+    const pollers = startPollers(topology, stage, resources, clients, handlers, options, logger);
+    teardown.push(() => Promise.all(Object.values(pollers).map((poller) => poller.stop())).then(() => {}));
+
+    const bridge =
+      options.s3Notifications === false
+        ? undefined
+        : startBridge(topology, resources, emulators, clients, bus, logger);
+    if (bridge) teardown.push(() => bridge.stop());
+
+    const loops = startWorkerLoops(topology, options.workers ?? {}, logger);
+    teardown.push(() => Promise.all(Object.values(loops).map((loop) => loop.stop())).then(() => {}));
+
+    let stopping: Promise<void> | undefined;
+    return {
+      stage,
+      region,
+      topology,
+      endpoints,
+      resources,
+      env,
+      emulators,
+      bus,
+      clients: { dynamodb: clients.dynamodb, sqs: clients.sqs, s3: clients.s3, eventbridge },
+      pollers,
+      loops,
+      dlq: dlqTools(clients.sqs, resources),
+      waitForIdle: (idleOptions = {}) =>
+        waitForIdle({
+          sqs: clients.sqs,
+          // Only consumed queues can drain; a service started without a handler just accumulates.
+          queueUrls: Object.keys(pollers).flatMap((name) => resources.services[name]?.queue.url ?? []),
+          busy: () => ({
+            bus: bus.inFlight(),
+            s3Notifications: bridge?.inFlight() ?? 0,
+            ...Object.fromEntries(
+              Object.entries(pollers).map(([name, poller]) => [`poller ${name}`, poller.inFlight()]),
+            ),
+            ...Object.fromEntries(
+              Object.entries(loops).map(([name, loop]) => [`worker ${name}`, loop.busy() ? 1 : 0]),
+            ),
+          }),
+          beforeCheck:
+            idleOptions.runWorkers === false
+              ? undefined
+              : () => Promise.all(Object.values(loops).map((loop) => loop.runNow())).then(() => {}),
+          ...(idleOptions.timeoutMs !== undefined ? { timeoutMs: idleOptions.timeoutMs } : {}),
+        }),
+      stop() {
+        stopping ??= stopAll();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+function startPollers(
+  topology: Topology,
+  stage: string,
+  resources: ProvisionedResources,
+  clients: LocalClients,
+  handlers: HandlerMap,
+  options: RuntimeOptions,
+  logger: RuntimeLogger,
+): Record<string, Poller> {
+  const known = new Set(topology.services.map((service) => service.name));
+  const unknown = Object.keys(handlers).filter((name) => !known.has(name));
+  if (unknown.length > 0) {
+    throw new Error(
+      `Handlers given for services not in the topology: ${unknown.join(', ')}. Known: ${[...known].join(', ')}.`,
+    );
+  }
+  const pollers: Record<string, Poller> = {};
+  for (const service of topology.services) {
+    const handler = handlers[service.name];
+    const queue = resources.services[service.name]?.queue;
+    if (!handler || !queue) {
+      logger.info('no handler for service; its queue fills but nothing consumes it', {
+        service: service.name,
+      });
+      continue;
+    }
+    pollers[service.name] = startPoller({
+      functionName: physicalName(stage, service.name),
+      sqs: clients.sqs,
+      queue,
+      region: resources.region,
+      handler,
+      batchSize: service.function.batchSize,
+      timeoutSeconds: service.function.timeoutSeconds,
+      memoryMb: service.function.memoryMb,
+      retryDelaySeconds: options.retryDelaySeconds,
+      concurrency: options.pollerConcurrency,
+      freezeEvent: options.freezeEvents,
+      logger,
+    });
+  }
+  return pollers;
+}
+
+function startBridge(
+  topology: Topology,
+  resources: ProvisionedResources,
+  emulators: Emulators,
+  clients: LocalClients,
+  bus: LocalBus,
+  logger: RuntimeLogger,
+): S3Notifications | undefined {
+  const buckets = new Set(
+    topology.buckets
+      .filter((bucket) => bucket.eventBridgeNotifications)
+      .map((bucket) => resources.buckets[bucket.name]?.name)
+      .filter((name): name is string => name !== undefined),
+  );
+  if (buckets.size === 0) return undefined;
+  return startS3Notifications({
+    fauxqs: emulators.fauxqs,
+    s3: clients.s3,
+    bus,
+    buckets,
+    region: resources.region,
+    logger,
+  });
+}
+
+function startWorkerLoops(
+  topology: Topology,
+  workers: NonNullable<RuntimeOptions['workers']>,
+  logger: RuntimeLogger,
+): Record<string, Loop> {
+  const loops: Record<string, Loop> = {};
+  for (const [name, worker] of Object.entries(workers)) {
+    const run = typeof worker === 'function' ? worker : worker.run;
+    const intervalMs = typeof worker === 'function' ? defaultInterval(topology, name) : worker.intervalMs;
+    loops[name] = startLoop(name, intervalMs, run, { logger });
+  }
+  return loops;
+}
+
+function defaultInterval(topology: Topology, name: string): number {
+  const spec = topology.workers.find((worker) => worker.name === name);
+  if (!spec) {
+    throw new Error(
+      `Worker "${name}" is not in topology.workers; pass { run, intervalMs } to give it an interval.`,
+    );
+  }
+  // Offline there is no DynamoDB stream trigger, so stream workers poll every second.
+  return spec.trigger.kind === 'schedule' ? spec.trigger.everySeconds * 1000 : 1000;
+}

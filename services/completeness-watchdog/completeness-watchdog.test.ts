@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import type { FileRecord } from '../../lib/file-registry/file-record.ts';
+import { decideRedrives, runWatchdog } from './completeness-watchdog.ts';
+import type { WatchdogPorts } from './ports.ts';
+
+function openFile(fileId: string, openSince: string, redrives = 0): FileRecord {
+  return {
+    pk: `FILE#${fileId}`,
+    sk: 'FILE',
+    fileId,
+    sha256: '0'.repeat(64),
+    partner: 'acme-bank',
+    dataset: 'transactions',
+    businessDate: '2026-11-20',
+    fileName: 'a.csv',
+    landing: { bucket: 'landing', key: 'inbound/a.csv' },
+    raw: { bucket: 'raw', key: 'raw/a.csv' },
+    sizeBytes: 1,
+    lineCount: 1,
+    cardDataDetected: false,
+    supersedesFileId: null,
+    landedAt: openSince,
+    runId: 'run_1',
+    stage: 'LANDED',
+    stageAt: openSince,
+    lastEventId: `evt-${fileId}`,
+    openShard: 'OPEN',
+    openSince,
+    redeliveries: 0,
+    redrives,
+  };
+}
+
+const now = new Date('2026-11-23T10:10:00Z');
+const policy = { slaSeconds: 600, maxRedrives: 2 };
+
+describe('decideRedrives', () => {
+  it.each([
+    ['re-drives a file past its SLA', openFile('a', '2026-11-23T09:59:00Z'), 'redrive'],
+    ['leaves a file still within its SLA', openFile('b', '2026-11-23T10:05:00Z'), undefined],
+    [
+      'reports a file that reached the re-drive limit',
+      openFile('c', '2026-11-23T09:00:00Z', 2),
+      'report-stalled',
+    ],
+  ])('%s', (_name, file, action) => {
+    const decisions = decideRedrives([file], now, policy);
+
+    expect(decisions[0]?.action).toBe(action);
+  });
+
+  it('restarts the SLA clock from the last re-drive', () => {
+    const file = { ...openFile('d', '2026-11-23T08:00:00Z', 1), lastRedriveAt: '2026-11-23T10:05:00Z' };
+
+    expect(decideRedrives([file], now, policy)).toEqual([]);
+  });
+});
+
+describe('runWatchdog', () => {
+  it('republishes the last committed event of an overdue file and counts the re-drive', async () => {
+    const republished: string[] = [];
+    const counted: string[] = [];
+    const ports: WatchdogPorts = {
+      listOpen: async () => [openFile('a', '2026-11-23T09:00:00Z'), openFile('gone', '2026-11-23T09:00:00Z')],
+      republish: async (eventId) => {
+        republished.push(eventId);
+        return eventId !== 'evt-gone';
+      },
+      recordRedrive: async (fileId) => {
+        counted.push(fileId);
+      },
+    };
+
+    const report = await runWatchdog(ports, policy, now);
+
+    expect(republished).toEqual(['evt-a', 'evt-gone']);
+    expect(counted).toEqual(['a']);
+    expect(report).toEqual({ open: 2, redriven: ['a'], stalled: [], unrecoverable: ['gone'] });
+  });
+});

@@ -1,0 +1,10 @@
+import type { FileRecord } from '../../lib/file-registry/file-record.ts';
+
+/** What the watchdog needs from the world. */
+export interface WatchdogPorts {
+  /** Open (non-terminal) files that opened before `before`. */
+  listOpen(before: string): Promise<FileRecord[]>;
+  /** Publish the outbox entry with this eventId again; false when the entry no longer exists. */
+  republish(eventId: string): Promise<boolean>;
+  recordRedrive(fileId: string, at: string): Promise<void>;
+}

@@ -1,0 +1,190 @@
+import type { ObjectRef } from '../../contracts/events/envelope.ts';
+import { FileLandedV1 } from '../../contracts/events/file-landed.ts';
+import {
+  type FileRecord,
+  fileIdOf,
+  fileKey,
+  type LandingKeyRecord,
+  landingKeyKey,
+} from '../../lib/file-registry/file-record.ts';
+import { createEvent } from '../../lib/outbox/event-factory.ts';
+import { type ContentSummary, scanContent } from './content-scan.ts';
+import { LandingKeyContentionError, LandingObjectMissingError, UnexpectedBucketError } from './errors.ts';
+import { runIdFrom } from './ids.ts';
+import { type LandingRoute, parseLandingKey } from './landing-key.ts';
+import { rawObjectKey, restrictedObjectKey } from './object-layout.ts';
+import type { FileLandingDeps, PinnedObject } from './ports.ts';
+import { quarantineUnroutable, type RejectedOutcome, rejectTooLarge } from './rejections.ts';
+import type { S3ObjectCreated } from './s3-notification.ts';
+
+export type LandedOutcome = {
+  outcome: 'landed';
+  fileId: string;
+  runId: string;
+  eventId: string;
+  raw: ObjectRef;
+  cardDataDetected: boolean;
+  supersedesFileId: string | null;
+};
+
+/** Known content delivered again: counted on the file record, no event. */
+export type RedeliveredOutcome = {
+  outcome: 'redelivered';
+  fileId: string;
+  detectedBy: 'registry' | 'concurrent-commit';
+};
+
+/** What one delivery did. JSON-safe: Powertools stores it as the idempotency record's result. */
+export type LandingOutcome = LandedOutcome | RedeliveredOutcome | RejectedOutcome;
+
+const PRODUCER = 'file-landing';
+/** Attempts to move a landing key that concurrent deliveries keep moving, before the delivery is retried. */
+const LANDING_KEY_ATTEMPTS = 3;
+
+/**
+ * Land one object from the landing bucket.
+ *
+ * Primary course:
+ * 1. Route the key through the allow-list; park and reject anything else (never to raw).
+ * 2. Check the object's size against the cap before reading; reject oversized files unread.
+ * 3. Stream it once: sha256, size, physical lines, card-number scan.
+ * 4. fileId = f(sha256). Known content → count a redelivery; no event.
+ * 5. Copy the pinned bytes to raw (or to restricted/ when card numbers were found), before any commit,
+ *    so a FileLanded never points at a missing object.
+ * 6. In one transaction: file record (if absent), landing-key record (if unchanged), FileLanded.
+ *    A concurrent twin wins → count a redelivery; the key moved under us → re-read it and try again.
+ */
+export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): Promise<LandingOutcome> {
+  const { ports, settings } = deps;
+  if (notice.bucket !== settings.landingBucket) {
+    throw new UnexpectedBucketError(notice.bucket, settings.landingBucket);
+  }
+
+  const object = { bucket: notice.bucket, key: notice.key, versionId: notice.versionId };
+  const head = await ports.headObject(object);
+  if (!head) throw new LandingObjectMissingError(notice.bucket, notice.key);
+  const source: PinnedObject = { ...object, etag: head.etag };
+
+  const routing = parseLandingKey(notice.key);
+  if (!routing.ok) return quarantineUnroutable(notice, routing.rejection, source, head, deps);
+  const route = routing.route;
+  if (head.sizeBytes > settings.maxObjectBytes) return rejectTooLarge(notice, route, head, deps);
+
+  const content = await scanContent(ports.readObject(source), { expectedBytes: head.sizeBytes });
+  const fileId = fileIdOf({ ...route, sha256: content.sha256 });
+  const landedAt = ports.now().toISOString();
+  const landingKey: LandingKeyRecord = {
+    ...landingKeyKey(notice.bucket, notice.key),
+    fileId,
+    sha256: content.sha256,
+    seenAt: landedAt,
+  };
+
+  if (await ports.getFile(fileId)) {
+    await ports.recordRedelivery({ fileId, landingKey, at: landedAt });
+    return { outcome: 'redelivered', fileId, detectedBy: 'registry' };
+  }
+
+  const cardDataDetected = content.cardNumbers.count > 0;
+  const raw: ObjectRef = cardDataDetected
+    ? { bucket: settings.quarantineBucket, key: restrictedObjectKey(route, fileId) }
+    : { bucket: settings.rawBucket, key: rawObjectKey(route, fileId) };
+  await ports.copyObject({ source, target: raw, expectedSha256: content.sha256 });
+
+  const landed: Landed = { notice, route, content, fileId, raw, landedAt };
+  for (let attempt = 1; attempt <= LANDING_KEY_ATTEMPTS; attempt += 1) {
+    const previous = await ports.getLandingKey({ bucket: notice.bucket, key: notice.key });
+    const supersedesFileId = previous && previous.fileId !== fileId ? previous.fileId : null;
+    const { file, event } = buildLanding(landed, supersedesFileId, deps);
+    const result = await ports.commitLanding({
+      file,
+      landingKey,
+      expectedPreviousFileId: previous?.fileId ?? null,
+      event,
+    });
+    if (result === 'committed') {
+      return {
+        outcome: 'landed',
+        fileId,
+        runId: file.runId,
+        eventId: event.eventId,
+        raw,
+        cardDataDetected,
+        supersedesFileId,
+      };
+    }
+    if (result === 'file-exists') {
+      await ports.recordRedelivery({ fileId, landingKey, at: landedAt });
+      return { outcome: 'redelivered', fileId, detectedBy: 'concurrent-commit' };
+    }
+  }
+  throw new LandingKeyContentionError(notice.key, LANDING_KEY_ATTEMPTS);
+}
+
+type Landed = {
+  notice: S3ObjectCreated;
+  route: LandingRoute;
+  content: ContentSummary;
+  fileId: string;
+  raw: ObjectRef;
+  landedAt: string;
+};
+
+/** The FileLanded event and the file record it announces; the record remembers the event it was opened by. */
+function buildLanding(landed: Landed, supersedesFileId: string | null, deps: FileLandingDeps) {
+  const { notice, route, content, fileId, raw, landedAt } = landed;
+  const runId = runIdFrom(deps.ports.newId());
+  const landing: ObjectRef = { bucket: notice.bucket, key: notice.key };
+  const cardDataDetected = content.cardNumbers.count > 0;
+  const event = createEvent(
+    FileLandedV1,
+    {
+      producer: PRODUCER,
+      correlationId: fileId,
+      causationId: notice.eventId,
+      runId,
+      eventId: deps.ports.newId(),
+      occurredAt: landedAt,
+    },
+    {
+      fileId,
+      sha256: content.sha256,
+      sizeBytes: content.sizeBytes,
+      lineCount: content.lineCount,
+      partner: route.partner,
+      dataset: route.dataset,
+      businessDate: route.businessDate,
+      fileName: route.fileName,
+      landing,
+      raw,
+      cardDataDetected,
+      supersedesFileId,
+      schemaV: route.schemaV,
+    },
+  );
+  const file: FileRecord = {
+    ...fileKey(fileId),
+    fileId,
+    sha256: content.sha256,
+    partner: route.partner,
+    dataset: route.dataset,
+    businessDate: route.businessDate,
+    fileName: route.fileName,
+    landing,
+    raw,
+    sizeBytes: content.sizeBytes,
+    lineCount: content.lineCount,
+    cardDataDetected,
+    supersedesFileId,
+    landedAt,
+    runId,
+    stage: 'LANDED',
+    stageAt: landedAt,
+    lastEventId: event.eventId,
+    openShard: 'OPEN',
+    openSince: landedAt,
+    redeliveries: 0,
+    redrives: 0,
+  };
+  return { file, event };
+}

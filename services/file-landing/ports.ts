@@ -1,0 +1,92 @@
+import type { EventDetail, ObjectRef } from '../../contracts/events/envelope.ts';
+import type { FileLandedV1 } from '../../contracts/events/file-landed.ts';
+import type { FileRejectedV1 } from '../../contracts/events/file-rejected.ts';
+import type { FileRecord, LandingKeyRecord } from '../../lib/file-registry/file-record.ts';
+
+export type FileLandedDetail = EventDetail<typeof FileLandedV1>;
+export type FileRejectedDetail = EventDetail<typeof FileRejectedV1>;
+
+/** An object, pinned to a version when the bucket is versioned. */
+export type SourceObject = ObjectRef & { versionId: string | null };
+
+/** A source object pinned to the exact content that was checked (its ETag). */
+export type PinnedObject = SourceObject & { etag: string };
+
+export type ObjectHead = { sizeBytes: number; etag: string };
+
+/** Size and ETag of an object; undefined when it does not exist. */
+export type HeadObject = (object: SourceObject) => Promise<ObjectHead | undefined>;
+
+/** The object's bytes as a stream, failing if the content no longer has the pinned ETag. */
+export type ReadObject = (object: PinnedObject) => AsyncIterable<Uint8Array>;
+
+/**
+ * Server-side copy of exactly the pinned content to `target`. When `expectedSha256` is given and the store
+ * reports a full-object SHA-256 of the copy, a mismatch fails the copy.
+ */
+export type CopyObject = (input: {
+  source: PinnedObject;
+  target: ObjectRef;
+  expectedSha256: string | null;
+}) => Promise<void>;
+
+export type GetFile = (fileId: string) => Promise<FileRecord | undefined>;
+
+export type GetLandingKey = (landing: ObjectRef) => Promise<LandingKeyRecord | undefined>;
+
+/**
+ * What a landing commit found:
+ * - `committed`: file record, landing-key record and FileLanded are in, together;
+ * - `file-exists`: a concurrent twin registered the same content first; nothing was written;
+ * - `landing-key-moved`: the landing key no longer points at `expectedPreviousFileId`; nothing was written.
+ */
+export type LandingCommitResult = 'committed' | 'file-exists' | 'landing-key-moved';
+
+/** One transaction: put the file (if new), move the landing key (if unchanged since read), add the event. */
+export type CommitLanding = (input: {
+  file: FileRecord;
+  landingKey: LandingKeyRecord;
+  expectedPreviousFileId: string | null;
+  event: FileLandedDetail;
+}) => Promise<LandingCommitResult>;
+
+/** Count one more delivery of known content; record the landing key only if it had no record yet. */
+export type RecordRedelivery = (input: {
+  fileId: string;
+  landingKey: LandingKeyRecord;
+  at: string;
+}) => Promise<void>;
+
+/** Commit a FileRejected through the outbox; `duplicate` when an event with its id already exists. */
+export type CommitRejection = (event: FileRejectedDetail) => Promise<'committed' | 'duplicate'>;
+
+/** Everything the file-landing use case needs from the world. */
+export interface FileLandingPorts {
+  headObject: HeadObject;
+  readObject: ReadObject;
+  copyObject: CopyObject;
+  getFile: GetFile;
+  getLandingKey: GetLandingKey;
+  commitLanding: CommitLanding;
+  recordRedelivery: RecordRedelivery;
+  commitRejection: CommitRejection;
+  now: () => Date;
+  /** A fresh random UUID (event ids, run ids). */
+  newId: () => string;
+}
+
+export interface FileLandingSettings {
+  landingBucket: string;
+  rawBucket: string;
+  quarantineBucket: string;
+  /** Objects above this size are refused before reading (OBJECT_TOO_LARGE). At most 5 GiB: the CopyObject limit. */
+  maxObjectBytes: number;
+}
+
+export interface FileLandingDeps {
+  ports: FileLandingPorts;
+  settings: FileLandingSettings;
+}
+
+/** Default object-size cap: 5 GiB, the largest object a single CopyObject can copy. */
+export const DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 ** 3;

@@ -1,0 +1,67 @@
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ObjectRef } from '../../../contracts/events/envelope.ts';
+import { SchemaValidateError } from '../errors.ts';
+import type { SchemaValidatePorts } from '../ports.ts';
+
+/** The raw object disappeared between HeadObject and GetObject, or came back without a body. */
+export class RawObjectMissingError extends SchemaValidateError {
+  constructor(readonly ref: ObjectRef) {
+    super(
+      `Raw object s3://${ref.bucket}/${ref.key} returned no body. Check the raw bucket; the record will be retried.`,
+    );
+  }
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  parquet: 'application/vnd.apache.parquet',
+  jsonl: 'application/x-ndjson',
+};
+
+/**
+ * S3 as schema-validate uses it: size by HeadObject before reading, a lazy GetObject stream pinned to the
+ * same ETag, and PutObject of finished parts.
+ */
+export function s3Objects(s3: S3Client): SchemaValidatePorts {
+  return {
+    async openObject(ref) {
+      const head = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+      const etag = head.ETag;
+      return {
+        sizeBytes: head.ContentLength ?? 0,
+        body: {
+          async *[Symbol.asyncIterator]() {
+            const result = await s3.send(
+              // 412 if the object was replaced since HeadObject: the sized bytes are the bytes read.
+              new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, IfMatch: etag }),
+            );
+            if (!result.Body) throw new RawObjectMissingError(ref);
+            const body = result.Body as AsyncIterable<Uint8Array> & { destroy?: () => void };
+            try {
+              // In Node the body is a Readable: iterating it streams with back-pressure, never buffering the object.
+              yield* body;
+            } finally {
+              // Stopping early (a rejection mid-file) must release the socket.
+              body.destroy?.();
+            }
+          },
+        },
+      };
+    },
+
+    async putObject(ref, bytes) {
+      const extension = ref.key.slice(ref.key.lastIndexOf('.') + 1);
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: ref.bucket,
+          Key: ref.key,
+          Body: bytes,
+          ContentLength: bytes.byteLength,
+          ContentType: CONTENT_TYPES[extension] ?? 'application/octet-stream',
+          // S3 verifies the upload against this checksum.
+          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
+          ChecksumAlgorithm: 'SHA256',
+        }),
+      );
+    },
+  };
+}

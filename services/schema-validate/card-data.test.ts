@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import {
+  cardNumberSpans,
+  cardTokenizer,
+  containsCardNumber,
+  maskAllButLast4,
+  maskCardNumbers,
+} from './card-data.ts';
+
+describe('containsCardNumber', () => {
+  it.each([
+    ['a bare PAN', '4111111111111111', true],
+    ['a PAN inside text', 'paid with 4111111111111111 today', true],
+    ['a spaced PAN', 'card 4111 1111 1111 1111', true],
+    ['a dashed PAN', '4111-1111-1111-1111', true],
+    ['an Amex with uneven groups', '3782 822463 10005', true],
+    ['a 13-digit PAN', 'x4222222222222x', true],
+    ['a PAN after a short number', 'order 12345 4111 1111 1111 1111', true],
+    ['a Luhn-invalid 16-digit number', '4111111111111112', false],
+    ['a 12-digit number', '411111111111', false],
+    ['a zero-padded 17-digit id', '04111111111111111', false],
+    ['a zero-padded id after a word', 'BATCH-0042-0000000001', false],
+    ['a PAN after a lone zero group', '0 4111111111111111', true],
+    ['a PAN glued to letters', 'tx4111111111111111', true],
+    ['a 25-digit reference', '4111111111111111000000000', false],
+    ['an ISO instant', '2024-03-01T10:00:00.123+01:00', false],
+    ['an amount', '1050.25', false],
+    ['double separators', '4111  1111  1111  1111', false],
+    ['empty text', '', false],
+  ])('judges %s as %s', (_name, text, expected) => {
+    // Act / Assess
+    expect(containsCardNumber(text)).toBe(expected);
+  });
+});
+
+describe('maskCardNumbers', () => {
+  it.each([
+    ['tx-1,payment,4111111111111111', 'tx-1,payment,************1111'],
+    ['a,4111 1111 1111 1111,b', 'a,**** **** **** 1111,b'],
+    ['x 4111111111111111 y 5500005555555559', 'x ************1111 y ************5559'],
+    ['no card here 123', 'no card here 123'],
+    ['order 12345 4111 1111 1111 1111', 'order 12345 **** **** **** 1111'],
+  ])('masks %j as %j', (text, expected) => {
+    // Act / Assess
+    expect(maskCardNumbers(text)).toBe(expected);
+  });
+
+  it('masks overlapping candidates as one span, keeping only its last four digits', () => {
+    // Prepare
+    // '10001 4111 1111' (13 digits) and '4111 1111 1111 1111' are both Luhn-valid and overlap.
+    const text = 'ref 10001 4111 1111 1111 1111 end';
+
+    // Act
+    const masked = maskCardNumbers(text);
+
+    // Assess
+    expect(masked).toBe('ref ***** **** **** **** 1111 end');
+    expect(cardNumberSpans(text)).toEqual([{ start: 4, end: 29 }]);
+  });
+});
+
+describe('maskAllButLast4', () => {
+  it.each([
+    ['4111111111111112', '************1112'],
+    ['4111-1111', '****-1111'],
+    ['123', '123'],
+  ])('masks %s as %s', (value, expected) => {
+    // Act / Assess
+    expect(maskAllButLast4(value)).toBe(expected);
+  });
+});
+
+describe('cardTokenizer', () => {
+  it('keeps BIN, last 4 and a keyed fingerprint, never the PAN', () => {
+    // Prepare
+    const tokens = cardTokenizer('test-key-0123456789abcdef');
+
+    // Act
+    const result = tokens('4111111111111111');
+
+    // Assess
+    expect(result.bin).toBe('411111');
+    expect(result.last4).toBe('1111');
+    expect(result.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(result)).not.toContain('4111111111111111');
+  });
+
+  it('gives different fingerprints under different keys', () => {
+    // Act
+    const first = cardTokenizer('key-one-0123456789abcdef')('4111111111111111');
+    const second = cardTokenizer('key-two-0123456789abcdef')('4111111111111111');
+
+    // Assess
+    expect(first.fingerprint).not.toBe(second.fingerprint);
+  });
+
+  it('refuses a short key', () => {
+    // Act / Assess
+    expect(() => cardTokenizer('short')).toThrow(/at least 16 bytes/);
+  });
+});

@@ -1,0 +1,142 @@
+import { createHmac } from 'node:crypto';
+import type { CardTokens } from '../../contracts/datasets/dataset-contract.ts';
+import { isLuhnValid } from '../../contracts/datasets/pan.ts';
+
+const MIN_PAN_DIGITS = 13;
+const MAX_PAN_DIGITS = 19;
+
+/** A card number found in text: [start, end) in UTF-16 units, separators included. */
+export interface CardSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+interface DigitGroup {
+  start: number;
+  end: number;
+}
+
+const isDigit = (code: number): boolean => code >= 48 && code <= 57;
+const isSeparator = (code: number): boolean => code === 32 || code === 45;
+
+/**
+ * Card numbers in free text: 13-19 digits, Luhn-valid, as one digit run or as consecutive digit groups joined
+ * by single spaces or dashes ("4111 1111 1111 1111", "3782-822463-10005"). As at landing, a candidate never
+ * starts with 0 (no card issuer has ISO 7812 major industry identifier 0), so zero-padded ids such as
+ * `BATCH-0042-0000000001` are not cards. A bare run of more than 19 digits is a long number, not a card.
+ * Unlike landing, a number glued to a letter (`tx4111…`) still counts: here the stricter reading is the safe one.
+ * Runs with fewer than 13 digits in total are skipped without allocating.
+ * @example cardNumberSpans('ref 4111-1111-1111-1111') // [{ start: 4, end: 23 }]
+ */
+export function cardNumberSpans(text: string): CardSpan[] {
+  const spans: CardSpan[] = [];
+  const length = text.length;
+  let index = 0;
+  while (index < length) {
+    if (!isDigit(text.charCodeAt(index))) {
+      index += 1;
+      continue;
+    }
+    // A run: digit groups joined by single separators.
+    const runStart = index;
+    let digits = 0;
+    for (;;) {
+      while (index < length && isDigit(text.charCodeAt(index))) {
+        digits += 1;
+        index += 1;
+      }
+      if (index + 1 < length && isSeparator(text.charCodeAt(index)) && isDigit(text.charCodeAt(index + 1))) {
+        index += 1;
+        continue;
+      }
+      break;
+    }
+    if (digits >= MIN_PAN_DIGITS) spans.push(...panSpansInRun(text, runStart, index));
+  }
+  return spans;
+}
+
+/**
+ * Within one run, every window of consecutive groups that is a Luhn-valid PAN, merged where they overlap so
+ * masking a span hides every digit of every candidate in it.
+ */
+function panSpansInRun(text: string, start: number, end: number): CardSpan[] {
+  const groups: DigitGroup[] = [];
+  let groupStart = start;
+  for (let index = start; index <= end; index += 1) {
+    if (index === end || !isDigit(text.charCodeAt(index))) {
+      groups.push({ start: groupStart, end: index });
+      groupStart = index + 1;
+    }
+  }
+  const spans: { start: number; end: number }[] = [];
+  for (let first = 0; first < groups.length; first += 1) {
+    let digits = '';
+    for (let last = first; last < groups.length; last += 1) {
+      const group = groups[last] as DigitGroup;
+      digits += text.slice(group.start, group.end);
+      if (digits.length > MAX_PAN_DIGITS) break;
+      if (digits.length < MIN_PAN_DIGITS || digits.charCodeAt(0) === 48 || !isLuhnValid(digits)) continue;
+      const windowStart = (groups[first] as DigitGroup).start;
+      const previous = spans.at(-1);
+      if (previous && windowStart <= previous.end) previous.end = Math.max(previous.end, group.end);
+      else spans.push({ start: windowStart, end: group.end });
+    }
+  }
+  return spans;
+}
+
+/** Whether text holds a card number anywhere (see `cardNumberSpans`). */
+export function containsCardNumber(text: string): boolean {
+  return cardNumberSpans(text).length > 0;
+}
+
+/**
+ * Replace every digit of each card number but its last four with '*', keeping separators, so a quarantined
+ * line stays readable and nothing recoverable is stored.
+ * @example maskCardNumbers('x,4111111111111111') // 'x,************1111'
+ */
+export function maskCardNumbers(text: string): string {
+  const spans = cardNumberSpans(text);
+  if (spans.length === 0) return text;
+  let masked = '';
+  let cursor = 0;
+  for (const span of spans) {
+    masked += text.slice(cursor, span.start) + maskAllButLast4(text.slice(span.start, span.end));
+    cursor = span.end;
+  }
+  return masked + text.slice(cursor);
+}
+
+/**
+ * Mask every digit except the last four, whether or not the value is Luhn-valid.
+ * @example maskAllButLast4('4111-1111') // '****-1111'
+ */
+export function maskAllButLast4(value: string): string {
+  let keep = 4;
+  let masked = '';
+  for (let index = value.length - 1; index >= 0; index -= 1) {
+    const char = value.charAt(index);
+    if (isDigit(char.charCodeAt(0))) {
+      masked = (keep > 0 ? char : '*') + masked;
+      keep -= 1;
+    } else {
+      masked = char + masked;
+    }
+  }
+  return masked;
+}
+
+/**
+ * The silver stand-ins for a PAN: BIN (first 6), last 4 and a keyed HMAC-SHA256 fingerprint. The key lives
+ * outside the data lake, so a fingerprint cannot be reversed by enumerating card numbers.
+ * @example const tokens = cardTokenizer(key); tokens('4111111111111111').last4 // '1111'
+ */
+export function cardTokenizer(hmacKey: string | Uint8Array): (pan: string) => CardTokens {
+  if (hmacKey.length < 16) throw new Error('The card fingerprint HMAC key must be at least 16 bytes.');
+  return (pan) => ({
+    bin: pan.slice(0, 6),
+    last4: pan.slice(-4),
+    fingerprint: createHmac('sha256', hmacKey).update(pan).digest('hex'),
+  });
+}

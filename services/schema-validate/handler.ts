@@ -1,0 +1,99 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { FileLandedV1, FileRejectedV1, FileValidatedV1 } from '../../contracts/events/catalog.ts';
+import type { EventDetail } from '../../contracts/events/envelope.ts';
+import { perEnvironment } from '../../lib/aws/clients.ts';
+import { parseEventRecord } from '../../lib/consumer/eventbridge-record.ts';
+import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
+import { createEvent, type EventOrigin } from '../../lib/outbox/event-factory.ts';
+import { type ValidateFileInput, validateFile } from './schema-validate.ts';
+import { type SchemaValidateDeps, sideEffects } from './side-effects.ts';
+
+export type FileLandedDetail = EventDetail<typeof FileLandedV1>;
+
+/** What one record's processing returns (stored by Powertools idempotency, so JSON only). */
+export type SchemaValidateResult = {
+  fileId: string;
+  runId: string;
+  outcome: 'validated' | 'rejected';
+  code: string | null;
+  /** False when this run had already closed the file (a redelivery after a crash): no second event. */
+  committed: boolean;
+};
+
+/** The use-case input from a FileLanded v1 detail (payload + the envelope's runId). */
+export function inputFromFileLanded(detail: FileLandedDetail): ValidateFileInput {
+  const { data } = detail;
+  return {
+    fileId: data.fileId,
+    sha256: data.sha256,
+    partner: data.partner,
+    dataset: data.dataset,
+    businessDate: data.businessDate,
+    schemaV: data.schemaV,
+    raw: data.raw,
+    runId: detail.runId,
+  };
+}
+
+/**
+ * Validate the landed file, then close its stage and put FileValidated or FileRejected in the outbox in
+ * one transaction. Safe to repeat: parts are overwritten under the same keys, and a second commit of the
+ * same run is recognised and skipped.
+ */
+export async function processFileLanded(
+  detail: FileLandedDetail,
+  deps: SchemaValidateDeps = sideEffects().validate,
+): Promise<SchemaValidateResult> {
+  const outcome = await validateFile(inputFromFileLanded(detail), deps.ports, deps.config);
+  const origin: EventOrigin = {
+    producer: 'schema-validate',
+    correlationId: detail.correlationId,
+    causationId: detail.eventId,
+    runId: detail.runId,
+  };
+  const event =
+    outcome.kind === 'validated'
+      ? createEvent(FileValidatedV1, origin, outcome.payload)
+      : createEvent(FileRejectedV1, origin, outcome.payload);
+  const rejection =
+    outcome.kind === 'rejected' ? { code: outcome.payload.code, reason: outcome.payload.reason } : undefined;
+  const result = await deps.commitStage({
+    fileId: detail.data.fileId,
+    runId: detail.runId,
+    stage: outcome.kind === 'validated' ? 'VALIDATED' : 'REJECTED',
+    counts: { ...outcome.payload.counts },
+    ...(rejection ? { rejection } : {}),
+    event,
+  });
+  return {
+    fileId: detail.data.fileId,
+    runId: detail.runId,
+    outcome: outcome.kind,
+    code: rejection?.code ?? null,
+    committed: result === 'committed',
+  };
+}
+
+/** schema-validate as an idempotent SQS consumer of FileLanded v1, keyed on file + stage + run. */
+export function schemaValidateConsumer(
+  deps: () => SchemaValidateDeps = () => sideEffects().validate,
+): ConsumerDefinition<FileLandedDetail, SchemaValidateResult> {
+  return {
+    parse: (record) => Object.freeze(parseEventRecord(record, FileLandedV1)),
+    idempotencyKey: (detail) => `${detail.data.fileId}:schema-validate:${detail.runId}`,
+    fingerprint: (detail) =>
+      `${detail.data.sha256}:${detail.data.raw.bucket}/${detail.data.raw.key}:${detail.data.schemaV}`,
+    logKeys: (detail) => ({
+      correlationId: detail.correlationId,
+      runId: detail.runId,
+      fileId: detail.data.fileId,
+    }),
+    process: (detail) => processFileLanded(detail, deps()),
+  };
+}
+
+const consumer = perEnvironment(() => createSqsConsumer(schemaValidateConsumer(), sideEffects().consumer));
+
+/** Lambda entry point (FileLanded → EventBridge → SQS). Wiring is built on the first invocation. */
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  consumer().handler(event, context);

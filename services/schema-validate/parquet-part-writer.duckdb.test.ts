@@ -1,0 +1,79 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ParquetPartBuffer } from './parquet-part-writer.ts';
+import { requireDataset } from './test-support/fake-ports.ts';
+
+const folder = mkdtempSync(join(tmpdir(), 'schema-validate-duckdb-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const lineage = {
+  partner: 'acme-bank',
+  businessDate: '2024-03-01',
+  fileId: 'f_0123',
+  sha256: 'a'.repeat(64),
+  runId: 'run_1',
+  schemaV: 1,
+};
+
+describe('a silver Parquet part read by DuckDB', () => {
+  it('sums INT64 minor units exactly, past 2^53, with the declared types', async () => {
+    // Prepare
+    const contract = requireDataset('transactions');
+    const part = new ParquetPartBuffer(contract.silverColumns, lineage);
+    const row = (id: string, amount: bigint, currency: string) => [
+      id,
+      'payment',
+      amount,
+      currency,
+      2,
+      1709283600123456n,
+      '2024-03-01T10:00:00.123456+01:00',
+      'm',
+      null,
+      null,
+      null,
+      null,
+    ];
+    part.append(row('tx-1', 9007199254740993n, 'EUR'), 2);
+    part.append(row('tx-2', 2n, 'EUR'), 3);
+    part.append(row('tx-3', -310n, 'USD'), 4);
+    const path = join(folder, 'part-00000.parquet');
+    writeFileSync(path, part.finish());
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+
+    // Act
+    const sums = await connection.runAndReadAll(
+      `SELECT currency, sum(amount_minor)::VARCHAR AS total, count(*)::INTEGER AS n FROM read_parquet('${path}') GROUP BY currency ORDER BY currency`,
+    );
+    const types = await connection.runAndReadAll(
+      `SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet('${path}'))`,
+    );
+    const first = await connection.runAndReadAll(
+      `SELECT occurred_at::VARCHAR AS at, business_date::VARCHAR AS dt, _row_number::INTEGER AS line FROM read_parquet('${path}') LIMIT 1`,
+    );
+    connection.closeSync();
+
+    // Assess
+    expect(sums.getRowObjects()).toEqual([
+      { currency: 'EUR', total: '9007199254740995', n: 2 },
+      { currency: 'USD', total: '-310', n: 1 },
+    ]);
+    const columnTypes = Object.fromEntries(
+      types.getRows().map(([name, type]) => [String(name), String(type)]),
+    );
+    expect(columnTypes).toMatchObject({
+      amount_minor: 'BIGINT',
+      currency_exponent: 'INTEGER',
+      occurred_at: 'TIMESTAMP WITH TIME ZONE',
+      business_date: 'DATE',
+      _row_number: 'BIGINT',
+    });
+    expect(columnTypes).not.toHaveProperty('card_number');
+    expect(first.getRowObjects()[0]).toMatchObject({ dt: '2024-03-01', line: 2 });
+    expect(String(first.getRowObjects()[0]?.at)).toMatch(/^2024-03-01 09:00:00\.123456/);
+  });
+});

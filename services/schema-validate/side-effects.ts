@@ -1,0 +1,79 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
+import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
+import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
+import { numberFromEnv, requireEnv } from '../../lib/env.ts';
+import { resources } from '../../lib/resources.ts';
+import {
+  dynamoStageCommitter,
+  type StageCommit,
+  type StageCommitResult,
+} from './adapters/dynamo-stage-committer.ts';
+import { s3Objects } from './adapters/s3-objects.ts';
+import { DEFAULT_LIMITS, type SchemaValidateConfig, type SchemaValidatePorts } from './ports.ts';
+
+/** Secret key of card fingerprints (HMAC-SHA256), at least 16 bytes; the same key across runs and services. */
+export const PAN_HMAC_KEY_VARIABLE = 'FINLEDGER_PAN_HMAC_KEY';
+/** Optional share of quarantined rows (0-1) above which a file is rejected; default 0.2. */
+export const QUARANTINE_REJECT_RATE_VARIABLE = 'FINLEDGER_QUARANTINE_REJECT_RATE';
+
+/** Everything the handler needs from the world. */
+export interface SchemaValidateDeps {
+  readonly ports: SchemaValidatePorts;
+  readonly config: SchemaValidateConfig;
+  commitStage(commit: StageCommit): Promise<StageCommitResult>;
+}
+
+export interface SchemaValidateSideEffects {
+  readonly validate: SchemaValidateDeps;
+  readonly consumer: ConsumerDeps;
+}
+
+/**
+ * The only place schema-validate builds SDK clients and reads configuration. Built on first use (per
+ * environment, so the offline runtime can restart on new ports), never at import.
+ */
+export const sideEffects: () => SchemaValidateSideEffects = perEnvironment(build);
+
+function build(): SchemaValidateSideEffects {
+  const clients = sharedAwsClients();
+  return {
+    validate: {
+      ports: s3Objects(clients.s3),
+      config: configFromEnv(),
+      commitStage: dynamoStageCommitter(clients.doc, {
+        files: resources.table('files'),
+        outbox: resources.table('outbox'),
+      }),
+    },
+    consumer: {
+      service: 'schema-validate',
+      persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
+      logger: new Logger({ serviceName: 'schema-validate' }),
+    },
+  };
+}
+
+/** Config from linked resources and the environment; fails fast naming the variable at fault. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchemaValidateConfig {
+  const quarantineRejectRate = numberFromEnv(
+    QUARANTINE_REJECT_RATE_VARIABLE,
+    DEFAULT_LIMITS.quarantineRejectRate,
+    env,
+  );
+  if (quarantineRejectRate < 0 || quarantineRejectRate > 1) {
+    throw new Error(
+      `Environment variable ${QUARANTINE_REJECT_RATE_VARIABLE}=${quarantineRejectRate} must be between 0 and 1.`,
+    );
+  }
+  const panHmacKey = requireEnv(PAN_HMAC_KEY_VARIABLE, env);
+  if (Buffer.byteLength(panHmacKey) < 16) {
+    throw new Error(`Environment variable ${PAN_HMAC_KEY_VARIABLE} must hold at least 16 bytes of secret.`);
+  }
+  return {
+    ...DEFAULT_LIMITS,
+    buckets: { silver: resources.bucket('silver'), quarantine: resources.bucket('quarantine') },
+    panHmacKey,
+    quarantineRejectRate,
+  };
+}

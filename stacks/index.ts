@@ -1,0 +1,51 @@
+import { topology } from '../topology/topology.ts';
+import { createAlarms } from './alarms.ts';
+import { createBus, createRules } from './bus.ts';
+import { createKeys } from './keys.ts';
+import { linkNamesOnly } from './links.ts';
+import { lookup } from './lookup.ts';
+import { names } from './plan/names.ts';
+import { buildPlan } from './plan/plan.ts';
+import { createQueuePolicies, createQueues } from './queues.ts';
+import { createSchemas } from './schemas.ts';
+import { createFunctions } from './services.ts';
+import { stageConfig } from './stage-config.ts';
+import { createBuckets } from './storage.ts';
+import { createTables } from './tables.ts';
+
+/**
+ * Declare the whole stage from the topology.
+ * 1. Derive the plan (plain data) for the stage's config.
+ * 2. Keys, then the data stores encrypted with them.
+ * 3. Bus and archive, queues, the rules feeding the queues, and the queue policies naming the rules.
+ * 4. Functions with their links, permissions and triggers.
+ * 5. Alarms to the on-call topic, and the schema registry.
+ */
+export function deploy() {
+  const config = stageConfig($app.stage);
+  const plan = buildPlan(topology, config);
+  linkNamesOnly();
+
+  const keys = createKeys(plan.keys, config);
+  const messagingKey = lookup(keys, names.messagingKey(), 'KMS key');
+  const tables = createTables(plan.tables, keys);
+  const buckets = createBuckets(plan.buckets, keys);
+
+  const { bus, archive } = createBus(config);
+  const queues = createQueues(plan.queues, messagingKey);
+  const rules = createRules(plan.rules, { bus, queues, buckets });
+  createQueuePolicies(plan.queuePolicies, queues, rules);
+
+  const functions = createFunctions(plan.functions, { tables, buckets, queues, bus, keys }, config);
+
+  const topic = createAlarms(plan.alarms, { queues, functions }, messagingKey, config);
+  const registry = createSchemas(plan.schemas);
+
+  return {
+    bus: bus.name,
+    archive: archive.name,
+    alarmTopic: topic.arn,
+    schemaRegistry: registry.name,
+    ...Object.fromEntries(Object.entries(buckets).map(([name, bucket]) => [`${name}Bucket`, bucket.name])),
+  };
+}

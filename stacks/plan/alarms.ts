@@ -1,0 +1,161 @@
+import { BUSINESS_METRICS, type BusinessMetricName } from '../metrics.ts';
+import type { StageConfig } from '../stage-config.ts';
+import type { FunctionSpec } from './functions.ts';
+import type { QueueSpec } from './queues.ts';
+
+/** Anchor in stacks/README.md that tells on-call what to do. */
+export type Runbook =
+  | 'dlq-not-empty'
+  | 'queue-age'
+  | 'function-errors'
+  | 'function-throttles'
+  | 'relay-lag'
+  | BusinessMetricName;
+
+export type AlarmMetric =
+  | {
+      readonly kind: 'queue';
+      readonly queue: string;
+      readonly metricName: 'ApproximateNumberOfMessagesVisible' | 'ApproximateAgeOfOldestMessage';
+    }
+  | {
+      readonly kind: 'function';
+      readonly function: string;
+      readonly metricName: 'Errors' | 'Throttles' | 'IteratorAge';
+    }
+  /**
+   * A CloudWatch Metrics Insights query over our namespace: it aggregates every dimension set a
+   * service may add (Powertools always adds `service`), so the alarm cannot silently miss datapoints.
+   * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-alarms.html
+   */
+  | { readonly kind: 'insights'; readonly metricName: BusinessMetricName; readonly query: string };
+
+export interface AlarmSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly runbook: Runbook;
+  readonly metric: AlarmMetric;
+  readonly statistic: 'Maximum' | 'Sum';
+  readonly periodSeconds: number;
+  readonly evaluationPeriods: number;
+  /** Alarm when the value is greater than this. */
+  readonly threshold: number;
+}
+
+const MINUTE = 60;
+
+function dlqAlarm(queue: QueueSpec): AlarmSpec {
+  return {
+    name: `${queue.name}NotEmptyAlarm`,
+    description: `${queue.name} holds messages: ${queue.owner} gave up on them. See stacks/README.md#dlq-not-empty.`,
+    runbook: 'dlq-not-empty',
+    metric: { kind: 'queue', queue: queue.name, metricName: 'ApproximateNumberOfMessagesVisible' },
+    statistic: 'Maximum',
+    periodSeconds: MINUTE,
+    evaluationPeriods: 1,
+    threshold: 0,
+  };
+}
+
+function ageAlarm(queue: QueueSpec, config: StageConfig): AlarmSpec {
+  return {
+    name: `${queue.name}AgeAlarm`,
+    description: `Oldest message in ${queue.name} is older than the ${config.slo.oldestMessageAgeSeconds}s SLO. See stacks/README.md#queue-age.`,
+    runbook: 'queue-age',
+    metric: { kind: 'queue', queue: queue.name, metricName: 'ApproximateAgeOfOldestMessage' },
+    statistic: 'Maximum',
+    periodSeconds: MINUTE,
+    evaluationPeriods: 1,
+    threshold: config.slo.oldestMessageAgeSeconds,
+  };
+}
+
+function functionAlarms(spec: FunctionSpec, config: StageConfig): AlarmSpec[] {
+  const alarms: AlarmSpec[] = [
+    {
+      name: `${spec.name}ErrorsAlarm`,
+      description: `${spec.unit} failed invocations. See stacks/README.md#function-errors.`,
+      runbook: 'function-errors',
+      metric: { kind: 'function', function: spec.name, metricName: 'Errors' },
+      statistic: 'Sum',
+      periodSeconds: 5 * MINUTE,
+      evaluationPeriods: 1,
+      threshold: 0,
+    },
+    {
+      name: `${spec.name}ThrottlesAlarm`,
+      description: `${spec.unit} was throttled (throttled SQS receives still count toward maxReceiveCount). See stacks/README.md#function-throttles.`,
+      runbook: 'function-throttles',
+      metric: { kind: 'function', function: spec.name, metricName: 'Throttles' },
+      statistic: 'Sum',
+      periodSeconds: 5 * MINUTE,
+      evaluationPeriods: 1,
+      threshold: 0,
+    },
+  ];
+  if (spec.trigger.kind === 'stream') {
+    alarms.push({
+      name: `${spec.name}LagAlarm`,
+      description: `${spec.unit} is more than ${config.slo.outboxRelayLagSeconds}s behind its stream. See stacks/README.md#relay-lag.`,
+      runbook: 'relay-lag',
+      metric: { kind: 'function', function: spec.name, metricName: 'IteratorAge' },
+      statistic: 'Maximum',
+      periodSeconds: MINUTE,
+      evaluationPeriods: 3,
+      // IteratorAge is reported in milliseconds.
+      threshold: config.slo.outboxRelayLagSeconds * 1000,
+    });
+  }
+  return alarms;
+}
+
+const BUSINESS_ALARMS: Readonly<Record<BusinessMetricName, { aggregate: 'MAX' | 'SUM'; meaning: string }>> = {
+  QuarantineRate: { aggregate: 'MAX', meaning: 'A file quarantined more rows than the stage allows' },
+  ReconciliationBreaks: {
+    aggregate: 'SUM',
+    meaning: 'Reconciliation found totals or counts that do not agree',
+  },
+  ExpectedFileMissing: {
+    aggregate: 'SUM',
+    meaning: 'An expected partner file did not arrive by its deadline',
+  },
+  FilesStalled: { aggregate: 'SUM', meaning: 'A file stopped before reaching a terminal state' },
+};
+
+function businessAlarm(metricName: BusinessMetricName, config: StageConfig): AlarmSpec {
+  const { aggregate, meaning } = BUSINESS_ALARMS[metricName];
+  return {
+    name: `${metricName}Alarm`,
+    description: `${meaning}. See stacks/README.md#${metricName.toLowerCase()}.`,
+    runbook: metricName,
+    metric: {
+      kind: 'insights',
+      metricName,
+      query: `SELECT ${aggregate}(${metricName}) FROM "${BUSINESS_METRICS.namespace}"`,
+    },
+    statistic: aggregate === 'MAX' ? 'Maximum' : 'Sum',
+    periodSeconds: 5 * MINUTE,
+    evaluationPeriods: 1,
+    threshold: metricName === 'QuarantineRate' ? config.quarantineRatePercent : 0,
+  };
+}
+
+/**
+ * Every alarm, all to the on-call topic: each DLQ non-empty, each service queue's oldest message
+ * over the stage SLO, each function's errors and throttles (and the relay's lag), and the business
+ * metrics the services emit.
+ */
+export function planAlarms(
+  queues: readonly QueueSpec[],
+  functions: readonly FunctionSpec[],
+  config: StageConfig,
+): AlarmSpec[] {
+  return [
+    ...queues.filter((queue) => queue.role !== 'service').map(dlqAlarm),
+    ...queues.filter((queue) => queue.role === 'service').map((queue) => ageAlarm(queue, config)),
+    ...functions.flatMap((spec) => functionAlarms(spec, config)),
+    ...(Object.keys(BUSINESS_METRICS.names) as BusinessMetricName[]).map((name) =>
+      businessAlarm(name, config),
+    ),
+  ];
+}

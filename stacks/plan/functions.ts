@@ -1,0 +1,157 @@
+import type { BucketAccess, BucketName, TableName, Topology } from '../../topology/types.ts';
+import { BUSINESS_METRICS } from '../metrics.ts';
+import { names } from './names.ts';
+import { TopologyRuleError } from './queues.ts';
+
+/**
+ * Lambda requires a batching window of at least 1 s for SQS batches above 10.
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html
+ */
+const SQS_BATCH_WITHOUT_WINDOW = 10;
+
+/**
+ * How a stream worker retries: split a failing batch to isolate the bad record, give up after 10
+ * tries and hand the batch's coordinates to the on-failure queue (the relay's sweep re-publishes
+ * whatever is still pending in the outbox).
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html
+ */
+export const STREAM_RETRY = { maximumRetryAttempts: 10, bisectBatchOnFunctionError: true } as const;
+
+export type Trigger =
+  | {
+      readonly kind: 'queue';
+      readonly queue: string;
+      readonly batchSize: number;
+      readonly maximumBatchingWindowSeconds: number;
+    }
+  | {
+      readonly kind: 'stream';
+      readonly table: TableName;
+      readonly batchSize: number;
+      readonly onFailure: string;
+    }
+  | { readonly kind: 'schedule'; readonly expression: string; readonly dlq: string };
+
+/** One Lambda function: a service (queue consumer) or a worker (stream or schedule). */
+export interface FunctionSpec {
+  readonly name: string;
+  /** Topology name of the service or worker. */
+  readonly unit: string;
+  /** SST handler: module path without extension, then the export (`services/x/handler.handler`). */
+  readonly handler: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly trigger: Trigger;
+  /** Link names the handler reads through `Resource` (no permissions come with a link). */
+  readonly links: readonly string[];
+  readonly tables: readonly TableName[];
+  readonly buckets: Readonly<Partial<Record<BucketName, BucketAccess>>>;
+  /** The outbox relay (and sweeper) publish to the bus; nothing else calls PutEvents. */
+  readonly publishesToBus: boolean;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/**
+ * SST's handler notation: module path without extension, a dot, the export.
+ * @example sstHandler('services/outbox-relay/handler.ts', 'sweepHandler') // 'services/outbox-relay/handler.sweepHandler'
+ */
+export function sstHandler(path: string, exportName = 'handler'): string {
+  if (!path.endsWith('.ts')) {
+    throw new TopologyRuleError(`Handler ${path} must be a .ts module.`);
+  }
+  return `${path.slice(0, -'.ts'.length)}.${exportName}`;
+}
+
+/**
+ * Modules that publish to the bus: the module of the worker on the outbox stream (the relay), and so
+ * every worker running that module (the sweeper re-publishes what the stream path missed). The
+ * topology has no explicit flag for it; nothing else gets `events:PutEvents`.
+ */
+/**
+ * EventBridge Scheduler rate expression for a period in seconds (whole minutes only).
+ * @example scheduleExpression(300) // 'rate(5 minutes)'
+ */
+export function scheduleExpression(everySeconds: number): string {
+  if (!Number.isInteger(everySeconds) || everySeconds < 60 || everySeconds % 60 !== 0) {
+    throw new TopologyRuleError(`Schedule every ${everySeconds}s: rates must be whole minutes.`);
+  }
+  const [value, unit] =
+    everySeconds % 3600 === 0 ? [everySeconds / 3600, 'hour'] : [everySeconds / 60, 'minute'];
+  return `rate(${value} ${unit}${value === 1 ? '' : 's'})`;
+}
+
+function environment(unit: string): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: unit,
+    POWERTOOLS_METRICS_NAMESPACE: BUSINESS_METRICS.namespace,
+  };
+}
+
+function dataLinks(
+  tables: readonly TableName[],
+  buckets: Partial<Record<BucketName, BucketAccess>>,
+): string[] {
+  return [
+    ...tables.map((table) => names.table(table)),
+    ...(Object.keys(buckets) as BucketName[]).map((bucket) => names.bucket(bucket)),
+  ];
+}
+
+/** Every function of the topology, services first, with its trigger and links. */
+export function planFunctions(topology: Topology): FunctionSpec[] {
+  const services = topology.services.map(
+    (service): FunctionSpec => ({
+      name: names.function(service.name),
+      unit: service.name,
+      handler: sstHandler(service.handler),
+      memoryMb: service.function.memoryMb,
+      timeoutSeconds: service.function.timeoutSeconds,
+      trigger: {
+        kind: 'queue',
+        queue: names.queue(service.name),
+        batchSize: service.function.batchSize,
+        maximumBatchingWindowSeconds: service.function.batchSize > SQS_BATCH_WITHOUT_WINDOW ? 1 : 0,
+      },
+      links: [...dataLinks(service.tables, service.buckets), names.queue(service.name)],
+      tables: service.tables,
+      buckets: service.buckets,
+      publishesToBus: false,
+      environment: environment(service.name),
+    }),
+  );
+  const workers = topology.workers.map((worker): FunctionSpec => {
+    const trigger = worker.trigger;
+    if (trigger.kind === 'stream' && !topology.tables.find((table) => table.name === trigger.table)?.stream) {
+      throw new TopologyRuleError(
+        `${worker.name} reads the stream of table ${trigger.table}, which declares none.`,
+      );
+    }
+    const publishesToBus = worker.publishesToBus === true;
+    return {
+      name: names.function(worker.name),
+      unit: worker.name,
+      handler: sstHandler(worker.handler, worker.exportName),
+      memoryMb: worker.function.memoryMb,
+      timeoutSeconds: worker.function.timeoutSeconds,
+      trigger:
+        trigger.kind === 'stream'
+          ? {
+              kind: 'stream',
+              table: trigger.table,
+              batchSize: worker.function.batchSize ?? 100,
+              onFailure: names.dlq(worker.name),
+            }
+          : {
+              kind: 'schedule',
+              expression: scheduleExpression(trigger.everySeconds),
+              dlq: names.dlq(worker.name),
+            },
+      links: [...dataLinks(worker.tables, worker.buckets), ...(publishesToBus ? [names.bus()] : [])],
+      tables: worker.tables,
+      buckets: worker.buckets,
+      publishesToBus,
+      environment: environment(worker.name),
+    };
+  });
+  return [...services, ...workers];
+}

@@ -1,0 +1,124 @@
+import type { BucketName, KeySpec, TableName, Topology } from '../../topology/types.ts';
+import type { StageConfig } from '../stage-config.ts';
+import { names } from './names.ts';
+
+type SstField = 'string' | 'number';
+type SstIndex = { readonly hashKey: string; readonly rangeKey?: string };
+
+/** One DynamoDB table, in the shape `sst.aws.Dynamo` takes. Always on-demand, PITR and a CMK. */
+export interface TablePlan {
+  readonly name: string;
+  readonly table: TableName;
+  readonly key: string;
+  readonly fields: Readonly<Record<string, SstField>>;
+  readonly primaryIndex: SstIndex;
+  readonly globalIndexes: Readonly<Record<string, SstIndex>>;
+  readonly ttl?: string;
+  readonly stream?: 'new-image' | 'new-and-old-images';
+  readonly pointInTimeRecovery: true;
+  /** Production: Pulumi `protect`, retained on remove, DynamoDB deletion protection. */
+  readonly protect: boolean;
+}
+
+/** One S3 bucket. Every bucket blocks public access, encrypts with its own CMK and denies non-TLS. */
+export interface BucketPlan {
+  readonly name: string;
+  readonly bucket: BucketName;
+  readonly key: string;
+  readonly versioning: boolean;
+  readonly objectLock: StageConfig['objectLock'];
+  readonly eventBridgeNotifications: boolean;
+  /** Days before objects move to S3 Glacier Instant Retrieval (still readable for a replay), or null. */
+  readonly coldAfterDays: number | null;
+  readonly protect: boolean;
+}
+
+/** A customer-managed KMS key, and the AWS services its key policy lets use it. */
+export interface KeyPlan {
+  readonly name: string;
+  readonly description: string;
+  readonly servicePrincipals: readonly string[];
+  readonly protect: boolean;
+}
+
+/** Incomplete multipart uploads are billed until aborted. */
+export const ABORT_MULTIPART_AFTER_DAYS = 7;
+
+function field(key: KeySpec): [string, SstField] {
+  return [key.name, key.type === 'S' ? 'string' : 'number'];
+}
+
+function index(partitionKey: KeySpec, sortKey?: KeySpec): SstIndex {
+  return sortKey ? { hashKey: partitionKey.name, rangeKey: sortKey.name } : { hashKey: partitionKey.name };
+}
+
+export function planTables(topology: Topology, config: StageConfig): TablePlan[] {
+  return topology.tables.map((table) => {
+    const keys = [
+      table.partitionKey,
+      table.sortKey,
+      ...table.indexes.flatMap((gsi) => [gsi.partitionKey, gsi.sortKey]),
+    ];
+    return {
+      name: names.table(table.name),
+      table: table.name,
+      key: names.tableKey(table.name),
+      fields: Object.fromEntries(keys.filter((key): key is KeySpec => key !== undefined).map(field)),
+      primaryIndex: index(table.partitionKey, table.sortKey),
+      globalIndexes: Object.fromEntries(
+        table.indexes.map((gsi) => [gsi.name, index(gsi.partitionKey, gsi.sortKey)]),
+      ),
+      ...(table.ttlAttribute ? { ttl: table.ttlAttribute } : {}),
+      ...(table.stream ? { stream: table.stream === 'NEW_IMAGE' ? 'new-image' : 'new-and-old-images' } : {}),
+      pointInTimeRecovery: true,
+      protect: config.production,
+    };
+  });
+}
+
+export function planBuckets(topology: Topology, config: StageConfig): BucketPlan[] {
+  return topology.buckets.map((bucket) => ({
+    name: names.bucket(bucket.name),
+    bucket: bucket.name,
+    key: names.bucketKey(bucket.name),
+    versioning: bucket.immutable,
+    objectLock: bucket.immutable ? config.objectLock : null,
+    eventBridgeNotifications: bucket.eventBridgeNotifications,
+    coldAfterDays: bucket.immutable ? config.rawColdAfterDays : null,
+    protect: config.production,
+  }));
+}
+
+/**
+ * One key per table and per bucket (a role's KMS grant then covers only the data it may reach),
+ * and one messaging key for SQS and SNS, which EventBridge and CloudWatch must be allowed to use.
+ * Keys of production data are protected: deleting one would make retained data unreadable.
+ */
+export function planKeys(
+  tables: readonly TablePlan[],
+  buckets: readonly BucketPlan[],
+  config: StageConfig,
+): KeyPlan[] {
+  return [
+    ...tables.map((table) => ({
+      name: table.key,
+      description: `finledger ${config.stage}: DynamoDB table ${table.table}`,
+      servicePrincipals: [],
+      protect: config.production,
+    })),
+    ...buckets.map((bucket) => ({
+      name: bucket.key,
+      description: `finledger ${config.stage}: S3 bucket ${bucket.bucket}`,
+      servicePrincipals: [],
+      protect: config.production,
+    })),
+    {
+      name: names.messagingKey(),
+      description: `finledger ${config.stage}: SQS queues and the on-call SNS topic`,
+      // EventBridge delivers to encrypted queues and rule DLQs; CloudWatch alarms publish to the topic.
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-troubleshooting.html#eb-sqs-encrypted
+      servicePrincipals: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'],
+      protect: false,
+    },
+  ];
+}

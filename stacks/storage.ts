@@ -1,0 +1,96 @@
+import type { BucketName } from '../topology/types.ts';
+import type { Keys } from './keys.ts';
+import { lookup } from './lookup.ts';
+import { ABORT_MULTIPART_AFTER_DAYS, type BucketPlan } from './plan/storage.ts';
+
+export type Buckets = Readonly<Record<BucketName, sst.aws.Bucket>>;
+
+/**
+ * S3 buckets. SST's Bucket blocks public access and, with `enforceHttps`, writes the bucket policy
+ * that denies requests without TLS (`aws:SecureTransport` false); the rest is added here: default
+ * SSE-KMS with the bucket's key, Object Lock on raw in production, lifecycle, EventBridge
+ * notifications on landing.
+ */
+export function createBuckets(plans: readonly BucketPlan[], keys: Keys): Buckets {
+  return Object.fromEntries(
+    plans.map((plan) => {
+      const key = lookup(keys, plan.key, 'KMS key');
+      const bucket = new sst.aws.Bucket(
+        plan.name,
+        {
+          versioning: plan.versioning,
+          enforceHttps: true,
+          // Only Lambda and partners' SDKs reach these buckets; no browser origin is allowed.
+          cors: false,
+          transform: {
+            bucket: (args, opts) => {
+              // SST defaults forceDestroy to true; production objects must survive a mistaken remove.
+              args.forceDestroy = !plan.protect;
+              // Object Lock can only be switched on when the bucket is created.
+              if (plan.objectLock) args.objectLockEnabled = true;
+              opts.protect = plan.protect;
+              opts.retainOnDelete = plan.protect;
+            },
+            publicAccessBlock: (args) => {
+              args.blockPublicAcls = true;
+              args.blockPublicPolicy = true;
+              args.ignorePublicAcls = true;
+              args.restrictPublicBuckets = true;
+            },
+          },
+        },
+        { protect: plan.protect, retainOnDelete: plan.protect },
+      );
+      new aws.s3.BucketServerSideEncryptionConfiguration(`${plan.name}Encryption`, {
+        bucket: bucket.name,
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key.arn },
+            // S3 Bucket Keys cut KMS requests (and cost) by reusing a bucket-level data key.
+            bucketKeyEnabled: true,
+          },
+        ],
+      });
+      if (plan.objectLock) {
+        new aws.s3.BucketObjectLockConfiguration(
+          `${plan.name}ObjectLock`,
+          {
+            bucket: bucket.name,
+            objectLockEnabled: 'Enabled',
+            rule: { defaultRetention: { mode: plan.objectLock.mode, years: plan.objectLock.years } },
+          },
+          // Retained with the bucket: removing the configuration would end the default retention.
+          { protect: plan.protect, retainOnDelete: plan.protect },
+        );
+      }
+      new aws.s3.BucketLifecycleConfiguration(`${plan.name}Lifecycle`, {
+        bucket: bucket.name,
+        rules: [
+          {
+            id: 'abort-incomplete-multipart-uploads',
+            status: 'Enabled',
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_AFTER_DAYS },
+          },
+          ...(plan.coldAfterDays === null
+            ? []
+            : [
+                {
+                  id: 'colder-storage',
+                  status: 'Enabled',
+                  filter: {},
+                  transitions: [{ days: plan.coldAfterDays, storageClass: 'GLACIER_IR' }],
+                },
+              ]),
+        ],
+      });
+      if (plan.eventBridgeNotifications) {
+        new aws.s3.BucketNotification(`${plan.name}Notifications`, {
+          bucket: bucket.name,
+          eventbridge: true,
+        });
+      }
+      return [plan.bucket, bucket];
+    }),
+  ) as Record<BucketName, sst.aws.Bucket>;
+}

@@ -1,0 +1,82 @@
+import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import type { z } from 'zod';
+import { landObjects } from '../../cli/main-job.ts';
+import { registryOf, waitForTerminalFiles } from '../../cli/pipeline-state.ts';
+import type { EventDefinition } from '../../contracts/events/envelope.ts';
+import type { BusEvent } from '../../runtime/bus-events.ts';
+import { silentLogger } from '../../runtime/logger.ts';
+import { type PipelineOptions, startPipeline } from '../../runtime/pipeline.ts';
+import type { Runtime } from '../../runtime/runtime.ts';
+
+/** Offline settings the handlers read when they load; set before the pipeline starts. */
+export function configureTestEnvironment(overrides: Record<string, string> = {}): void {
+  Object.assign(process.env, {
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    FINLEDGER_PAN_HMAC_KEY: 'test-key',
+    FINLEDGER_FILE_SLA_SECONDS: '600',
+    ...overrides,
+  });
+}
+
+/** The full pipeline on fresh in-memory emulators (or `stateDir`), fast retries, quiet logs. */
+export function startTestPipeline(options: PipelineOptions = {}): Promise<Runtime> {
+  return startPipeline({
+    retryDelaySeconds: 0,
+    logger: silentLogger,
+    relayIntervalMs: 50,
+    watchdogIntervalMs: 250,
+    ...options,
+  });
+}
+
+/** Land objects and wait until every registered file is terminal. */
+export async function landAndSettle(
+  runtime: Runtime,
+  objects: readonly { landingKey: string; bytes: Uint8Array }[],
+  timeoutMs = 60_000,
+): Promise<void> {
+  await landObjects(runtime, objects);
+  await waitForTerminalFiles(runtime, timeoutMs);
+}
+
+/** Archived bus events of one type (what reached the bus, in arrival order). */
+export async function archivedEvents(runtime: Runtime, type: string): Promise<BusEvent[]> {
+  return (await runtime.bus.archive.read()).filter(
+    (event) => event['detail-type'] === type && !event['replay-name'],
+  );
+}
+
+/** Archived details of one event definition, validated against it. */
+export async function archivedDetails<D extends EventDefinition<string, number, z.ZodType>>(
+  runtime: Runtime,
+  definition: D,
+): Promise<z.infer<D['schema']>[]> {
+  return (await archivedEvents(runtime, definition.type)).map(
+    (event) => definition.schema.parse(event.detail) as z.infer<D['schema']>,
+  );
+}
+
+export async function readObjectBytes(runtime: Runtime, bucket: string, key: string): Promise<Uint8Array> {
+  const result = await runtime.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return result.Body!.transformToByteArray();
+}
+
+export async function readObjectText(runtime: Runtime, bucket: string, key: string): Promise<string> {
+  return new TextDecoder().decode(await readObjectBytes(runtime, bucket, key));
+}
+
+export async function listKeys(runtime: Runtime, bucket: string, prefix: string): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const page = await runtime.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+    );
+    keys.push(...(page.Contents ?? []).map((object) => object.Key!));
+    token = page.NextContinuationToken;
+  } while (token);
+  return keys;
+}
+
+export const registry = registryOf;
