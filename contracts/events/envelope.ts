@@ -13,6 +13,16 @@ export const ObjectRefSchema = z.object({
 });
 export type ObjectRef = z.infer<typeof ObjectRefSchema>;
 
+/** Claim check for output written in parts (bounded memory): the folder and every part's full key. */
+export const PartsRefSchema = z
+  .object({
+    bucket: z.string().min(1),
+    prefix: z.string().min(1),
+    parts: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+export type PartsRef = z.infer<typeof PartsRefSchema>;
+
 /** Integer amount in minor units as a decimal string (safe beyond 2^53), e.g. "-1050". */
 export const MinorUnitsSchema = z.string().regex(/^-?(0|[1-9][0-9]*)$/);
 

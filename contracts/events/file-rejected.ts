@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, ObjectRefSchema } from './envelope.ts';
+import { defineEvent, ObjectRefSchema, PartsRefSchema } from './envelope.ts';
 
 /** Why a whole file was refused. Each code maps to a runbook step in the README. */
 export const RejectionCodeSchema = z.enum([
@@ -48,7 +48,8 @@ export const FileRejectedPayloadSchema = z
       })
       .strict(),
     source: ObjectRefSchema,
-    quarantine: ObjectRefSchema.nullable(),
+    /** Quarantined rows read before the decision, or the quarantined object itself (unroutable keys). */
+    quarantine: PartsRefSchema.nullable(),
   })
   .strict();
 

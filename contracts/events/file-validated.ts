@@ -4,7 +4,7 @@ import {
   CurrencyCodeSchema,
   defineEvent,
   MinorUnitsSchema,
-  ObjectRefSchema,
+  PartsRefSchema,
 } from './envelope.ts';
 import { DatasetNameSchema } from './file-landed.ts';
 
@@ -36,9 +36,9 @@ export const FileValidatedPayloadSchema = z
     sha256: z.string(),
     counts: RowCountsSchema,
     /** Parquet parts of the valid rows under silver/…/run_id=…/schema_v=…/. */
-    silver: z.object({ bucket: z.string(), prefix: z.string(), parts: z.array(z.string()) }).strict(),
+    silver: PartsRefSchema,
     /** JSON Lines of quarantined rows (row number, field, reason), or null when none. */
-    quarantine: ObjectRefSchema.nullable(),
+    quarantine: PartsRefSchema.nullable(),
     /** What the trailer or manifest declared (null when the partner sends none) and what was computed on all rows. */
     controlTotals: z
       .object({ declared: ControlTotalsSchema.nullable(), computed: ControlTotalsSchema })

@@ -256,7 +256,11 @@ describe('landFile', () => {
         partner: null,
         code,
         source: { bucket: 'landing', key },
-        quarantine,
+        quarantine: {
+          bucket: 'quarantine',
+          prefix: 'quarantine/unroutable/2026-11-20/',
+          parts: [quarantine.key],
+        },
         counts: { rowsIn: 0, valid: 0, quarantined: 0 },
       },
     });

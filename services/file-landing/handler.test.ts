@@ -45,7 +45,7 @@ describe('file-landing handler', () => {
     expect(() => parseObjectCreatedRecord(sqsRecord(body))).toThrow(UnexpectedEventError);
   });
 
-  it('keys on the delivery and fingerprints size and etag', () => {
+  it('keys on the delivered object version and fingerprints size and etag', () => {
     // Prepare
     const consumer = fileLandingConsumer(() => new FakeWorld().deps());
     const notice = consumer.parse(sqsRecord(fixture));
@@ -57,7 +57,7 @@ describe('file-landing handler', () => {
 
     // Assess
     expect(key).toBe(
-      `file-landing:finledger-dev-landing/${fixture.detail.object.key}:${fixture.detail.object.etag}`,
+      `file-landing:finledger-dev-landing/${fixture.detail.object.key}:${fixture.detail.object['version-id']}`,
     );
     expect(fingerprint).toBe(`18342:${fixture.detail.object.etag}`);
     expect(logKeys).toEqual({

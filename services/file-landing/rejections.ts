@@ -92,7 +92,13 @@ async function commitRejection(
       location: null,
       counts: { rowsIn: 0, valid: 0, quarantined: 0 },
       source: { bucket: notice.bucket, key: notice.key },
-      quarantine: input.quarantine,
+      quarantine: input.quarantine
+        ? {
+            bucket: input.quarantine.bucket,
+            prefix: input.quarantine.key.slice(0, input.quarantine.key.lastIndexOf('/') + 1),
+            parts: [input.quarantine.key],
+          }
+        : null,
     },
   );
   const result = await ports.commitRejection(event);

@@ -65,11 +65,11 @@ describe('deliveryIdempotencyKey', () => {
   const base = { eventId: 'e1', time: 't', bucket: 'b', key: 'inbound/k.csv', size: 1 };
 
   it.each([
-    [{ etag: 'e', versionId: 'v', sequencer: 's' }, 'file-landing:b/inbound/k.csv:e'],
-    [{ etag: null, versionId: 'v', sequencer: 's' }, 'file-landing:b/inbound/k.csv:v'],
-    [{ etag: null, versionId: null, sequencer: 's' }, 'file-landing:b/inbound/k.csv:s'],
+    [{ etag: 'e', versionId: 'v', sequencer: 's' }, 'file-landing:b/inbound/k.csv:v'],
+    [{ etag: 'e', versionId: null, sequencer: 's' }, 'file-landing:b/inbound/k.csv:s'],
+    [{ etag: 'e', versionId: null, sequencer: null }, 'file-landing:b/inbound/k.csv:e'],
     [{ etag: null, versionId: null, sequencer: null }, 'file-landing:b/inbound/k.csv:e1'],
-  ])('keys %o on the object version', (version, key) => {
+  ])('keys %o on the PUT (version id, then sequencer), not on the bytes', (version, key) => {
     expect(deliveryIdempotencyKey({ ...base, ...version })).toBe(key);
   });
 });

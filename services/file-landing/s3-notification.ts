@@ -77,10 +77,12 @@ export function readS3ObjectCreated(event: {
 }
 
 /**
- * Business identity of one delivery: the same object version notified twice maps to one key.
- * @example deliveryIdempotencyKey(notice) // 'file-landing:landing-bucket/inbound/…/tx.csv:"etag"'
+ * Business identity of one delivery: the same PUT notified twice maps to one key, while a second PUT of
+ * identical bytes is a new delivery (the registry then counts it as a re-delivery). The version id, or
+ * S3's per-key sequencer, names the PUT; the ETag only names the bytes.
+ * @example deliveryIdempotencyKey(notice) // 'file-landing:landing-bucket/inbound/…/tx.csv:0062E1…'
  */
 export function deliveryIdempotencyKey(notice: S3ObjectCreated): string {
-  const version = notice.etag ?? notice.versionId ?? notice.sequencer ?? notice.eventId;
+  const version = notice.versionId ?? notice.sequencer ?? notice.etag ?? notice.eventId;
   return `file-landing:${notice.bucket}/${notice.key}:${version}`;
 }

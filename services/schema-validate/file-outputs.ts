@@ -1,5 +1,5 @@
 import type { SilverColumn, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
-import type { ObjectRef } from '../../contracts/events/envelope.ts';
+import type { PartsRef } from '../../contracts/events/envelope.ts';
 import {
   quarantinePartKey,
   quarantinePrefix,
@@ -57,7 +57,7 @@ export class SilverParts {
 /** Quarantine JSON Lines parts of one run, bounded by entries and characters. */
 export class QuarantineParts {
   readonly prefix: string;
-  private parts = 0;
+  private readonly keys: string[] = [];
   private readonly buffer: JsonLinesPartBuffer;
 
   constructor(
@@ -77,16 +77,15 @@ export class QuarantineParts {
 
   async flush(): Promise<void> {
     if (this.buffer.entryCount === 0) return;
-    const key = quarantinePartKey(this.prefix, this.parts);
+    const key = quarantinePartKey(this.prefix, this.keys.length);
     await this.ports.putObject({ bucket: this.config.buckets.quarantine, key }, this.buffer.finish());
-    this.parts += 1;
+    this.keys.push(key);
   }
 
-  /**
-   * Where the run's quarantined rows are: the folder holding `rows-00000.jsonl`…, or null when there are none.
-   * (The v1 contracts carry one ObjectRef; it names the folder because a bounded run can write several parts.)
-   */
-  ref(): ObjectRef | null {
-    return this.parts === 0 ? null : { bucket: this.config.buckets.quarantine, key: this.prefix };
+  /** Where the run's quarantined rows are: every `rows-NNNNN.jsonl` part, or null when there are none. */
+  ref(): PartsRef | null {
+    return this.keys.length === 0
+      ? null
+      : { bucket: this.config.buckets.quarantine, prefix: this.prefix, parts: [...this.keys] };
   }
 }

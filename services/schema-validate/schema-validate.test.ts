@@ -141,11 +141,12 @@ describe('validateFile with invalid rows', () => {
     expect(payload.counts).toEqual({ rowsIn: 15, valid: 12, quarantined: 3 });
     expect(payload.controlTotals.computed.sums.EUR).toBe('1950');
     expect(payload.validTotals.sums.EUR).toBe('1850');
-    expect(payload.quarantine?.key).toBe(
+    expect(payload.quarantine?.prefix).toBe(
       `quarantine/dataset=transactions/source=acme-bank/dt=2024-03-01/run_id=${input.runId}/file_id=${input.fileId}/`,
     );
+    expect(payload.quarantine?.parts).toEqual([`${payload.quarantine?.prefix}rows-00000.jsonl`]);
     const entries = readJsonLines(
-      store.object('quarantine-bucket', `${payload.quarantine?.key}rows-00000.jsonl`) ?? new Uint8Array(),
+      store.object('quarantine-bucket', `${payload.quarantine?.prefix}rows-00000.jsonl`) ?? new Uint8Array(),
     );
     expect(entries.map(({ rowNumber, field }) => [rowNumber, field])).toEqual([
       [6, 'amount'],
@@ -358,7 +359,8 @@ describe('validateFile on bad files', () => {
     // Assess
     const payload = FileRejectedPayloadSchema.parse(outcome.payload);
     expect(payload).toMatchObject({ code: 'MALFORMED_CSV', counts: { rowsIn: 2, valid: 1, quarantined: 1 } });
-    expect(store.keys('quarantine-bucket')).toEqual([`${payload.quarantine?.key}rows-00000.jsonl`]);
+    expect(store.keys('quarantine-bucket')).toEqual([`${payload.quarantine?.prefix}rows-00000.jsonl`]);
+    expect(payload.quarantine?.parts).toEqual([`${payload.quarantine?.prefix}rows-00000.jsonl`]);
   });
 
   it('rejects a partner with no configuration for the dataset', async () => {

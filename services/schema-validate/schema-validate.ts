@@ -8,7 +8,7 @@ import {
   parseTrailer,
   TRAILER_FORMAT,
 } from '../../contracts/datasets/trailer.ts';
-import type { ObjectRef } from '../../contracts/events/envelope.ts';
+import type { ObjectRef, PartsRef } from '../../contracts/events/envelope.ts';
 import type { FileRejectedPayloadSchema } from '../../contracts/events/file-rejected.ts';
 import type { FileValidatedPayloadSchema } from '../../contracts/events/file-validated.ts';
 import { cardTokenizer, maskCardNumbers } from './card-data.ts';
@@ -269,7 +269,7 @@ function rejected(
   input: ValidateFileInput,
   error: FileRejectionError,
   counts: RowCounts,
-  quarantine: ObjectRef | null,
+  quarantine: PartsRef | null,
 ): ValidationOutcome {
   return {
     kind: 'rejected',

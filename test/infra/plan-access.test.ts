@@ -113,12 +113,22 @@ describe('least-privilege IAM', () => {
     }
   });
 
-  it('gives PutEvents on the bus only to the outbox relay module (relay and sweeper)', () => {
+  it('gives PutEvents on the bus only to the workers that declare publishesToBus, never to a service', () => {
     const publishers = dev.functions.filter((spec) =>
       spec.statements.some((statement) => statement.actions.includes('events:PutEvents')),
     );
 
-    expect(publishers.map((spec) => spec.unit).sort()).toEqual(['outbox-relay', 'outbox-sweeper']);
+    expect(publishers.map((spec) => spec.unit).sort()).toEqual([
+      'completeness-watchdog',
+      'outbox-relay',
+      'outbox-sweeper',
+    ]);
+    expect(publishers.map((spec) => spec.unit).sort()).toEqual(
+      topology.workers
+        .filter((worker) => worker.publishesToBus)
+        .map((worker) => worker.name)
+        .sort(),
+    );
     for (const spec of publishers) expect(spec.links).toContain(names.bus());
   });
 

@@ -193,11 +193,7 @@ describe.each(STAGES)('%s stage', (stage) => {
   });
 
   describe('least-privilege IAM', () => {
-    const relayModules = new Set(
-      topology.workers
-        .filter((w) => w.trigger.kind === 'stream' && w.trigger.table === 'outbox')
-        .map((w) => w.handler),
-    );
+    const busPublishers = new Set(topology.workers.filter((w) => w.publishesToBus).map((w) => w.name));
 
     it.each(units.map((unit) => [unit.name, unit] as const))(
       '%s reaches only its own resources',
@@ -228,7 +224,7 @@ describe.each(STAGES)('%s stage', (stage) => {
             ...(isService || isStream ? [names.messagingKey()] : []),
           ].sort(),
         );
-        expect(of('bus')).toEqual(relayModules.has(unit.handler) ? [names.bus()] : []);
+        expect(of('bus')).toEqual(busPublishers.has(unit.name) ? [names.bus()] : []);
         expect(statements.flatMap((statement) => statement.resources)).not.toContain('*');
       },
     );

@@ -94,10 +94,16 @@ describe('landing to validation on the offline runtime', () => {
     for (const file of withDefects) {
       const fileId = landed.find((event) => event.data.landing.key === file.landingKey)!.data.fileId;
       const ref = validated.find((event) => event.data.fileId === fileId)!.data.quarantine!;
-      const entries = (await readObjectText(runtime, ref.bucket, ref.key))
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as QuarantineEntry);
+      const entries: QuarantineEntry[] = [];
+      for (const part of ref.parts) {
+        const text = await readObjectText(runtime, ref.bucket, part);
+        entries.push(
+          ...text
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line) as QuarantineEntry),
+        );
+      }
       expect(entries.map((entry) => [entry.rowNumber, entry.field])).toEqual(
         file.expected.defects.map((defect) => [defect.line, defect.field]),
       );

@@ -13,7 +13,7 @@ export function configureTestEnvironment(overrides: Record<string, string> = {})
   Object.assign(process.env, {
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     POWERTOOLS_METRICS_DISABLED: 'true',
-    FINLEDGER_PAN_HMAC_KEY: 'test-key',
+    FINLEDGER_PAN_HMAC_KEY: 'test-only-hmac-key-0123456789',
     FINLEDGER_FILE_SLA_SECONDS: '600',
     ...overrides,
   });
