@@ -77,6 +77,7 @@ export function buildReport(
       rowsIn: sum((row) => row.rowsIn),
       valid: sum((row) => row.valid),
       quarantined: sum((row) => row.quarantined),
+      heldInRejectedFiles: sum((row) => (row.stage === 'REJECTED' ? row.rowsIn : 0)),
     },
     unregistered,
   };
@@ -117,7 +118,8 @@ export function formatReport(report: PipelineReport): string {
   const t = report.totals;
   lines.push(
     '',
-    `${t.files} files: ${t.validated} validated, ${t.rejected} rejected, ${t.open} open. Rows: ${t.rowsIn} in = ${t.valid} valid + ${t.quarantined} quarantined${t.rowsIn === t.valid + t.quarantined ? '' : ' (DOES NOT ADD UP)'}.`,
+    `${t.files} files: ${t.validated} validated, ${t.rejected} rejected, ${t.open} open.`,
+    `Rows: ${t.rowsIn} in = ${t.valid} valid + ${t.quarantined} quarantined${t.rowsIn === t.valid + t.quarantined ? '' : ' (DOES NOT ADD UP)'}; ${t.heldInRejectedFiles} of them are in rejected files and were published nowhere.`,
   );
   return lines.join('\n');
 }

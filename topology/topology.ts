@@ -101,8 +101,9 @@ const declared = {
       name: 'file-landing',
       handler: 'services/file-landing/handler.ts',
       subscriptions: [{ kind: 'aws', source: 'aws.s3', detailType: 'Object Created', bucket: 'landing' }],
-      queue: queueFor(120),
-      function: { memoryMb: 512, timeoutSeconds: 120, batchSize: 5 },
+      // Hashes and scans up to 1 GiB (config/limits.ts) per file at Lambda's 1 GB CPU share.
+      queue: queueFor(300),
+      function: { memoryMb: 1024, timeoutSeconds: 300, batchSize: 5 },
       tables: ['files', 'outbox', 'idempotency'],
       buckets: {
         landing: { mode: 'read', prefixes: ['inbound/'] },
@@ -119,7 +120,7 @@ const declared = {
       handler: 'services/schema-validate/handler.ts',
       subscriptions: [{ kind: 'event', type: 'FileLanded', version: 1 }],
       queue: queueFor(600),
-      function: { memoryMb: 1024, timeoutSeconds: 600, batchSize: 1 },
+      function: { memoryMb: 2048, timeoutSeconds: 600, batchSize: 1 },
       tables: ['files', 'outbox', 'idempotency'],
       buckets: {
         raw: { mode: 'read', prefixes: ['raw/'] },

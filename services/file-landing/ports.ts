@@ -1,3 +1,4 @@
+import { MAX_PARTNER_FILE_BYTES } from '../../config/limits.ts';
 import type { EventDetail, ObjectRef } from '../../contracts/events/envelope.ts';
 import type { FileLandedV1 } from '../../contracts/events/file-landed.ts';
 import type { FileRejectedV1 } from '../../contracts/events/file-rejected.ts';
@@ -79,7 +80,7 @@ export interface FileLandingSettings {
   landingBucket: string;
   rawBucket: string;
   quarantineBucket: string;
-  /** Objects above this size are refused before reading (OBJECT_TOO_LARGE). At most 5 GiB: the CopyObject limit. */
+  /** Objects above this size are refused before reading (OBJECT_TOO_LARGE); below the 5 GiB CopyObject limit. */
   maxObjectBytes: number;
 }
 
@@ -88,5 +89,5 @@ export interface FileLandingDeps {
   settings: FileLandingSettings;
 }
 
-/** Default object-size cap: 5 GiB, the largest object a single CopyObject can copy. */
-export const DEFAULT_MAX_OBJECT_BYTES = 5 * 1024 ** 3;
+/** Default object-size cap, shared with schema-validate (config/limits.ts). */
+export const DEFAULT_MAX_OBJECT_BYTES = MAX_PARTNER_FILE_BYTES;

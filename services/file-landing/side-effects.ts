@@ -9,7 +9,7 @@ import { dynamoLandingRegistry } from './adapters/dynamo-landing-registry.ts';
 import { s3ObjectStore } from './adapters/s3-object-store.ts';
 import { DEFAULT_MAX_OBJECT_BYTES, type FileLandingDeps } from './ports.ts';
 
-/** Optional override of the object-size cap, in bytes (never above the 5 GiB CopyObject limit). */
+/** Optional lower object-size cap, in bytes (never above MAX_PARTNER_FILE_BYTES, config/limits.ts). */
 export const MAX_OBJECT_BYTES_VARIABLE = 'FILE_LANDING_MAX_OBJECT_BYTES';
 
 export interface FileLandingSideEffects {

@@ -1,9 +1,15 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { FileLandedV1, FileRejectedV1, FileValidatedV1 } from '../../contracts/events/catalog.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import type { StageCommit, StageCommitResult } from './adapters/dynamo-stage-committer.ts';
-import { type FileLandedDetail, processFileLanded, schemaValidateConsumer } from './handler.ts';
+import {
+  type FileLandedDetail,
+  processFileLanded,
+  recordQuarantineRate,
+  schemaValidateConsumer,
+} from './handler.ts';
 import type { SchemaValidateDeps } from './side-effects.ts';
 import { memoryStore, RAW_BUCKET, rawFile, testConfig } from './test-support/fake-ports.ts';
 import { TRANSACTIONS_HEADER } from './test-support/generated-file.ts';
@@ -73,7 +79,9 @@ describe('processFileLanded', () => {
       outcome: 'validated',
       code: null,
       committed: true,
+      counts: commits[0]?.counts,
     });
+    expect(result.counts.rowsIn).toBe(result.counts.valid + result.counts.quarantined);
     expect(commits).toHaveLength(1);
     expect(commits[0]).toMatchObject({
       stage: 'VALIDATED',
@@ -145,5 +153,39 @@ describe('schemaValidateConsumer', () => {
       fileId: detail.data.fileId,
     });
     expect(Object.isFrozen(work)).toBe(true);
+  });
+});
+
+describe('recordQuarantineRate', () => {
+  const result = {
+    fileId: 'f',
+    runId: 'r',
+    outcome: 'validated' as const,
+    code: null,
+    committed: true,
+    counts: { rowsIn: 200, valid: 195, quarantined: 5 },
+  };
+
+  it('adds the quarantine rate of a file this run closed, in percent', () => {
+    // Prepare
+    const metrics = new Metrics({ namespace: 'finledger', serviceName: 'schema-validate' });
+
+    // Act
+    recordQuarantineRate(metrics, result);
+
+    // Assess
+    const emf = metrics.serializeMetrics() as unknown as Record<string, unknown>;
+    expect(emf.QuarantineRate).toBe(2.5);
+  });
+
+  it.each([
+    ['a redelivery that closed nothing', { ...result, committed: false }],
+    ['an empty file', { ...result, counts: { rowsIn: 0, valid: 0, quarantined: 0 } }],
+  ])('adds nothing for %s', (_case, input) => {
+    const metrics = new Metrics({ namespace: 'finledger', serviceName: 'schema-validate' });
+
+    recordQuarantineRate(metrics, input);
+
+    expect(metrics.hasStoredMetrics()).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { FileLandedV1, FileRejectedV1, FileValidatedV1 } from '../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../contracts/events/envelope.ts';
@@ -5,6 +6,7 @@ import { perEnvironment } from '../../lib/aws/clients.ts';
 import { parseEventRecord } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
 import { createEvent, type EventOrigin } from '../../lib/outbox/event-factory.ts';
+import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import { type ValidateFileInput, validateFile } from './schema-validate.ts';
 import { type SchemaValidateDeps, sideEffects } from './side-effects.ts';
 
@@ -18,6 +20,7 @@ export type SchemaValidateResult = {
   code: string | null;
   /** False when this run had already closed the file (a redelivery after a crash): no second event. */
   committed: boolean;
+  counts: { rowsIn: number; valid: number; quarantined: number };
 };
 
 /** The use-case input from a FileLanded v1 detail (payload + the envelope's runId). */
@@ -71,12 +74,24 @@ export async function processFileLanded(
     outcome: outcome.kind,
     code: rejection?.code ?? null,
     committed: result === 'committed',
+    counts: { ...outcome.payload.counts },
   };
+}
+
+/** Quarantined rows as a percentage of rows in, once per file closed (the quarantine-rate alarm's datapoint). */
+export function recordQuarantineRate(metrics: Metrics | undefined, result: SchemaValidateResult): void {
+  if (!metrics || !result.committed || result.counts.rowsIn === 0) return;
+  metrics.addMetric(
+    BUSINESS_METRICS.names.QuarantineRate,
+    MetricUnit.Percent,
+    (100 * result.counts.quarantined) / result.counts.rowsIn,
+  );
 }
 
 /** schema-validate as an idempotent SQS consumer of FileLanded v1, keyed on file + stage + run. */
 export function schemaValidateConsumer(
   deps: () => SchemaValidateDeps = () => sideEffects().validate,
+  metrics: (() => Metrics | undefined) | undefined = () => sideEffects().consumer.metrics,
 ): ConsumerDefinition<FileLandedDetail, SchemaValidateResult> {
   return {
     parse: (record) => Object.freeze(parseEventRecord(record, FileLandedV1)),
@@ -88,7 +103,11 @@ export function schemaValidateConsumer(
       runId: detail.runId,
       fileId: detail.data.fileId,
     }),
-    process: (detail) => processFileLanded(detail, deps()),
+    process: async (detail) => {
+      const result = await processFileLanded(detail, deps());
+      recordQuarantineRate(metrics?.(), result);
+      return result;
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { MAX_PARTNER_FILE_BYTES } from '../../config/limits.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 
 /** An object opened for streaming: its size is known before a byte is read. */
@@ -38,7 +39,7 @@ export const DEFAULT_LIMITS = {
   partRows: 100_000,
   quarantinePartEntries: 10_000,
   quarantinePartCharacters: 16 * 1024 * 1024,
-  maxObjectBytes: 5 * 1024 ** 3,
+  maxObjectBytes: MAX_PARTNER_FILE_BYTES,
   maxRecordSize: 1024 * 1024,
   quarantineRejectRate: 0.2,
 } as const satisfies Partial<SchemaValidateConfig>;

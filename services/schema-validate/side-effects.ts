@@ -1,9 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { numberFromEnv, requireEnv } from '../../lib/env.ts';
 import { resources } from '../../lib/resources.ts';
+import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import {
   dynamoStageCommitter,
   type StageCommit,
@@ -50,6 +52,7 @@ function build(): SchemaValidateSideEffects {
       service: 'schema-validate',
       persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
       logger: new Logger({ serviceName: 'schema-validate' }),
+      metrics: new Metrics({ namespace: BUSINESS_METRICS.namespace, serviceName: 'schema-validate' }),
     },
   };
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { FileRecord } from '../lib/file-registry/file-record.ts';
+import { buildReport, formatReport } from './report.ts';
+
+function file(fileId: string, stage: FileRecord['stage'], counts?: FileRecord['counts']): FileRecord {
+  return {
+    pk: `FILE#${fileId}`,
+    sk: 'FILE',
+    fileId,
+    sha256: '0'.repeat(64),
+    partner: 'acme-bank',
+    dataset: 'transactions',
+    businessDate: '2026-11-20',
+    fileName: `${fileId}.csv`,
+    landing: { bucket: 'landing', key: `inbound/${fileId}.csv` },
+    raw: { bucket: 'raw', key: `raw/${fileId}.csv` },
+    sizeBytes: 1,
+    lineCount: 1,
+    cardDataDetected: false,
+    supersedesFileId: null,
+    landedAt: '2026-11-20T10:00:00Z',
+    runId: 'run_1',
+    stage,
+    stageAt: '2026-11-20T10:00:00Z',
+    lastEventId: 'e',
+    redeliveries: 0,
+    redrives: 0,
+    ...(counts ? { counts } : {}),
+  };
+}
+
+describe('buildReport', () => {
+  it('adds up rows across files and counts rows held in rejected files', () => {
+    // Prepare
+    const files = [
+      file('a', 'VALIDATED', { rowsIn: 10, valid: 8, quarantined: 2 }),
+      file('b', 'REJECTED', { rowsIn: 5, valid: 4, quarantined: 1 }),
+      file('c', 'LANDED'),
+    ];
+
+    // Act
+    const report = buildReport(files);
+
+    // Assess
+    expect(report.totals).toEqual({
+      files: 3,
+      validated: 1,
+      rejected: 1,
+      open: 1,
+      rowsIn: 15,
+      valid: 12,
+      quarantined: 3,
+      heldInRejectedFiles: 5,
+    });
+    expect(report.files.map((row) => row.conserved)).toEqual([true, true, null]);
+  });
+
+  it('flags a file whose rows do not add up', () => {
+    const report = buildReport([file('a', 'VALIDATED', { rowsIn: 10, valid: 8, quarantined: 1 })]);
+
+    expect(report.files[0]?.conserved).toBe(false);
+    expect(formatReport(report)).toContain('DOES NOT ADD UP');
+  });
+});
