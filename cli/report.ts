@@ -30,6 +30,8 @@ export interface PipelineReport {
     rowsIn: number;
     valid: number;
     quarantined: number;
+    /** Rows read from rejected files: counted in rowsIn, published nowhere (the file is rejected whole). */
+    heldInRejectedFiles: number;
   };
   /** Objects refused before registration (unroutable keys), from FileRejected events. */
   unregistered: { key: string; code: string; reason: string }[];
