@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { datasetCatalog, datasetJsonSchema } from './datasets/catalog.ts';
 import { eventCatalog } from './events/catalog.ts';
 
 /** One generated registry file: its path from the repository root and its exact content. */
@@ -51,6 +52,12 @@ export function registryFiles(): RegistryFile[] {
   }));
   for (const type of new Set(eventCatalog.map((event) => event.type))) {
     files.push({ path: `events/${type}/README.md`, content: eventReadme(type) });
+  }
+  for (const dataset of datasetCatalog) {
+    files.push({
+      path: `contracts/datasets/${dataset.name}/v${dataset.version}.schema.json`,
+      content: json(datasetJsonSchema(dataset)),
+    });
   }
   return files.sort((a, b) => a.path.localeCompare(b.path));
 }
