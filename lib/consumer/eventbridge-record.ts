@@ -33,15 +33,8 @@ export function parseEventRecord<D extends EventDefinition<string, number, z.Zod
   record: SQSRecord,
   definition: D,
 ): z.infer<D['schema']> {
-  let body: unknown;
-  try {
-    body = JSON.parse(record.body);
-  } catch {
-    throw new UnexpectedEventError(record.messageId, 'body is not JSON');
-  }
-  const event = EventBridgeEventSchema.safeParse(body);
-  if (!event.success) throw new UnexpectedEventError(record.messageId, 'not an EventBridge event');
-  const detail = definition.schema.safeParse(event.data.detail);
+  const event = parseEventBridgeBody(record);
+  const detail = definition.schema.safeParse(event.detail);
   if (!detail.success) {
     throw new UnexpectedEventError(
       record.messageId,

@@ -1,4 +1,7 @@
-/** ISO 4217 minor-unit exponents of the currencies the sample partners use. */
+/**
+ * ISO 4217 minor-unit exponents of the currencies the sample partners use. Kept independent of
+ * contracts/datasets/money.ts on purpose: ground truth must not share code with what it checks.
+ */
 export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = {
   EUR: 2,
   USD: 2,

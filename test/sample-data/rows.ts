@@ -1,31 +1,15 @@
 import type { PartnerSpec } from '../../config/partners.ts';
+import { SettlementsV1, TransactionsV1 } from '../../contracts/datasets/catalog.ts';
 import { exponentOf, formatMajor } from './money.ts';
 import type { Random } from './prng.ts';
 import { MAX_MAJOR, profileOf } from './profiles.ts';
 import { zonedTimestamp } from './time.ts';
 
-/** transactions v1 columns, in contract order. */
-export const TRANSACTION_COLUMNS = [
-  'transaction_id',
-  'type',
-  'amount',
-  'currency',
-  'occurred_at',
-  'merchant_id',
-  'settlement_reference',
-  'card_number',
-] as const;
+/** transactions v1 columns, in contract order (from the contract, so the generator cannot drift from it). */
+export const TRANSACTION_COLUMNS = TransactionsV1.columns;
 
 /** settlements v1 columns, in contract order. */
-export const SETTLEMENT_COLUMNS = [
-  'settlement_id',
-  'transaction_reference',
-  'amount',
-  'fee',
-  'currency',
-  'settled_at',
-  'payout_batch_id',
-] as const;
+export const SETTLEMENT_COLUMNS = SettlementsV1.columns;
 
 export type TransactionType = 'payment' | 'refund' | 'chargeback' | 'reversal';
 export type TransactionRow = Record<(typeof TRANSACTION_COLUMNS)[number], string>;
