@@ -1,3 +1,4 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -61,18 +62,26 @@ export class FileRegistryStore {
     return items;
   }
 
-  /** Count a re-drive by the watchdog (reported, and alarmed past a limit). */
-  async recordRedrive(fileId: string, at: string): Promise<number> {
-    const result = await this.doc.send(
-      new UpdateCommand({
-        TableName: this.table,
-        Key: fileKey(fileId),
-        UpdateExpression: 'SET redrives = if_not_exists(redrives, :zero) + :one, lastRedriveAt = :at',
-        ConditionExpression: 'attribute_exists(openShard)',
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':at': at },
-        ReturnValues: 'UPDATED_NEW',
-      }),
-    );
-    return Number(result.Attributes?.redrives ?? 0);
+  /**
+   * Count a re-drive by the watchdog (reported, and alarmed past a limit). Returns null when the file
+   * closed between the re-drive and this count: nothing to count, and no reason to stop the sweep.
+   */
+  async recordRedrive(fileId: string, at: string): Promise<number | null> {
+    try {
+      const result = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: fileKey(fileId),
+          UpdateExpression: 'SET redrives = if_not_exists(redrives, :zero) + :one, lastRedriveAt = :at',
+          ConditionExpression: 'attribute_exists(openShard)',
+          ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':at': at },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(result.Attributes?.redrives ?? 0);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return null;
+      throw error;
+    }
   }
 }

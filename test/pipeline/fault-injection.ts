@@ -1,14 +1,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type DynamoDBClient,
-  ProvisionedThroughputExceededException,
   type ServiceInputTypes as DynamoDbInput,
   type ServiceOutputTypes as DynamoDbOutput,
+  ProvisionedThroughputExceededException,
 } from '@aws-sdk/client-dynamodb';
 import type {
+  EventBridgeClient,
   ServiceInputTypes as EventBridgeInput,
   ServiceOutputTypes as EventBridgeOutput,
-  EventBridgeClient,
   PutEventsCommandInput,
   PutEventsCommandOutput,
   PutEventsRequestEntry,
@@ -132,7 +132,47 @@ export function throttleDynamoDb(
     toMiddleware: RETRY_MIDDLEWARE,
     name,
   });
-  return { throttled: () => throttled, passed: () => passed, remove: () => client.middlewareStack.remove(name) };
+  return {
+    throttled: () => throttled,
+    passed: () => passed,
+    remove: () => client.middlewareStack.remove(name),
+  };
+}
+
+/**
+ * Let the first `times` attempts of matching commands reach DynamoDB (their writes happen) and then lose
+ * the response, as a reset connection does: the caller sees a transient `ECONNRESET` the SDK retries.
+ * @example const lost = loseDynamoDbResponses(sharedAwsClients().dynamodb, { commandName: 'TransactWriteItemsCommand', times: 4 });
+ */
+export function loseDynamoDbResponses(
+  client: DynamoDBClient,
+  options: { commandName: string; times: number; when?: (input: DynamoDbInput) => boolean },
+): Installed & { lost(): number } {
+  let lost = 0;
+  const name = uniqueName('dynamodb-lost-response');
+  const middleware: FinalizeRequestMiddleware<DynamoDbInput, DynamoDbOutput> =
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (
+        context.commandName === options.commandName &&
+        (options.when?.(args.input) ?? true) &&
+        lost < options.times
+      ) {
+        lost++;
+        throw Object.assign(new Error(`Injected by the test: response ${lost} of ${options.times} lost.`), {
+          name: 'TimeoutError',
+          code: 'ECONNRESET',
+          $metadata: {},
+        });
+      }
+      return result;
+    };
+  client.middlewareStack.addRelativeTo(middleware, {
+    relation: 'after',
+    toMiddleware: RETRY_MIDDLEWARE,
+    name,
+  });
+  return { lost: () => lost, remove: () => client.middlewareStack.remove(name) };
 }
 
 /**

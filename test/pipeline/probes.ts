@@ -40,7 +40,12 @@ export async function globexTransactions(options: {
   const bytes = Buffer.concat(chunks);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return {
-    landingKey: landingKeyOf(partner, dataset, options.businessDate, fileNameOf(partner, dataset, options.businessDate)),
+    landingKey: landingKeyOf(
+      partner,
+      dataset,
+      options.businessDate,
+      fileNameOf(partner, dataset, options.businessDate),
+    ),
     bytes: new Uint8Array(bytes),
     fileId: fileIdOf({ partner, dataset, businessDate: options.businessDate, sha256 }),
     rows: options.rows,
@@ -48,7 +53,11 @@ export async function globexTransactions(options: {
 }
 
 /** Poll `check` until it holds; fail naming `what` after `timeoutMs`. */
-export async function waitUntil(what: string, check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+export async function waitUntil(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}.`);
@@ -93,22 +102,24 @@ export async function archivedFor(runtime: Runtime, type: string, fileId: string
   );
 }
 
+/** The file an outbox row is about. */
+export const fileIdOfItem = (item: Pick<OutboxItem, 'detail'>): string | null =>
+  (JSON.parse(item.detail) as Partial<EventEnvelope>).data?.fileId ?? null;
+
 /** Outbox rows of one type about one file. */
 export async function outboxFor(runtime: Runtime, type: string, fileId: string): Promise<OutboxItem[]> {
-  return (await outboxItems(runtime)).filter(
-    (item) => item.type === type && (JSON.parse(item.detail) as EventEnvelope).data.fileId === fileId,
-  );
+  return (await outboxItems(runtime)).filter((item) => item.type === type && fileIdOfItem(item) === fileId);
 }
 
 type TransactAction = NonNullable<TransactWriteItemsCommandInput['TransactItems']>[number];
-const actionsOf = (input: unknown): TransactAction[] =>
-  (input as TransactWriteItemsCommandInput).TransactItems ?? [];
 
-/** schema-validate's stage commit: the only transaction that updates a file record (closes its stage). */
-export const isStageCommit = (input: unknown): boolean => actionsOf(input).some((action) => action.Update);
-
-/** file-landing's commit: the transaction that puts a new file record in the files table. */
-export const isLandingCommit =
-  (filesTable: string) =>
+/**
+ * Whether a (marshalled) TransactWriteItems input commits an event of one of these types to the outbox:
+ * file-landing's commit carries FileLanded; schema-validate's stage commit FileValidated or FileRejected.
+ */
+export const commitsEvent =
+  (...types: string[]) =>
   (input: unknown): boolean =>
-    actionsOf(input).some((action) => action.Put?.TableName === filesTable);
+    ((input as TransactWriteItemsCommandInput).TransactItems ?? []).some((action: TransactAction) =>
+      types.includes(action.Put?.Item?.type?.S ?? ''),
+    );

@@ -50,7 +50,10 @@ export function dynamoStageCommitter(doc: DynamoDBDocumentClient, tables: { file
         outboxTable: tables.outbox,
         state,
         events: [commit.event],
-        idempotencyToken: `${commit.fileId}:schema-validate:${commit.runId}`,
+        // One token per attempt, as its payload (a fresh event) is per attempt: DynamoDB refuses a reused
+        // token with a different payload for 10 minutes (IdempotentParameterMismatchException), which would
+        // hide the stage condition that recognises this run's earlier commit. SDK retries reuse it.
+        idempotencyToken: commit.event.eventId,
       });
       return 'committed';
     } catch (error) {
