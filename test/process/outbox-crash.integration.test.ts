@@ -1,14 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { landObjects } from '../../cli/main-job.ts';
 import { waitForTerminalFiles } from '../../cli/pipeline-state.ts';
 import { FileLandedV1 } from '../../contracts/events/file-landed.ts';
 import { FileValidatedV1 } from '../../contracts/events/file-validated.ts';
-import { DynamoOutboxStore } from '../../lib/outbox/dynamo-outbox-store.ts';
-import type { OutboxItem } from '../../lib/outbox/outbox-item.ts';
 import { relayEntries, toBusEntry } from '../../lib/outbox/relay.ts';
 import type { BusEvent } from '../../runtime/bus-events.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
@@ -23,6 +20,7 @@ import {
 } from '../pipeline/support.ts';
 import { countByType, readArchiveFromDisk } from './support/archive.ts';
 import { COMMITTED_MARKER, type CommittedReport, crashSample } from './support/crash-sample.ts';
+import { outboxOf, outboxRowsFor } from './support/outbox.ts';
 import {
   isRunning,
   killIfRunning,
@@ -36,35 +34,30 @@ import {
 
 const CHILD_SCRIPT = 'test/process/support/land-then-hang.ts';
 
-function outboxOf(runtime: Runtime): DynamoOutboxStore {
-  return new DynamoOutboxStore(
-    DynamoDBDocumentClient.from(runtime.clients.dynamodb),
-    runtime.resources.tables.outbox!.name,
-  );
+/** The single element of `list`, failing the test when there are none or several. */
+function single<T>(list: readonly T[], what: string): T {
+  const [first, ...rest] = list;
+  if (first === undefined || rest.length > 0) throw new Error(`Expected one ${what}, found ${list.length}`);
+  return first;
 }
 
-/** Every outbox row of one event type about one file (the consumer's committed side effects). */
-async function outboxRowsFor(runtime: Runtime, type: string, fileId: string): Promise<OutboxItem[]> {
-  const result = await DynamoDBDocumentClient.from(runtime.clients.dynamodb).send(
-    new ScanCommand({
-      TableName: runtime.resources.tables.outbox!.name,
-      FilterExpression: '#type = :type AND correlationId = :fileId',
-      ExpressionAttributeNames: { '#type': 'type' },
-      ExpressionAttributeValues: { ':type': type, ':fileId': fileId },
-      ConsistentRead: true,
-    }),
-  );
-  return (result.Items ?? []) as OutboxItem[];
+/** A value set up in beforeAll, or a clear failure when setup did not get that far. */
+function ready<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`${what} did not start; see the beforeAll failure`);
+  return value;
 }
 
-async function dlqMessageCount(runtime: Runtime): Promise<number> {
-  let total = 0;
+/** Every message parked in a queue DLQ or a bus-rule DLQ, as "service kind: body" lines. */
+async function parkedMessages(runtime: Runtime): Promise<string[]> {
+  const parked: string[] = [];
   for (const service of runtime.topology.services) {
     for (const kind of ['dlq', 'bus'] as const) {
-      total += (await runtime.dlq.listDlq(service.name, { kind, max: 10 })).length;
+      for (const message of await runtime.dlq.listDlq(service.name, { kind, max: 10 })) {
+        parked.push(`${service.name} ${kind}: ${message.body.slice(0, 300)}`);
+      }
     }
   }
-  return total;
+  return parked;
 }
 
 /** Resolve with the child's report once it prints the marker; reject if it exits or stays silent. */
@@ -134,39 +127,45 @@ describe('a crash between the outbox commit and the publish', () => {
   });
 
   it("stops the crashed process's DynamoDB Local through its watchdog", () => {
-    expect(dynamodbAtCrash?.command).toContain(join(stateDir, 'dynamodb'));
-    expect(isRunning(dynamodbAtCrash!)).toBe(false);
+    const java = ready(dynamodbAtCrash, 'DynamoDB Local');
+    expect(java.command).toContain(join(stateDir, 'dynamodb'));
+    expect(isRunning(java)).toBe(false);
     expect(leftAfterCrash.map((info) => `${info.pid} ${info.command}`)).toEqual([]);
   });
 
   it('publishes the committed FileLanded exactly once after the restart and marks it published', async () => {
-    const landed = (await archivedEvents(runtime!, 'FileLanded')).map(
+    const restarted = ready(runtime, 'The restarted pipeline');
+    const landed = (await archivedEvents(restarted, 'FileLanded')).map(
       (event) => event.detail as { eventId: string },
     );
     expect(landed.map((detail) => detail.eventId)).toEqual([committed.eventId]);
-    const entry = await outboxOf(runtime!).get(committed.eventId);
+    const entry = await outboxOf(restarted).get(committed.eventId);
     expect(entry?.status).toBe('PUBLISHED');
     expect(entry?.pendingShard).toBeUndefined();
   });
 
   it('validates the file once downstream, with conserved counts', async () => {
-    const validated = (await archivedDetails(runtime!, FileValidatedV1)).filter(
-      (event) => event.data.fileId === committed.fileId,
+    const restarted = ready(runtime, 'The restarted pipeline');
+    const validated = single(
+      (await archivedDetails(restarted, FileValidatedV1)).filter(
+        (event) => event.data.fileId === committed.fileId,
+      ),
+      'FileValidated',
     );
-    expect(validated).toHaveLength(1);
-    expect(validated[0]!.causationId).toBe(committed.eventId);
-    expect(await outboxRowsFor(runtime!, 'FileValidated', committed.fileId)).toHaveLength(1);
+    expect(validated.causationId).toBe(committed.eventId);
+    expect(await outboxRowsFor(restarted, 'FileValidated', committed.fileId)).toHaveLength(1);
 
-    const record = await registry(runtime!).get(committed.fileId);
+    const record = await registry(restarted).get(committed.fileId);
     expect(record?.stage).toBe('VALIDATED');
-    expect(record?.lastEventId).toBe(validated[0]!.eventId);
-    expect(record?.counts).toEqual({
+    expect(record?.lastEventId).toBe(validated.eventId);
+    const counts = ready(record?.counts, 'The registry counts');
+    expect(counts).toEqual({
       rowsIn: file.expected.rows,
       valid: file.expected.validRows,
       quarantined: file.expected.quarantinedRows,
     });
-    expect(record!.counts!.rowsIn).toBe(record!.counts!.valid + record!.counts!.quarantined);
-    expect(await dlqMessageCount(runtime!)).toBe(0);
+    expect(counts.rowsIn).toBe(counts.valid + counts.quarantined);
+    expect(await parkedMessages(restarted)).toEqual([]);
   });
 });
 
@@ -196,12 +195,15 @@ describe('a crash between the publish and the mark', () => {
 
   it('delivers the republished duplicate but applies its effects once', async () => {
     // Prepare: the FileLanded is committed and pending; nothing consumed it yet.
-    await landObjects(runtime!, [file]);
-    await runtime!.waitForIdle({ timeoutMs: 30_000 });
-    const outbox = outboxOf(runtime!);
-    const pending = (await outbox.listPending()).filter((item) => item.type === 'FileLanded');
-    expect(pending).toHaveLength(1);
-    const entry = pending[0]!;
+    const pipeline = ready(runtime, 'The pipeline');
+    const poller = ready(pipeline.pollers['schema-validate'], 'The schema-validate poller');
+    await landObjects(pipeline, [file]);
+    await pipeline.waitForIdle({ timeoutMs: 30_000 });
+    const outbox = outboxOf(pipeline);
+    const entry = single(
+      (await outbox.listPending()).filter((item) => item.type === 'FileLanded'),
+      'pending FileLanded',
+    );
     const fileId = (JSON.parse(entry.detail) as { data: { fileId: string } }).data.fileId;
 
     // Act 1: the real relay publishes, then the process dies before marking the entry.
@@ -214,29 +216,28 @@ describe('a crash between the publish and the mark', () => {
         },
       }),
     ).rejects.toBe(crash);
-    await waitForTerminalFiles(runtime!, 30_000);
-    const afterFirstCopy = await registry(runtime!).get(fileId);
-    const batchesAfterFirstCopy = runtime!.pollers['schema-validate']!.stats().batches;
+    await waitForTerminalFiles(pipeline, 30_000);
+    const afterFirstCopy = await registry(pipeline).get(fileId);
+    const batchesAfterFirstCopy = poller.stats().batches;
     expect((await outbox.get(entry.eventId))?.status).toBe('PENDING');
 
     // Act 2: the relay, back up, finds the entry still pending and publishes it again.
     relayRuns = true;
-    await runtime!.waitForIdle({ timeoutMs: 30_000 });
+    await pipeline.waitForIdle({ timeoutMs: 30_000 });
 
     // Assess: two copies of one event on the bus, one set of effects.
-    const landed = await archivedDetails(runtime!, FileLandedV1);
+    const landed = await archivedDetails(pipeline, FileLandedV1);
     expect(landed.map((detail) => detail.eventId)).toEqual([entry.eventId, entry.eventId]);
     expect((await outbox.get(entry.eventId))?.status).toBe('PUBLISHED');
-    expect(runtime!.pollers['schema-validate']!.stats().batches).toBeGreaterThan(batchesAfterFirstCopy);
+    expect(poller.stats().batches).toBeGreaterThan(batchesAfterFirstCopy);
 
-    const validated = await archivedDetails(runtime!, FileValidatedV1);
-    expect(validated).toHaveLength(1);
-    expect(validated[0]!.data.fileId).toBe(fileId);
-    expect(await outboxRowsFor(runtime!, 'FileValidated', fileId)).toHaveLength(1);
-    const record = await registry(runtime!).get(fileId);
+    const validated = single(await archivedDetails(pipeline, FileValidatedV1), 'FileValidated');
+    expect(validated.data.fileId).toBe(fileId);
+    expect(await outboxRowsFor(pipeline, 'FileValidated', fileId)).toHaveLength(1);
+    const record = await registry(pipeline).get(fileId);
     expect(afterFirstCopy?.stage).toBe('VALIDATED');
     expect(record).toEqual(afterFirstCopy);
-    expect(record?.lastEventId).toBe(validated[0]!.eventId);
-    expect(await dlqMessageCount(runtime!)).toBe(0);
+    expect(record?.lastEventId).toBe(validated.eventId);
+    expect(await parkedMessages(pipeline)).toEqual([]);
   });
 });

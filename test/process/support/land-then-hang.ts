@@ -3,16 +3,19 @@
  * outbox relay, land one file, wait until its FileLanded is committed PENDING in the outbox, print the
  * marker and hang. The test SIGKILLs this process at the marker: a crash between commit and publish.
  *
+ * The marker waits for the landing invocation to finish too (its SQS message deleted). Killed inside the
+ * invocation, the message would stay in flight for the queue's visibility timeout (12 min), which fauxqs
+ * persists across the restart as AWS would, and the restarted runtime could not become idle before then.
+ *
  * Usage: node --import tsx test/process/support/land-then-hang.ts <stateDir>
  */
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { landObjects } from '../../../cli/main-job.ts';
-import { DynamoOutboxStore } from '../../../lib/outbox/dynamo-outbox-store.ts';
 import { loadServiceHandlers } from '../../../runtime/handlers.ts';
 import { silentLogger } from '../../../runtime/logger.ts';
 import { startRuntime } from '../../../runtime/runtime.ts';
 import { configureTestEnvironment } from '../../pipeline/support.ts';
 import { COMMITTED_MARKER, type CommittedReport, crashSample } from './crash-sample.ts';
+import { outboxOf } from './outbox.ts';
 
 /** Never outlive a test that died without killing us. */
 const SELF_DESTRUCT_MS = 120_000;
@@ -30,8 +33,8 @@ async function main(stateDir: string): Promise<void> {
   const file = crashSample();
   await landObjects(runtime, [file]);
 
-  const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
-  const outbox = new DynamoOutboxStore(doc, runtime.resources.tables.outbox!.name);
+  const outbox = outboxOf(runtime);
+  await runtime.waitForIdle({ timeoutMs: 60_000 });
   for (;;) {
     const landed = (await outbox.listPending()).find((item) => item.type === 'FileLanded');
     if (landed) {

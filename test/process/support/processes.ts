@@ -75,7 +75,11 @@ export function descendantsOf(root: number, table: readonly ProcessInfo[] = list
 export function trackDescendants(root: number, intervalMs = 100): { stop(): ProcessInfo[] } {
   const seen = new Map<string, ProcessInfo>();
   const sample = () => {
-    for (const info of descendantsOf(root)) seen.set(`${info.pid}@${info.startTime}`, info);
+    for (const info of descendantsOf(root)) {
+      const key = `${info.pid}@${info.startTime}`;
+      // Keep the first command line seen: an exited, unreaped child (zombie) shows an empty one.
+      if (!seen.get(key)?.command) seen.set(key, info);
+    }
   };
   sample();
   const timer = setInterval(sample, intervalMs);

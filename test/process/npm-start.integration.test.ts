@@ -1,0 +1,157 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PipelineReport } from '../../cli/report.ts';
+import { countByType, readArchiveFromDisk } from './support/archive.ts';
+import {
+  isRunning,
+  killIfRunning,
+  type ProcessInfo,
+  processesMentioning,
+  spawnTs,
+  type TsProcess,
+  trackDescendants,
+  waitUntilEmpty,
+} from './support/processes.ts';
+
+/** What one `finledger run --json` left behind. */
+interface RunResult {
+  readonly exit: { code: number | null; signal: NodeJS.Signals | null };
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly report: PipelineReport | undefined;
+  readonly descendants: readonly ProcessInfo[];
+  /** Processes naming the state folder right after exit (DynamoDB Local's java has `-dbPath <stateDir>/…`). */
+  readonly namingStateDir: readonly ProcessInfo[];
+  /** Descendants still alive once a short grace has passed (DynamoDB Local's sh watchdog sleeps 1 s at a time). */
+  readonly survivors: readonly ProcessInfo[];
+  readonly archive: Record<string, number>;
+}
+
+function parseReport(stdout: string): PipelineReport | undefined {
+  try {
+    return JSON.parse(stdout) as PipelineReport;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The parsed report, or a failure that shows what stdout held instead. */
+function reportOf(result: RunResult): PipelineReport {
+  if (!result.report) throw new Error(`stdout is not JSON:\n${result.stdout.slice(0, 500)}`);
+  return result.report;
+}
+
+const describeProcesses = (list: readonly ProcessInfo[]) => list.map((info) => `${info.pid} ${info.command}`);
+
+/** `npm start -- --state-dir DIR --json`: the same `tsx cli/finledger.ts run` the start script runs. */
+async function runMainJob(stateDir: string, track: (cli: TsProcess) => void): Promise<RunResult> {
+  const cli = spawnTs('cli/finledger.ts', [
+    'run',
+    '--state-dir',
+    stateDir,
+    '--json',
+    '--timeout-seconds',
+    '60',
+  ]);
+  track(cli);
+  const tracker = trackDescendants(cli.pid);
+  const exit = await cli.exited;
+  const descendants = tracker.stop();
+  const namingStateDir = processesMentioning(stateDir);
+  const survivors = await waitUntilEmpty(() => descendants.filter(isRunning), 3_000);
+  return {
+    exit,
+    stdout: cli.stdout(),
+    stderr: cli.stderr(),
+    report: parseReport(cli.stdout()),
+    descendants,
+    namingStateDir,
+    survivors,
+    archive: countByType(await readArchiveFromDisk(stateDir)),
+  };
+}
+
+describe('npm start on a state folder, twice', () => {
+  let stateDir: string;
+  let running: TsProcess | undefined;
+  let first: RunResult;
+  let second: RunResult;
+
+  beforeAll(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'finledger-start-'));
+    const track = (cli: TsProcess) => {
+      running = cli;
+    };
+    first = await runMainJob(stateDir, track);
+    second = await runMainJob(stateDir, track);
+  }, 150_000);
+
+  afterAll(async () => {
+    await killIfRunning(running);
+    if (stateDir) await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['first', () => first],
+    ['second', () => second],
+  ])('exits 0 with a JSON report on stdout on the %s run', (_run, result) => {
+    const { exit, stderr } = result();
+    expect(exit, stderr).toEqual({ code: 0, signal: null });
+    const report = reportOf(result());
+    expect(report.totals.open).toBe(0);
+    expect(report.totals.validated).toBeGreaterThan(0);
+    expect(report.totals.rejected).toBeGreaterThan(0);
+    for (const file of report.files) {
+      expect(file.stage, file.fileName).not.toBe('LANDED');
+      expect(file.conserved, file.fileName).not.toBe(false);
+      if (file.stage !== 'REJECTED') {
+        expect(file.conserved, file.fileName).toBe(true);
+        expect(file.rowsIn, file.fileName).toBe((file.valid ?? 0) + (file.quarantined ?? 0));
+      }
+    }
+    expect(report.totals.rowsIn).toBe(report.totals.valid + report.totals.quarantined);
+  });
+
+  it.each([
+    ['first', () => first],
+    ['second', () => second],
+  ])('leaves no process behind after the %s run', (_run, result) => {
+    const { descendants, namingStateDir, survivors } = result();
+    // The run did start DynamoDB Local under the state folder, so the checks below look at real children.
+    expect(descendants.some((info) => info.command.includes(join(stateDir, 'dynamodb')))).toBe(true);
+    expect(describeProcesses(namingStateDir)).toEqual([]);
+    expect(describeProcesses(survivors)).toEqual([]);
+  });
+
+  it('does not reprocess the files the first run closed', () => {
+    expect(first.archive.FileValidated).toBeGreaterThan(0);
+    expect(first.archive.FileRejected).toBeGreaterThan(0);
+    for (const type of ['FileLanded', 'FileValidated', 'FileRejected']) {
+      expect(second.archive[type] ?? 0, type).toBe(first.archive[type] ?? 0);
+    }
+    // The second run did deliver every object again.
+    expect(second.archive['Object Created']).toBe(2 * (first.archive['Object Created'] ?? 0));
+  });
+
+  it('counts the second delivery of every file as a redelivery and keeps its outcome', () => {
+    const before = new Map(reportOf(first).files.map((file) => [file.fileId, file]));
+    const after = reportOf(second).files;
+    expect(after.map((file) => file.fileId).sort()).toEqual([...before.keys()].sort());
+    for (const file of after) {
+      const earlier = before.get(file.fileId);
+      if (!earlier) throw new Error(`${file.fileName} appeared only on the second run`);
+      expect(file.redeliveries, file.fileName).toBeGreaterThan(earlier.redeliveries);
+      expect(
+        { stage: file.stage, rowsIn: file.rowsIn, valid: file.valid, quarantined: file.quarantined },
+        file.fileName,
+      ).toEqual({
+        stage: earlier.stage,
+        rowsIn: earlier.rowsIn,
+        valid: earlier.valid,
+        quarantined: earlier.quarantined,
+      });
+    }
+  });
+});
