@@ -246,6 +246,7 @@ describe('local bus', () => {
         },
       ],
       ['schema-validate', { 'detail-type': ['FileLanded'], detail: { version: [1] } }],
+      ['dedup', { 'detail-type': ['FileValidated'], detail: { version: [1] } }],
     ]);
   });
 });

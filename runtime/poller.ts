@@ -6,6 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import type { InflightJournal } from './inflight-journal.ts';
 import { failedMessageIds, lambdaContext, type SqsHandler, toSqsRecord } from './lambda-shapes.ts';
 import { consoleLogger, describeError, type RuntimeLogger } from './logger.ts';
 
@@ -37,6 +38,11 @@ export interface PollerOptions {
    * (a Powertools idempotency bug once keyed a record under a mutated payload). Lambda does not freeze.
    */
   readonly freezeEvent?: boolean;
+  /**
+   * Offline crash recovery: each batch is listed here before the handler runs and dropped once settled,
+   * so the next runtime on the same state folder can release what a killed process left in flight.
+   */
+  readonly journal?: InflightJournal;
   readonly logger?: RuntimeLogger;
 }
 
@@ -65,6 +71,7 @@ export interface PollerStats {
  * 2. Invoke the handler with the event and a counting-down context.
  * 3. Work out failures: a throw or timeout fails all, `batchItemFailures` fails those listed.
  * 4. Delete the successes; optionally shorten the failures' visibility (`retryDelaySeconds`).
+ * With a `journal`, the batch is listed there before step 2 and dropped after step 4.
  * Assumes `ReportBatchItemFailures` is on, as every finledger event source mapping sets it (STYLE 4).
  * @see https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html
  */
@@ -88,12 +95,14 @@ export function startPoller(options: PollerOptions): Poller {
       if (messages.length === 0) continue;
       // Messages already received are in flight: finish them even when stop() was called meanwhile.
       inFlight++;
+      const batch = await journalRecord(options, messages, logger);
       try {
         const failed = await invoke(options, messages, logger);
         stats.batches++;
         stats.failed += failed;
         stats.succeeded += messages.length - failed;
       } finally {
+        if (batch !== undefined) await journalClear(options, batch, logger);
         inFlight--;
       }
     }
@@ -111,6 +120,42 @@ export function startPoller(options: PollerOptions): Poller {
       return stopping;
     },
   };
+}
+
+/** List the batch in the journal; a failed write only costs the fast recovery, so the batch runs anyway. */
+async function journalRecord(
+  options: PollerOptions,
+  messages: readonly Message[],
+  logger: RuntimeLogger,
+): Promise<number | undefined> {
+  if (!options.journal) return undefined;
+  try {
+    return await options.journal.record(
+      messages.map((message) => ({
+        queueUrl: options.queue.url,
+        receiptHandle: message.ReceiptHandle ?? '',
+        messageId: message.MessageId ?? '',
+      })),
+    );
+  } catch (error) {
+    logger.warn('could not journal an in-flight batch; after a crash it waits out its visibility timeout', {
+      function: options.functionName,
+      ...describeError(error),
+    });
+    return undefined;
+  }
+}
+
+async function journalClear(options: PollerOptions, batch: number, logger: RuntimeLogger): Promise<void> {
+  try {
+    await options.journal?.clear(batch);
+  } catch (error) {
+    // A stale entry is harmless: releasing a settled handle at the next start is a no-op.
+    logger.warn('could not clear a settled batch from the in-flight journal', {
+      function: options.functionName,
+      ...describeError(error),
+    });
+  }
 }
 
 async function receive(options: PollerOptions): Promise<Message[]> {

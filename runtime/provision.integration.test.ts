@@ -34,11 +34,15 @@ describe('provision', () => {
     // Assess
     expect(again).toEqual(stack.resources);
     expect(tables.sort()).toEqual([
+      'finledger-test-dedup-keys',
       'finledger-test-files',
       'finledger-test-idempotency',
       'finledger-test-outbox',
     ]);
     expect(queues.sort()).toEqual([
+      'finledger-test-dedup',
+      'finledger-test-dedup-bus-dlq',
+      'finledger-test-dedup-dlq',
       'finledger-test-file-landing',
       'finledger-test-file-landing-bus-dlq',
       'finledger-test-file-landing-dlq',

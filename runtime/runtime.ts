@@ -7,6 +7,7 @@ import { type DlqTools, dlqTools } from './dlq.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { type HandlerMap, loadServiceHandlers } from './handlers.ts';
 import { waitForIdle } from './idle.ts';
+import { createInflightJournal, inflightDir, releaseInflight } from './inflight-journal.ts';
 import { type LocalBus, startLocalBus } from './local-bus.ts';
 import { consoleLogger, type RuntimeLogger } from './logger.ts';
 import { type Loop, startLoop } from './loop.ts';
@@ -70,6 +71,7 @@ export interface Runtime {
 
 /**
  * Start the offline runtime: emulators → provision → bus → resource env → pollers and worker loops.
+ * With a state folder, messages a crashed previous run left in flight are made visible before the pollers start.
  * The same handlers and SDK clients as in AWS run in this process against DynamoDB Local, fauxqs and the local bus.
  * @example
  * const runtime = await startRuntime({ handlers: { 'schema-validate': handler }, retryDelaySeconds: 0 });
@@ -118,6 +120,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       typeof options.handlers === 'function'
         ? await options.handlers(topology, stage)
         : (options.handlers ?? (await loadServiceHandlers(topology, stage)));
+    if (options.stateDir) {
+      // Only one runtime uses a state folder, so what a previous run left in flight has no owner left.
+      await releaseInflight({
+        sqs: clients.sqs,
+        stateDir: options.stateDir,
+        queueUrls: Object.values(resources.services).map((queues) => queues.queue.url),
+        logger,
+      });
+    }
     const pollers = startPollers(topology, stage, resources, clients, handlers, options, logger);
     teardown.push(() => Promise.all(Object.values(pollers).map((poller) => poller.stop())).then(() => {}));
 
@@ -211,9 +222,17 @@ function startPollers(
       batchSize: service.function.batchSize,
       timeoutSeconds: service.function.timeoutSeconds,
       memoryMb: service.function.memoryMb,
-      retryDelaySeconds: options.retryDelaySeconds,
+      // fauxqs 2.4.1 with a state folder loses a message whose visibility is set to 0 (its SQLite write
+      // fails), so persisted runtimes retry after at least 1 s.
+      retryDelaySeconds:
+        options.stateDir !== undefined && options.retryDelaySeconds !== undefined
+          ? Math.max(1, options.retryDelaySeconds)
+          : options.retryDelaySeconds,
       concurrency: options.pollerConcurrency,
       freezeEvent: options.freezeEvents,
+      journal: options.stateDir
+        ? createInflightJournal(inflightDir(options.stateDir), physicalName(stage, service.name))
+        : undefined,
       logger,
     });
   }

@@ -3,9 +3,8 @@
  * outbox relay, land one file, wait until its FileLanded is committed PENDING in the outbox, print the
  * marker and hang. The test SIGKILLs this process at the marker: a crash between commit and publish.
  *
- * The marker waits for the landing invocation to finish too (its SQS message deleted). Killed inside the
- * invocation, the message would stay in flight for the queue's visibility timeout (12 min), which fauxqs
- * persists across the restart as AWS would, and the restarted runtime could not become idle before then.
+ * The marker waits for the landing invocation to finish too (its SQS message deleted), so this test is
+ * about the outbox alone; a crash inside an invocation is test/process/inflight-recovery's subject.
  *
  * Usage: node --import tsx test/process/support/land-then-hang.ts <stateDir>
  */
