@@ -57,6 +57,15 @@ const declared = {
       indexes: [],
       ttlAttribute: 'expiration',
     },
+    {
+      // Natural keys already accepted into silver, for cross-file and cross-day dedup:
+      // pk KEY#<dataset>#<partner>#<natural id> → content fingerprint and owner lineage. Expires after the
+      // dedup retention (FINLEDGER_DEDUP_RETENTION_DAYS, default 400).
+      name: 'dedup-keys',
+      partitionKey: { name: 'pk', type: 'S' },
+      indexes: [],
+      ttlAttribute: 'expiresAt',
+    },
   ],
   buckets: [
     {
@@ -131,6 +140,20 @@ const declared = {
         { type: 'FileValidated', version: 1 },
         { type: 'FileRejected', version: 1 },
       ],
+    },
+    {
+      name: 'dedup',
+      handler: 'services/dedup/handler.ts',
+      subscriptions: [{ kind: 'event', type: 'FileValidated', version: 1 }],
+      // Two passes over a file's silver parts plus one BatchGetItem and one TransactWriteItems per 100 keys.
+      queue: queueFor(900),
+      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1 },
+      tables: ['files', 'outbox', 'idempotency', 'dedup-keys'],
+      buckets: {
+        silver: { mode: 'readwrite', prefixes: ['silver/'] },
+        quarantine: { mode: 'write', prefixes: ['quarantine/dedup/'] },
+      },
+      publishes: [{ type: 'RecordsDeduplicated', version: 1 }],
     },
   ],
   workers: [

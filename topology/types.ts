@@ -115,5 +115,5 @@ export interface Topology {
   readonly workers: readonly WorkerSpec[];
 }
 
-export type TableName = 'files' | 'outbox' | 'idempotency';
+export type TableName = 'files' | 'outbox' | 'idempotency' | 'dedup-keys';
 export type BucketName = 'landing' | 'raw' | 'silver' | 'quarantine' | 'gold';

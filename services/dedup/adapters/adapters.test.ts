@@ -1,0 +1,201 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { DedupCommitConflictError, KeyClaimContentionError } from '../errors.ts';
+import type { KeyRecord } from '../ports.ts';
+import { type DedupCommit, dynamoDedupCommitter } from './dynamo-dedup-committer.ts';
+import { dynamoKeyStore } from './dynamo-key-store.ts';
+
+/** A document client answering each send with the next scripted response (an Error is thrown). */
+function scriptedDoc(responses: unknown[]) {
+  const sent: { input: Record<string, unknown> }[] = [];
+  const doc = {
+    send: async (command: { input: Record<string, unknown> }) => {
+      sent.push(command);
+      const next = responses.shift();
+      if (next instanceof Error) throw next;
+      return next ?? {};
+    },
+  } as unknown as DynamoDBDocumentClient;
+  return { doc, sent };
+}
+
+const cancelled = (reasons: { Code: string; Item?: Record<string, unknown> }[]) =>
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: reasons.map((reason) => ({
+      Code: reason.Code,
+      ...(reason.Item ? { Item: marshall(reason.Item) } : {}),
+    })),
+  });
+
+const record = (id: string): KeyRecord => ({
+  key: `KEY#transactions#acme-bank#${id}`,
+  fingerprint: 'a'.repeat(64),
+  fingerprintVersion: 1,
+  owner: { fileId: 'f_1', runId: 'run_1', rowNumber: 2, businessDate: '2026-11-20', sha256: 'b'.repeat(64) },
+  expiresAt: 2_000_000_000,
+});
+
+const noWait = { sleep: async () => {} };
+
+describe('dynamoKeyStore', () => {
+  it('claims keys in one transaction of conditional puts that return the winner on failure', async () => {
+    // Prepare
+    const { doc, sent } = scriptedDoc([{}]);
+
+    // Act
+    const outcome = await dynamoKeyStore(doc, 'keys', noWait).claim([record('tx-1'), record('tx-2')], 1_000);
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'claimed' });
+    const items = (sent[0]?.input.TransactItems ?? []) as { Put: Record<string, unknown> }[];
+    expect(items).toHaveLength(2);
+    expect(items[0]?.Put).toMatchObject({
+      TableName: 'keys',
+      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
+      ExpressionAttributeValues: { ':now': 1_000 },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      Item: { pk: 'KEY#transactions#acme-bank#tx-1', fingerprint: 'a'.repeat(64), expiresAt: 2_000_000_000 },
+    });
+  });
+
+  it('names the keys that lost the race, with the record that won, from CancellationReasons', async () => {
+    // Prepare
+    const winner = { ...record('tx-2'), owner: { ...record('tx-2').owner, fileId: 'f_other' } };
+    const { key, ...item } = winner;
+    const { doc } = scriptedDoc([
+      cancelled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { pk: key, ...item } }]),
+    ]);
+
+    // Act
+    const outcome = await dynamoKeyStore(doc, 'keys', noWait).claim([record('tx-1'), record('tx-2')], 1_000);
+
+    // Assess
+    expect(outcome).toEqual({ kind: 'lost', lost: new Map([[key, winner]]) });
+  });
+
+  it('retries a transaction cancelled for a transient reason, then succeeds', async () => {
+    const { doc, sent } = scriptedDoc([cancelled([{ Code: 'TransactionConflict' }, { Code: 'None' }]), {}]);
+
+    const outcome = await dynamoKeyStore(doc, 'keys', noWait).claim([record('tx-1'), record('tx-2')], 1_000);
+
+    expect(outcome).toEqual({ kind: 'claimed' });
+    expect(sent).toHaveLength(2);
+  });
+
+  it('gives up after maxAttempts transient cancellations', async () => {
+    const conflict = () => cancelled([{ Code: 'TransactionConflict' }]);
+    const { doc } = scriptedDoc([conflict(), conflict(), conflict()]);
+
+    await expect(
+      dynamoKeyStore(doc, 'keys', { ...noWait, maxAttempts: 3 }).claim([record('tx-1')], 1_000),
+    ).rejects.toBeInstanceOf(KeyClaimContentionError);
+  });
+
+  it('reads keys consistently and asks again for UnprocessedKeys', async () => {
+    // Prepare
+    const { key, ...item } = record('tx-1');
+    const { doc, sent } = scriptedDoc([
+      { Responses: { keys: [] }, UnprocessedKeys: { keys: { Keys: [{ pk: key }] } } },
+      { Responses: { keys: [{ pk: key, ...item, claimedAt: 'x' }] } },
+    ]);
+
+    // Act
+    const found = await dynamoKeyStore(doc, 'keys', noWait).getKeys([key, 'KEY#transactions#acme-bank#tx-9']);
+
+    // Assess
+    expect(found).toEqual(new Map([[key, record('tx-1')]]));
+    expect(sent).toHaveLength(2);
+    expect(sent[0]?.input).toMatchObject({ RequestItems: { keys: { ConsistentRead: true } } });
+  });
+});
+
+const commit: DedupCommit = {
+  fileId: 'f_1',
+  runId: 'run_1',
+  counts: { valid: 2, unique: 1, duplicates: 1, conflicts: 0 },
+  event: {
+    eventId: 'e-1',
+    type: 'RecordsDeduplicated',
+    version: 1,
+    producer: 'dedup',
+    occurredAt: '2026-11-23T10:00:00.000Z',
+    correlationId: 'c',
+  },
+};
+
+describe('dynamoDedupCommitter', () => {
+  const tables = { files: 'files', outbox: 'outbox' };
+
+  it('records the run, checks the file was validated by it and puts the event, in one transaction', async () => {
+    // Prepare
+    const { doc, sent } = scriptedDoc([{}]);
+
+    // Act
+    const result = await dynamoDedupCommitter(doc, tables)(commit);
+
+    // Assess
+    expect(result).toBe('committed');
+    const items = sent[0]?.input.TransactItems as Record<
+      string,
+      { TableName: string } & Record<string, unknown>
+    >[];
+    expect(items.map((item) => Object.keys(item)[0])).toEqual(['Put', 'ConditionCheck', 'Put']);
+    expect(items[0]?.Put).toMatchObject({
+      TableName: 'files',
+      Item: { pk: 'FILE#f_1', sk: 'DEDUP#run_1', eventId: 'e-1' },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+    expect(items[1]?.ConditionCheck).toMatchObject({ Key: { pk: 'FILE#f_1', sk: 'FILE' } });
+    expect(items[2]?.Put?.TableName).toBe('outbox');
+  });
+
+  it('uses one request token per event, so a redelivery after a commit reaches the condition', async () => {
+    // Prepare: DynamoDB refuses a token reused with another payload (IdempotentParameterMismatchException).
+    const { doc, sent } = scriptedDoc([{}, {}]);
+    const committer = dynamoDedupCommitter(doc, tables);
+
+    // Act
+    await committer(commit);
+    await committer({ ...commit, event: { ...commit.event, eventId: 'e-2' } });
+
+    // Assess
+    const tokens = sent.map((command) => command.input.ClientRequestToken);
+    expect(tokens[0]).toBeDefined();
+    expect(tokens[0]).not.toBe(tokens[1]);
+  });
+
+  it('treats a run that already committed as done, without a second event', async () => {
+    const { doc } = scriptedDoc([
+      cancelled([{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }]),
+    ]);
+
+    await expect(dynamoDedupCommitter(doc, tables)(commit)).resolves.toBe('already-committed');
+  });
+
+  it('refuses an event of a run that does not own the validated file', async () => {
+    const { doc } = scriptedDoc([
+      cancelled([
+        { Code: 'None' },
+        { Code: 'ConditionalCheckFailed', Item: { stage: 'VALIDATED', runId: 'run_2' } },
+        { Code: 'None' },
+      ]),
+    ]);
+
+    await expect(dynamoDedupCommitter(doc, tables)(commit)).rejects.toBeInstanceOf(DedupCommitConflictError);
+  });
+
+  it('rethrows a cancellation for any other reason', async () => {
+    const error = cancelled([
+      { Code: 'ConditionalCheckFailed' },
+      { Code: 'None' },
+      { Code: 'TransactionConflict' },
+    ]);
+    const { doc } = scriptedDoc([error]);
+
+    await expect(dynamoDedupCommitter(doc, tables)(commit)).rejects.toBe(error);
+  });
+});

@@ -1,0 +1,129 @@
+import type { SilverColumn, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
+import type { PartsRef } from '../../contracts/events/envelope.ts';
+import { ParquetPartBuffer, type PartLineage } from '../schema-validate/parquet-part-writer.ts';
+import {
+  dedupQuarantinePrefix,
+  entriesPartKey,
+  type RunIdentity,
+  uniquePartKey,
+  uniquePrefix,
+} from './object-keys.ts';
+import type { DedupConfig, DedupObjects, RowLineage } from './ports.ts';
+
+/** How a row relates to the row it was compared with. */
+export type DedupScope = 'within-file' | 'cross-file';
+
+/** A dropped exact duplicate: its own lineage and that of the row it copies (whose outcome is in its own entry). */
+export interface DuplicateEntry {
+  readonly kind: 'duplicate';
+  readonly scope: DedupScope;
+  readonly key: string;
+  /** The natural key's fields, `partner` included. */
+  readonly naturalKey: Readonly<Record<string, string>>;
+  readonly fingerprint: string;
+  readonly row: RowLineage;
+  /** The earlier row of this file (within-file) or the key's owner in another file (cross-file). */
+  readonly of: RowLineage;
+}
+
+/** A quarantined conflict: same natural key, different content. Neither version is silently kept or dropped. */
+export interface ConflictEntry {
+  readonly kind: 'conflict';
+  readonly scope: DedupScope;
+  readonly key: string;
+  readonly naturalKey: Readonly<Record<string, string>>;
+  readonly row: RowLineage & { readonly fingerprint: string };
+  /**
+   * The other version: the key's owner (cross-file, which stays in silver), or the first row of this file with
+   * different content (within-file, where no version reaches the unique set). Its fingerprint is in its own
+   * entry for within-file conflicts, so null here.
+   */
+  readonly other: RowLineage & { readonly fingerprint: string | null };
+  /** This row's business columns (bigint as text), to compare the versions without opening silver. */
+  readonly record: Readonly<Record<string, unknown>>;
+}
+
+/** Unique rows as silver Parquet parts (schema-validate's writer: same columns, lineage and encoding). */
+export class UniqueParts {
+  readonly prefix: string;
+  readonly keys: string[] = [];
+  private readonly buffer: ParquetPartBuffer;
+  count = 0;
+
+  constructor(
+    private readonly objects: DedupObjects,
+    private readonly config: DedupConfig,
+    run: RunIdentity,
+    columns: readonly SilverColumn[],
+    lineage: PartLineage,
+  ) {
+    this.prefix = uniquePrefix(run);
+    this.buffer = new ParquetPartBuffer(columns, lineage);
+  }
+
+  /** Buffer a row; true when the part is full and must be flushed before the next append. */
+  append(values: readonly SilverValue[], rowNumber: number): boolean {
+    this.buffer.append(values, rowNumber);
+    this.count += 1;
+    return this.buffer.rowCount >= this.config.partRows;
+  }
+
+  /** Write the buffered rows as the next part; with `evenIfEmpty`, an empty part when none was written yet. */
+  async flush(options: { evenIfEmpty?: boolean } = {}): Promise<void> {
+    if (this.buffer.rowCount === 0 && !(options.evenIfEmpty && this.keys.length === 0)) return;
+    const key = uniquePartKey(this.prefix, this.keys.length);
+    await this.objects.putObject({ bucket: this.config.buckets.silver, key }, this.buffer.finish());
+    this.keys.push(key);
+  }
+
+  ref(): PartsRef {
+    return { bucket: this.config.buckets.silver, prefix: this.prefix, parts: [...this.keys] };
+  }
+}
+
+/** Quarantine JSON Lines parts of one kind, bounded by entries and by characters. */
+export class EntryParts<Entry> {
+  readonly prefix: string;
+  private readonly keys: string[] = [];
+  private lines: string[] = [];
+  private characters = 0;
+  count = 0;
+
+  constructor(
+    private readonly objects: DedupObjects,
+    private readonly config: DedupConfig,
+    run: RunIdentity,
+    kind: 'duplicates' | 'conflicts',
+  ) {
+    this.prefix = dedupQuarantinePrefix(run, kind);
+  }
+
+  /** Serialise at once; true when the part is full and must be flushed before the next add. */
+  add(entry: Entry): boolean {
+    const line = JSON.stringify(entry);
+    this.lines.push(line);
+    this.characters += line.length + 1;
+    this.count += 1;
+    return (
+      this.lines.length >= this.config.quarantinePartEntries ||
+      this.characters >= this.config.quarantinePartCharacters
+    );
+  }
+
+  async flush(): Promise<void> {
+    if (this.lines.length === 0) return;
+    const key = entriesPartKey(this.prefix, this.keys.length);
+    const bytes = new TextEncoder().encode(`${this.lines.join('\n')}\n`);
+    this.lines = [];
+    this.characters = 0;
+    await this.objects.putObject({ bucket: this.config.buckets.quarantine, key }, bytes);
+    this.keys.push(key);
+  }
+
+  /** Every part of this kind, or null when there are none. */
+  ref(): PartsRef | null {
+    return this.keys.length === 0
+      ? null
+      : { bucket: this.config.buckets.quarantine, prefix: this.prefix, parts: [...this.keys] };
+  }
+}

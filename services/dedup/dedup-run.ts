@@ -1,0 +1,35 @@
+import type { DatasetContract, DatasetName } from '../../contracts/datasets/dataset-contract.ts';
+import type { PartsRef } from '../../contracts/events/envelope.ts';
+import type { ClaimContext } from './cross-file.ts';
+import type { ConflictEntry, DuplicateEntry, EntryParts, UniqueParts } from './dedup-outputs.ts';
+import type { CompactKeyMap } from './key-map.ts';
+import type { DedupConfig, DedupPorts } from './ports.ts';
+import type { RecordIdentity } from './record-identity.ts';
+
+/** What dedup needs from FileValidated v1 (payload + the envelope's runId). */
+export interface DedupFileInput {
+  readonly fileId: string;
+  readonly partner: string;
+  readonly dataset: DatasetName;
+  readonly businessDate: string;
+  readonly schemaV: number;
+  readonly sha256: string;
+  readonly runId: string;
+  /** FileValidated's `counts.valid`: the rows the silver parts hold. */
+  readonly valid: number;
+  readonly silver: PartsRef;
+}
+
+/** Everything one dedup run holds while it streams a file. */
+export interface Run {
+  readonly input: DedupFileInput;
+  readonly contract: DatasetContract;
+  readonly identity: RecordIdentity;
+  readonly ports: DedupPorts;
+  readonly config: DedupConfig;
+  readonly keys: CompactKeyMap;
+  readonly claim: ClaimContext;
+  readonly unique: UniqueParts;
+  readonly duplicates: EntryParts<DuplicateEntry>;
+  readonly conflicts: EntryParts<ConflictEntry>;
+}

@@ -1,0 +1,95 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { FileValidatedV1, RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
+import type { EventDetail } from '../../contracts/events/envelope.ts';
+import { perEnvironment } from '../../lib/aws/clients.ts';
+import { parseEventRecord } from '../../lib/consumer/eventbridge-record.ts';
+import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
+import { createEvent } from '../../lib/outbox/event-factory.ts';
+import { type DedupFileInput, dedupFile } from './dedup.ts';
+import { type DedupDeps, sideEffects } from './side-effects.ts';
+
+export type FileValidatedDetail = EventDetail<typeof FileValidatedV1>;
+
+/** What one record's processing returns (stored by Powertools idempotency, so JSON only). */
+export type DedupResult = {
+  fileId: string;
+  runId: string;
+  /** False when this run had already committed (a redelivery after a crash): no second event. */
+  committed: boolean;
+  counts: { valid: number; unique: number; duplicates: number; conflicts: number };
+};
+
+/** The use-case input from a FileValidated v1 detail (payload + the envelope's runId). */
+export function inputFromFileValidated(detail: FileValidatedDetail): DedupFileInput {
+  const { data } = detail;
+  return {
+    fileId: data.fileId,
+    partner: data.partner,
+    dataset: data.dataset,
+    businessDate: data.businessDate,
+    schemaV: data.schemaV,
+    sha256: data.sha256,
+    runId: detail.runId,
+    valid: data.counts.valid,
+    silver: data.silver,
+  };
+}
+
+/**
+ * Deduplicate the validated file, then record it and put RecordsDeduplicated in the outbox in one transaction.
+ * Safe to repeat: the file's own keys classify the same again, parts are overwritten under the same keys, and a
+ * second commit of the same run is recognised and skipped.
+ */
+export async function processFileValidated(
+  detail: FileValidatedDetail,
+  deps: DedupDeps = sideEffects().dedup,
+): Promise<DedupResult> {
+  const payload = await dedupFile(inputFromFileValidated(detail), deps.ports, deps.config);
+  const event = createEvent(
+    RecordsDeduplicatedV1,
+    {
+      producer: 'dedup',
+      correlationId: detail.correlationId,
+      causationId: detail.eventId,
+      runId: detail.runId,
+    },
+    payload,
+  );
+  const result = await deps.commit({
+    fileId: detail.data.fileId,
+    runId: detail.runId,
+    counts: event.data.counts,
+    event,
+  });
+  return {
+    fileId: detail.data.fileId,
+    runId: detail.runId,
+    committed: result === 'committed',
+    counts: { ...event.data.counts },
+  };
+}
+
+/** dedup as an idempotent SQS consumer of FileValidated v1, keyed on file + stage + run. */
+export function dedupConsumer(
+  deps: () => DedupDeps = () => sideEffects().dedup,
+): ConsumerDefinition<FileValidatedDetail, DedupResult> {
+  return {
+    parse: (record) => Object.freeze(parseEventRecord(record, FileValidatedV1)),
+    idempotencyKey: (detail) => `${detail.data.fileId}:dedup:${detail.runId}`,
+    // The claim check itself: a reused key pointing at other bytes or other parts fails loudly.
+    fingerprint: (detail) =>
+      `${detail.data.sha256}:${detail.data.silver.bucket}:${detail.data.silver.parts.join(',')}`,
+    logKeys: (detail) => ({
+      correlationId: detail.correlationId,
+      runId: detail.runId,
+      fileId: detail.data.fileId,
+    }),
+    process: (detail) => processFileValidated(detail, deps()),
+  };
+}
+
+const consumer = perEnvironment(() => createSqsConsumer(dedupConsumer(), sideEffects().consumer));
+
+/** Lambda entry point (FileValidated → EventBridge → SQS). Wiring is built on the first invocation. */
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  consumer().handler(event, context);

@@ -1,0 +1,73 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
+import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
+import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
+import { numberFromEnv } from '../../lib/env.ts';
+import { resources } from '../../lib/resources.ts';
+import {
+  type DedupCommit,
+  type DedupCommitResult,
+  dynamoDedupCommitter,
+} from './adapters/dynamo-dedup-committer.ts';
+import { dynamoKeyStore } from './adapters/dynamo-key-store.ts';
+import { s3Objects } from './adapters/s3-objects.ts';
+import { DEFAULT_DEDUP_LIMITS, type DedupConfig, type DedupPorts } from './ports.ts';
+
+/** Optional days a claimed natural key is remembered for cross-file and cross-day dedup; default 400. */
+export const RETENTION_DAYS_VARIABLE = 'FINLEDGER_DEDUP_RETENTION_DAYS';
+
+/** Everything the handler needs from the world. */
+export interface DedupDeps {
+  readonly ports: DedupPorts;
+  readonly config: DedupConfig;
+  commit(commit: DedupCommit): Promise<DedupCommitResult>;
+}
+
+export interface DedupSideEffects {
+  readonly dedup: DedupDeps;
+  readonly consumer: ConsumerDeps;
+}
+
+/**
+ * The only place dedup builds SDK clients and reads configuration. Built on first use (per environment, so
+ * the offline runtime can restart on new ports), never at import.
+ */
+export const sideEffects: () => DedupSideEffects = perEnvironment(build);
+
+function build(): DedupSideEffects {
+  const clients = sharedAwsClients();
+  return {
+    dedup: {
+      ports: {
+        objects: s3Objects(clients.s3),
+        keys: dynamoKeyStore(clients.doc, resources.table('dedup-keys')),
+        now: () => new Date(),
+      },
+      config: configFromEnv(),
+      commit: dynamoDedupCommitter(clients.doc, {
+        files: resources.table('files'),
+        outbox: resources.table('outbox'),
+      }),
+    },
+    consumer: {
+      service: 'dedup',
+      persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
+      logger: new Logger({ serviceName: 'dedup' }),
+    },
+  };
+}
+
+/** Config from linked resources and the environment; fails fast naming the variable at fault. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DedupConfig {
+  const retentionDays = numberFromEnv(RETENTION_DAYS_VARIABLE, DEFAULT_DEDUP_LIMITS.retentionDays, env);
+  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+    throw new Error(
+      `Environment variable ${RETENTION_DAYS_VARIABLE}=${retentionDays} must be a whole number of days, at least 1.`,
+    );
+  }
+  return {
+    ...DEFAULT_DEDUP_LIMITS,
+    buckets: { silver: resources.bucket('silver'), quarantine: resources.bucket('quarantine') },
+    retentionDays,
+  };
+}
