@@ -18,7 +18,9 @@ describe('contracts registry', () => {
     const schemas = registryFiles().filter((file) => file.path.startsWith('contracts/datasets/'));
 
     expect(schemas.map((file) => file.path)).toEqual(
-      datasetCatalog.map((dataset) => `contracts/datasets/${dataset.name}/v${dataset.version}.schema.json`).sort(),
+      datasetCatalog
+        .map((dataset) => `contracts/datasets/${dataset.name}/v${dataset.version}.schema.json`)
+        .sort(),
     );
     for (const file of schemas) {
       const schema = JSON.parse(file.content) as { type?: string; 'x-finledger'?: { columns?: string[] } };
@@ -28,7 +30,9 @@ describe('contracts registry', () => {
   });
 
   it('holds one JSON Schema per event version', () => {
-    const schemas = registryFiles().filter((file) => file.path.startsWith('events/') && file.path.endsWith('.schema.json'));
+    const schemas = registryFiles().filter(
+      (file) => file.path.startsWith('events/') && file.path.endsWith('.schema.json'),
+    );
 
     expect(schemas.map((file) => file.path)).toEqual(
       eventCatalog.map((event) => `events/${event.type}/v${event.version}.schema.json`).sort(),
