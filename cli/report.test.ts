@@ -6,6 +6,8 @@ function file(fileId: string, stage: FileRecord['stage'], counts?: FileRecord['c
   return {
     pk: `FILE#${fileId}`,
     sk: 'FILE',
+    day: '2026-11-20',
+    daySort: `transactions#acme-bank#${fileId}#FILE`,
     fileId,
     sha256: '0'.repeat(64),
     partner: 'acme-bank',

@@ -71,6 +71,21 @@ describe('provision', () => {
     expect(ttl.TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'expiresAt' });
   });
 
+  it('gives the files table the open-work and business-date indexes of the topology', async () => {
+    // Act
+    const { Table } = await stack.clients.dynamodb.send(
+      new DescribeTableCommand({ TableName: 'finledger-test-files' }),
+    );
+
+    // Assess
+    const indexes = Table?.GlobalSecondaryIndexes ?? [];
+    expect(indexes.map((index) => index.IndexName).sort()).toEqual(['files-by-day', 'open-files']);
+    expect(indexes.find((index) => index.IndexName === 'files-by-day')?.KeySchema).toEqual([
+      { AttributeName: 'day', KeyType: 'HASH' },
+      { AttributeName: 'daySort', KeyType: 'RANGE' },
+    ]);
+  });
+
   it.each(topology.services)('configures the $name queue redrive from the topology', async (service) => {
     // Prepare
     const queues = stack.resources.services[service.name];

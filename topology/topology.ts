@@ -34,6 +34,13 @@ const declared = {
           partitionKey: { name: 'openShard', type: 'S' },
           sortKey: { name: 'openSince', type: 'S' },
         },
+        // A business date's file records and dedup runs (lib/file-registry/day-index.ts): reconcile and
+        // ready-publisher read one date, or one dataset and partner of it, without a scan.
+        {
+          name: 'files-by-day',
+          partitionKey: { name: 'day', type: 'S' },
+          sortKey: { name: 'daySort', type: 'S' },
+        },
       ],
     },
     {

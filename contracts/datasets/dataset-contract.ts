@@ -48,6 +48,12 @@ export interface DatasetContract<Row extends Record<string, string> = Record<str
   readonly control: {
     readonly amountColumn: keyof Row & string;
     readonly currencyColumn: keyof Row & string;
+    /**
+     * The silver columns the same amount and currency are written to (INT64 minor units, ISO code), so a stage
+     * that reads silver (dedup, reconcile) sums exactly what schema-validate summed for the control totals.
+     */
+    readonly silverAmountColumn: string;
+    readonly silverCurrencyColumn: string;
   };
   /** The one column allowed to hold a card number; a PAN anywhere else quarantines the row. */
   readonly cardColumn: (keyof Row & string) | null;
@@ -111,6 +117,15 @@ export function defineDataset<Row extends Record<string, string>>(
   }
   const silverNames = silverColumnsOf(contract as unknown as DatasetContract).map((column) => column.name);
   if (new Set(silverNames).size !== silverNames.length) problems.push('duplicate silver column names');
+  const silverType = (name: string) => contract.silverColumns.find((column) => column.name === name)?.type;
+  if (silverType(contract.control.silverAmountColumn) !== 'INT64')
+    problems.push(
+      `control silver amount column ${contract.control.silverAmountColumn} is not an INT64 column`,
+    );
+  if (silverType(contract.control.silverCurrencyColumn) !== 'STRING')
+    problems.push(
+      `control silver currency column ${contract.control.silverCurrencyColumn} is not a STRING column`,
+    );
   if (problems.length > 0) {
     throw new Error(
       `Dataset contract ${contract.name} v${contract.version} is inconsistent: ${problems.join('; ')}.`,

@@ -89,7 +89,12 @@ export const SettlementsV1 = defineDataset<SettlementRow>({
   ],
   rowSchema: SettlementRowSchema,
   naturalKey: ['partner', 'settlement_id'],
-  control: { amountColumn: 'amount', currencyColumn: 'currency' },
+  control: {
+    amountColumn: 'amount',
+    currencyColumn: 'currency',
+    silverAmountColumn: 'amount_minor',
+    silverCurrencyColumn: 'currency',
+  },
   cardColumn: null,
   silverColumns: SILVER_COLUMNS,
   toSilver(row) {

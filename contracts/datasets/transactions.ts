@@ -100,7 +100,12 @@ export const TransactionsV1 = defineDataset<TransactionRow>({
   ],
   rowSchema: TransactionRowSchema,
   naturalKey: ['partner', 'transaction_id'],
-  control: { amountColumn: 'amount', currencyColumn: 'currency' },
+  control: {
+    amountColumn: 'amount',
+    currencyColumn: 'currency',
+    silverAmountColumn: 'amount_minor',
+    silverCurrencyColumn: 'currency',
+  },
   cardColumn: 'card_number',
   silverColumns: SILVER_COLUMNS,
   toSilver(row, context) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { BusinessDateSchema, defineEvent, PartsRefSchema } from './envelope.ts';
 import { DatasetNameSchema } from './file-landed.ts';
+import { type ControlTotals, ControlTotalsSchema } from './file-validated.ts';
 
 /**
  * Row conservation for one file's dedup: every valid row is exactly one of unique, duplicate or conflict.
@@ -18,6 +19,34 @@ export const DedupCountsSchema = z
     message: 'valid must equal unique + duplicates + conflicts',
   });
 
+/** The three outcomes of a file's dedup, as counted in `DedupCountsSchema`. */
+export const DEDUP_OUTCOMES = ['unique', 'duplicates', 'conflicts'] as const;
+export type DedupOutcome = (typeof DEDUP_OUTCOMES)[number];
+
+/**
+ * Control totals of each outcome: rows and the sum per currency of the dataset contract's control amount
+ * (`control.silverAmountColumn`, the column schema-validate sums), in minor units. Summed over the three outcomes
+ * they equal FileValidated's `validTotals`; that file-level check is reconcile's (`sumControlTotals`), since this
+ * event does not carry validTotals.
+ */
+export const DedupTotalsSchema = z
+  .object({
+    unique: ControlTotalsSchema,
+    duplicates: ControlTotalsSchema,
+    conflicts: ControlTotalsSchema,
+  })
+  .strict()
+  .refine(
+    (totals) => DEDUP_OUTCOMES.every((outcome) => totals[outcome].rowCount > 0 || isEmpty(totals[outcome])),
+    {
+      message: 'an outcome without rows must have no sums',
+    },
+  );
+
+function isEmpty(totals: ControlTotals): boolean {
+  return Object.keys(totals.sums).length === 0;
+}
+
 export const RecordsDeduplicatedPayloadSchema = z
   .object({
     fileId: z.string().regex(/^f_[0-9a-f]{24}$/),
@@ -27,6 +56,8 @@ export const RecordsDeduplicatedPayloadSchema = z
     schemaV: z.number().int().positive(),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     counts: DedupCountsSchema,
+    /** Rows and amounts per currency of each outcome; each `rowCount` equals its count. */
+    totals: DedupTotalsSchema,
     /**
      * Parquet parts of the unique rows (silver columns + lineage) under silver/dedup/…/run_id=…/schema_v=…/file_id=…/.
      * Always at least one part: when no row is unique it is one empty part, so readers always get the schema.
@@ -45,16 +76,49 @@ export const RecordsDeduplicatedPayloadSchema = z
   .refine((p) => (p.conflicts === null) === (p.counts.conflicts === 0), {
     message: 'conflicts must be null exactly when counts.conflicts is 0',
     path: ['conflicts'],
+  })
+  .superRefine((p, context) => {
+    for (const outcome of DEDUP_OUTCOMES) {
+      if (p.totals[outcome].rowCount !== p.counts[outcome])
+        context.addIssue({
+          code: 'custom',
+          path: ['totals', outcome, 'rowCount'],
+          message: `totals.${outcome}.rowCount must equal counts.${outcome}`,
+        });
+    }
   });
 
 export const RecordsDeduplicatedV1 = defineEvent({
   type: 'RecordsDeduplicated',
   version: 1,
   description:
-    "A validated file's rows were checked for repeats by natural key and content fingerprint, within the file and against every earlier file of the partner (cross-file, cross-day). Unique rows are in silver as Parquet; exact duplicates were dropped and conflicts (same key, different content) quarantined, both with lineage; counts add up to the file's valid rows.",
+    "A validated file's rows were checked for repeats by natural key and content fingerprint, within the file and against every earlier file of the partner (cross-file, cross-day). Unique rows are in silver as Parquet; exact duplicates were dropped and conflicts (same key, different content) quarantined, both with lineage; counts add up to the file's valid rows, and the control totals of the three outcomes (rows, amount per currency in minor units) add up to FileValidated's validTotals.",
   producers: ['dedup'],
   consumers: ['settlement-match', 'reconcile'],
   payload: RecordsDeduplicatedPayloadSchema,
 });
 
 export type DedupCounts = z.infer<typeof DedupCountsSchema>;
+export type DedupTotals = z.infer<typeof DedupTotalsSchema>;
+
+/**
+ * Add control totals: rows, and amounts per currency in bigint minor units (currencies sorted). What reconcile
+ * compares with FileValidated's `validTotals`: `sumControlTotals(unique, duplicates, conflicts)`.
+ * @example sumControlTotals({ rowCount: 1, sums: { EUR: '100' } }, { rowCount: 2, sums: { EUR: '-40', USD: '5' } })
+ * // { rowCount: 3, sums: { EUR: '60', USD: '5' } }
+ */
+export function sumControlTotals(...totals: readonly ControlTotals[]): ControlTotals {
+  const sums = new Map<string, bigint>();
+  let rowCount = 0;
+  for (const part of totals) {
+    rowCount += part.rowCount;
+    for (const [currency, minor] of Object.entries(part.sums))
+      sums.set(currency, (sums.get(currency) ?? 0n) + BigInt(minor));
+  }
+  return {
+    rowCount,
+    sums: Object.fromEntries(
+      [...sums.keys()].sort().map((currency) => [currency, (sums.get(currency) as bigint).toString()]),
+    ),
+  };
+}

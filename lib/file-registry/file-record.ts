@@ -2,13 +2,17 @@ import { createHash } from 'node:crypto';
 import type { DatasetName } from '../../config/partners.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import type { TransactItem } from '../outbox/transaction.ts';
+import type { DayKeys } from './day-index.ts';
 
 /** Where a file is in its lifecycle. LANDED is open; VALIDATED and REJECTED are terminal for issue-2 stages. */
 export type FileStage = 'LANDED' | 'VALIDATED' | 'REJECTED';
 export const TERMINAL_STAGES: readonly FileStage[] = ['VALIDATED', 'REJECTED'];
 
-/** The file registry row, one per distinct content (sha256). */
-export interface FileRecord {
+/**
+ * The file registry row, one per distinct content (sha256). Its `day` and `daySort` (`fileDayKeys`) list it under
+ * its business date in `files-by-day`.
+ */
+export interface FileRecord extends DayKeys {
   pk: string;
   sk: 'FILE';
   fileId: string;

@@ -6,7 +6,26 @@ import {
   ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { DatasetName } from '../../config/partners.ts';
+import { DatasetNameSchema } from '../../contracts/events/file-landed.ts';
+import { daySortPrefix, FILES_BY_DAY_INDEX } from './day-index.ts';
+import type { DedupRunRecord } from './dedup-run-record.ts';
 import { type FileRecord, fileKey } from './file-record.ts';
+
+/** Which files of a day to list: all, one dataset's, or one partner's (of one dataset or of every dataset). */
+export interface DayFilter {
+  readonly dataset?: DatasetName;
+  readonly partner?: string;
+}
+
+/** A business date's registry: every landed file of it and every committed dedup run of those files. */
+export interface DayListing {
+  /** In `daySort` order: dataset, partner, fileId. */
+  readonly files: FileRecord[];
+  readonly dedupRuns: DedupRunRecord[];
+}
+
+const BUSINESS_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads of the file registry shared by the watchdog, the CLI and tests. */
 export class FileRegistryStore {
@@ -37,6 +56,56 @@ export class FileRegistryStore {
         }),
       );
       items.push(...((page.Items ?? []) as FileRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /**
+   * Every file of a business date and the dedup runs of those files, from the `files-by-day` index: one Query
+   * per dataset asked for (`begins_with(daySort, <dataset>#[<partner>#])`), every page, never a scan.
+   * A GSI is eventually consistent, so an item committed a moment ago may not be listed yet.
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.html#GSI.Reads
+   * @example const { files, dedupRuns } = await store.listDay('2026-11-20', { dataset: 'transactions', partner: 'acme-bank' })
+   */
+  async listDay(businessDate: string, filter: DayFilter = {}): Promise<DayListing> {
+    if (!BUSINESS_DATE.test(businessDate))
+      throw new RangeError(`listDay needs a business date as YYYY-MM-DD, got "${businessDate}".`);
+    const prefixes =
+      filter.dataset !== undefined
+        ? [daySortPrefix(filter.dataset, filter.partner)]
+        : filter.partner !== undefined
+          ? DatasetNameSchema.options.map((dataset) => daySortPrefix(dataset, filter.partner))
+          : [null];
+    const files: FileRecord[] = [];
+    const dedupRuns: DedupRunRecord[] = [];
+    for (const prefix of prefixes) {
+      for (const item of await this.queryDay(businessDate, prefix)) {
+        const sk = String(item.sk);
+        if (sk === 'FILE') files.push(item as unknown as FileRecord);
+        else if (sk.startsWith('DEDUP#')) dedupRuns.push(item as unknown as DedupRunRecord);
+      }
+    }
+    return { files, dedupRuns };
+  }
+
+  private async queryDay(day: string, prefix: string | null): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      // `day` is a DynamoDB reserved word, hence the name placeholders.
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: FILES_BY_DAY_INDEX,
+          KeyConditionExpression:
+            prefix === null ? '#day = :day' : '#day = :day AND begins_with(#daySort, :prefix)',
+          ExpressionAttributeNames: { '#day': 'day', ...(prefix === null ? {} : { '#daySort': 'daySort' }) },
+          ExpressionAttributeValues: { ':day': day, ...(prefix === null ? {} : { ':prefix': prefix }) },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;

@@ -7,6 +7,8 @@ function openFile(fileId: string, openSince: string, redrives = 0): FileRecord {
   return {
     pk: `FILE#${fileId}`,
     sk: 'FILE',
+    day: '2026-11-20',
+    daySort: `transactions#acme-bank#${fileId}#FILE`,
     fileId,
     sha256: '0'.repeat(64),
     partner: 'acme-bank',

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SilverValue } from '../../contracts/datasets/dataset-contract.ts';
-import { RecordsDeduplicatedPayloadSchema } from '../../contracts/events/records-deduplicated.ts';
+import {
+  RecordsDeduplicatedPayloadSchema,
+  sumControlTotals,
+} from '../../contracts/events/records-deduplicated.ts';
 import { dedupFile } from './dedup.ts';
 import type { ConflictEntry, DuplicateEntry } from './dedup-outputs.ts';
 import { FingerprintDriftError, SilverMismatchError, UnknownContractError } from './errors.ts';
@@ -113,6 +116,57 @@ describe('dedupFile', () => {
       ...entries<ConflictEntry>(objects, payload.conflicts),
     ];
     expect(written.map(summary).sort()).toEqual(summaries);
+  });
+
+  it('totals the rows and amounts per currency of each outcome, adding up to those of the valid rows', async () => {
+    // Prepare: tx-1 and tx-5 are owned by an earlier file, tx-5 with another amount.
+    const history = [txValues('tx-1'), txValues('tx-5', { amount: '1.00', currency: 'GBP' })];
+    const rows = [
+      txValues('tx-1'),
+      txValues('tx-1'),
+      txValues('tx-2', { type: 'refund', amount: '-3.10', currency: 'USD' }),
+      txValues('tx-3', { amount: '1500', currency: 'JPY' }),
+      txValues('tx-4', { amount: '5.00' }),
+      txValues('tx-4', { amount: '6.00' }),
+      txValues('tx-5', { amount: '2.00', currency: 'GBP' }),
+      txValues('tx-6', { amount: '90071992547409.93' }),
+    ];
+
+    // Act
+    const { payload } = await dedupInOrder([
+      { fileId: fileIds.a, rows: history },
+      { fileId: fileIds.b, rows },
+    ]);
+
+    // Assess
+    const parsed = RecordsDeduplicatedPayloadSchema.parse(payload);
+    expect(parsed.counts).toEqual({ valid: 8, unique: 3, duplicates: 2, conflicts: 3 });
+    expect(parsed.totals).toEqual({
+      unique: { rowCount: 3, sums: { EUR: '9007199254740993', JPY: '1500', USD: '-310' } },
+      duplicates: { rowCount: 2, sums: { EUR: '2000' } },
+      conflicts: { rowCount: 3, sums: { EUR: '1100', GBP: '200' } },
+    });
+    expect(sumControlTotals(parsed.totals.unique, parsed.totals.duplicates, parsed.totals.conflicts)).toEqual(
+      {
+        rowCount: 8,
+        sums: { EUR: '9007199254744093', GBP: '200', JPY: '1500', USD: '-310' },
+      },
+    );
+  });
+
+  it('totals nothing for an outcome no row ended in', async () => {
+    // Act
+    const { payload } = await dedupInOrder([
+      { fileId: fileIds.a, rows: [A] },
+      { fileId: fileIds.b, rows: [A] },
+    ]);
+
+    // Assess
+    expect(payload.totals).toEqual({
+      unique: { rowCount: 0, sums: {} },
+      duplicates: { rowCount: 1, sums: { EUR: '1000' } },
+      conflicts: { rowCount: 0, sums: {} },
+    });
   });
 
   it('records both lineages and the fingerprints of a cross-file conflict', async () => {

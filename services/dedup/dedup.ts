@@ -7,6 +7,7 @@ import { EntryParts, UniqueParts } from './dedup-outputs.ts';
 import type { DedupFileInput, Run } from './dedup-run.ts';
 import { SilverMismatchError, UnknownContractError } from './errors.ts';
 import { CompactKeyMap } from './key-map.ts';
+import { controlAmountReader, OutcomeTotals } from './outcome-totals.ts';
 import type { DedupConfig, DedupPorts } from './ports.ts';
 import { FINGERPRINT_VERSION, recordIdentityOf } from './record-identity.ts';
 import { type ClassifiedSegment, emitSegment, keyRow, routeRow, type Segment } from './row-routing.ts';
@@ -30,8 +31,10 @@ const SEGMENT_MAX_ROWS = 1_000;
  * 3. Second pass, in file order: a row of a key in conflict is quarantined (every version, none kept); a repeat
  *    of a key's first row is a dropped duplicate; a first row is a candidate for the cross-file check.
  * 4. Candidates go in batches of up to 100 to the `dedup-keys` store (classifyAcrossFiles), a few batches at
- *    a time; results are emitted in file order to the unique Parquet parts and the quarantine entry parts.
- * 5. Write the last parts and return the RecordsDeduplicated payload, valid = unique + duplicates + conflicts.
+ *    a time; results are emitted in file order to the unique Parquet parts and the quarantine entry parts, and
+ *    each row's control amount (the contract's silver amount column, bigint) to the totals of its outcome.
+ * 5. Write the last parts and return the RecordsDeduplicated payload, valid = unique + duplicates + conflicts,
+ *    with totals per outcome that add up to FileValidated's validTotals (reconcile checks it).
  *
  * Safe to repeat: keys this file claimed are its own on a retry or rerun, so the classification and every part
  * key come out the same, and the parts are overwritten in place.
@@ -62,6 +65,7 @@ export async function dedupFile(
       duplicates: run.duplicates.count,
       conflicts: run.conflicts.count,
     },
+    totals: run.totals.toJSON(),
     unique: run.unique.ref(),
     duplicates: run.duplicates.ref(),
     conflicts: run.conflicts.ref(),
@@ -92,6 +96,8 @@ function startRun(
     unique: new UniqueParts(ports.objects, config, runIdentity, contract.silverColumns, input),
     duplicates: new EntryParts(ports.objects, config, runIdentity, 'duplicates'),
     conflicts: new EntryParts(ports.objects, config, runIdentity, 'conflicts'),
+    amountOf: controlAmountReader(contract, input.fileId),
+    totals: new OutcomeTotals(),
   };
 }
 

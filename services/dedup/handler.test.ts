@@ -1,6 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { FileValidatedV1, RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
+import { sumControlTotals } from '../../contracts/events/records-deduplicated.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import type { DedupCommit, DedupCommitResult } from './adapters/dynamo-dedup-committer.ts';
 import { dedupConsumer, type FileValidatedDetail, processFileValidated } from './handler.ts';
@@ -65,8 +66,19 @@ describe('processFileValidated', () => {
       correlationId: 'corr-1',
       causationId: detail.eventId,
       runId: 'run_7',
-      data: { fileId: fileIds.a, counts: commits[0]?.counts },
+      data: {
+        fileId: fileIds.a,
+        counts: result.counts,
+        totals: {
+          unique: { rowCount: 1, sums: { EUR: '1000' } },
+          duplicates: { rowCount: 1, sums: { EUR: '1000' } },
+          conflicts: { rowCount: 0, sums: {} },
+        },
+      },
     });
+    expect(
+      sumControlTotals(event.data.totals.unique, event.data.totals.duplicates, event.data.totals.conflicts),
+    ).toEqual(detail.data.validTotals);
   });
 
   it('reports a redelivery after a committed run as not committed again', async () => {

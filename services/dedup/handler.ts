@@ -55,12 +55,7 @@ export async function processFileValidated(
     },
     payload,
   );
-  const result = await deps.commit({
-    fileId: detail.data.fileId,
-    runId: detail.runId,
-    counts: event.data.counts,
-    event,
-  });
+  const result = await deps.commit({ event });
   return {
     fileId: detail.data.fileId,
     runId: detail.runId,

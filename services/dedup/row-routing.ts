@@ -1,14 +1,16 @@
 import type { SilverValue } from '../../contracts/datasets/dataset-contract.ts';
+import type { DedupOutcome } from '../../contracts/events/records-deduplicated.ts';
 import type { Candidate, CrossFileVerdict } from './cross-file.ts';
 import type { ConflictEntry, DuplicateEntry } from './dedup-outputs.ts';
 import type { Run } from './dedup-run.ts';
 import { SilverMismatchError } from './errors.ts';
 import { type HashedRow, hashRow } from './key-map.ts';
+import type { ControlAmount } from './outcome-totals.ts';
 import type { RowLineage } from './ports.ts';
 import { dedupKeyOf, fingerprintOf, naturalIdOf, recordOf } from './record-identity.ts';
 
 /** One row of the second pass, routed and waiting (with its batch) for the cross-file verdicts. */
-export type Routed =
+export type Routed = (
   | {
       readonly kind: 'candidate';
       readonly candidate: Candidate;
@@ -16,7 +18,11 @@ export type Routed =
       readonly naturalKey: Record<string, string>;
     }
   | { readonly kind: 'duplicate'; readonly entry: DuplicateEntry }
-  | { readonly kind: 'conflict'; readonly entry: ConflictEntry };
+  | { readonly kind: 'conflict'; readonly entry: ConflictEntry }
+) & {
+  /** Counted in the totals of the outcome the row ends in. */
+  readonly amount: ControlAmount;
+};
 
 /** Rows routed in file order, with at most `keyBatchSize` candidates: one BatchGetItem + one transaction. */
 export interface Segment {
@@ -64,11 +70,13 @@ export function routeRow(run: Run, values: SilverValue[], rowNumber: number): Ro
   if (!sighting) throw new SilverMismatchError(run.input.fileId, `row ${rowNumber} changed between passes`);
   const naturalKey = naturalKeyOf(run, values);
   const lineage = lineageOf(run, rowNumber);
+  const amount = run.amountOf(values, rowNumber);
   if (sighting.conflictRow !== null) {
     const sameAsFirst = row.hashed.fp0 === sighting.fp0 && row.hashed.fp1 === sighting.fp1;
     const otherRow = sameAsFirst ? sighting.conflictRow : sighting.firstRow;
     return {
       kind: 'conflict',
+      amount,
       entry: {
         kind: 'conflict',
         scope: 'within-file',
@@ -83,6 +91,7 @@ export function routeRow(run: Run, values: SilverValue[], rowNumber: number): Ro
   if (rowNumber !== sighting.firstRow) {
     return {
       kind: 'duplicate',
+      amount,
       entry: {
         kind: 'duplicate',
         scope: 'within-file',
@@ -99,6 +108,7 @@ export function routeRow(run: Run, values: SilverValue[], rowNumber: number): Ro
     candidate: { key: row.key, fingerprint: row.fingerprint, row: lineage },
     values,
     naturalKey,
+    amount,
   };
 }
 
@@ -110,15 +120,24 @@ function naturalKeyOf(run: Run, values: readonly SilverValue[]): Record<string, 
   return fields;
 }
 
-/** Write one classified segment's rows to their outputs, in file order (step 4 of dedupFile). */
+/** The outcome a candidate ends in, by its cross-file verdict. */
+const OUTCOME_OF: Readonly<Record<CrossFileVerdict['kind'], DedupOutcome>> = {
+  unique: 'unique',
+  duplicate: 'duplicates',
+  conflict: 'conflicts',
+};
+
+/** Write one classified segment's rows to their outputs and totals, in file order (step 4 of dedupFile). */
 export async function emitSegment(run: Run, resolved: ClassifiedSegment): Promise<void> {
   let next = 0;
   for (const routed of resolved.segment.rows) {
     if (routed.kind === 'duplicate') {
+      run.totals.add('duplicates', routed.amount);
       if (run.duplicates.add(routed.entry)) await run.duplicates.flush();
       continue;
     }
     if (routed.kind === 'conflict') {
+      run.totals.add('conflicts', routed.amount);
       if (run.conflicts.add(routed.entry)) await run.conflicts.flush();
       continue;
     }
@@ -126,6 +145,7 @@ export async function emitSegment(run: Run, resolved: ClassifiedSegment): Promis
     next += 1;
     const { candidate } = routed;
     if (!verdict) throw new Error('A candidate has no cross-file verdict.');
+    run.totals.add(OUTCOME_OF[verdict.kind], routed.amount);
     if (verdict.kind === 'unique') {
       if (run.unique.append(routed.values, candidate.row.rowNumber)) await run.unique.flush();
     } else if (verdict.kind === 'duplicate') {

@@ -64,6 +64,8 @@ describe('landFile', () => {
     expect(world.files.get(fileId)).toMatchObject({
       pk: `FILE#${fileId}`,
       sk: 'FILE',
+      day: '2026-11-19',
+      daySort: `transactions#acme-bank#${fileId}#FILE`,
       stage: 'LANDED',
       openShard: 'OPEN',
       openSince: event.occurredAt,

@@ -1,5 +1,6 @@
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import { FileLandedV1 } from '../../contracts/events/file-landed.ts';
+import { fileDayKeys } from '../../lib/file-registry/day-index.ts';
 import {
   type FileRecord,
   fileIdOf,
@@ -164,6 +165,12 @@ function buildLanding(landed: Landed, supersedesFileId: string | null, deps: Fil
   );
   const file: FileRecord = {
     ...fileKey(fileId),
+    ...fileDayKeys({
+      fileId,
+      partner: route.partner,
+      dataset: route.dataset,
+      businessDate: route.businessDate,
+    }),
     fileId,
     sha256: content.sha256,
     partner: route.partner,

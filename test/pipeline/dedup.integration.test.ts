@@ -3,6 +3,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLandedV1, FileValidatedV1, RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
 import type { EventDetail, PartsRef } from '../../contracts/events/envelope.ts';
+import { sumControlTotals } from '../../contracts/events/records-deduplicated.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import type { ConflictEntry, DuplicateEntry } from '../../services/dedup/dedup-outputs.ts';
 import { readSilverPart } from '../../services/dedup/silver-part-reader.ts';
@@ -16,6 +17,7 @@ import {
   listKeys,
   readObjectBytes,
   readObjectText,
+  registry,
   startTestPipeline,
 } from './support.ts';
 
@@ -152,6 +154,10 @@ describe('dedup on the offline runtime', () => {
       expect(counts.valid).toBe(validated?.data.counts.valid);
       expect(counts.unique + counts.duplicates + counts.conflicts).toBe(counts.valid);
       expect(events[0]!.causationId).toBe(validated?.eventId);
+      const totals = events[0]?.data.totals;
+      expect(totals && sumControlTotals(totals.unique, totals.duplicates, totals.conflicts)).toEqual(
+        validated?.data.validTotals,
+      );
       expect(await jsonLines(runtime, events[0]!.data.duplicates)).toHaveLength(counts.duplicates);
       expect(await jsonLines(runtime, events[0]!.data.conflicts)).toHaveLength(counts.conflicts);
     },
@@ -293,6 +299,9 @@ describe('dedup on the offline runtime', () => {
   });
 });
 
+/** Business dates of the generated sample set; the bad files land on a third date. */
+const DATES = ['2026-11-19', '2026-11-20', '2026-11-21'] as const;
+
 describe('dedup after the generated sample set', () => {
   let runtime: Runtime;
 
@@ -301,11 +310,11 @@ describe('dedup after the generated sample set', () => {
     runtime = await startTestPipeline();
     const sample = generateSampleSet({
       seed: 11,
-      dates: ['2026-11-19', '2026-11-20'],
+      dates: [DATES[0], DATES[1]],
       rowsPerFile: 60,
       cardNumbers: true,
     });
-    await landAndSettle(runtime, [...sample, ...badFiles({ date: '2026-11-21' })], 120_000);
+    await landAndSettle(runtime, [...sample, ...badFiles({ date: DATES[2] })], 120_000);
     await runtime.waitForIdle({ timeoutMs: 60_000 });
   }, 180_000);
 
@@ -329,6 +338,83 @@ describe('dedup after the generated sample set', () => {
     }
     expect(runtime.pollers.dedup?.stats().failed).toBe(0);
     expect(await runtime.dlq.listDlq('dedup')).toEqual([]);
+  });
+
+  it.each(DATES)(
+    'lists every file of %s with its dedup run, whose totals add up to the validTotals of its FileValidated',
+    async (date) => {
+      // Prepare
+      const landed = (await archivedDetails(runtime, FileLandedV1)).filter(
+        (event) => event.data.businessDate === date,
+      );
+      const validated = (await archivedDetails(runtime, FileValidatedV1)).filter(
+        (event) => event.data.businessDate === date,
+      );
+
+      // Act
+      const { files, dedupRuns } = await registry(runtime).listDay(date);
+
+      // Assess: every registered file of the date once, every validated one with its one dedup run.
+      expect(landed.length).toBeGreaterThan(0);
+      expect(files.map((file) => file.fileId).sort()).toEqual(
+        [...new Set(landed.map((event) => event.data.fileId))].sort(),
+      );
+      expect(dedupRuns.map((run) => `${run.fileId}:${run.runId}`).sort()).toEqual(
+        [...new Set(validated.map((event) => `${event.data.fileId}:${event.runId}`))].sort(),
+      );
+      for (const file of files) {
+        expect(file).toMatchObject({
+          day: date,
+          daySort: `${file.dataset}#${file.partner}#${file.fileId}#FILE`,
+        });
+        const runs = dedupRuns.filter((run) => run.fileId === file.fileId);
+        expect(runs.length, file.fileId).toBe(file.stage === 'VALIDATED' ? 1 : 0);
+      }
+      for (const run of dedupRuns) {
+        const source = validated.find(
+          (event) => event.data.fileId === run.fileId && event.runId === run.runId,
+        );
+        expect(run).toMatchObject({
+          day: date,
+          businessDate: date,
+          partner: source?.data.partner,
+          dataset: source?.data.dataset,
+          counts: { valid: source?.data.counts.valid },
+        });
+        expect(run.unique.parts.length).toBeGreaterThan(0);
+        expect(
+          sumControlTotals(run.totals.unique, run.totals.duplicates, run.totals.conflicts),
+          run.fileId,
+        ).toEqual(source?.data.validTotals);
+      }
+    },
+  );
+
+  it('lists one dataset, or one partner, of a date through the index prefix', async () => {
+    // Prepare
+    const all = await registry(runtime).listDay(DATES[0]);
+    const store = registry(runtime);
+
+    // Act
+    const oneDataset = await store.listDay(DATES[0], { dataset: 'settlements' });
+    const onePartner = await store.listDay(DATES[0], { partner: 'globex-pay' });
+    const both = await store.listDay(DATES[0], { dataset: 'transactions', partner: 'globex-pay' });
+
+    // Assess
+    const ids = (listing: typeof all, keep: (file: (typeof all.files)[number]) => boolean) =>
+      listing.files.filter(keep).map((file) => file.fileId);
+    expect(ids(oneDataset, () => true)).toEqual(ids(all, (file) => file.dataset === 'settlements'));
+    expect(ids(onePartner, () => true).sort()).toEqual(
+      ids(all, (file) => file.partner === 'globex-pay').sort(),
+    );
+    expect(ids(both, () => true)).toEqual(
+      ids(all, (file) => file.dataset === 'transactions' && file.partner === 'globex-pay'),
+    );
+    expect(both.files.length).toBeGreaterThan(0);
+    expect(
+      both.dedupRuns.every((run) => run.dataset === 'transactions' && run.partner === 'globex-pay'),
+    ).toBe(true);
+    expect(both.dedupRuns.length).toBeGreaterThan(0);
   });
 
   it('never writes a card number in clear to the unique parts or the dedup quarantine', async () => {

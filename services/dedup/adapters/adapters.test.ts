@@ -2,6 +2,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { RecordsDeduplicatedV1 } from '../../../contracts/events/catalog.ts';
+import { createEvent } from '../../../lib/outbox/event-factory.ts';
 import { DedupCommitConflictError, KeyClaimContentionError } from '../errors.ts';
 import type { KeyRecord } from '../ports.ts';
 import { type DedupCommit, dynamoDedupCommitter } from './dynamo-dedup-committer.ts';
@@ -113,18 +115,34 @@ describe('dynamoKeyStore', () => {
   });
 });
 
+const FILE_ID = 'f_0123456789abcdef01234567';
+const EVENT_ID = '00000000-0000-4000-8000-000000000001';
 const commit: DedupCommit = {
-  fileId: 'f_1',
-  runId: 'run_1',
-  counts: { valid: 2, unique: 1, duplicates: 1, conflicts: 0 },
-  event: {
-    eventId: 'e-1',
-    type: 'RecordsDeduplicated',
-    version: 1,
-    producer: 'dedup',
-    occurredAt: '2026-11-23T10:00:00.000Z',
-    correlationId: 'c',
-  },
+  event: createEvent(
+    RecordsDeduplicatedV1,
+    { producer: 'dedup', correlationId: 'c', causationId: 'v-1', runId: 'run_1', eventId: EVENT_ID },
+    {
+      fileId: FILE_ID,
+      partner: 'acme-bank',
+      dataset: 'transactions',
+      businessDate: '2026-11-20',
+      schemaV: 1,
+      sha256: 'b'.repeat(64),
+      counts: { valid: 2, unique: 1, duplicates: 1, conflicts: 0 },
+      totals: {
+        unique: { rowCount: 1, sums: { EUR: '1000' } },
+        duplicates: { rowCount: 1, sums: { EUR: '1000' } },
+        conflicts: { rowCount: 0, sums: {} },
+      },
+      unique: { bucket: 'silver', prefix: 'silver/dedup/x/', parts: ['silver/dedup/x/part-00000.parquet'] },
+      duplicates: {
+        bucket: 'q',
+        prefix: 'quarantine/dedup/x/',
+        parts: ['quarantine/dedup/x/rows-00000.jsonl'],
+      },
+      conflicts: null,
+    },
+  ),
 };
 
 describe('dynamoDedupCommitter', () => {
@@ -146,10 +164,30 @@ describe('dynamoDedupCommitter', () => {
     expect(items.map((item) => Object.keys(item)[0])).toEqual(['Put', 'ConditionCheck', 'Put']);
     expect(items[0]?.Put).toMatchObject({
       TableName: 'files',
-      Item: { pk: 'FILE#f_1', sk: 'DEDUP#run_1', eventId: 'e-1' },
       ConditionExpression: 'attribute_not_exists(pk)',
     });
-    expect(items[1]?.ConditionCheck).toMatchObject({ Key: { pk: 'FILE#f_1', sk: 'FILE' } });
+    expect(items[0]?.Put?.Item).toEqual({
+      pk: `FILE#${FILE_ID}`,
+      sk: 'DEDUP#run_1',
+      day: '2026-11-20',
+      daySort: `transactions#acme-bank#${FILE_ID}#DEDUP#run_1`,
+      fileId: FILE_ID,
+      runId: 'run_1',
+      partner: 'acme-bank',
+      dataset: 'transactions',
+      businessDate: '2026-11-20',
+      schemaV: 1,
+      sha256: 'b'.repeat(64),
+      counts: commit.event.data.counts,
+      totals: commit.event.data.totals,
+      unique: commit.event.data.unique,
+      eventId: EVENT_ID,
+      committedAt: commit.event.occurredAt,
+    });
+    expect(items[1]?.ConditionCheck).toMatchObject({
+      Key: { pk: `FILE#${FILE_ID}`, sk: 'FILE' },
+      ExpressionAttributeValues: { ':validated': 'VALIDATED', ':runId': 'run_1' },
+    });
     expect(items[2]?.Put?.TableName).toBe('outbox');
   });
 
@@ -160,7 +198,7 @@ describe('dynamoDedupCommitter', () => {
 
     // Act
     await committer(commit);
-    await committer({ ...commit, event: { ...commit.event, eventId: 'e-2' } });
+    await committer({ event: { ...commit.event, eventId: 'e-2' } });
 
     // Assess
     const tokens = sent.map((command) => command.input.ClientRequestToken);

@@ -1,0 +1,179 @@
+import { parquetReadObjects } from 'hyparquet';
+import { describe, expect, it } from 'vitest';
+import { GoldInputError } from './errors.ts';
+import { GOLD_CONTENT_FORMAT } from './gold-content.ts';
+import { buildGoldPartition, GoldPartitionWriter, type GoldRow } from './gold-partition.ts';
+import { at, DATE, frozen, txRow } from './test-support/facts.ts';
+
+const target = { dataset: 'transactions' as const, businessDate: DATE, runId: 'run_gold_1', schemaV: 1 };
+
+const first = txRow('tx-3', { row: 4 });
+const rows: GoldRow[] = [
+  first,
+  txRow('tx-1', { row: 2, amount: -250n }),
+  txRow('tx-2', { row: 3, currency: 'JPY', amount: 700n }),
+  txRow('tx-1', { partner: 'globex-pay', row: 9, sha256: 'b'.repeat(64), amount: 100n, currency: 'USD' }),
+  txRow('tx-0', { partner: 'globex-pay', row: 2, sha256: 'b'.repeat(64), currency: 'USD' }),
+];
+
+async function readPart(bytes: Uint8Array): Promise<Record<string, unknown>[]> {
+  const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  return parquetReadObjects({ file });
+}
+
+const bytesOf = (partition: ReturnType<typeof buildGoldPartition>) =>
+  partition.parts.map((part) => Buffer.from(part.bytes));
+
+describe('buildGoldPartition', () => {
+  it('orders rows by natural key then lineage and writes gold columns without run-specific lineage', async () => {
+    // Act
+    const partition = buildGoldPartition(frozen(rows), target);
+    const written = await readPart(at(partition.parts, 0).bytes);
+
+    // Assess
+    expect(partition.prefix).toBe('gold/dataset=transactions/dt=2026-11-20/run_id=run_gold_1/');
+    expect(partition.parts.map((part) => part.key)).toEqual([`${partition.prefix}part-00000.parquet`]);
+    expect(written.map((row) => `${row.partner}/${row.transaction_id}`)).toEqual([
+      'acme-bank/tx-1',
+      'acme-bank/tx-2',
+      'acme-bank/tx-3',
+      'globex-pay/tx-0',
+      'globex-pay/tx-1',
+    ]);
+    expect(Object.keys(at(written, 0))).not.toContain('_run_id');
+    expect(written[0]).toMatchObject({
+      amount_minor: -250n,
+      _file_sha256: 'a'.repeat(64),
+      _row_number: 2n,
+      _schema_v: 1,
+    });
+  });
+
+  it('sums amounts per currency and per partner, in minor units', () => {
+    // Act
+    const partition = buildGoldPartition(rows, target);
+
+    // Assess
+    expect(partition.rowCount).toBe(5);
+    expect(partition.sums).toEqual({ EUR: '1250', JPY: '700', USD: '1600' });
+    expect(partition.byPartner).toEqual({
+      'acme-bank': { rows: 3, sums: { EUR: '1250', JPY: '700' } },
+      'globex-pay': { rows: 2, sums: { USD: '1600' } },
+    });
+  });
+
+  it.each([
+    ['reversed', [...rows].reverse()],
+    ['rotated', [...rows.slice(2), ...rows.slice(0, 2)]],
+    ['interleaved', [at(rows, 4), at(rows, 0), at(rows, 3), at(rows, 1), at(rows, 2)]],
+  ])('gives byte-identical Parquet and the same content hash for the same rows %s', (_name, reordered) => {
+    // Act
+    const first = buildGoldPartition(rows, target);
+    const second = buildGoldPartition(reordered, target);
+
+    // Assess
+    expect(bytesOf(second)).toEqual(bytesOf(first));
+    expect(second.parts.map((part) => part.sha256)).toEqual(first.parts.map((part) => part.sha256));
+    expect(second.contentHash).toBe(first.contentHash);
+  });
+
+  it('gives a rerun over unchanged data the same hashes and bytes under its own run id', () => {
+    // Prepare: the rerun re-validated the same raw files, so only the silver run id differs.
+    const rerunRows = rows.map((row) => ({ ...row, _run_id: 'run_validate_2' }));
+
+    // Act
+    const first = buildGoldPartition(rows, target);
+    const rerun = buildGoldPartition(rerunRows, { ...target, runId: 'run_gold_2' });
+
+    // Assess
+    expect(rerun.contentHash).toBe(first.contentHash);
+    expect(bytesOf(rerun)).toEqual(bytesOf(first));
+    expect(at(rerun.parts, 0).key).toBe(
+      'gold/dataset=transactions/dt=2026-11-20/run_id=run_gold_2/part-00000.parquet',
+    );
+    expect(at(rerun.parts, 0).key).not.toBe(at(first.parts, 0).key);
+  });
+
+  it.each<[string, (all: GoldRow[]) => GoldRow[]]>([
+    ['an amount', (all) => [{ ...first, amount_minor: 1501n }, ...all.slice(1)]],
+    ['a row number', (all) => [{ ...first, _row_number: 5n }, ...all.slice(1)]],
+    ['the source file sha256', (all) => [{ ...first, _file_sha256: 'f'.repeat(64) }, ...all.slice(1)]],
+    ['a nullable value', (all) => [{ ...first, settlement_reference: 'SR-1' }, ...all.slice(1)]],
+    ['a row fewer', (all) => all.slice(1)],
+  ])('changes the content hash when %s changes', (_name, change) => {
+    // Act
+    const before = buildGoldPartition(rows, target);
+    const after = buildGoldPartition(change(rows), target);
+
+    // Assess
+    expect(after.contentHash).not.toBe(before.contentHash);
+  });
+
+  it('hashes the rows, not their Parquet layout: the part size changes parts, never the content hash', () => {
+    // Act
+    const whole = buildGoldPartition(rows, target);
+    const split = buildGoldPartition(rows, target, { maxRowsPerPart: 2 });
+
+    // Assess
+    expect(split.parts.map((part) => [part.key.slice(-18), part.rowCount])).toEqual([
+      ['part-00000.parquet', 2],
+      ['part-00001.parquet', 2],
+      ['part-00002.parquet', 1],
+    ]);
+    expect(split.contentHash).toBe(whole.contentHash);
+    expect(new Set(split.parts.map((part) => part.sha256)).size).toBe(3);
+  });
+
+  it('writes one empty part for a date with no curated row, with a stable hash', async () => {
+    // Act
+    const empty = buildGoldPartition([], target);
+    const again = buildGoldPartition([], { ...target, runId: 'run_other' });
+
+    // Assess
+    expect(empty.parts).toHaveLength(1);
+    expect(empty.rowCount).toBe(0);
+    expect(await readPart(at(empty.parts, 0).bytes)).toEqual([]);
+    expect(again.contentHash).toBe(empty.contentHash);
+    expect(empty.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(GOLD_CONTENT_FORMAT).toBe('finledger-gold-content/v1');
+  });
+
+  it.each<[string, GoldRow[], RegExp]>([
+    [
+      'a natural key curated twice',
+      [txRow('tx-1'), txRow('tx-1', { fileId: 'f_other', row: 7 })],
+      /natural key \["acme-bank","tx-1"\] is curated twice/,
+    ],
+    ['the same row twice', [txRow('tx-1'), txRow('tx-1')], /row f_acme-bank:2 is there twice/],
+    ['a float amount', [{ ...txRow('tx-1'), amount_minor: 15 }], /holds number in amount_minor \(INT64\)/],
+    [
+      'a null where none is allowed',
+      [{ ...txRow('tx-1'), currency: null }],
+      /holds null in currency \(STRING\)/,
+    ],
+    [
+      'another business date',
+      [{ ...txRow('tx-1'), business_date: 20_000 }],
+      /is not of business date 2026-11-20/,
+    ],
+    ['a column the contract lacks', [{ ...txRow('tx-1'), extra: 'x' }], /has column extra/],
+  ])('refuses %s', (_name, input, message) => {
+    // Act / Assess
+    expect(() => buildGoldPartition(input, target)).toThrow(GoldInputError);
+    expect(() => buildGoldPartition(input, target)).toThrow(message);
+  });
+
+  it('refuses rows out of gold order when streamed', () => {
+    // Prepare
+    const writer = new GoldPartitionWriter(target);
+    writer.append(txRow('tx-2'));
+
+    // Act / Assess
+    expect(() => writer.append(txRow('tx-1', { row: 3 }))).toThrow(/not in gold order/);
+  });
+
+  it('refuses a run id that could leave its folder', () => {
+    // Act / Assess
+    expect(() => buildGoldPartition(rows, { ...target, runId: '../x' })).toThrow(/Refusing run_id/);
+  });
+});

@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import type { SchemaElement } from 'hyparquet';
+import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
+import { findDataset } from '../../contracts/datasets/catalog.ts';
+import type { SilverColumn, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
+import { schemaElementOf } from '../schema-validate/parquet-part-writer.ts';
+import { GoldInputError } from './errors.ts';
+import { ContentHasher, goldColumnsOf } from './gold-content.ts';
+import { type GoldTarget, goldPartKey, goldPrefix } from './gold-keys.ts';
+import { type GoldRow, goldOrder, goldValuesOf } from './gold-rows.ts';
+
+export type { GoldRow, GoldTarget };
+
+/** Rows per Parquet part, as in silver: bounds the writer's memory, not the partition's size. */
+export const GOLD_PART_ROWS = 100_000;
+
+export interface GoldPart {
+  readonly key: string;
+  readonly bytes: Uint8Array;
+  /** SHA-256 of the part's bytes, hex. */
+  readonly sha256: string;
+  readonly rowCount: number;
+}
+
+/** A gold partition ready to write: its parts, content hash and totals. */
+export interface GoldPartition {
+  readonly target: GoldTarget;
+  readonly prefix: string;
+  readonly parts: readonly GoldPart[];
+  readonly contentHash: string;
+  readonly rowCount: number;
+  /** The contract's control amount (`amount_minor`) per currency, minor units as decimal strings, currencies sorted. */
+  readonly sums: Record<string, string>;
+  /** The same per partner, to compare with each partner's reconciliation. */
+  readonly byPartner: Record<string, { rows: number; sums: Record<string, string> }>;
+}
+
+const sortedRecord = (sums: Map<string, bigint>): Record<string, string> =>
+  Object.fromEntries([...sums.keys()].sort().map((currency) => [currency, String(sums.get(currency))]));
+
+/**
+ * Builds a gold partition from rows already in gold order, one row at a time, so a caller can stream a merge of
+ * sorted inputs; out-of-order rows and repeated natural keys throw. Pure: returns bytes, writes nothing.
+ * @example const writer = new GoldPartitionWriter(target); for (const row of sorted) writer.append(row); writer.finish()
+ */
+export class GoldPartitionWriter {
+  private readonly columns: readonly SilverColumn[];
+  private readonly schema: SchemaElement[];
+  private readonly hasher: ContentHasher;
+  private readonly order: ReturnType<typeof goldOrder>;
+  private readonly prefix: string;
+  private readonly parts: GoldPart[] = [];
+  private buffer: SilverValue[][];
+  private previous: GoldRow | null = null;
+  private rows = 0;
+  private readonly sums = new Map<string, bigint>();
+  private readonly partners = new Map<string, { rows: number; sums: Map<string, bigint> }>();
+  private readonly amountIndex: number;
+  private readonly currencyIndex: number;
+  private readonly partnerIndex: number;
+
+  constructor(
+    private readonly target: GoldTarget,
+    private readonly maxRowsPerPart = GOLD_PART_ROWS,
+  ) {
+    const contract = findDataset(target.dataset, target.schemaV);
+    if (!contract) throw new GoldInputError(`no dataset contract ${target.dataset} v${target.schemaV}`);
+    this.columns = goldColumnsOf(contract);
+    this.schema = [{ name: 'root', num_children: this.columns.length }, ...this.columns.map(schemaElementOf)];
+    this.hasher = new ContentHasher(target, this.columns);
+    this.order = goldOrder(contract);
+    this.prefix = goldPrefix(target);
+    this.buffer = this.columns.map(() => []);
+    const index = (name: string) => this.columns.findIndex((column) => column.name === name);
+    this.amountIndex = index(contract.control.silverAmountColumn);
+    this.currencyIndex = index(contract.control.silverCurrencyColumn);
+    this.partnerIndex = index('partner');
+  }
+
+  append(row: GoldRow): void {
+    const values = goldValuesOf(row, this.columns, this.target);
+    this.checkOrder(row);
+    this.hasher.addRow(values);
+    values.forEach((value, index) => {
+      (this.buffer[index] as SilverValue[]).push(value);
+    });
+    this.count(values);
+    if ((this.buffer[0]?.length ?? 0) >= this.maxRowsPerPart) this.flush();
+  }
+
+  /** Write the last part (one empty part when there is no row, so readers always get the schema) and summarise. */
+  finish(): GoldPartition {
+    if (this.parts.length === 0 || (this.buffer[0]?.length ?? 0) > 0) this.flush();
+    return {
+      target: this.target,
+      prefix: this.prefix,
+      parts: this.parts,
+      contentHash: this.hasher.digest(),
+      rowCount: this.rows,
+      sums: sortedRecord(this.sums),
+      byPartner: Object.fromEntries(
+        [...this.partners.keys()].sort().map((partner) => {
+          const totals = this.partners.get(partner) as { rows: number; sums: Map<string, bigint> };
+          return [partner, { rows: totals.rows, sums: sortedRecord(totals.sums) }];
+        }),
+      ),
+    };
+  }
+
+  private checkOrder(row: GoldRow): void {
+    const previous = this.previous;
+    this.previous = row;
+    if (!previous) return;
+    const difference = this.order.compare(previous, row);
+    if (difference > 0)
+      throw new GoldInputError(`rows are not in gold order at natural key ${this.order.naturalKeyOf(row)}`);
+    if (difference === 0)
+      throw new GoldInputError(`row ${String(row._file_id)}:${String(row._row_number)} is there twice`);
+    if (this.order.naturalKeyOf(previous) === this.order.naturalKeyOf(row)) {
+      throw new GoldInputError(
+        `natural key ${this.order.naturalKeyOf(row)} is curated twice (${String(previous._file_id)}:${String(previous._row_number)} and ${String(row._file_id)}:${String(row._row_number)}); dedup keeps one row per key, so two runs of one file were probably read`,
+      );
+    }
+  }
+
+  private count(values: readonly SilverValue[]): void {
+    this.rows += 1;
+    const partner = values[this.partnerIndex] as string;
+    const totals = this.partners.get(partner) ?? { rows: 0, sums: new Map<string, bigint>() };
+    this.partners.set(partner, totals);
+    totals.rows += 1;
+    if (this.amountIndex < 0 || this.currencyIndex < 0) return;
+    const currency = values[this.currencyIndex] as string;
+    const amount = values[this.amountIndex] as bigint;
+    this.sums.set(currency, (this.sums.get(currency) ?? 0n) + amount);
+    totals.sums.set(currency, (totals.sums.get(currency) ?? 0n) + amount);
+  }
+
+  private flush(): void {
+    const rowCount = this.buffer[0]?.length ?? 0;
+    // Statistics only on non-text columns, as in silver: they are what readers prune on.
+    const columnData: ColumnSource[] = this.buffer.map((data, index) => ({
+      name: (this.columns[index] as SilverColumn).name,
+      data,
+      statistics: this.columns[index]?.type !== 'STRING',
+    }));
+    const bytes = new Uint8Array(
+      parquetWriteBuffer({
+        columnData,
+        schema: this.schema,
+        rowGroupSize: Math.max(rowCount, 1),
+        createdBy: 'finledger ready-publisher',
+      }),
+    );
+    this.parts.push({
+      key: goldPartKey(this.prefix, this.parts.length),
+      bytes,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      rowCount,
+    });
+    this.buffer = this.columns.map(() => []);
+  }
+}
+
+/**
+ * Order curated rows deterministically (natural key, then file id and row number) and build the gold partition:
+ * the same rows in any input order give byte-identical parts and the same content hash.
+ * Holds every row in memory to sort it; for large dates feed `GoldPartitionWriter` a merge of sorted inputs.
+ * @example buildGoldPartition(rows, { dataset: 'transactions', businessDate: '2026-11-20', runId, schemaV: 1 })
+ */
+export function buildGoldPartition(
+  rows: readonly GoldRow[],
+  target: GoldTarget,
+  options: { maxRowsPerPart?: number } = {},
+): GoldPartition {
+  const writer = new GoldPartitionWriter(target, options.maxRowsPerPart);
+  const contract = findDataset(target.dataset, target.schemaV);
+  if (!contract) throw new GoldInputError(`no dataset contract ${target.dataset} v${target.schemaV}`);
+  const { compare } = goldOrder(contract);
+  for (const row of [...rows].sort(compare)) writer.append(row);
+  return writer.finish();
+}

@@ -1,0 +1,33 @@
+/** Base class of every error settlement-match raises on purpose. Inside a batch each is logged and re-thrown. */
+export class SettlementMatchError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The rows handed to matching break its preconditions: a reader or wiring bug, never a partner's data. */
+export class MatchInputError extends SettlementMatchError {
+  constructor(
+    readonly partner: string,
+    readonly asOf: string,
+    detail: string,
+  ) {
+    super(
+      `Matching ${partner} as of ${asOf} was given inconsistent rows: ${detail}. ` +
+        'Check which silver dedup parts the run read (one run per file, the partner and window only) before redriving; nothing was written.',
+    );
+  }
+}
+
+/** A partner's matching rules are unusable; fix config/matching-rules.ts and redeploy. */
+export class MatchRulesError extends SettlementMatchError {
+  constructor(
+    readonly partner: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `Matching rules of ${partner} are invalid: ${problems.join('; ')}. Fix config/matching-rules.ts and redeploy.`,
+    );
+  }
+}
