@@ -1,7 +1,8 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ReconciliationCompletedV1 } from '../contracts/events/catalog.ts';
 import { FileRegistryStore } from '../lib/file-registry/file-registry-store.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { buildReport, type PipelineReport } from './report.ts';
+import { buildReport, type PipelineReport, type Reconciliation } from './report.ts';
 
 /** The file registry of a running offline pipeline. */
 export function registryOf(runtime: Runtime): FileRegistryStore {
@@ -25,11 +26,26 @@ export async function pipelineReport(runtime: Runtime): Promise<PipelineReport> 
     )
     .filter((detail) => detail.data.fileId === null)
     .map((detail) => ({ key: detail.data.source.key, code: detail.data.code, reason: detail.data.reason }));
-  return buildReport(files, unregistered);
+  return buildReport(files, unregistered, latestReconciliations(events));
+}
+
+/** The latest ReconciliationCompleted of each dataset, business date and partner, in archive (publish) order. */
+export function latestReconciliations(
+  events: readonly { 'detail-type': string; detail: unknown }[],
+): Reconciliation[] {
+  const latest = new Map<string, Reconciliation>();
+  for (const event of events) {
+    if (event['detail-type'] !== ReconciliationCompletedV1.type) continue;
+    const parsed = ReconciliationCompletedV1.schema.safeParse(event.detail);
+    if (!parsed.success) continue;
+    const { data } = parsed.data;
+    latest.set(`${data.dataset}#${data.businessDate}#${data.partner}`, data);
+  }
+  return [...latest.values()];
 }
 
 /**
- * Wait until the queues are drained and every registered file is terminal. Open files past their SLA
+ * Wait until every registered file is terminal and the runtime is idle again (dedup and reconcile done). Open files past their SLA
  * are re-driven by the watchdog meanwhile; a file that never closes fails the wait with its id.
  */
 export async function waitForTerminalFiles(runtime: Runtime, timeoutMs: number): Promise<void> {
@@ -38,7 +54,11 @@ export async function waitForTerminalFiles(runtime: Runtime, timeoutMs: number):
   for (;;) {
     await runtime.waitForIdle({ timeoutMs: Math.max(1_000, deadline - Date.now()) });
     const open = (await registry.listAll()).filter((file) => file.stage === 'LANDED');
-    if (open.length === 0) return;
+    if (open.length === 0) {
+      // Downstream of the terminal stages (dedup, reconcile) runs on events the last closes published.
+      await runtime.waitForIdle({ timeoutMs: Math.max(1_000, deadline - Date.now()) });
+      return;
+    }
     if (Date.now() > deadline) {
       throw new Error(
         `Files still open after ${timeoutMs} ms: ${open.map((file) => `${file.fileId} (${file.fileName})`).join(', ')}. Check \`finledger dlq list\`.`,

@@ -63,4 +63,42 @@ describe('buildReport', () => {
     expect(report.files[0]?.conserved).toBe(false);
     expect(formatReport(report)).toContain('DOES NOT ADD UP');
   });
+
+  it('lists each scope balanced or with its breaks', () => {
+    const recon = {
+      partner: 'acme-bank',
+      dataset: 'transactions' as const,
+      businessDate: '2026-11-20',
+      reconRunId: 'recon_1',
+      balanced: false,
+      totals: { rows: {} as never, amounts: {} },
+      breaks: [
+        {
+          kind: 'VALID_VS_CURATED_AMOUNT' as const,
+          fileId: 'a',
+          currency: 'USD',
+          check: 'c',
+          expected: '100',
+          actual: '60',
+          differenceRows: null,
+          differenceMinor: '-40',
+          cause: 'Rerun dedup.',
+        },
+      ],
+      inputs: { files: [] },
+    };
+
+    const report = buildReport([], [], [recon]);
+
+    expect(report.dataQuality).toEqual([
+      expect.objectContaining({
+        partner: 'acme-bank',
+        balanced: false,
+        breaks: [expect.objectContaining({ currency: 'USD' })],
+      }),
+    ]);
+    expect(formatReport(report)).toContain(
+      'VALID_VS_CURATED_AMOUNT USD: expected 100, actual 60 — Rerun dedup.',
+    );
+  });
 });

@@ -1,4 +1,25 @@
+import type { ReconciliationCompletedPayload } from '../contracts/events/reconciliation-completed.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
+
+/** The payload of one ReconciliationCompleted (the latest of its dataset, business date and partner). */
+export type Reconciliation = ReconciliationCompletedPayload;
+
+/** One line of the data-quality section: a scope balanced, or its breaks. */
+export interface DataQualityRow {
+  dataset: string;
+  businessDate: string;
+  partner: string;
+  reconRunId: string;
+  balanced: boolean;
+  breaks: {
+    kind: string;
+    fileId: string | null;
+    currency: string | null;
+    expected: string;
+    actual: string;
+    cause: string;
+  }[];
+}
 
 /** One line of the per-file report. */
 export interface FileReportRow {
@@ -35,12 +56,15 @@ export interface PipelineReport {
   };
   /** Objects refused before registration (unroutable keys), from FileRejected events. */
   unregistered: { key: string; code: string; reason: string }[];
+  /** Per dataset, business date and partner, from the latest ReconciliationCompleted. */
+  dataQuality: DataQualityRow[];
 }
 
 /** Build the report from the file registry (pure). */
 export function buildReport(
   files: readonly FileRecord[],
   unregistered: PipelineReport['unregistered'] = [],
+  reconciliations: readonly Reconciliation[] = [],
 ): PipelineReport {
   const rows = [...files]
     .sort((a, b) =>
@@ -82,7 +106,49 @@ export function buildReport(
       heldInRejectedFiles: sum((row) => (row.stage === 'REJECTED' ? row.rowsIn : 0)),
     },
     unregistered,
+    dataQuality: dataQualityOf(reconciliations),
   };
+}
+
+function dataQualityOf(reconciliations: readonly Reconciliation[]): DataQualityRow[] {
+  return reconciliations
+    .map(
+      (recon): DataQualityRow => ({
+        dataset: recon.dataset,
+        businessDate: recon.businessDate,
+        partner: recon.partner,
+        reconRunId: recon.reconRunId,
+        balanced: recon.balanced,
+        breaks: recon.breaks.map((item) => ({
+          kind: item.kind,
+          fileId: item.fileId,
+          currency: item.currency,
+          expected: item.expected,
+          actual: item.actual,
+          cause: item.cause,
+        })),
+      }),
+    )
+    .sort((a, b) =>
+      `${a.dataset}#${a.businessDate}#${a.partner}`.localeCompare(
+        `${b.dataset}#${b.businessDate}#${b.partner}`,
+      ),
+    );
+}
+
+/** The data-quality section: one line per scope, then one indented line per break. */
+export function formatDataQuality(rows: readonly DataQualityRow[]): string[] {
+  if (rows.length === 0) return ['', 'Data quality: no reconciliation has completed.'];
+  const lines = ['', 'Data quality (latest reconciliation per dataset, business date and partner):'];
+  for (const row of rows) {
+    const scope = `${pad(row.dataset, 12)} ${row.businessDate} ${pad(row.partner, 12)}`;
+    lines.push(`${scope} ${row.balanced ? 'balanced' : `${row.breaks.length} break(s)`}`);
+    for (const item of row.breaks)
+      lines.push(
+        `  ${item.kind}${item.currency ? ` ${item.currency}` : ''}: expected ${item.expected}, actual ${item.actual} — ${item.cause}`,
+      );
+  }
+  return lines;
 }
 
 const pad = (value: string, width: number) =>
@@ -122,6 +188,7 @@ export function formatReport(report: PipelineReport): string {
     '',
     `${t.files} files: ${t.validated} validated, ${t.rejected} rejected, ${t.open} open.`,
     `Rows: ${t.rowsIn} in = ${t.valid} valid + ${t.quarantined} quarantined${t.rowsIn === t.valid + t.quarantined ? '' : ' (DOES NOT ADD UP)'}; ${t.heldInRejectedFiles} of them are in rejected files and were published nowhere.`,
+    ...formatDataQuality(report.dataQuality),
   );
   return lines.join('\n');
 }

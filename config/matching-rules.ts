@@ -4,6 +4,7 @@
  * The semantics of every field are in services/settlement-match/README.md.
  */
 import type { CurrencyCode } from '../contracts/datasets/money.ts';
+import type { TransactionType } from '../contracts/datasets/transactions.ts';
 
 /** Transaction silver columns a settlement can be matched on. */
 export type TransactionKeyField = 'transaction_id' | 'settlement_reference';
@@ -28,6 +29,11 @@ export interface MatchPass {
 
 export interface MatchingRules {
   readonly partner: string;
+  /**
+   * Transaction types the partner sends a settlement line for. Others (refunds, chargebacks, reversals settle
+   * through other channels) are left out of matching and counted apart, never reported unmatched.
+   */
+  readonly settlingTypes: readonly TransactionType[];
   readonly passes: readonly MatchPass[];
   /** Largest |settled − expected| of a group still counted as matched, in minor units of its currency. */
   readonly toleranceMinor: {
@@ -65,6 +71,7 @@ const BY_TRANSACTION_REFERENCE: MatchPass = {
 export const matchingRules: readonly MatchingRules[] = [
   {
     partner: 'acme-bank',
+    settlingTypes: ['payment'],
     passes: [{ ...BY_TRANSACTION_REFERENCE, partialSettlements: true }],
     toleranceMinor: { default: 0n, byCurrency: {} },
     feeTreatment: 'net',
@@ -74,6 +81,7 @@ export const matchingRules: readonly MatchingRules[] = [
   },
   {
     partner: 'globex-pay',
+    settlingTypes: ['payment'],
     passes: [
       BY_TRANSACTION_REFERENCE,
       {
@@ -92,6 +100,7 @@ export const matchingRules: readonly MatchingRules[] = [
   },
   {
     partner: 'initech-acq',
+    settlingTypes: ['payment'],
     passes: [BY_TRANSACTION_REFERENCE],
     toleranceMinor: { default: 0n, byCurrency: { JPY: 1n } },
     feeTreatment: 'net',

@@ -1,8 +1,8 @@
 import { Resource } from 'sst';
 import { linkNames } from '../topology/names.ts';
-import type { BucketName, TableName } from '../topology/types.ts';
+import type { BucketName, SecretName, TableName } from '../topology/types.ts';
 
-type LinkValue = { name?: string; url?: string; arn?: string };
+type LinkValue = { name?: string; url?: string; arn?: string; value?: string };
 type Linked = Record<string, LinkValue | undefined>;
 
 function linkValue(link: string): LinkValue | undefined {
@@ -10,10 +10,15 @@ function linkValue(link: string): LinkValue | undefined {
   // process, while `Resource` snapshots the environment on first use. In AWS, links come from SST.
   const variable = process.env[`SST_RESOURCE_${link}`];
   if (variable) return JSON.parse(variable) as LinkValue;
-  return (Resource as unknown as Linked)[link];
+  try {
+    return (Resource as unknown as Linked)[link];
+  } catch {
+    // SST throws when no links are active at all; the caller's error names the missing link instead.
+    return undefined;
+  }
 }
 
-function linked(link: string, field: 'name' | 'url' | 'arn'): string {
+function linked(link: string, field: 'name' | 'url' | 'arn' | 'value'): string {
   const value = linkValue(link)?.[field];
   if (!value) {
     throw new Error(
@@ -29,4 +34,6 @@ export const resources = {
   bucket: (name: BucketName) => linked(linkNames.bucket(name), 'name'),
   busName: () => linked(linkNames.bus(), 'name'),
   queueUrl: (service: string) => linked(linkNames.queue(service), 'url'),
+  /** A stage secret (`sst secret set`), linked to the functions whose topology entry declares it. */
+  secret: (name: SecretName) => linked(name, 'value'),
 } as const;

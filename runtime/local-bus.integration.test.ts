@@ -247,6 +247,9 @@ describe('local bus', () => {
       ],
       ['schema-validate', { 'detail-type': ['FileLanded'], detail: { version: [1] } }],
       ['dedup', { 'detail-type': ['FileValidated'], detail: { version: [1] } }],
+      ['settlement-match', { 'detail-type': ['RecordsDeduplicated'], detail: { version: [1] } }],
+      ['reconcile', { 'detail-type': ['RecordsDeduplicated'], detail: { version: [1] } }],
+      ['reconcile', { 'detail-type': ['FileRejected'], detail: { version: [1] } }],
     ]);
   });
 });

@@ -46,9 +46,15 @@ describe('provision', () => {
       'finledger-test-file-landing',
       'finledger-test-file-landing-bus-dlq',
       'finledger-test-file-landing-dlq',
+      'finledger-test-reconcile',
+      'finledger-test-reconcile-bus-dlq',
+      'finledger-test-reconcile-dlq',
       'finledger-test-schema-validate',
       'finledger-test-schema-validate-bus-dlq',
       'finledger-test-schema-validate-dlq',
+      'finledger-test-settlement-match',
+      'finledger-test-settlement-match-bus-dlq',
+      'finledger-test-settlement-match-dlq',
     ]);
     expect(buckets.sort()).toEqual(topology.buckets.map((bucket) => `finledger-test-${bucket.name}`).sort());
     expect(again.bus.name).toBe('finledger-test-bus');

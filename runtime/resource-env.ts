@@ -1,7 +1,7 @@
 import { loadResourceEnvironment } from 'sst/resource/shared';
 import { type AwsService, endpointVariable } from '../lib/aws/client-config.ts';
 import { linkNames } from '../topology/names.ts';
-import type { BucketName, TableName } from '../topology/types.ts';
+import type { BucketName, TableName, Topology } from '../topology/types.ts';
 import type { ProvisionedResources } from './provision.ts';
 
 /** Endpoints the handlers' SDK clients must use offline (`eventbridge` is the local bus). */
@@ -16,6 +16,7 @@ export type ResourceEndpoints = Readonly<Record<AwsService, string>>;
 export function resourceEnv(
   resources: ProvisionedResources,
   endpoints: ResourceEndpoints,
+  secrets: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   const env: Record<string, string> = {
     AWS_REGION: resources.region,
@@ -35,6 +36,7 @@ export function resourceEnv(
     link(linkNames.dlq(service), { ...queues.dlq });
   }
   link(linkNames.bus(), { name: resources.bus.name, arn: resources.bus.arn });
+  for (const [name, value] of Object.entries(secrets)) link(name, { value });
   for (const [service, endpoint] of Object.entries(endpoints)) {
     env[endpointVariable(service as AwsService)] = endpoint;
   }
@@ -49,6 +51,22 @@ export function resourceEnv(
  * Call this before any handler module is imported or invoked. It also pushes the values into that cache
  * (`loadResourceEnvironment`), so a second runtime in the same process (a restart on new ports) is seen.
  */
+/**
+ * Offline values of the topology's secrets, from their `offlineVariable`s. A secret whose variable is
+ * unset stays unlinked, so the handler that needs it fails fast naming it, as it would in AWS.
+ */
+export function offlineSecrets(
+  topology: Topology,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, string> {
+  return Object.fromEntries(
+    topology.secrets.flatMap((secret) => {
+      const value = env[secret.offlineVariable];
+      return value ? [[secret.name, value]] : [];
+    }),
+  );
+}
+
 export function applyResourceEnv(env: Readonly<Record<string, string>>): () => void {
   const previous = new Map(Object.keys(env).map((key) => [key, process.env[key]]));
   Object.assign(process.env, env);

@@ -13,7 +13,7 @@ import { consoleLogger, type RuntimeLogger } from './logger.ts';
 import { type Loop, startLoop } from './loop.ts';
 import { type Poller, startPoller } from './poller.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
-import { applyResourceEnv, type ResourceEndpoints, resourceEnv } from './resource-env.ts';
+import { applyResourceEnv, offlineSecrets, type ResourceEndpoints, resourceEnv } from './resource-env.ts';
 import { type S3Notifications, startS3Notifications } from './s3-notifications.ts';
 
 /** One iteration of a scheduled or polling worker. */
@@ -113,7 +113,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     teardown.push(() => eventbridge.destroy());
 
     const endpoints: ResourceEndpoints = { ...emulators.endpoints, eventbridge: bus.endpoint };
-    const env = resourceEnv(resources, endpoints);
+    const env = resourceEnv(resources, endpoints, offlineSecrets(topology));
     teardown.push(applyResourceEnv(env));
 
     const handlers =

@@ -36,7 +36,11 @@ export function deploy() {
   const rules = createRules(plan.rules, { bus, queues, buckets });
   createQueuePolicies(plan.queuePolicies, queues, rules);
 
-  const functions = createFunctions(plan.functions, { tables, buckets, queues, bus, keys }, config);
+  // No placeholder: a stage deploys only once its secrets are set (`sst secret set <name> <value> --stage <stage>`).
+  const secrets = Object.fromEntries(
+    topology.secrets.map((secret) => [secret.name, new sst.Secret(secret.name)]),
+  );
+  const functions = createFunctions(plan.functions, { tables, buckets, queues, bus, keys, secrets }, config);
 
   const topic = createAlarms(plan.alarms, { queues, functions }, messagingKey, config);
   const registry = createSchemas(plan.schemas);

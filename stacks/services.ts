@@ -15,9 +15,11 @@ export interface ServiceDeps {
   readonly queues: Queues;
   readonly bus: sst.aws.Bus;
   readonly keys: Keys;
+  /** Stage secrets by name (`sst secret set`), linked to the functions that declare them. */
+  readonly secrets: Readonly<Record<string, sst.Secret>>;
 }
 
-type Linkable = sst.aws.Dynamo | sst.aws.Bucket | sst.aws.Queue | sst.aws.Bus;
+type Linkable = sst.aws.Dynamo | sst.aws.Bucket | sst.aws.Queue | sst.aws.Bus | sst.Secret;
 
 function arnOf(ref: ResourceRef, deps: ServiceDeps): $util.Input<string> {
   switch (ref.kind) {
@@ -61,6 +63,7 @@ function linkables(deps: ServiceDeps): Record<string, Linkable> {
     ),
     ...deps.queues,
     [names.bus()]: deps.bus,
+    ...deps.secrets,
   };
 }
 

@@ -20,6 +20,14 @@ function queueFor(timeoutSeconds: number, maxReceiveCount = 5): QueueSettings {
 const declared = {
   app: 'finledger',
   busName: 'finledger-bus',
+  secrets: [
+    {
+      name: 'PanHmacKey',
+      purpose:
+        'HMAC-SHA256 key (at least 16 bytes) for card fingerprints in silver. Rotating it changes fingerprints.',
+      offlineVariable: 'FINLEDGER_PAN_HMAC_KEY',
+    },
+  ],
   tables: [
     {
       name: 'files',
@@ -134,6 +142,7 @@ const declared = {
     {
       name: 'schema-validate',
       handler: 'services/schema-validate/handler.ts',
+      secrets: ['PanHmacKey'],
       subscriptions: [{ kind: 'event', type: 'FileLanded', version: 1 }],
       queue: queueFor(600),
       function: { memoryMb: 2048, timeoutSeconds: 600, batchSize: 1 },
@@ -161,6 +170,35 @@ const declared = {
         quarantine: { mode: 'write', prefixes: ['quarantine/dedup/'] },
       },
       publishes: [{ type: 'RecordsDeduplicated', version: 1 }],
+    },
+    {
+      name: 'settlement-match',
+      handler: 'services/settlement-match/handler.ts',
+      subscriptions: [{ kind: 'event', type: 'RecordsDeduplicated', version: 1 }],
+      // Reads a partner's whole window (up to windowDays + 1 dates of unique parts) per record.
+      queue: queueFor(900),
+      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1 },
+      tables: ['files', 'outbox', 'idempotency'],
+      buckets: {
+        // Modes are per bucket: reads silver/dedup/, writes silver/matches/.
+        silver: { mode: 'readwrite', prefixes: ['silver/dedup/', 'silver/matches/'] },
+      },
+      publishes: [{ type: 'SettlementsMatched', version: 1 }],
+    },
+    {
+      name: 'reconcile',
+      handler: 'services/reconcile/handler.ts',
+      subscriptions: [
+        { kind: 'event', type: 'RecordsDeduplicated', version: 1 },
+        { kind: 'event', type: 'FileRejected', version: 1 },
+      ],
+      // One files-by-day query per scope and one TransactWriteItems; one record at a time, so each
+      // reconciliation reads the facts the previous ones committed.
+      queue: queueFor(60),
+      function: { memoryMb: 512, timeoutSeconds: 60, batchSize: 1 },
+      tables: ['files', 'outbox', 'idempotency'],
+      buckets: {},
+      publishes: [{ type: 'ReconciliationCompleted', version: 1 }],
     },
   ],
   workers: [

@@ -50,6 +50,8 @@ export interface ServiceSpec {
   readonly tables: readonly TableName[];
   /** Bucket access: logical bucket → 'read' | 'write' | 'readwrite', optionally narrowed to prefixes. */
   readonly buckets: Readonly<Partial<Record<BucketName, BucketAccess>>>;
+  /** Secrets the service reads through its links (never plain environment variables in AWS). */
+  readonly secrets?: readonly SecretName[];
   /** Whether the service writes to the outbox (and so needs the outbox table in its transactions). */
   readonly publishes: readonly { type: string; version: number }[];
 }
@@ -106,9 +108,18 @@ export interface WorkerSpec {
   readonly publishesToBus?: boolean;
 }
 
+/** A secret set per stage (`sst secret set <name> <value> --stage <stage>`), linked only where declared. */
+export interface SecretSpec {
+  readonly name: SecretName;
+  readonly purpose: string;
+  /** Offline, the runtime links the secret from this environment variable. */
+  readonly offlineVariable: string;
+}
+
 export interface Topology {
   readonly app: string;
   readonly busName: string;
+  readonly secrets: readonly SecretSpec[];
   readonly tables: readonly TableSpec[];
   readonly buckets: readonly BucketSpec[];
   readonly services: readonly ServiceSpec[];
@@ -117,3 +128,4 @@ export interface Topology {
 
 export type TableName = 'files' | 'outbox' | 'idempotency' | 'dedup-keys';
 export type BucketName = 'landing' | 'raw' | 'silver' | 'quarantine' | 'gold';
+export type SecretName = 'PanHmacKey';

@@ -4,8 +4,6 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
@@ -30,8 +28,6 @@ export interface ConsumerDeps {
   logger: Logger;
   /** How long a completed key suppresses repeats; longer than any redelivery or replay window. */
   expiresAfterSeconds?: number;
-  /** Business metrics the use case adds; flushed (EMF) once per invocation. */
-  metrics?: Metrics;
 }
 
 interface IdempotentInput<Work> {
@@ -101,10 +97,6 @@ export function createSqsConsumer<Work, Result extends JSONValue>(
     /** The bare batch function, for tests that pass their own context. */
     bare,
     /** The Lambda entry point: middy + Powertools logger context. */
-    handler: deps.metrics
-      ? middy(bare)
-          .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-          .use(logMetrics(deps.metrics))
-      : middy(bare).use(injectLambdaContext(deps.logger, { resetKeys: true })),
+    handler: middy(bare).use(injectLambdaContext(deps.logger, { resetKeys: true })),
   };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DatasetName } from '../../config/partners.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
+import type { ControlTotals } from '../../contracts/events/file-validated.ts';
 import type { TransactItem } from '../outbox/transaction.ts';
 import type { DayKeys } from './day-index.ts';
 
@@ -42,7 +43,14 @@ export interface FileRecord extends DayKeys {
   redrives: number;
   counts?: { rowsIn: number; valid: number; quarantined: number };
   rejection?: { code: string; reason: string };
+  /** Set when validation closed the file as VALIDATED: declared (trailer/manifest) and computed over all rows. */
+  controlTotals?: { declared: ControlTotals | null; computed: ControlTotals };
+  /** Computed over the valid rows only (FileValidated's `validTotals`); what reconcile compares dedup with. */
+  validTotals?: ControlTotals;
 }
+
+/** The control totals FileValidated announced, kept on the file record for reconcile. */
+export type StageTotals = Required<Pick<FileRecord, 'controlTotals' | 'validTotals'>>;
 
 /** Latest content seen under one landing key (to flag "same name, new bytes"). */
 export interface LandingKeyRecord {
@@ -88,8 +96,11 @@ export function completeStageItem(
     at: string;
     counts: FileRecord['counts'];
     rejection?: FileRecord['rejection'];
+    /** Written in the same update, so the stage and the facts reconcile reads never disagree. */
+    totals?: StageTotals;
   },
 ): TransactItem {
+  const totals = input.totals;
   return {
     Update: {
       TableName: table,
@@ -97,6 +108,7 @@ export function completeStageItem(
       UpdateExpression:
         'SET stage = :stage, stageAt = :at, lastEventId = :eventId, #counts = :counts' +
         (input.rejection ? ', rejection = :rejection' : '') +
+        (totals ? ', controlTotals = :controlTotals, validTotals = :validTotals' : '') +
         ' REMOVE openShard, openSince',
       // Only the run that owns the file may close it, and only once.
       ConditionExpression: 'stage = :landed AND runId = :runId',
@@ -109,6 +121,7 @@ export function completeStageItem(
         ':landed': 'LANDED',
         ':runId': input.runId,
         ...(input.rejection ? { ':rejection': input.rejection } : {}),
+        ...(totals ? { ':controlTotals': totals.controlTotals, ':validTotals': totals.validTotals } : {}),
       },
     },
   };

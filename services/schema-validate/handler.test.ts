@@ -89,6 +89,10 @@ describe('processFileLanded', () => {
       runId: detail.runId,
     });
     const event = FileValidatedV1.schema.parse(commits[0]?.event);
+    expect(commits[0]?.totals).toEqual({
+      controlTotals: event.data.controlTotals,
+      validTotals: event.data.validTotals,
+    });
     expect(event).toMatchObject({
       producer: 'schema-validate',
       correlationId: 'corr-1',
@@ -107,6 +111,7 @@ describe('processFileLanded', () => {
     // Assess
     expect(result).toMatchObject({ outcome: 'rejected', code: 'HEADER_ONLY', committed: true });
     expect(commits[0]).toMatchObject({ stage: 'REJECTED', rejection: { code: 'HEADER_ONLY' } });
+    expect(commits[0]?.totals).toBeUndefined();
     expect(FileRejectedV1.schema.safeParse(commits[0]?.event).success).toBe(true);
   });
 
@@ -171,7 +176,8 @@ describe('recordQuarantineRate', () => {
     const metrics = new Metrics({ namespace: 'finledger', serviceName: 'schema-validate' });
 
     // Act
-    recordQuarantineRate(metrics, result);
+    const added = recordQuarantineRate(metrics, result);
+    expect(added).toBe(true);
 
     // Assess
     const emf = metrics.serializeMetrics() as unknown as Record<string, unknown>;

@@ -66,6 +66,14 @@ export async function processFileLanded(
     stage: outcome.kind === 'validated' ? 'VALIDATED' : 'REJECTED',
     counts: { ...outcome.payload.counts },
     ...(rejection ? { rejection } : {}),
+    ...(outcome.kind === 'validated'
+      ? {
+          totals: {
+            controlTotals: outcome.payload.controlTotals,
+            validTotals: outcome.payload.validTotals,
+          },
+        }
+      : {}),
     event,
   });
   return {
@@ -78,20 +86,24 @@ export async function processFileLanded(
   };
 }
 
-/** Quarantined rows as a percentage of rows in, once per file closed (the quarantine-rate alarm's datapoint). */
-export function recordQuarantineRate(metrics: Metrics | undefined, result: SchemaValidateResult): void {
-  if (!metrics || !result.committed || result.counts.rowsIn === 0) return;
+/**
+ * Quarantined rows as a percentage of rows in, once per file closed (the quarantine-rate alarm's datapoint).
+ * @returns whether a datapoint was added (a redelivery that closed nothing adds none).
+ */
+export function recordQuarantineRate(metrics: Metrics | undefined, result: SchemaValidateResult): boolean {
+  if (!metrics || !result.committed || result.counts.rowsIn === 0) return false;
   metrics.addMetric(
     BUSINESS_METRICS.names.QuarantineRate,
     MetricUnit.Percent,
     (100 * result.counts.quarantined) / result.counts.rowsIn,
   );
+  return true;
 }
 
 /** schema-validate as an idempotent SQS consumer of FileLanded v1, keyed on file + stage + run. */
 export function schemaValidateConsumer(
   deps: () => SchemaValidateDeps = () => sideEffects().validate,
-  metrics: (() => Metrics | undefined) | undefined = () => sideEffects().consumer.metrics,
+  metrics: (() => Metrics | undefined) | undefined = () => sideEffects().metrics,
 ): ConsumerDefinition<FileLandedDetail, SchemaValidateResult> {
   return {
     parse: (record) => Object.freeze(parseEventRecord(record, FileLandedV1)),
@@ -105,7 +117,9 @@ export function schemaValidateConsumer(
     }),
     process: async (detail) => {
       const result = await processFileLanded(detail, deps());
-      recordQuarantineRate(metrics?.(), result);
+      const sink = metrics?.();
+      // Published here, only when there is a datapoint: an empty flush logs a warning on every redelivery.
+      if (recordQuarantineRate(sink, result)) sink?.publishStoredMetrics();
       return result;
     },
   };

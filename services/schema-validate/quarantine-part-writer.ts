@@ -12,9 +12,10 @@ export interface QuarantineEntry {
 
 /**
  * JSON Lines buffer for one quarantine part, bounded by entries and by characters (a quarantined record can be
- * up to the record-size cap), so memory stays bounded whatever the file holds.
+ * up to the record-size cap), so memory stays bounded whatever the file holds. Other services' JSON Lines parts
+ * (settlement-match results) reuse it with their own entry type.
  */
-export class JsonLinesPartBuffer {
+export class JsonLinesPartBuffer<Entry = QuarantineEntry> {
   private lines: string[] = [];
   private characters = 0;
 
@@ -32,7 +33,7 @@ export class JsonLinesPartBuffer {
   }
 
   /** Serialise at once: the buffer holds flat strings, not references into the parser's chunks. */
-  add(entry: QuarantineEntry): void {
+  add(entry: Entry): void {
     const line = JSON.stringify(entry);
     this.lines.push(line);
     this.characters += line.length + 1;

@@ -16,10 +16,7 @@ describe('configFromEnv', () => {
     Object.assign(process.env, linked);
 
     // Act
-    const config = configFromEnv({
-      FINLEDGER_PAN_HMAC_KEY: 'k'.repeat(32),
-      FINLEDGER_QUARANTINE_REJECT_RATE: '0.05',
-    });
+    const config = configFromEnv({ FINLEDGER_QUARANTINE_REJECT_RATE: '0.05' }, () => 'k'.repeat(32));
 
     // Assess
     expect(config).toMatchObject({
@@ -29,21 +26,32 @@ describe('configFromEnv', () => {
     });
   });
 
+  it('reads the card-fingerprint key from the linked PanHmacKey secret', () => {
+    Object.assign(process.env, linked, {
+      SST_RESOURCE_PanHmacKey: JSON.stringify({ value: 's'.repeat(20) }),
+    });
+
+    try {
+      expect(configFromEnv({}).panHmacKey).toBe('s'.repeat(20));
+    } finally {
+      delete process.env.SST_RESOURCE_PanHmacKey;
+    }
+  });
+
   it.each([
-    ['a missing key', {}, /FINLEDGER_PAN_HMAC_KEY is not set/],
-    ['a short key', { FINLEDGER_PAN_HMAC_KEY: 'short' }, /at least 16 bytes/],
-    [
-      'a rate above 1',
-      { FINLEDGER_PAN_HMAC_KEY: 'k'.repeat(32), FINLEDGER_QUARANTINE_REJECT_RATE: '20' },
-      /between 0 and 1/,
-    ],
+    ['an unlinked key', {}, undefined, /PanHmacKey\.value is missing/],
+    ['a short key', {}, 'short', /at least 16 bytes.*sst secret set PanHmacKey/],
+    ['a rate above 1', { FINLEDGER_QUARANTINE_REJECT_RATE: '20' }, 'k'.repeat(32), /between 0 and 1/],
     [
       'a rate that is not a number',
-      { FINLEDGER_PAN_HMAC_KEY: 'k'.repeat(32), FINLEDGER_QUARANTINE_REJECT_RATE: 'x' },
+      { FINLEDGER_QUARANTINE_REJECT_RATE: 'x' },
+      'k'.repeat(32),
       /not a number/,
     ],
-  ])('fails fast on %s', (_name, env, message) => {
+  ])('fails fast on %s', (_name, env, key, message) => {
+    Object.assign(process.env, linked);
+
     // Act / Assess
-    expect(() => configFromEnv(env)).toThrow(message);
+    expect(() => (key === undefined ? configFromEnv(env) : configFromEnv(env, () => key))).toThrow(message);
   });
 });

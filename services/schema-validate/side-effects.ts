@@ -3,7 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
-import { numberFromEnv, requireEnv } from '../../lib/env.ts';
+import { numberFromEnv } from '../../lib/env.ts';
 import { resources } from '../../lib/resources.ts';
 import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import {
@@ -15,6 +15,7 @@ import { s3Objects } from './adapters/s3-objects.ts';
 import { DEFAULT_LIMITS, type SchemaValidateConfig, type SchemaValidatePorts } from './ports.ts';
 
 /** Secret key of card fingerprints (HMAC-SHA256), at least 16 bytes; the same key across runs and services. */
+/** Offline only: the local runtime links the PanHmacKey secret from this variable (topology.secrets). */
 export const PAN_HMAC_KEY_VARIABLE = 'FINLEDGER_PAN_HMAC_KEY';
 /** Optional share of quarantined rows (0-1) above which a file is rejected; default 0.2. */
 export const QUARANTINE_REJECT_RATE_VARIABLE = 'FINLEDGER_QUARANTINE_REJECT_RATE';
@@ -29,6 +30,8 @@ export interface SchemaValidateDeps {
 export interface SchemaValidateSideEffects {
   readonly validate: SchemaValidateDeps;
   readonly consumer: ConsumerDeps;
+  /** Business metrics (QuarantineRate), published by the handler when it has a datapoint. */
+  readonly metrics: Metrics;
 }
 
 /**
@@ -52,13 +55,16 @@ function build(): SchemaValidateSideEffects {
       service: 'schema-validate',
       persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
       logger: new Logger({ serviceName: 'schema-validate' }),
-      metrics: new Metrics({ namespace: BUSINESS_METRICS.namespace, serviceName: 'schema-validate' }),
     },
+    metrics: new Metrics({ namespace: BUSINESS_METRICS.namespace, serviceName: 'schema-validate' }),
   };
 }
 
-/** Config from linked resources and the environment; fails fast naming the variable at fault. */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchemaValidateConfig {
+/** Config from linked resources and the environment; fails fast naming the variable or secret at fault. */
+export function configFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  readPanHmacKey: () => string = () => resources.secret('PanHmacKey'),
+): SchemaValidateConfig {
   const quarantineRejectRate = numberFromEnv(
     QUARANTINE_REJECT_RATE_VARIABLE,
     DEFAULT_LIMITS.quarantineRejectRate,
@@ -69,9 +75,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SchemaValid
       `Environment variable ${QUARANTINE_REJECT_RATE_VARIABLE}=${quarantineRejectRate} must be between 0 and 1.`,
     );
   }
-  const panHmacKey = requireEnv(PAN_HMAC_KEY_VARIABLE, env);
+  const panHmacKey = readPanHmacKey();
   if (Buffer.byteLength(panHmacKey) < 16) {
-    throw new Error(`Environment variable ${PAN_HMAC_KEY_VARIABLE} must hold at least 16 bytes of secret.`);
+    throw new Error(
+      `Secret PanHmacKey must hold at least 16 bytes: set it with \`sst secret set PanHmacKey <value> --stage <stage>\` (offline: ${PAN_HMAC_KEY_VARIABLE}).`,
+    );
   }
   return {
     ...DEFAULT_LIMITS,

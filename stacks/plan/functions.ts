@@ -112,7 +112,11 @@ export function planFunctions(topology: Topology): FunctionSpec[] {
         batchSize: service.function.batchSize,
         maximumBatchingWindowSeconds: service.function.batchSize > SQS_BATCH_WITHOUT_WINDOW ? 1 : 0,
       },
-      links: [...dataLinks(service.tables, service.buckets), names.queue(service.name)],
+      links: [
+        ...dataLinks(service.tables, service.buckets),
+        names.queue(service.name),
+        ...(service.secrets ?? []),
+      ],
       tables: service.tables,
       buckets: service.buckets,
       publishesToBus: false,

@@ -132,6 +132,22 @@ describe('least-privilege IAM', () => {
     for (const spec of publishers) expect(spec.links).toContain(names.bus());
   });
 
+  it('links each stage secret only to the services that declare it', () => {
+    for (const secret of topology.secrets) {
+      const linked = dev.functions
+        .filter((spec) => spec.links.includes(secret.name))
+        .map((spec) => spec.unit);
+
+      expect(linked.sort()).toEqual(
+        topology.services
+          .filter((service) => service.secrets?.includes(secret.name))
+          .map((service) => service.name)
+          .sort(),
+      );
+      expect(linked).toContain('schema-validate');
+    }
+  });
+
   it('never grants a wildcard action or a service-wide action', () => {
     for (const spec of dev.functions) {
       for (const statement of spec.statements) {

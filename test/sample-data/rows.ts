@@ -39,7 +39,10 @@ export function transactionRow(random: Random, partner: PartnerSpec, businessDat
   };
 }
 
-/** A valid settlements row; settles `transaction` (a payment) when given, else an unknown reference. */
+/**
+ * A valid settlements row; settles `transaction` (a payment) when given, else an unknown reference. Amounts are
+ * net of the fee (settlements v1): amount + fee = the transaction's amount.
+ */
 export function settlementRow(
   random: Random,
   partner: PartnerSpec,
@@ -47,12 +50,13 @@ export function settlementRow(
   transaction: TransactionRow | undefined,
 ): SettlementRow {
   const currency = transaction?.currency ?? random.weighted(profileOf(partner.id).currencies);
-  const minor = transaction ? parseMinor(transaction.amount, currency) : randomMinor(random, currency);
-  const fee = (minor * BigInt(random.int(10, 300))) / 10_000n;
+  const gross = transaction ? parseMinor(transaction.amount, currency) : randomMinor(random, currency);
+  // At most 3 % of a positive gross, so the net amount stays positive.
+  const fee = (gross * BigInt(random.int(10, 300))) / 10_000n;
   return {
     settlement_id: random.id('st_', 12),
     transaction_reference: transaction?.transaction_id ?? random.id('tx_', 12),
-    amount: formatMajor(minor, currency),
+    amount: formatMajor(gross - fee, currency),
     fee: formatMajor(fee, currency),
     currency,
     settled_at: zonedTimestamp(businessDate, random.int(0, 86_399), partner.timezone),

@@ -223,6 +223,34 @@ describe('generateSampleSet', () => {
     expect(read(settlement as SampleFile).rows.every((row) => ids.has(row[1]))).toBe(true);
   });
 
+  it('settles net of the fee: amount + fee equals the transaction amount', () => {
+    // Prepare
+    const [settlement] = originals.filter(
+      (file) =>
+        file.partner === 'acme-bank' && file.dataset === 'settlements' && file.businessDate === DATES[1],
+    );
+    const [transactions] = originals.filter(
+      (file) =>
+        file.partner === 'acme-bank' && file.dataset === 'transactions' && file.businessDate === DATES[1],
+    );
+    const amountOf = new Map(
+      read(transactions as SampleFile).rows.map((row) => [row[0], minorOf(row[2] ?? '', row[3] ?? '')]),
+    );
+
+    // Act: rows with a readable amount, fee and transaction amount (defects aside).
+    const checked = read(settlement as SampleFile).rows.flatMap((row) => {
+      const [, reference = '', amount = '', fee = '', currency = ''] = row;
+      const net = minorOf(amount, currency);
+      const charged = minorOf(fee, currency);
+      const expected = amountOf.get(reference);
+      return net === null || charged === null || expected == null ? [] : [{ net, charged, expected }];
+    });
+
+    // Assess
+    expect(checked.length).toBeGreaterThan(0);
+    for (const { net, charged, expected } of checked) expect(net + charged).toBe(expected);
+  });
+
   it('holds card numbers only where asked, as file-landing detects them', () => {
     // Prepare
     const withCards = generateSampleSet({ ...OPTIONS, cardNumbers: true });

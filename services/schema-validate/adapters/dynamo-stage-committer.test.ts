@@ -59,6 +59,36 @@ describe('dynamoStageCommitter', () => {
     ]);
   });
 
+  it('records control totals in the same stage update, under the same condition', async () => {
+    // Prepare
+    const { doc, sent } = fakeDoc();
+    const totals = {
+      controlTotals: { declared: null, computed: { rowCount: 1, sums: { EUR: '100' } } },
+      validTotals: { rowCount: 1, sums: { EUR: '100' } },
+    };
+
+    // Act
+    await dynamoStageCommitter(doc, { files: 'files', outbox: 'outbox' })({ ...commit, totals });
+
+    // Assess
+    const input = sent[0]?.input as {
+      TransactItems: {
+        Update?: {
+          UpdateExpression: string;
+          ConditionExpression: string;
+          ExpressionAttributeValues: Record<string, unknown>;
+        };
+      }[];
+    };
+    const update = input.TransactItems[0]?.Update;
+    expect(update?.UpdateExpression).toContain('controlTotals = :controlTotals, validTotals = :validTotals');
+    expect(update?.ConditionExpression).toBe('stage = :landed AND runId = :runId');
+    expect(update?.ExpressionAttributeValues).toMatchObject({
+      ':controlTotals': totals.controlTotals,
+      ':validTotals': totals.validTotals,
+    });
+  });
+
   it('treats a file this run already closed as done', async () => {
     // Prepare
     const { doc } = fakeDoc(cancelled({ stage: { S: 'VALIDATED' }, runId: { S: 'run_1' } }));

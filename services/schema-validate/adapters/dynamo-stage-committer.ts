@@ -3,6 +3,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   completeStageItem,
   type FileRecord,
+  type StageTotals,
   TERMINAL_STAGES,
 } from '../../../lib/file-registry/file-record.ts';
 import { FileRegistryStore } from '../../../lib/file-registry/file-registry-store.ts';
@@ -17,6 +18,8 @@ export interface StageCommit {
   readonly stage: 'VALIDATED' | 'REJECTED';
   readonly counts: NonNullable<FileRecord['counts']>;
   readonly rejection?: NonNullable<FileRecord['rejection']>;
+  /** FileValidated's control totals, recorded on the file for reconcile (validated files only). */
+  readonly totals?: StageTotals;
   readonly event: PublishableEvent;
 }
 
@@ -40,6 +43,7 @@ export function dynamoStageCommitter(doc: DynamoDBDocumentClient, tables: { file
       at: commit.event.occurredAt,
       counts: commit.counts,
       rejection: commit.rejection,
+      totals: commit.totals,
     });
     // Returns the current item with the cancellation, so the decision below needs no extra read.
     const state = item.Update

@@ -81,6 +81,7 @@ export const BY_SETTLEMENT_ID: MatchPass = {
 export function rules(overrides: Partial<MatchingRules> = {}): MatchingRules {
   return {
     partner: PARTNER,
+    settlingTypes: ['payment', 'refund', 'chargeback', 'reversal'],
     passes: [BY_REFERENCE],
     toleranceMinor: { default: 0n, byCurrency: {} },
     feeTreatment: 'net',

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { topology } from '../../../topology/topology.ts';
 
 /**
  * Runs the real `sst.config.ts` (and so every SST component and Pulumi resource of stacks/) under
@@ -114,6 +115,19 @@ export function mockState(
   }
 }
 
+/** Pulumi's wire marker for a secret value; outputs derived from a linked sst.Secret carry it. */
+const SECRET_SIGNATURE_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIGNATURE = '1b47061264138c4ac30d75fd1eb44270';
+
+/** Recorded inputs with secret-marked values unwrapped, so assertions compare the plain values. */
+function revealSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(revealSecrets);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  if (record[SECRET_SIGNATURE_KEY] === SECRET_SIGNATURE) return revealSecrets(record.value);
+  return Object.fromEntries(Object.entries(record).map(([key, entry]) => [key, revealSecrets(entry)]));
+}
+
 function mockCall(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (token) {
     case 'aws:index/getCallerIdentity:getCallerIdentity':
@@ -184,6 +198,9 @@ export async function runStack(stage: string): Promise<StackRun> {
   const builds: BuildRequest[] = [];
   const server = await startFakeCli(builds);
   process.env.SST_SERVER = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  // What `sst secret set` provides at deploy time; sst.Secret refuses to deploy without it.
+  for (const secret of topology.secrets)
+    process.env[`SST_SECRET_${secret.name}`] ??= `mock-${secret.name}-value`;
   const cwd = process.cwd();
   try {
     await setGlobals(stage);
@@ -193,7 +210,7 @@ export async function runStack(stage: string): Promise<StackRun> {
           resources.push({
             type: args.type,
             name: args.name,
-            inputs: args.inputs,
+            inputs: revealSecrets(args.inputs) as Record<string, unknown>,
             component: args.custom === false,
           });
           return {

@@ -1,0 +1,44 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { ReconciliationCompletedV1 } from '../../contracts/events/catalog.ts';
+import type { EventDetail } from '../../contracts/events/envelope.ts';
+import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
+import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
+import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
+import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
+import { resources } from '../../lib/resources.ts';
+import { dynamoReconCommitter, type ReconCommitResult } from './adapters/dynamo-recon-committer.ts';
+import type { ReconcilePorts } from './ports.ts';
+
+/** Everything the handler needs from the world. */
+export interface ReconcileDeps {
+  readonly ports: ReconcilePorts;
+  commit(event: EventDetail<typeof ReconciliationCompletedV1>): Promise<ReconCommitResult>;
+}
+
+export interface ReconcileSideEffects {
+  readonly reconcile: ReconcileDeps;
+  readonly consumer: ConsumerDeps;
+}
+
+/**
+ * The only place reconcile builds SDK clients and reads configuration. Built on first use (per environment, so
+ * the offline runtime can restart on new ports), never at import.
+ */
+export const sideEffects: () => ReconcileSideEffects = perEnvironment(build);
+
+function build(): ReconcileSideEffects {
+  const clients = sharedAwsClients();
+  const files = resources.table('files');
+  const registry = new FileRegistryStore(clients.doc, files);
+  return {
+    reconcile: {
+      ports: { listDay: (businessDate, filter) => registry.listDay(businessDate, filter) },
+      commit: dynamoReconCommitter(clients.doc, { files, outbox: resources.table('outbox') }),
+    },
+    consumer: {
+      service: 'reconcile',
+      persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
+      logger: new Logger({ serviceName: 'reconcile' }),
+    },
+  };
+}

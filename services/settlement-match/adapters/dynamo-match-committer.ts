@@ -1,0 +1,69 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SettlementsMatchedV1 } from '../../../contracts/events/catalog.ts';
+import type { EventDetail } from '../../../contracts/events/envelope.ts';
+import { commitWithEvents } from '../../../lib/outbox/transaction.ts';
+
+/** One run's SettlementsMatched event and what its registry item records beside the event's payload. */
+export interface MatchCommit {
+  readonly event: EventDetail<typeof SettlementsMatchedV1>;
+  readonly notSettlingTransactions: number;
+}
+
+/** `already-committed` when a run over the same inputs committed before (a redelivery, a second trigger). */
+export type MatchCommitResult = 'committed' | 'already-committed';
+
+/**
+ * Key of a run's item in `files`.
+ * @example matchRunKey('acme-bank', '2026-11-20', 'mr_…') // { pk: 'MATCH#acme-bank#2026-11-20', sk: 'RUN#mr_…' }
+ */
+export const matchRunKey = (partner: string, asOf: string, matchRunId: string) => ({
+  pk: `MATCH#${partner}#${asOf}`,
+  sk: `RUN#${matchRunId}`,
+});
+
+/**
+ * Record the run in `files` (listed under asOf in `files-by-day`, after the partner's transaction files) and put
+ * SettlementsMatched in the outbox in ONE `TransactWriteItems`, on condition that no run over the same inputs
+ * did: the run id is a hash of the inputs, so an existing item means this snapshot is already announced.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
+ */
+export function dynamoMatchCommitter(doc: DynamoDBDocumentClient, tables: { files: string; outbox: string }) {
+  return async ({ event, notSettlingTransactions }: MatchCommit): Promise<MatchCommitResult> => {
+    const { data } = event;
+    const item = {
+      ...matchRunKey(data.partner, data.businessDate, data.matchRunId),
+      day: data.businessDate,
+      daySort: `transactions#${data.partner}#~MATCH#${data.matchRunId}`,
+      idempotencyKey: `settlement-match:${data.partner}:${data.businessDate}:${data.matchRunId}`,
+      partner: data.partner,
+      businessDate: data.businessDate,
+      matchRunId: data.matchRunId,
+      window: data.window,
+      counts: data.counts,
+      notSettlingTransactions,
+      results: data.results,
+      inputs: data.inputs,
+      eventId: event.eventId,
+      committedAt: event.occurredAt,
+    };
+    try {
+      await commitWithEvents(doc, {
+        outboxTable: tables.outbox,
+        state: [
+          { Put: { TableName: tables.files, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+        events: [event],
+        // One token per attempt, as its payload (a fresh event) is; see the dedup committer.
+        idempotencyToken: event.eventId,
+      });
+      return 'committed';
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+      if (codes[0] === 'ConditionalCheckFailed' && codes.slice(1).every((code) => code === 'None'))
+        return 'already-committed';
+      throw error;
+    }
+  };
+}

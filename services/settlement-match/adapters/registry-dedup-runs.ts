@@ -1,0 +1,19 @@
+import type { FileRegistryStore } from '../../../lib/file-registry/file-registry-store.ts';
+import type { DedupRunRef } from '../ports.ts';
+
+/** A partner's committed dedup runs of one business date, both datasets, from the `files-by-day` index. */
+export function registryDedupRuns(store: Pick<FileRegistryStore, 'listDay'>) {
+  return async (businessDate: string, partner: string): Promise<DedupRunRef[]> => {
+    const { dedupRuns } = await store.listDay(businessDate, { partner });
+    return dedupRuns.map((run) => ({
+      fileId: run.fileId,
+      partner: run.partner,
+      dataset: run.dataset,
+      businessDate: run.businessDate,
+      schemaV: run.schemaV,
+      runId: run.runId,
+      unique: run.unique,
+      committedAt: run.committedAt,
+    }));
+  };
+}

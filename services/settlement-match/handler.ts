@@ -1,0 +1,106 @@
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { RecordsDeduplicatedV1, SettlementsMatchedV1 } from '../../contracts/events/catalog.ts';
+import type { EventDetail } from '../../contracts/events/envelope.ts';
+import { perEnvironment } from '../../lib/aws/clients.ts';
+import { parseEventRecord } from '../../lib/consumer/eventbridge-record.ts';
+import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
+import { createEvent } from '../../lib/outbox/event-factory.ts';
+import { type MatchTrigger, matchPartnerDay } from './match-run.ts';
+import { type SettlementMatchDeps, sideEffects } from './side-effects.ts';
+
+export type RecordsDeduplicatedDetail = EventDetail<typeof RecordsDeduplicatedV1>;
+
+/** What one record's processing returns (stored by Powertools idempotency, so JSON only). */
+export type SettlementMatchResult = {
+  partner: string;
+  asOf: string;
+  matchRunId: string;
+  /** False when a run over the same inputs had already committed: no second event. */
+  committed: boolean;
+  counts: { transactions: number; settlements: number; matchedGroups: number; unmatchedTransactions: number };
+};
+
+/** The trigger from a RecordsDeduplicated v1 detail: its partner and business date, and its own dedup run. */
+export function triggerOf(detail: RecordsDeduplicatedDetail): MatchTrigger {
+  const { data } = detail;
+  return {
+    partner: data.partner,
+    asOf: data.businessDate,
+    run: {
+      fileId: data.fileId,
+      partner: data.partner,
+      dataset: data.dataset,
+      businessDate: data.businessDate,
+      schemaV: data.schemaV,
+      runId: detail.runId,
+      unique: data.unique,
+      committedAt: detail.occurredAt,
+    },
+  };
+}
+
+/**
+ * Match the partner's window as of the deduplicated file's business date, then record the run and put
+ * SettlementsMatched in the outbox in one transaction. Safe to repeat: the run id hashes the inputs, result
+ * parts are overwritten under the same keys, and a second commit over the same inputs is recognised and skipped.
+ */
+export async function processRecordsDeduplicated(
+  detail: RecordsDeduplicatedDetail,
+  deps: SettlementMatchDeps = sideEffects().match,
+): Promise<SettlementMatchResult> {
+  const trigger = triggerOf(detail);
+  const run = await matchPartnerDay(trigger, deps.ports, deps.config);
+  const event = createEvent(
+    SettlementsMatchedV1,
+    {
+      producer: 'settlement-match',
+      correlationId: `${trigger.partner}:${trigger.asOf}`,
+      causationId: detail.eventId,
+      runId: run.matchRunId,
+    },
+    run.payload,
+  );
+  const result = await deps.commit({ event, notSettlingTransactions: run.notSettlingTransactions });
+  const { counts } = event.data;
+  return {
+    partner: trigger.partner,
+    asOf: trigger.asOf,
+    matchRunId: run.matchRunId,
+    committed: result === 'committed',
+    counts: {
+      transactions: counts.transactions,
+      settlements: counts.settlements,
+      matchedGroups: counts.matchedGroups,
+      unmatchedTransactions: counts.unmatchedTransactions,
+    },
+  };
+}
+
+/**
+ * settlement-match as an idempotent SQS consumer of RecordsDeduplicated v1, keyed on the trigger (partner, date,
+ * file, dedup run). The run's own key, `settlement-match:<partner>:<asOf>:<matchRunId>`, needs the registry
+ * read first, so the `MATCH#…/RUN#<matchRunId>` item's condition enforces it at commit.
+ */
+export function settlementMatchConsumer(
+  deps: () => SettlementMatchDeps = () => sideEffects().match,
+): ConsumerDefinition<RecordsDeduplicatedDetail, SettlementMatchResult> {
+  return {
+    parse: (record) => Object.freeze(parseEventRecord(record, RecordsDeduplicatedV1)),
+    idempotencyKey: (detail) =>
+      `${detail.data.partner}:${detail.data.businessDate}:${detail.data.fileId}:${detail.runId}`,
+    fingerprint: (detail) =>
+      `${detail.data.sha256}:${detail.data.unique.bucket}:${detail.data.unique.parts.join(',')}`,
+    logKeys: (detail) => ({
+      correlationId: `${detail.data.partner}:${detail.data.businessDate}`,
+      runId: detail.runId,
+      fileId: detail.data.fileId,
+    }),
+    process: (detail) => processRecordsDeduplicated(detail, deps()),
+  };
+}
+
+const consumer = perEnvironment(() => createSqsConsumer(settlementMatchConsumer(), sideEffects().consumer));
+
+/** Lambda entry point (RecordsDeduplicated → EventBridge → SQS). Wiring is built on the first invocation. */
+export const handler = (event: SQSEvent, context: Context): Promise<SQSBatchResponse> =>
+  consumer().handler(event, context);

@@ -1,0 +1,129 @@
+import { findMatchingRules } from '../../config/matching-rules.ts';
+import type { PartsRef } from '../../contracts/events/envelope.ts';
+import type { SettlementsMatchedPayload } from '../../contracts/events/settlements-matched.ts';
+import { JsonLinesPartBuffer } from '../schema-validate/quarantine-part-writer.ts';
+import { matchingWindow } from './business-dates.ts';
+import { SettlementMatchError } from './errors.ts';
+import {
+  bySettlingType,
+  latestRunPerFile,
+  matchRunIdOf,
+  readWindowRows,
+  windowDates,
+} from './match-inputs.ts';
+import { summarizeMatch } from './match-summary.ts';
+import { matchSettlements } from './matching.ts';
+import type { DedupRunRef, SettlementMatchConfig, SettlementMatchPorts } from './ports.ts';
+import { type ResultRecord, resultRecords } from './result-records.ts';
+
+/** What triggers a run: a file of the partner was deduplicated (RecordsDeduplicated v1). */
+export interface MatchTrigger {
+  readonly partner: string;
+  /** The trigger's business date: the run is as of it. */
+  readonly asOf: string;
+  /** The trigger's own dedup run, added when the registry's index does not list it yet (GSIs lag). */
+  readonly run: DedupRunRef;
+}
+
+/** One run's outcome: the SettlementsMatched payload, plus what the registry item records beside it. */
+export interface MatchRun {
+  readonly payload: SettlementsMatchedPayload;
+  readonly matchRunId: string;
+  /** Transactions of types the partner does not settle line by line (`settlingTypes`), left out of matching. */
+  readonly notSettlingTransactions: number;
+}
+
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+function segment(name: string, value: string): string {
+  if (!SAFE_SEGMENT.test(value))
+    throw new SettlementMatchError(`Refusing ${name}="${value}" as an object key segment.`);
+  return `${name}=${value}`;
+}
+
+/**
+ * Folder of one run's result parts.
+ * @example matchesPrefix('acme-bank', '2026-11-20', 'mr_…') // 'silver/matches/partner=acme-bank/dt=2026-11-20/match_run_id=mr_…/'
+ */
+export function matchesPrefix(partner: string, asOf: string, matchRunId: string): string {
+  return `silver/matches/${segment('partner', partner)}/${segment('dt', asOf)}/${segment('match_run_id', matchRunId)}/`;
+}
+
+/**
+ * Match a partner's window as of the trigger's business date.
+ * 1. Take the partner's rules and window; list each date's committed dedup runs, the latest per file.
+ * 2. Read their unique parts; leave out transaction types the partner does not settle.
+ * 3. Match, summarise, and write the result records as bounded JSON Lines parts (same keys on a retry).
+ */
+export async function matchPartnerDay(
+  trigger: MatchTrigger,
+  ports: SettlementMatchPorts,
+  config: SettlementMatchConfig,
+): Promise<MatchRun> {
+  const { partner, asOf } = trigger;
+  const rules = findMatchingRules(partner);
+  if (!rules)
+    throw new SettlementMatchError(
+      `No matching rules are declared for ${partner}. Add them to config/matching-rules.ts, deploy, then redrive the DLQ.`,
+    );
+  const window = matchingWindow(asOf, rules);
+  const listed: DedupRunRef[] = [trigger.run];
+  for (const date of windowDates(window)) listed.push(...(await ports.dedupRuns(date, partner)));
+  const inputs = latestRunPerFile(listed.filter((run) => run.partner === partner));
+  const matchRunId = matchRunIdOf(inputs);
+
+  const rows = await readWindowRows(inputs, ports.objects, asOf);
+  const { settling, notSettling } = bySettlingType(rows.transactions, rules);
+  const read = { transactions: settling, settlements: rows.settlements };
+  const result = matchSettlements({ partner, asOf, rules, ...read });
+  const { counts, sums } = summarizeMatch(result, read);
+  const results = await writeResults(
+    resultRecords(result),
+    matchesPrefix(partner, asOf, matchRunId),
+    ports,
+    config,
+  );
+
+  return {
+    matchRunId,
+    notSettlingTransactions: notSettling.length,
+    payload: {
+      partner,
+      businessDate: asOf,
+      window: { ...window },
+      matchRunId,
+      counts: { ...counts },
+      sums,
+      results,
+      inputs: inputs.map((input) => ({
+        dataset: input.dataset,
+        fileId: input.fileId,
+        businessDate: input.businessDate,
+        runId: input.runId,
+        dedupRunId: input.runId,
+      })),
+    },
+  };
+}
+
+/** Always at least one part (empty when nothing was read), so readers find the run. */
+async function writeResults(
+  records: Iterable<ResultRecord>,
+  prefix: string,
+  ports: SettlementMatchPorts,
+  config: SettlementMatchConfig,
+): Promise<PartsRef> {
+  const buffer = new JsonLinesPartBuffer<ResultRecord>(config.resultPartEntries, config.resultPartCharacters);
+  const parts: string[] = [];
+  const flush = async () => {
+    const key = `${prefix}part-${String(parts.length).padStart(5, '0')}.jsonl`;
+    await ports.objects.putObject({ bucket: config.silverBucket, key }, buffer.finish());
+    parts.push(key);
+  };
+  for (const record of records) {
+    buffer.add(record);
+    if (buffer.full) await flush();
+  }
+  if (buffer.entryCount > 0 || parts.length === 0) await flush();
+  return { bucket: config.silverBucket, prefix, parts };
+}

@@ -1,0 +1,43 @@
+import type { DatasetName } from '../../contracts/datasets/dataset-contract.ts';
+import type { ObjectRef, PartsRef } from '../../contracts/events/envelope.ts';
+
+/** One committed dedup run of one file: where its unique rows are (a `DedupRunRecord`, reduced). */
+export interface DedupRunRef {
+  readonly fileId: string;
+  readonly partner: string;
+  readonly dataset: DatasetName;
+  readonly businessDate: string;
+  readonly schemaV: number;
+  /** The validation run whose rows were deduplicated; also the dedup run's id (`DEDUP#<runId>`). */
+  readonly runId: string;
+  readonly unique: PartsRef;
+  /** ISO instant; the latest committed run of a file is the one matched. */
+  readonly committedAt: string;
+}
+
+/** Objects settlement-match reads (unique Parquet parts) and writes (result JSON Lines parts). */
+export interface MatchObjects {
+  getObject(ref: ObjectRef): Promise<Uint8Array>;
+  /** Write one finished part; overwriting the same key on a retry is expected. */
+  putObject(ref: ObjectRef, bytes: Uint8Array): Promise<void>;
+}
+
+export interface SettlementMatchPorts {
+  /** Committed dedup runs of a partner's files of one business date (both datasets), from the file registry. */
+  dedupRuns(businessDate: string, partner: string): Promise<readonly DedupRunRef[]>;
+  readonly objects: MatchObjects;
+}
+
+/** Names and limits the use case runs with; `side-effects.ts` builds them. */
+export interface SettlementMatchConfig {
+  /** Silver bucket: unique parts are read from it, result parts written to it. */
+  readonly silverBucket: string;
+  /** Records and characters per result JSON Lines part. */
+  readonly resultPartEntries: number;
+  readonly resultPartCharacters: number;
+}
+
+export const DEFAULT_MATCH_LIMITS = {
+  resultPartEntries: 10_000,
+  resultPartCharacters: 16 * 1024 * 1024,
+} as const satisfies Partial<SettlementMatchConfig>;
