@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   TransactWriteCommand,
@@ -51,4 +52,45 @@ export async function commitWithEvents(
         : undefined,
     }),
   );
+}
+
+/** `committed`, or `already-committed` when the record that marks this unit of work already existed. */
+export type CommitOnceResult = 'committed' | 'already-committed';
+
+/**
+ * Put a record that marks a unit of work (conditional on its absence) and announce it with one event,
+ * in one transaction. When the record already exists the earlier commit stands and no second event is
+ * written. The transaction token is the event id: one per attempt, like its payload, because a reused
+ * token with another payload is refused for 10 minutes and would hide the condition.
+ * @example await commitOnce(doc, { outboxTable, table: filesTable, record: { pk, sk, ... }, event })
+ */
+export async function commitOnce(
+  doc: DynamoDBDocumentClient,
+  input: { outboxTable: string; table: string; record: { pk: string } & object; event: PublishableEvent },
+): Promise<CommitOnceResult> {
+  try {
+    await commitWithEvents(doc, {
+      outboxTable: input.outboxTable,
+      state: [
+        {
+          Put: {
+            TableName: input.table,
+            Item: input.record,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+      events: [input.event],
+      idempotencyToken: input.event.eventId,
+    });
+    return 'committed';
+  } catch (error) {
+    if (!(error instanceof TransactionCanceledException)) throw error;
+    const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+    // Only the record's own condition failed: the same work was committed before.
+    if (codes[0] === 'ConditionalCheckFailed' && codes.slice(1).every((code) => code === 'None')) {
+      return 'already-committed';
+    }
+    throw error;
+  }
 }

@@ -1,11 +1,10 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { z } from 'zod';
 import type { ReconciliationCompletedV1 } from '../../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../../contracts/events/envelope.ts';
 import type { ReconInputFileSchema } from '../../../contracts/events/reconciliation-completed.ts';
 import { type DayKeys, daySortPrefix } from '../../../lib/file-registry/day-index.ts';
-import { commitWithEvents } from '../../../lib/outbox/transaction.ts';
+import { type CommitOnceResult, commitOnce } from '../../../lib/outbox/transaction.ts';
 
 type ReconciliationCompletedDetail = EventDetail<typeof ReconciliationCompletedV1>;
 
@@ -60,7 +59,7 @@ export function reconRunRecordOf(event: ReconciliationCompletedDetail): ReconRun
 }
 
 /** `committed`, or `already-committed` when the same facts were reconciled before: no second event. */
-export type ReconCommitResult = 'committed' | 'already-committed';
+export type ReconCommitResult = CommitOnceResult;
 
 /**
  * Record the reconciliation and put ReconciliationCompleted in the outbox in ONE `TransactWriteItems`, on
@@ -69,30 +68,11 @@ export type ReconCommitResult = 'committed' | 'already-committed';
  */
 export function dynamoReconCommitter(doc: DynamoDBDocumentClient, tables: { files: string; outbox: string }) {
   return async (event: ReconciliationCompletedDetail): Promise<ReconCommitResult> => {
-    try {
-      await commitWithEvents(doc, {
-        outboxTable: tables.outbox,
-        state: [
-          {
-            Put: {
-              TableName: tables.files,
-              Item: reconRunRecordOf(event),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-        events: [event],
-        // One token per attempt (a fresh event each time), as dedup and schema-validate do: a reused token with
-        // another payload is refused for 10 minutes and would hide the condition that recognises the facts.
-        idempotencyToken: event.eventId,
-      });
-      return 'committed';
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-      if (codes[0] === 'ConditionalCheckFailed' && codes.slice(1).every((code) => code === 'None'))
-        return 'already-committed';
-      throw error;
-    }
+    return commitOnce(doc, {
+      outboxTable: tables.outbox,
+      table: tables.files,
+      record: reconRunRecordOf(event),
+      event,
+    });
   };
 }

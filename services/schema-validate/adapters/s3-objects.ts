@@ -1,5 +1,6 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ObjectRef } from '../../../contracts/events/envelope.ts';
+import { putPart } from '../../../lib/aws/s3-parts.ts';
 import { SchemaValidateError } from '../errors.ts';
 import type { SchemaValidatePorts } from '../ports.ts';
 
@@ -11,11 +12,6 @@ export class RawObjectMissingError extends SchemaValidateError {
     );
   }
 }
-
-const CONTENT_TYPES: Record<string, string> = {
-  parquet: 'application/vnd.apache.parquet',
-  jsonl: 'application/x-ndjson',
-};
 
 /**
  * S3 as schema-validate uses it: size by HeadObject before reading, a lazy GetObject stream pinned to the
@@ -48,20 +44,6 @@ export function s3Objects(s3: S3Client): SchemaValidatePorts {
       };
     },
 
-    async putObject(ref, bytes) {
-      const extension = ref.key.slice(ref.key.lastIndexOf('.') + 1);
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: ref.bucket,
-          Key: ref.key,
-          Body: bytes,
-          ContentLength: bytes.byteLength,
-          ContentType: CONTENT_TYPES[extension] ?? 'application/octet-stream',
-          // S3 verifies the upload against this checksum.
-          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
-          ChecksumAlgorithm: 'SHA256',
-        }),
-      );
-    },
+    putObject: (ref, bytes) => putPart(s3, ref, bytes),
   };
 }

@@ -1,8 +1,7 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SettlementsMatchedV1 } from '../../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../../contracts/events/envelope.ts';
-import { commitWithEvents } from '../../../lib/outbox/transaction.ts';
+import { type CommitOnceResult, commitOnce } from '../../../lib/outbox/transaction.ts';
 
 /** One run's SettlementsMatched event and what its registry item records beside the event's payload. */
 export interface MatchCommit {
@@ -11,7 +10,7 @@ export interface MatchCommit {
 }
 
 /** `already-committed` when a run over the same inputs committed before (a redelivery, a second trigger). */
-export type MatchCommitResult = 'committed' | 'already-committed';
+export type MatchCommitResult = CommitOnceResult;
 
 /**
  * Key of a run's item in `files`.
@@ -47,23 +46,6 @@ export function dynamoMatchCommitter(doc: DynamoDBDocumentClient, tables: { file
       eventId: event.eventId,
       committedAt: event.occurredAt,
     };
-    try {
-      await commitWithEvents(doc, {
-        outboxTable: tables.outbox,
-        state: [
-          { Put: { TableName: tables.files, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-        events: [event],
-        // One token per attempt, as its payload (a fresh event) is; see the dedup committer.
-        idempotencyToken: event.eventId,
-      });
-      return 'committed';
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-      if (codes[0] === 'ConditionalCheckFailed' && codes.slice(1).every((code) => code === 'None'))
-        return 'already-committed';
-      throw error;
-    }
+    return commitOnce(doc, { outboxTable: tables.outbox, table: tables.files, record: item, event });
   };
 }

@@ -1,4 +1,5 @@
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { putPart } from '../../../lib/aws/s3-parts.ts';
 import { SettlementMatchError } from '../errors.ts';
 import type { MatchObjects } from '../ports.ts';
 
@@ -14,18 +15,6 @@ export function s3Objects(s3: S3Client): MatchObjects {
       return result.Body.transformToByteArray();
     },
 
-    async putObject(ref, bytes) {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: ref.bucket,
-          Key: ref.key,
-          Body: bytes,
-          ContentLength: bytes.byteLength,
-          ContentType: 'application/x-ndjson',
-          // https://docs.aws.amazon.com/AmazonS3/latest/userguide/checking-object-integrity.html
-          ChecksumAlgorithm: 'SHA256',
-        }),
-      );
-    },
+    putObject: (ref, bytes) => putPart(s3, ref, bytes),
   };
 }
