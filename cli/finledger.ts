@@ -11,6 +11,7 @@ const USAGE = `finledger <command>
   status [--state-dir DIR] [--json]           file registry report from a state folder
   replay --from ISO --to ISO [--state-dir]    re-send archived bus events in a time range
   dlq list|redrive [SERVICE] [--state-dir]    inspect or redrive dead-letter queues
+  lineage <dataset> <partner> <id> [--json]   trace one record: raw file, silver row, dedup outcome, gold
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -21,7 +22,8 @@ async function main(argv: string[]): Promise<number> {
     case 'run':
     case 'status':
     case 'replay':
-    case 'dlq': {
+    case 'dlq':
+    case 'lineage': {
       const { runtimeCommand } = await import('./commands/runtime-commands.ts');
       return runtimeCommand(command, rest, root);
     }

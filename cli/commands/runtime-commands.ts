@@ -57,7 +57,7 @@ async function withRuntime(
   }
 }
 
-/** `run`, `status`, `replay`, `dlq`: commands that need the offline runtime on a state folder. */
+/** `run`, `status`, `replay`, `dlq`, `lineage`: commands that need the offline runtime on a state folder. */
 export async function runtimeCommand(command: string, args: string[], root: string): Promise<number> {
   const { values: flags, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   const timeoutMs = Number(flags['timeout-seconds'] ?? 300) * 1000;
@@ -103,6 +103,12 @@ export async function runtimeCommand(command: string, args: string[], root: stri
     }
     case 'dlq':
       return withRuntime(flags, root, 'inspect', (runtime) => dlqCommand(runtime, positionals, flags));
+    case 'lineage': {
+      const { lineageCommand } = await import('./lineage.ts');
+      return withRuntime(flags, root, 'inspect', (runtime) =>
+        lineageCommand(runtime, positionals, { json: flags.json }),
+      );
+    }
     default:
       return 2;
   }
