@@ -1,8 +1,8 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ReconciliationCompletedV1 } from '../contracts/events/catalog.ts';
+import { DatasetBlockedV1, DatasetReadyV1, ReconciliationCompletedV1 } from '../contracts/events/catalog.ts';
 import { FileRegistryStore } from '../lib/file-registry/file-registry-store.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { buildReport, type PipelineReport, type Reconciliation } from './report.ts';
+import { buildReport, type PipelineReport, type Reconciliation, type Verdict } from './report.ts';
 
 /** The file registry of a running offline pipeline. */
 export function registryOf(runtime: Runtime): FileRegistryStore {
@@ -26,7 +26,29 @@ export async function pipelineReport(runtime: Runtime): Promise<PipelineReport> 
     )
     .filter((detail) => detail.data.fileId === null)
     .map((detail) => ({ key: detail.data.source.key, code: detail.data.code, reason: detail.data.reason }));
-  return buildReport(files, unregistered, latestReconciliations(events));
+  return buildReport(files, unregistered, latestReconciliations(events), latestVerdicts(events));
+}
+
+/** The latest DatasetReady or DatasetBlocked of each dataset and business date, in archive (publish) order. */
+export function latestVerdicts(events: readonly { 'detail-type': string; detail: unknown }[]): Verdict[] {
+  const latest = new Map<string, Verdict>();
+  for (const event of events) {
+    const verdict = verdictOf(event);
+    if (verdict) latest.set(`${verdict.data.dataset}#${verdict.data.businessDate}`, verdict);
+  }
+  return [...latest.values()];
+}
+
+function verdictOf(event: { 'detail-type': string; detail: unknown }): Verdict | null {
+  if (event['detail-type'] === DatasetReadyV1.type) {
+    const parsed = DatasetReadyV1.schema.safeParse(event.detail);
+    return parsed.success ? { kind: 'READY', data: parsed.data.data } : null;
+  }
+  if (event['detail-type'] === DatasetBlockedV1.type) {
+    const parsed = DatasetBlockedV1.schema.safeParse(event.detail);
+    return parsed.success ? { kind: 'BLOCKED', data: parsed.data.data } : null;
+  }
+  return null;
 }
 
 /** The latest ReconciliationCompleted of each dataset, business date and partner, in archive (publish) order. */

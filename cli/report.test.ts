@@ -102,3 +102,63 @@ describe('buildReport', () => {
     );
   });
 });
+
+describe('readiness in the data-quality section', () => {
+  const gate = (name: string, detail: string) => ({ name, detail, observed: null, threshold: null });
+
+  it('shows the latest verdict per dataset and business date, with each failed gate of a block', () => {
+    // Prepare
+    const verdicts = [
+      {
+        kind: 'BLOCKED' as const,
+        data: {
+          dataset: 'transactions' as const,
+          businessDate: '2026-11-20',
+          runId: 'ready_b',
+          failedGates: [gate('file-on-time:initech-acq', 'No file from initech-acq yet.')],
+          passedGates: [],
+        },
+      },
+      {
+        kind: 'READY' as const,
+        data: {
+          dataset: 'settlements' as const,
+          businessDate: '2026-11-20',
+          schemaV: 1,
+          runId: 'ready_a',
+          gold: { bucket: 'gold', prefix: 'gold/p/', parts: ['gold/p/part-00000.parquet'] },
+          marker: { bucket: 'gold', key: 'gold/p/_READY.json' },
+          contentHash: 'c'.repeat(64),
+          rowCount: 12,
+          sums: {},
+          gates: [gate('partners-in-scope', 'ok')],
+        },
+      },
+    ];
+
+    // Act
+    const report = buildReport([], [], [], verdicts);
+    const text = formatReport(report);
+
+    // Assess
+    expect(report.readiness).toEqual([
+      {
+        dataset: 'settlements',
+        businessDate: '2026-11-20',
+        verdict: 'READY',
+        runId: 'ready_a',
+        contentHash: 'c'.repeat(64),
+        rows: 12,
+      },
+      {
+        dataset: 'transactions',
+        businessDate: '2026-11-20',
+        verdict: 'BLOCKED',
+        runId: 'ready_b',
+        failedGates: [{ name: 'file-on-time:initech-acq', detail: 'No file from initech-acq yet.' }],
+      },
+    ]);
+    expect(text).toContain('settlements  2026-11-20 READY   run ready_a, 12 rows');
+    expect(text).toContain('  file-on-time:initech-acq: No file from initech-acq yet.');
+  });
+});

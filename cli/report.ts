@@ -1,3 +1,5 @@
+import type { DatasetBlockedPayload } from '../contracts/events/dataset-blocked.ts';
+import type { DatasetReadyPayload } from '../contracts/events/dataset-ready.ts';
 import type { ReconciliationCompletedPayload } from '../contracts/events/reconciliation-completed.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
 
@@ -20,6 +22,29 @@ export interface DataQualityRow {
     cause: string;
   }[];
 }
+
+/** The latest DatasetReady or DatasetBlocked of a dataset and business date. */
+export type Verdict =
+  | { readonly kind: 'READY'; readonly data: DatasetReadyPayload }
+  | { readonly kind: 'BLOCKED'; readonly data: DatasetBlockedPayload };
+
+/** One readiness line of the data-quality section: READY with its publication, or BLOCKED with its failed gates. */
+export type ReadinessRow =
+  | {
+      dataset: string;
+      businessDate: string;
+      verdict: 'READY';
+      runId: string;
+      contentHash: string;
+      rows: number;
+    }
+  | {
+      dataset: string;
+      businessDate: string;
+      verdict: 'BLOCKED';
+      runId: string;
+      failedGates: { name: string; detail: string }[];
+    };
 
 /** One line of the per-file report. */
 export interface FileReportRow {
@@ -58,6 +83,8 @@ export interface PipelineReport {
   unregistered: { key: string; code: string; reason: string }[];
   /** Per dataset, business date and partner, from the latest ReconciliationCompleted. */
   dataQuality: DataQualityRow[];
+  /** Per dataset and business date, the latest readiness verdict (DatasetReady or DatasetBlocked). */
+  readiness: ReadinessRow[];
 }
 
 /** Build the report from the file registry (pure). */
@@ -65,6 +92,7 @@ export function buildReport(
   files: readonly FileRecord[],
   unregistered: PipelineReport['unregistered'] = [],
   reconciliations: readonly Reconciliation[] = [],
+  verdicts: readonly Verdict[] = [],
 ): PipelineReport {
   const rows = [...files]
     .sort((a, b) =>
@@ -107,7 +135,37 @@ export function buildReport(
     },
     unregistered,
     dataQuality: dataQualityOf(reconciliations),
+    readiness: verdicts
+      .map(readinessOf)
+      .sort((a, b) => `${a.dataset}#${a.businessDate}`.localeCompare(`${b.dataset}#${b.businessDate}`)),
   };
+}
+
+function readinessOf({ kind, data }: Verdict): ReadinessRow {
+  const scope = { dataset: data.dataset, businessDate: data.businessDate, runId: data.runId };
+  return kind === 'READY'
+    ? { ...scope, verdict: 'READY', contentHash: data.contentHash, rows: data.rowCount }
+    : {
+        ...scope,
+        verdict: 'BLOCKED',
+        failedGates: data.failedGates.map((gate) => ({ name: gate.name, detail: gate.detail })),
+      };
+}
+
+/** Readiness lines: one per dataset and business date, then one indented line per failed gate. */
+export function formatReadiness(rows: readonly ReadinessRow[]): string[] {
+  if (rows.length === 0) return ['', 'Readiness: no dataset and business date has been evaluated.'];
+  const lines = ['', 'Readiness (latest verdict per dataset and business date):'];
+  for (const row of rows) {
+    const scope = `${pad(row.dataset, 12)} ${row.businessDate}`;
+    if (row.verdict === 'READY') {
+      lines.push(`${scope} READY   run ${row.runId}, ${row.rows} rows, content ${row.contentHash}`);
+      continue;
+    }
+    lines.push(`${scope} BLOCKED run ${row.runId}, ${row.failedGates.length} failed gate(s)`);
+    for (const gate of row.failedGates) lines.push(`  ${gate.name}: ${gate.detail}`);
+  }
+  return lines;
 }
 
 function dataQualityOf(reconciliations: readonly Reconciliation[]): DataQualityRow[] {
@@ -189,6 +247,7 @@ export function formatReport(report: PipelineReport): string {
     `${t.files} files: ${t.validated} validated, ${t.rejected} rejected, ${t.open} open.`,
     `Rows: ${t.rowsIn} in = ${t.valid} valid + ${t.quarantined} quarantined${t.rowsIn === t.valid + t.quarantined ? '' : ' (DOES NOT ADD UP)'}; ${t.heldInRejectedFiles} of them are in rejected files and were published nowhere.`,
     ...formatDataQuality(report.dataQuality),
+    ...formatReadiness(report.readiness),
   );
   return lines.join('\n');
 }

@@ -250,6 +250,8 @@ describe('local bus', () => {
       ['settlement-match', { 'detail-type': ['RecordsDeduplicated'], detail: { version: [1] } }],
       ['reconcile', { 'detail-type': ['RecordsDeduplicated'], detail: { version: [1] } }],
       ['reconcile', { 'detail-type': ['FileRejected'], detail: { version: [1] } }],
+      ['ready-publisher', { 'detail-type': ['ReconciliationCompleted'], detail: { version: [1] } }],
+      ['ready-publisher', { 'detail-type': ['SettlementsMatched'], detail: { version: [1] } }],
     ]);
   });
 });

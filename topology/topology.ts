@@ -200,6 +200,27 @@ const declared = {
       buckets: {},
       publishes: [{ type: 'ReconciliationCompleted', version: 1 }],
     },
+    {
+      name: 'ready-publisher',
+      handler: 'services/ready-publisher/handler.ts',
+      subscriptions: [
+        { kind: 'event', type: 'ReconciliationCompleted', version: 1 },
+        { kind: 'event', type: 'SettlementsMatched', version: 1 },
+      ],
+      // Reads a dataset's whole date of unique parts and builds gold in memory; one record at a time, so each
+      // evaluation reads the verdicts and gold the previous ones committed.
+      queue: queueFor(900),
+      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1 },
+      tables: ['files', 'outbox', 'idempotency'],
+      buckets: {
+        silver: { mode: 'read', prefixes: ['silver/dedup/'] },
+        gold: { mode: 'write', prefixes: ['gold/'] },
+      },
+      publishes: [
+        { type: 'DatasetReady', version: 1 },
+        { type: 'DatasetBlocked', version: 1 },
+      ],
+    },
   ],
   workers: [
     {

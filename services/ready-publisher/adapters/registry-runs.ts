@@ -1,0 +1,74 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { MatchRun, ReadyScope, ReconRun } from '../ports.ts';
+import { readyItemPk } from './dynamo-ready-committer.ts';
+
+/** Every item of one partition key, all pages, strongly consistent (the runs a moment ago included). */
+async function queryAll(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  pk: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+        ExpressionAttributeValues: { ':pk': pk, ':run': 'RUN#' },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/** Reconciliation and match runs (written by reconcile and settlement-match in `files`), and publications. */
+export function registryRuns(doc: DynamoDBDocumentClient, filesTable: string) {
+  return {
+    /** `RECON#<dataset>#<partner>#<date>` items (see reconcile's `reconRunKey`). */
+    async reconRuns(scope: ReadyScope, partner: string): Promise<ReconRun[]> {
+      const items = await queryAll(
+        doc,
+        filesTable,
+        `RECON#${scope.dataset}#${partner}#${scope.businessDate}`,
+      );
+      return items.map((item) => ({
+        reconRunId: String(item.reconRunId),
+        partner: String(item.partner),
+        balanced: item.balanced === true,
+        breaks: Number(item.breaks),
+        inputs: (item.inputs as { fileId: string; dedupRunId: string | null }[]).map((input) => ({
+          fileId: input.fileId,
+          dedupRunId: input.dedupRunId ?? null,
+        })),
+        committedAt: String(item.committedAt),
+      }));
+    },
+
+    /** `MATCH#<partner>#<asOf>` items (see settlement-match's `matchRunKey`). */
+    async matchRuns(partner: string, asOf: string): Promise<MatchRun[]> {
+      const items = await queryAll(doc, filesTable, `MATCH#${partner}#${asOf}`);
+      return items.map((item) => ({
+        matchRunId: String(item.matchRunId),
+        partner: String(item.partner),
+        counts: item.counts as MatchRun['counts'],
+        committedAt: String(item.committedAt),
+      }));
+    },
+
+    async isPublished(scope: ReadyScope, runId: string): Promise<boolean> {
+      const result = await doc.send(
+        new GetCommand({
+          TableName: filesTable,
+          Key: { pk: readyItemPk(scope), sk: `RUN#${runId}` },
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item !== undefined;
+    },
+  };
+}

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
+import type { FileRecord } from '../../lib/file-registry/file-record.ts';
+import { readyFactsOf } from './day-facts.ts';
+import type { ReconRun } from './ports.ts';
+
+const SCOPE = { dataset: 'settlements', businessDate: '2026-11-20' } as const;
+
+function file(fileId: string, change: Partial<FileRecord> = {}): FileRecord {
+  return {
+    fileId,
+    partner: 'acme-bank',
+    dataset: 'settlements',
+    businessDate: SCOPE.businessDate,
+    landedAt: '2026-11-20T20:00:00Z',
+    runId: `run_${fileId}`,
+    stage: 'VALIDATED',
+    counts: { rowsIn: 10, valid: 9, quarantined: 1 },
+    ...change,
+  } as FileRecord;
+}
+
+function dedup(fileId: string, change: Partial<DedupRunRecord> = {}): DedupRunRecord {
+  return {
+    fileId,
+    runId: `run_${fileId}`,
+    partner: 'acme-bank',
+    dataset: 'settlements',
+    businessDate: SCOPE.businessDate,
+    schemaV: 1,
+    counts: { valid: 9, unique: 8, duplicates: 1, conflicts: 0 },
+    totals: {
+      unique: { rowCount: 8, sums: { EUR: '800' } },
+      duplicates: { rowCount: 1, sums: { EUR: '100' } },
+      conflicts: { rowCount: 0, sums: {} },
+    },
+    eventId: `ev_${fileId}`,
+    committedAt: '2026-11-20T20:01:00Z',
+    ...change,
+  } as DedupRunRecord;
+}
+
+const recon = (id: string, fileIds: string[], committedAt: string): ReconRun => ({
+  reconRunId: id,
+  partner: 'acme-bank',
+  balanced: true,
+  breaks: 0,
+  inputs: fileIds.map((fileId) => ({ fileId, dedupRunId: `run_${fileId}` })),
+  committedAt,
+});
+
+describe('readyFactsOf', () => {
+  const listing = { files: [file('f_1'), file('f_2')], dedupRuns: [dedup('f_1'), dedup('f_2')] };
+
+  it('takes the reconciliation covering the current files, with the curated totals of the runs it names', () => {
+    // Prepare: a later reconciliation over one file only would be stale.
+    const recons = new Map([
+      [
+        'acme-bank',
+        [
+          recon('r_both', ['f_1', 'f_2'], '2026-11-20T20:02:00Z'),
+          recon('r_one', ['f_1'], '2026-11-20T20:03:00Z'),
+        ],
+      ],
+    ]);
+
+    // Act
+    const { facts, uniqueRuns } = readyFactsOf(SCOPE, listing, recons, new Map());
+
+    // Assess
+    expect(facts.reconciliations).toEqual([
+      {
+        partner: 'acme-bank',
+        reconRunId: 'r_both',
+        balanced: true,
+        breakCount: 0,
+        fileIds: ['f_1', 'f_2'],
+        curated: { rows: 16, sums: { EUR: '1600' } },
+      },
+    ]);
+    expect(facts.quarantine).toEqual([{ partner: 'acme-bank', rowsIn: 20, quarantined: 2 }]);
+    expect(facts.conflicts).toEqual([{ partner: 'acme-bank', open: 0 }]);
+    expect(uniqueRuns.map((run) => run.fileId)).toEqual(['f_1', 'f_2']);
+  });
+
+  it('gives the same run id for the same facts and a new one for a new fact', () => {
+    // Act
+    const once = readyFactsOf(SCOPE, listing, new Map(), new Map()).runId;
+    const again = readyFactsOf(
+      SCOPE,
+      { ...listing, files: [...listing.files].reverse() },
+      new Map(),
+      new Map(),
+    ).runId;
+    const later = readyFactsOf(
+      SCOPE,
+      { ...listing, files: [...listing.files, file('f_3', { stage: 'REJECTED' })] },
+      new Map(),
+      new Map(),
+    ).runId;
+
+    // Assess
+    expect(once).toMatch(/^ready_[0-9a-f]{24}$/);
+    expect(again).toBe(once);
+    expect(later).not.toBe(once);
+  });
+});

@@ -1,0 +1,175 @@
+import { createHash } from 'node:crypto';
+import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
+import type { FileRecord } from '../../lib/file-registry/file-record.ts';
+import type { DayListing } from '../../lib/file-registry/file-registry-store.ts';
+import type { MatchFact, ReadyFacts, ReconciliationFact } from './gate-facts.ts';
+import type { MatchRun, ReadyScope, ReconRun } from './ports.ts';
+
+/** The gates' facts of a day, the dedup runs gold reads, and the run id those facts define. */
+export interface DayFacts {
+  readonly facts: ReadyFacts;
+  /** The latest dedup run of each validated file (its unique parts are the curated rows). */
+  readonly uniqueRuns: readonly DedupRunRecord[];
+  /** `ready_<24 hex>`: equal for equal facts (a replay), different for any new fact. */
+  readonly runId: string;
+}
+
+const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The readiness facts of a dataset and business date from the file registry.
+ *
+ * Primary course:
+ * 1. Files of the scope; each validated file's dedup facts are its latest run for its current validation run.
+ * 2. Per partner: quarantine (summed over validated files), open conflicts (summed over their dedup runs).
+ * 3. Per partner, the reconciliation covering exactly the current files (the latest such; else the latest one,
+ *    which the gate then reports as stale). Its curated totals are the unique totals of the dedup runs it names.
+ * 4. Transactions only: the latest match run per partner. Eligible are the transactions that should have a
+ *    counterpart by now: matched, mismatched, or open past the partner's settlement wait (aged).
+ * 5. The run id hashes every fact used, so a replay gives the same id and a new fact a new one.
+ */
+export function readyFactsOf(
+  scope: ReadyScope,
+  listing: DayListing,
+  recons: ReadonlyMap<string, readonly ReconRun[]>,
+  matches: ReadonlyMap<string, readonly MatchRun[]>,
+): DayFacts {
+  const files = listing.files
+    .filter((file) => file.dataset === scope.dataset && file.businessDate === scope.businessDate)
+    .sort((a, b) => byId(a.fileId, b.fileId));
+  const uniqueRuns = files.flatMap((file) => latestDedupRun(file, listing.dedupRuns) ?? []);
+  const partners = [
+    ...new Set([...files.map((file) => file.partner), ...recons.keys(), ...matches.keys()]),
+  ].sort(byId);
+  const reconciliations = partners.flatMap((partner) => {
+    const chosen = currentRecon(
+      recons.get(partner) ?? [],
+      files.filter((file) => file.partner === partner),
+    );
+    return chosen ? [reconciliationFact(chosen, listing.dedupRuns)] : [];
+  });
+  const matchFacts =
+    scope.dataset === 'transactions'
+      ? partners.flatMap((partner) => {
+          const latest = latestBy(matches.get(partner) ?? [], (run) => run.committedAt);
+          return latest ? [matchFact(latest)] : [];
+        })
+      : [];
+  const facts: ReadyFacts = {
+    files: files.map((file) => ({
+      partner: file.partner,
+      fileId: file.fileId,
+      landedAt: file.landedAt,
+      stage: file.stage,
+    })),
+    quarantine: partners.flatMap((partner) => {
+      const validated = files.filter((file) => file.partner === partner && file.stage === 'VALIDATED');
+      if (validated.length === 0) return [];
+      return [
+        {
+          partner,
+          rowsIn: validated.reduce((sum, file) => sum + (file.counts?.rowsIn ?? 0), 0),
+          quarantined: validated.reduce((sum, file) => sum + (file.counts?.quarantined ?? 0), 0),
+        },
+      ];
+    }),
+    conflicts: partners.flatMap((partner) => {
+      const runs = uniqueRuns.filter((run) => run.partner === partner);
+      if (runs.length === 0) return [];
+      return [{ partner, open: runs.reduce((sum, run) => sum + run.counts.conflicts, 0) }];
+    }),
+    reconciliations,
+    matches: matchFacts,
+  };
+  return { facts, uniqueRuns, runId: readyRunIdOf(scope, files, uniqueRuns, reconciliations, matchFacts) };
+}
+
+function latestBy<T>(items: readonly T[], at: (item: T) => string): T | undefined {
+  return items.reduce<T | undefined>(
+    (latest, item) => (!latest || at(item) > at(latest) ? item : latest),
+    undefined,
+  );
+}
+
+function latestDedupRun(file: FileRecord, runs: readonly DedupRunRecord[]): DedupRunRecord | undefined {
+  if (file.stage !== 'VALIDATED') return undefined;
+  return latestBy(
+    runs.filter((run) => run.fileId === file.fileId && run.runId === file.runId),
+    (run) => run.committedAt,
+  );
+}
+
+/** The latest reconciliation over exactly these files, or else the latest at all (stale; the gate says so). */
+function currentRecon(runs: readonly ReconRun[], files: readonly FileRecord[]): ReconRun | undefined {
+  const current = files
+    .map((file) => file.fileId)
+    .sort(byId)
+    .join(',');
+  const covering = runs.filter(
+    (run) =>
+      run.inputs
+        .map((input) => input.fileId)
+        .sort(byId)
+        .join(',') === current,
+  );
+  return latestBy(covering.length > 0 ? covering : runs, (run) => run.committedAt);
+}
+
+function reconciliationFact(run: ReconRun, dedupRuns: readonly DedupRunRecord[]): ReconciliationFact {
+  const sums = new Map<string, bigint>();
+  let rows = 0;
+  for (const input of run.inputs) {
+    const dedup = latestBy(
+      dedupRuns.filter((item) => item.fileId === input.fileId && item.runId === input.dedupRunId),
+      (item) => item.committedAt,
+    );
+    if (!dedup) continue;
+    rows += dedup.totals.unique.rowCount;
+    for (const [currency, amount] of Object.entries(dedup.totals.unique.sums))
+      sums.set(currency, (sums.get(currency) ?? 0n) + BigInt(amount));
+  }
+  return {
+    partner: run.partner,
+    reconRunId: run.reconRunId,
+    balanced: run.balanced,
+    breakCount: run.breaks,
+    fileIds: run.inputs.map((input) => input.fileId),
+    curated: {
+      rows,
+      sums: Object.fromEntries(
+        [...sums.keys()].sort(byId).map((currency) => [currency, String(sums.get(currency))]),
+      ),
+    },
+  };
+}
+
+function matchFact(run: MatchRun): MatchFact {
+  const { counts } = run;
+  return {
+    partner: run.partner,
+    runId: run.matchRunId,
+    matched: counts.matchedTransactions,
+    eligible: counts.matchedTransactions + counts.mismatchedTransactions + counts.agedTransactions,
+  };
+}
+
+/**
+ * Deterministic id of the facts evaluated.
+ * @example readyRunIdOf(scope, files, runs, recons, matches) // 'ready_3f2a…' (24 hex)
+ */
+export function readyRunIdOf(
+  scope: ReadyScope,
+  files: readonly FileRecord[],
+  uniqueRuns: readonly DedupRunRecord[],
+  reconciliations: readonly ReconciliationFact[],
+  matches: readonly MatchFact[],
+): string {
+  const lines = [
+    `scope:${scope.dataset}:${scope.businessDate}`,
+    ...files.map((file) => `file:${file.fileId}:${file.stage}:${file.runId}`),
+    ...uniqueRuns.map((run) => `dedup:${run.fileId}:${run.eventId}`),
+    ...reconciliations.map((fact) => `recon:${fact.partner}:${fact.reconRunId}`),
+    ...matches.map((fact) => `match:${fact.partner}:${fact.runId}`),
+  ].sort(byId);
+  return `ready_${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 24)}`;
+}

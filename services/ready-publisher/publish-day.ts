@@ -1,0 +1,94 @@
+import { gatesFor } from '../../config/ready-gates.ts';
+import type { DatasetBlockedPayload } from '../../contracts/events/dataset-blocked.ts';
+import type { DatasetReadyPayload } from '../../contracts/events/dataset-ready.ts';
+import { type DayFacts, readyFactsOf } from './day-facts.ts';
+import { GatesNotDeclaredError } from './errors.ts';
+import { evaluateGates, expectedFiles } from './evaluate-gates.ts';
+import { readCuratedRows, schemaVersionOf } from './gold-input.ts';
+import type { MatchRun, ReadyConfig, ReadyPorts, ReadyScope, ReconRun } from './ports.ts';
+import { blockedPayloadOf, planPublication } from './ready-publisher.ts';
+
+/** What an evaluation decided; `commit` records it and announces it (once per run id). */
+export type DayVerdict =
+  | { readonly kind: 'ready'; readonly runId: string; readonly payload: DatasetReadyPayload }
+  | { readonly kind: 'blocked'; readonly runId: string; readonly payload: DatasetBlockedPayload };
+
+/** The outcome of one evaluation. */
+export interface PublishOutcome {
+  readonly kind: 'ready' | 'blocked' | 'already-published';
+  readonly runId: string;
+  readonly verdict: DayVerdict | null;
+  readonly goldObjectsWritten: number;
+}
+
+/**
+ * Evaluate a dataset and business date and, when every gate passes, write its gold partition.
+ *
+ * Primary course:
+ * 1. Read the day's facts from the registry (files, dedup runs; reconciliation and match runs per partner in
+ *    scope) and derive the run id from them.
+ * 2. Evaluate the gates as of `now` (the triggering event's time). Blocked: return the verdict; nothing is written.
+ * 3. A publication of the same run id already committed (a replay): nothing to do.
+ * 4. Read the curated rows, plan gold (checked against each reconciliation), write the parts, then the marker,
+ *    never over an existing key. The caller commits the verdict and its event.
+ */
+export async function publishDay(
+  scope: ReadyScope,
+  now: Date,
+  ports: ReadyPorts,
+  config: ReadyConfig,
+): Promise<PublishOutcome> {
+  const day = await dayFacts(scope, ports, config);
+  const evaluation = evaluateGates(
+    { dataset: scope.dataset, businessDate: scope.businessDate, now, facts: day.facts },
+    config.gates,
+  );
+  const base = { runId: day.runId, schemaV: schemaVersionOf(day.uniqueRuns) ?? 1, bucket: config.goldBucket };
+  if (!evaluation.ready)
+    return blocked(blockedPayloadOf({ ...scope, runId: day.runId }, evaluation.gates), day.runId);
+  if (await ports.isPublished(scope, day.runId))
+    return { kind: 'already-published', runId: day.runId, verdict: null, goldObjectsWritten: 0 };
+  const plan = planPublication({
+    ...base,
+    evaluation,
+    createdAt: now,
+    rows: await readCuratedRows(day.uniqueRuns, ports.getObject),
+    reconciliations: day.facts.reconciliations,
+  });
+  if (plan.kind === 'blocked') return blocked(plan.payload, day.runId);
+  let written = 0;
+  for (const object of plan.objects) if ((await ports.putObjectOnce(object)) === 'created') written += 1;
+  return {
+    kind: 'ready',
+    runId: day.runId,
+    verdict: { kind: 'ready', runId: day.runId, payload: plan.payload },
+    goldObjectsWritten: written,
+  };
+}
+
+function blocked(payload: DatasetBlockedPayload, runId: string): PublishOutcome {
+  return { kind: 'blocked', runId, verdict: { kind: 'blocked', runId, payload }, goldObjectsWritten: 0 };
+}
+
+/** The day's facts: files and dedup runs, then the runs of every partner in scope (expected or delivering). */
+async function dayFacts(scope: ReadyScope, ports: ReadyPorts, config: ReadyConfig): Promise<DayFacts> {
+  const spec = gatesFor(scope.dataset, config.gates);
+  if (!spec) throw new GatesNotDeclaredError(scope.dataset);
+  const listing = await ports.listDay(scope.businessDate, { dataset: scope.dataset });
+  const partners = [
+    ...new Set([
+      ...expectedFiles(spec, scope.businessDate).map((file) => file.partner),
+      ...listing.files.map((file) => file.partner),
+    ]),
+  ].sort();
+  const recons = new Map<string, readonly ReconRun[]>();
+  const matches = new Map<string, readonly MatchRun[]>();
+  for (const partner of partners) {
+    const runs = await ports.reconRuns(scope, partner);
+    if (runs.length > 0) recons.set(partner, runs);
+    if (scope.dataset !== 'transactions') continue;
+    const matchRuns = await ports.matchRuns(partner, scope.businessDate);
+    if (matchRuns.length > 0) matches.set(partner, matchRuns);
+  }
+  return readyFactsOf(scope, listing, recons, matches);
+}
