@@ -1,14 +1,13 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { DatasetBlockedV1, DatasetReadyV1 } from '../../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../../contracts/events/envelope.ts';
-import { commitWithEvents } from '../../../lib/outbox/transaction.ts';
+import { type CommitOnceResult, commitOnce } from '../../../lib/outbox/transaction.ts';
 import type { ReadyScope } from '../ports.ts';
 
 export type ReadyVerdictEvent = EventDetail<typeof DatasetReadyV1> | EventDetail<typeof DatasetBlockedV1>;
 
 /** `already-committed` when the same facts were published (or blocked) before: no second event. */
-export type ReadyCommitResult = 'committed' | 'already-committed';
+export type ReadyCommitResult = CommitOnceResult;
 
 /** @example readyItemPk({ dataset: 'transactions', businessDate: '2026-11-20' }) // 'READY#transactions#2026-11-20' */
 export const readyItemPk = (scope: ReadyScope) => `READY#${scope.dataset}#${scope.businessDate}`;
@@ -48,29 +47,11 @@ export function readyItemOf(event: ReadyVerdictEvent) {
  */
 export function dynamoReadyCommitter(doc: DynamoDBDocumentClient, tables: { files: string; outbox: string }) {
   return async (event: ReadyVerdictEvent): Promise<ReadyCommitResult> => {
-    try {
-      await commitWithEvents(doc, {
-        outboxTable: tables.outbox,
-        state: [
-          {
-            Put: {
-              TableName: tables.files,
-              Item: readyItemOf(event),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-        events: [event],
-        // One token per attempt (a fresh event each time), as reconcile does.
-        idempotencyToken: event.eventId,
-      });
-      return 'committed';
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
-      if (codes[0] === 'ConditionalCheckFailed' && codes.slice(1).every((code) => code === 'None'))
-        return 'already-committed';
-      throw error;
-    }
+    return commitOnce(doc, {
+      outboxTable: tables.outbox,
+      table: tables.files,
+      record: readyItemOf(event),
+      event,
+    });
   };
 }
