@@ -64,6 +64,33 @@ export interface DatasetContract<Row extends Record<string, string> = Record<str
 }
 
 /** Lineage columns appended to every silver row, in this order. */
+/** Silver columns beside every amount: its ISO 4217 code and the exponent its minor units use. */
+export const CURRENCY_SILVER_COLUMNS: readonly SilverColumn[] = [
+  { name: 'currency', type: 'STRING', nullable: false, description: 'ISO 4217 code.' },
+  {
+    name: 'currency_exponent',
+    type: 'INT32',
+    nullable: false,
+    description: 'ISO 4217 minor-unit exponent used.',
+  },
+];
+
+/**
+ * Silver columns of one instant: UTC microseconds, and the text as received (with the partner's offset).
+ * @example instantSilverColumns('settled_at') // settled_at, settled_at_text
+ */
+export function instantSilverColumns(name: string): readonly SilverColumn[] {
+  return [
+    { name, type: 'TIMESTAMP_MICROS', nullable: false, description: 'Instant, UTC.' },
+    {
+      name: `${name}_text`,
+      type: 'STRING',
+      nullable: false,
+      description: "As received, with the partner's offset.",
+    },
+  ];
+}
+
 export const LINEAGE_COLUMNS: readonly SilverColumn[] = [
   { name: 'partner', type: 'STRING', nullable: false, description: 'Partner id the file came from.' },
   {

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { defineDataset, type SilverColumn } from './dataset-contract.ts';
+import {
+  CURRENCY_SILVER_COLUMNS,
+  defineDataset,
+  instantSilverColumns,
+  type SilverColumn,
+} from './dataset-contract.ts';
 import { IdentifierSchema, InstantTextSchema, instantToMicros, OptionalTextSchema } from './fields.ts';
 import {
   CURRENCY_EXPONENTS,
@@ -49,20 +54,8 @@ const SILVER_COLUMNS: readonly SilverColumn[] = [
     description: 'Settled amount in minor units of currency.',
   },
   { name: 'fee_minor', type: 'INT64', nullable: false, description: 'Fee in minor units of currency (≥ 0).' },
-  { name: 'currency', type: 'STRING', nullable: false, description: 'ISO 4217 code.' },
-  {
-    name: 'currency_exponent',
-    type: 'INT32',
-    nullable: false,
-    description: 'ISO 4217 minor-unit exponent used.',
-  },
-  { name: 'settled_at', type: 'TIMESTAMP_MICROS', nullable: false, description: 'Instant, UTC.' },
-  {
-    name: 'settled_at_text',
-    type: 'STRING',
-    nullable: false,
-    description: "As received, with the partner's offset.",
-  },
+  ...CURRENCY_SILVER_COLUMNS,
+  ...instantSilverColumns('settled_at'),
   { name: 'payout_batch_id', type: 'STRING', nullable: true, description: 'Payout batch, if sent.' },
 ];
 

@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { defineDataset, type SilverColumn } from './dataset-contract.ts';
+import {
+  CURRENCY_SILVER_COLUMNS,
+  defineDataset,
+  instantSilverColumns,
+  type SilverColumn,
+} from './dataset-contract.ts';
 import {
   IdentifierSchema,
   InstantTextSchema,
@@ -52,20 +57,8 @@ const SILVER_COLUMNS: readonly SilverColumn[] = [
   { name: 'transaction_id', type: 'STRING', nullable: false, description: "Partner's transaction id." },
   { name: 'type', type: 'STRING', nullable: false, description: 'payment | refund | chargeback | reversal.' },
   { name: 'amount_minor', type: 'INT64', nullable: false, description: 'Amount in minor units of currency.' },
-  { name: 'currency', type: 'STRING', nullable: false, description: 'ISO 4217 code.' },
-  {
-    name: 'currency_exponent',
-    type: 'INT32',
-    nullable: false,
-    description: 'ISO 4217 minor-unit exponent used.',
-  },
-  { name: 'occurred_at', type: 'TIMESTAMP_MICROS', nullable: false, description: 'Instant, UTC.' },
-  {
-    name: 'occurred_at_text',
-    type: 'STRING',
-    nullable: false,
-    description: "As received, with the partner's offset.",
-  },
+  ...CURRENCY_SILVER_COLUMNS,
+  ...instantSilverColumns('occurred_at'),
   { name: 'merchant_id', type: 'STRING', nullable: false, description: "Partner's merchant id." },
   {
     name: 'settlement_reference',
