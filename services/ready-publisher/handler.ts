@@ -1,3 +1,4 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
   DatasetBlockedV1,
@@ -13,6 +14,7 @@ import {
   UnexpectedEventError,
 } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
+import { publishDatapoint } from '../../lib/metrics/business-metrics.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import type { ReadyScope } from './ports.ts';
 import { publishDay } from './publish-day.ts';
@@ -32,6 +34,8 @@ export type ReadyResult = {
   /** False when the same facts were published or blocked before: no event. */
   committed: boolean;
   goldObjectsWritten: number;
+  /** Expected partner files not landed in time (failed `file-on-time:` gates) in this verdict. */
+  filesMissingByCutoff: number;
 };
 
 /** Parse a record as ReconciliationCompleted v1 or SettlementsMatched v1, chosen by its detail-type. */
@@ -65,7 +69,13 @@ export async function processTrigger(
   const outcome = await publishDay(scope, new Date(trigger.occurredAt), deps.ports, deps.config);
   const base = { scope: `${scope.dataset}:${scope.businessDate}`, runId: outcome.runId };
   if (!outcome.verdict)
-    return { ...base, verdict: 'already-published', committed: false, goldObjectsWritten: 0 };
+    return {
+      ...base,
+      verdict: 'already-published',
+      committed: false,
+      goldObjectsWritten: 0,
+      filesMissingByCutoff: 0,
+    };
   const origin = {
     producer: 'ready-publisher',
     correlationId: base.scope,
@@ -82,6 +92,10 @@ export async function processTrigger(
     verdict: outcome.verdict.kind,
     committed: result === 'committed',
     goldObjectsWritten: outcome.goldObjectsWritten,
+    filesMissingByCutoff:
+      outcome.verdict.kind === 'blocked'
+        ? outcome.verdict.payload.failedGates.filter((gate) => gate.name.startsWith('file-on-time:')).length
+        : 0,
   };
 }
 
@@ -91,6 +105,7 @@ export async function processTrigger(
  */
 export function readyPublisherConsumer(
   deps: () => ReadyDeps = () => sideEffects().ready,
+  metrics: (() => Metrics | undefined) | undefined = () => sideEffects().metrics,
 ): ConsumerDefinition<ReadyTrigger, ReadyResult> {
   return {
     parse: (record) => Object.freeze(parseTrigger(record)),
@@ -100,7 +115,12 @@ export function readyPublisherConsumer(
     },
     fingerprint: (trigger) => `${trigger.type}:${trigger.runId}`,
     logKeys: (trigger) => ({ correlationId: trigger.correlationId, runId: trigger.runId }),
-    process: (trigger) => processTrigger(trigger, deps()),
+    process: async (trigger) => {
+      const result = await processTrigger(trigger, deps());
+      // One datapoint per announced verdict (0 when every expected file was on time): the ExpectedFileMissing alarm.
+      if (result.committed) publishDatapoint(metrics?.(), 'ExpectedFileMissing', result.filesMissingByCutoff);
+      return result;
+    },
   };
 }
 

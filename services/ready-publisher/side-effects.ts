@@ -1,10 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { readyGates } from '../../config/ready-gates.ts';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
 import { resources } from '../../lib/resources.ts';
+import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import {
   dynamoReadyCommitter,
   type ReadyCommitResult,
@@ -24,6 +26,8 @@ export interface ReadyDeps {
 export interface ReadySideEffects {
   readonly ready: ReadyDeps;
   readonly consumer: ConsumerDeps;
+  /** Business metrics, published per datapoint (lib/metrics/business-metrics.ts). */
+  readonly metrics: Metrics;
 }
 
 /**
@@ -52,5 +56,6 @@ function build(): ReadySideEffects {
       persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
       logger: new Logger({ serviceName: 'ready-publisher' }),
     },
+    metrics: new Metrics({ namespace: BUSINESS_METRICS.namespace, serviceName: 'ready-publisher' }),
   };
 }

@@ -1,3 +1,4 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import {
   FileRejectedV1,
@@ -13,6 +14,7 @@ import {
   UnexpectedEventError,
 } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
+import { publishDatapoint } from '../../lib/metrics/business-metrics.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import { reconcileInputOf } from './day-facts.ts';
 import type { ReconcileScope } from './ports.ts';
@@ -96,6 +98,7 @@ export async function processTrigger(
  */
 export function reconcileConsumer(
   deps: () => ReconcileDeps = () => sideEffects().reconcile,
+  metrics: (() => Metrics | undefined) | undefined = () => sideEffects().metrics,
 ): ConsumerDefinition<ReconcileTrigger, ReconcileResult> {
   return {
     parse: (record) => Object.freeze(parseTrigger(record)),
@@ -107,7 +110,12 @@ export function reconcileConsumer(
       runId: trigger.runId,
       fileId: trigger.data.fileId ?? 'none',
     }),
-    process: (trigger) => processTrigger(trigger, deps()),
+    process: async (trigger) => {
+      const result = await processTrigger(trigger, deps());
+      // One datapoint per published reconciliation (0 when balanced), for the ReconciliationBreaks alarm.
+      if (result.committed) publishDatapoint(metrics?.(), 'ReconciliationBreaks', result.breaks);
+      return result;
+    },
   };
 }
 

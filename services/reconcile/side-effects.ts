@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ReconciliationCompletedV1 } from '../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../contracts/events/envelope.ts';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
@@ -6,6 +7,7 @@ import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
 import { resources } from '../../lib/resources.ts';
+import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import { dynamoReconCommitter, type ReconCommitResult } from './adapters/dynamo-recon-committer.ts';
 import type { ReconcilePorts } from './ports.ts';
 
@@ -18,6 +20,8 @@ export interface ReconcileDeps {
 export interface ReconcileSideEffects {
   readonly reconcile: ReconcileDeps;
   readonly consumer: ConsumerDeps;
+  /** Business metrics, published per datapoint (lib/metrics/business-metrics.ts). */
+  readonly metrics: Metrics;
 }
 
 /**
@@ -40,5 +44,6 @@ function build(): ReconcileSideEffects {
       persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
       logger: new Logger({ serviceName: 'reconcile' }),
     },
+    metrics: new Metrics({ namespace: BUSINESS_METRICS.namespace, serviceName: 'reconcile' }),
   };
 }
