@@ -1,34 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
+import { fileRecordFixture } from '../lib/file-registry/test-support/file-record.ts';
 import { buildReport, formatReport } from './report.ts';
 
 function file(fileId: string, stage: FileRecord['stage'], counts?: FileRecord['counts']): FileRecord {
-  return {
-    pk: `FILE#${fileId}`,
-    sk: 'FILE',
-    day: '2026-11-20',
-    daySort: `transactions#acme-bank#${fileId}#FILE`,
-    fileId,
-    sha256: '0'.repeat(64),
-    partner: 'acme-bank',
-    dataset: 'transactions',
-    businessDate: '2026-11-20',
-    fileName: `${fileId}.csv`,
-    landing: { bucket: 'landing', key: `inbound/${fileId}.csv` },
-    raw: { bucket: 'raw', key: `raw/${fileId}.csv` },
-    sizeBytes: 1,
-    lineCount: 1,
-    cardDataDetected: false,
-    supersedesFileId: null,
-    landedAt: '2026-11-20T10:00:00Z',
-    runId: 'run_1',
-    stage,
-    stageAt: '2026-11-20T10:00:00Z',
-    lastEventId: 'e',
-    redeliveries: 0,
-    redrives: 0,
-    ...(counts ? { counts } : {}),
-  };
+  return fileRecordFixture(fileId, { stage, ...(counts ? { counts } : {}) });
 }
 
 describe('buildReport', () => {

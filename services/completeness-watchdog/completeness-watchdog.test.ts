@@ -1,36 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { FileRecord } from '../../lib/file-registry/file-record.ts';
+import { fileRecordFixture } from '../../lib/file-registry/test-support/file-record.ts';
 import { decideRedrives, runWatchdog } from './completeness-watchdog.ts';
 import type { WatchdogPorts } from './ports.ts';
 
 function openFile(fileId: string, openSince: string, redrives = 0): FileRecord {
-  return {
-    pk: `FILE#${fileId}`,
-    sk: 'FILE',
-    day: '2026-11-20',
-    daySort: `transactions#acme-bank#${fileId}#FILE`,
-    fileId,
-    sha256: '0'.repeat(64),
-    partner: 'acme-bank',
-    dataset: 'transactions',
-    businessDate: '2026-11-20',
+  return fileRecordFixture(fileId, {
     fileName: 'a.csv',
     landing: { bucket: 'landing', key: 'inbound/a.csv' },
     raw: { bucket: 'raw', key: 'raw/a.csv' },
-    sizeBytes: 1,
-    lineCount: 1,
-    cardDataDetected: false,
-    supersedesFileId: null,
     landedAt: openSince,
-    runId: 'run_1',
     stage: 'LANDED',
     stageAt: openSince,
     lastEventId: `evt-${fileId}`,
     openShard: 'OPEN',
     openSince,
-    redeliveries: 0,
     redrives,
-  };
+  });
 }
 
 const now = new Date('2026-11-23T10:10:00Z');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import type { FileRecord } from '../../lib/file-registry/file-record.ts';
+import { fileRecordFixture } from '../../lib/file-registry/test-support/file-record.ts';
 import { reconcileInputOf } from './day-facts.ts';
 import { ReconcileInputError } from './errors.ts';
 import { reconcile } from './reconcile.ts';
@@ -9,33 +10,17 @@ const scope = { partner: 'acme-bank', dataset: 'transactions', businessDate: '20
 const totals = { rowCount: 2, sums: { EUR: '300' } };
 
 function file(fileId: string, change: Partial<FileRecord> = {}): FileRecord {
-  return {
-    pk: `FILE#${fileId}`,
-    sk: 'FILE',
-    day: scope.businessDate,
-    daySort: `transactions#acme-bank#${fileId}#FILE`,
-    fileId,
-    sha256: '0'.repeat(64),
+  return fileRecordFixture(fileId, {
     ...scope,
-    fileName: `${fileId}.csv`,
-    landing: { bucket: 'landing', key: `inbound/${fileId}.csv` },
-    raw: { bucket: 'raw', key: `raw/${fileId}.csv` },
+    day: scope.businessDate,
     sizeBytes: 10,
     lineCount: 3,
-    cardDataDetected: false,
-    supersedesFileId: null,
-    landedAt: '2026-11-20T10:00:00Z',
-    runId: 'run_1',
     stage: 'VALIDATED',
-    stageAt: '2026-11-20T10:00:00Z',
-    lastEventId: 'e',
-    redeliveries: 0,
-    redrives: 0,
     counts: { rowsIn: 2, valid: 2, quarantined: 0 },
     controlTotals: { declared: null, computed: totals },
     validTotals: totals,
     ...change,
-  };
+  });
 }
 
 function dedup(fileId: string, runId = 'run_1', eventId = 'ev_1'): DedupRunRecord {
