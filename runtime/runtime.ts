@@ -41,6 +41,11 @@ export interface RuntimeOptions {
   >;
   /** Turn uploads to buckets with `eventBridgeNotifications` into `aws.s3` events (default true). */
   readonly s3Notifications?: boolean;
+  /**
+   * The `time` S3 stamps on an upload's event, from the real upload instant (epoch ms). Default: the upload
+   * instant. A scenario clock (`runtime/scenario-clock.ts`) lets a run deliver partner files at their business hours.
+   */
+  readonly s3EventTime?: (uploadedAtMs: number) => number;
   readonly ports?: { readonly dynamodb?: number; readonly fauxqs?: number; readonly bus?: number };
   readonly pollerConcurrency?: number;
   /** Deep-freeze each SQSEvent so a handler that mutates its input fails loudly (see INTEGRITY-NOTES). */
@@ -135,7 +140,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     const bridge =
       options.s3Notifications === false
         ? undefined
-        : startBridge(topology, resources, emulators, clients, bus, logger);
+        : startBridge(topology, resources, emulators, clients, bus, logger, options.s3EventTime);
     if (bridge) teardown.push(() => bridge.stop());
 
     const loops = startWorkerLoops(topology, options.workers ?? {}, logger);
@@ -246,6 +251,7 @@ function startBridge(
   clients: LocalClients,
   bus: LocalBus,
   logger: RuntimeLogger,
+  eventTime: ((uploadedAtMs: number) => number) | undefined,
 ): S3Notifications | undefined {
   const buckets = new Set(
     topology.buckets
@@ -261,6 +267,7 @@ function startBridge(
     buckets,
     region: resources.region,
     logger,
+    ...(eventTime ? { eventTime } : {}),
   });
 }
 

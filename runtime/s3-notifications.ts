@@ -27,6 +27,8 @@ export function startS3Notifications(options: {
   buckets: ReadonlySet<string>;
   region: string;
   logger: RuntimeLogger;
+  /** The event time of an upload from its real instant (epoch ms); default: that instant. */
+  eventTime?: (uploadedAtMs: number) => number;
 }): S3Notifications {
   const seen = new WeakSet<SpyMessage>();
   let running = true;
@@ -73,14 +75,19 @@ export function startS3Notifications(options: {
 
 async function publish(
   upload: S3SpyEvent,
-  options: { s3: S3Client; bus: Pick<LocalBus, 'putEvents'>; region: string },
+  options: {
+    s3: S3Client;
+    bus: Pick<LocalBus, 'putEvents'>;
+    region: string;
+    eventTime?: (uploadedAtMs: number) => number;
+  },
 ) {
   const head = await options.s3.send(new HeadObjectCommand({ Bucket: upload.bucket, Key: upload.key }));
   const entry: WireEntry = {
     Source: 'aws.s3',
     DetailType: 'Object Created',
     Resources: [`arn:aws:s3:::${upload.bucket}`],
-    Time: upload.timestamp / 1000,
+    Time: (options.eventTime?.(upload.timestamp) ?? upload.timestamp) / 1000,
     Detail: JSON.stringify({
       version: '0',
       bucket: { name: upload.bucket },

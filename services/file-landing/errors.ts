@@ -68,3 +68,15 @@ export class CopyIntegrityError extends FileLandingError {
     );
   }
 }
+
+/** The Object Created event's `time` is not an instant, so the file's landing time (cut-off gates) is unknown. */
+export class NoticeTimeInvalidError extends FileLandingError {
+  constructor(
+    readonly eventId: string,
+    readonly time: string,
+  ) {
+    super(
+      `Object Created event ${eventId} has time ${JSON.stringify(time)}, not an ISO 8601 instant; its landing time cannot be recorded. S3 always sends one: check what published this event (a hand-made replay?) and re-send it with the original time.`,
+    );
+  }
+}

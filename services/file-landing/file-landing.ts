@@ -10,7 +10,12 @@ import {
 } from '../../lib/file-registry/file-record.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import { type ContentSummary, scanContent } from './content-scan.ts';
-import { LandingKeyContentionError, LandingObjectMissingError, UnexpectedBucketError } from './errors.ts';
+import {
+  LandingKeyContentionError,
+  LandingObjectMissingError,
+  NoticeTimeInvalidError,
+  UnexpectedBucketError,
+} from './errors.ts';
 import { runIdFrom } from './ids.ts';
 import { type LandingRoute, parseLandingKey } from './landing-key.ts';
 import { rawObjectKey, restrictedObjectKey } from './object-layout.ts';
@@ -73,7 +78,7 @@ export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): 
 
   const content = await scanContent(ports.readObject(source), { expectedBytes: head.sizeBytes });
   const fileId = fileIdOf({ ...route, sha256: content.sha256 });
-  const landedAt = ports.now().toISOString();
+  const landedAt = landedAtOf(notice);
   const landingKey: LandingKeyRecord = {
     ...landingKeyKey(notice.bucket, notice.key),
     fileId,
@@ -131,9 +136,21 @@ type Landed = {
   landedAt: string;
 };
 
+/**
+ * When the partner's object landed: the S3 event's time, not when this function ran. Cut-off gates compare it, so
+ * a delivery retried, re-driven from a DLQ or replayed from the archive hours later keeps its real landing time.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html
+ */
+function landedAtOf(notice: S3ObjectCreated): string {
+  const at = Date.parse(notice.time);
+  if (Number.isNaN(at)) throw new NoticeTimeInvalidError(notice.eventId, notice.time);
+  return new Date(at).toISOString();
+}
+
 /** The FileLanded event and the file record it announces; the record remembers the event it was opened by. */
 function buildLanding(landed: Landed, supersedesFileId: string | null, deps: FileLandingDeps) {
   const { notice, route, content, fileId, raw, landedAt } = landed;
+  const processedAt = deps.ports.now().toISOString();
   const runId = runIdFrom(deps.ports.newId());
   const landing: ObjectRef = { bucket: notice.bucket, key: notice.key };
   const cardDataDetected = content.cardNumbers.count > 0;
@@ -186,10 +203,11 @@ function buildLanding(landed: Landed, supersedesFileId: string | null, deps: Fil
     landedAt,
     runId,
     stage: 'LANDED',
-    stageAt: landedAt,
+    stageAt: processedAt,
     lastEventId: event.eventId,
     openShard: 'OPEN',
-    openSince: landedAt,
+    // The watchdog's SLA runs from when work started here, not from the (possibly much earlier) S3 event.
+    openSince: processedAt,
     redeliveries: 0,
     redrives: 0,
   };
