@@ -1,22 +1,15 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Runtime } from '../runtime/runtime.ts';
-import { badFiles, generateSampleSet } from '../test/sample-data/index.ts';
+import type { ScenarioClock } from '../runtime/scenario-clock.ts';
+import { generateScenario, type Scenario } from '../test/sample-data/scenario.ts';
 import { pipelineReport, waitForTerminalFiles } from './pipeline-state.ts';
 import { formatReport } from './report.ts';
 
-/** The sample set `npm start` lands: several partners, two business dates, defects and a re-delivery. */
-export function sampleDeliveries(): { landingKey: string; bytes: Uint8Array }[] {
-  const set = generateSampleSet({
-    seed: 20261123,
-    dates: ['2026-11-19', '2026-11-20'],
-    rowsPerFile: 250,
-    cardNumbers: true,
-  });
-  return [...set, ...badFiles({ date: '2026-11-20' })].map(({ landingKey, bytes }) => ({
-    landingKey,
-    bytes,
-  }));
-}
+/** The sample set `npm start` delivers: fixed, so every run and every machine gets the same answer. */
+export const MAIN_JOB_SCENARIO = { seed: 20261123, transactionsPerFile: 400 } as const;
+
+/** The main job's deliveries and their ground truth (test/sample-data/scenario.ts). */
+export const mainJobScenario = (): Scenario => generateScenario(MAIN_JOB_SCENARIO);
 
 /** Upload objects to the landing bucket in order; S3 notifications (the local bridge) trigger file-landing. */
 export async function landObjects(
@@ -32,19 +25,40 @@ export async function landObjects(
 }
 
 /**
+ * Deliver the scenario wave by wave, each upload at its simulated time (the S3 event time the cut-off gates
+ * compare), waiting for every file to close between waves so cross-day duplicates meet their originals in order.
+ */
+export async function deliverScenario(
+  runtime: Runtime,
+  clock: ScenarioClock,
+  scenario: Scenario,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const wave of [1, 2, 3] as const) {
+    for (const delivery of scenario.deliveries.filter((item) => item.wave === wave)) {
+      await clock.jumpTo(delivery.at);
+      await landObjects(runtime, [delivery]);
+    }
+    await waitForTerminalFiles(runtime, Math.max(1_000, deadline - Date.now()));
+  }
+}
+
+/**
  * The main job.
  *
  * Primary course:
- * 1. Land the sample set in the landing bucket.
- * 2. Wait until every landed file is VALIDATED or REJECTED (the watchdog re-drives stalls meanwhile).
- * 3. Print the per-file report; fail when a file stays open or its rows do not add up.
+ * 1. Deliver the sample scenario (two business days of three partners with known defects, a late file, a
+ *    re-delivery and a day of hostile files) at its simulated delivery times.
+ * 2. Wait until every file is terminal and the chain (dedup → match → reconcile → ready) is idle.
+ * 3. Print the data-quality report per dataset and business date; fail when a file stays open or its rows do not add up.
  */
 export async function runMainJob(
   runtime: Runtime,
+  clock: ScenarioClock,
   options: { json: boolean; timeoutMs: number },
 ): Promise<number> {
-  await landObjects(runtime, sampleDeliveries());
-  await waitForTerminalFiles(runtime, options.timeoutMs);
+  await deliverScenario(runtime, clock, mainJobScenario(), options.timeoutMs);
   const report = await pipelineReport(runtime);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
   const conserved = report.files.every((file) => file.conserved !== false);

@@ -1,8 +1,22 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DatasetBlockedV1, DatasetReadyV1, ReconciliationCompletedV1 } from '../contracts/events/catalog.ts';
+import {
+  DatasetBlockedV1,
+  DatasetReadyV1,
+  ReconciliationCompletedV1,
+  RecordsDeduplicatedV1,
+} from '../contracts/events/catalog.ts';
+import type { FileRecord } from '../lib/file-registry/file-record.ts';
 import { FileRegistryStore } from '../lib/file-registry/file-registry-store.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { buildReport, type PipelineReport, type Reconciliation, type Verdict } from './report.ts';
+import { gatherExceptions, latestMatchRuns } from './exceptions.ts';
+import {
+  buildReport,
+  type DedupCounts,
+  type MatchingRow,
+  type PipelineReport,
+  type Reconciliation,
+  type Verdict,
+} from './report.ts';
 
 /** The file registry of a running offline pipeline. */
 export function registryOf(runtime: Runtime): FileRegistryStore {
@@ -26,7 +40,51 @@ export async function pipelineReport(runtime: Runtime): Promise<PipelineReport> 
     )
     .filter((detail) => detail.data.fileId === null)
     .map((detail) => ({ key: detail.data.source.key, code: detail.data.code, reason: detail.data.reason }));
-  return buildReport(files, unregistered, latestReconciliations(events), latestVerdicts(events));
+  return buildReport(files, unregistered, latestReconciliations(events), latestVerdicts(events), {
+    dedup: currentDedupCounts(files, events),
+    matching: latestMatching(events),
+    exceptions: await gatherExceptions(runtime.clients.s3, files, events),
+  });
+}
+
+/** Dedup counts of each file's current run, from its RecordsDeduplicated. */
+export function currentDedupCounts(
+  files: readonly FileRecord[],
+  events: readonly { 'detail-type': string; detail: unknown }[],
+): Map<string, DedupCounts> {
+  const runs = new Map(files.map((file) => [file.fileId, file.runId]));
+  const counts = new Map<string, DedupCounts>();
+  for (const event of events) {
+    if (event['detail-type'] !== RecordsDeduplicatedV1.type) continue;
+    const parsed = RecordsDeduplicatedV1.schema.safeParse(event.detail);
+    if (!parsed.success || runs.get(parsed.data.data.fileId) !== parsed.data.runId) continue;
+    const { unique, duplicates, conflicts } = parsed.data.data.counts;
+    counts.set(parsed.data.data.fileId, { unique, duplicates, conflicts });
+  }
+  return counts;
+}
+
+/** Per partner, the latest match run's counts. */
+export function latestMatching(events: readonly { 'detail-type': string; detail: unknown }[]): MatchingRow[] {
+  return latestMatchRuns(events).map((data) => {
+    const c = data.counts;
+    return {
+      partner: data.partner,
+      asOf: data.businessDate,
+      window: data.window,
+      matchRunId: data.matchRunId,
+      counts: {
+        transactions: c.transactions,
+        matched: c.matchedTransactions,
+        partiallySettled: c.partiallySettled,
+        unmatched: c.unmatchedTransactions,
+        aged: c.agedTransactions,
+        mismatched: c.mismatchedTransactions,
+        settlements: c.settlements,
+        orphanSettlements: c.orphanSettlements,
+      },
+    };
+  });
 }
 
 /** The latest DatasetReady or DatasetBlocked of each dataset and business date, in archive (publish) order. */

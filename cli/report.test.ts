@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
 import { fileRecordFixture } from '../lib/file-registry/test-support/file-record.ts';
+import type { ExceptionRow } from './exceptions.ts';
 import { buildReport, formatReport } from './report.ts';
 
 function file(fileId: string, stage: FileRecord['stage'], counts?: FileRecord['counts']): FileRecord {
@@ -82,7 +83,7 @@ describe('buildReport', () => {
 describe('readiness in the data-quality section', () => {
   const gate = (name: string, detail: string) => ({ name, detail, observed: null, threshold: null });
 
-  it('shows the latest verdict per dataset and business date, with each failed gate of a block', () => {
+  it('shows the latest verdict per dataset and business date, with each failed gate of a block and each late file accepted', () => {
     // Prepare
     const verdicts = [
       {
@@ -107,7 +108,21 @@ describe('readiness in the data-quality section', () => {
           contentHash: 'c'.repeat(64),
           rowCount: 12,
           sums: {},
-          gates: [gate('partners-in-scope', 'ok')],
+          gates: [
+            gate('partners-in-scope', 'ok'),
+            {
+              name: 'file-on-time:initech-acq',
+              detail: 'landed 8.0 h after the cut-off; late files are accepted for initech-acq.',
+              observed: '2026-11-21T09:00:00.000Z',
+              threshold: '2026-11-21T01:00:00.000Z',
+            },
+            {
+              name: 'file-on-time:acme-bank',
+              detail: 'landed before the cut-off.',
+              observed: '2026-11-21T04:00:00.000Z',
+              threshold: '2026-11-21T07:00:00.000Z',
+            },
+          ],
         },
       },
     ];
@@ -125,6 +140,12 @@ describe('readiness in the data-quality section', () => {
         runId: 'ready_a',
         contentHash: 'c'.repeat(64),
         rows: 12,
+        notes: [
+          {
+            name: 'file-on-time:initech-acq',
+            detail: 'landed 8.0 h after the cut-off; late files are accepted for initech-acq.',
+          },
+        ],
       },
       {
         dataset: 'transactions',
@@ -136,5 +157,35 @@ describe('readiness in the data-quality section', () => {
     ]);
     expect(text).toContain('settlements  2026-11-20 READY   run ready_a, 12 rows');
     expect(text).toContain('  file-on-time:initech-acq: No file from initech-acq yet.');
+    expect(text).toContain('  note file-on-time:initech-acq: landed 8.0 h after the cut-off');
+  });
+});
+
+describe('exceptions in the data-quality section', () => {
+  it('counts exceptions per scope and kind and shows the first few of each', () => {
+    // Prepare
+    const row = (kind: ExceptionRow['kind'], line: number): ExceptionRow => ({
+      kind,
+      dataset: 'transactions',
+      businessDate: '2026-11-20',
+      partner: 'acme-bank',
+      id: `tx_${line}`,
+      fileId: 'f_a',
+      line,
+      detail: 'why',
+    });
+    const exceptions = [
+      ...Array.from({ length: 7 }, (_, index) => row('UNMATCHED', index + 2)),
+      row('CONFLICT', 40),
+    ];
+
+    // Act
+    const text = formatReport(buildReport([], [], [], [], { exceptions }));
+
+    // Assess
+    expect(text).toContain('transactions 2026-11-20 acme-bank    1 conflict, 7 unmatched');
+    expect(text).toContain('  UNMATCHED tx_6 f_a line 6: why');
+    expect(text).not.toContain('tx_7 ');
+    expect(text).toContain('  … 2 more UNMATCHED');
   });
 });

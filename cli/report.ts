@@ -2,6 +2,8 @@ import type { DatasetBlockedPayload } from '../contracts/events/dataset-blocked.
 import type { DatasetReadyPayload } from '../contracts/events/dataset-ready.ts';
 import type { ReconciliationCompletedPayload } from '../contracts/events/reconciliation-completed.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
+import type { ExceptionRow } from './exceptions.ts';
+import { formatDataQuality, formatExceptions, formatMatching, formatReadiness } from './report-sections.ts';
 
 /** The payload of one ReconciliationCompleted (the latest of its dataset, business date and partner). */
 export type Reconciliation = ReconciliationCompletedPayload;
@@ -37,6 +39,8 @@ export type ReadinessRow =
       runId: string;
       contentHash: string;
       rows: number;
+      /** Gates that passed with something to say (a late file accepted by policy). */
+      notes: { name: string; detail: string }[];
     }
   | {
       dataset: string;
@@ -64,6 +68,39 @@ export interface FileReportRow {
   redrives: number;
   supersedes: string | null;
   cardDataDetected: boolean;
+  /** Outcome of the current run's dedup; null until dedup ran (or for a rejected file). */
+  dedup: DedupCounts | null;
+}
+
+export interface DedupCounts {
+  unique: number;
+  duplicates: number;
+  conflicts: number;
+}
+
+/** The latest settlement-match run of a partner (a full snapshot of its window). */
+export interface MatchingRow {
+  partner: string;
+  asOf: string;
+  window: { from: string; to: string };
+  matchRunId: string;
+  counts: {
+    transactions: number;
+    matched: number;
+    partiallySettled: number;
+    unmatched: number;
+    aged: number;
+    mismatched: number;
+    settlements: number;
+    orphanSettlements: number;
+  };
+}
+
+/** What the report adds from the services' outputs besides the registry. */
+export interface ReportOutputs {
+  dedup?: ReadonlyMap<string, DedupCounts>;
+  matching?: readonly MatchingRow[];
+  exceptions?: readonly ExceptionRow[];
 }
 
 export interface PipelineReport {
@@ -85,6 +122,10 @@ export interface PipelineReport {
   dataQuality: DataQualityRow[];
   /** Per dataset and business date, the latest readiness verdict (DatasetReady or DatasetBlocked). */
   readiness: ReadinessRow[];
+  /** Per partner, the latest settlement-match run. */
+  matching: MatchingRow[];
+  /** Every quarantined row, duplicate, conflict and open or mismatched match item of the current runs. */
+  exceptions: ExceptionRow[];
 }
 
 /** Build the report from the file registry (pure). */
@@ -93,6 +134,7 @@ export function buildReport(
   unregistered: PipelineReport['unregistered'] = [],
   reconciliations: readonly Reconciliation[] = [],
   verdicts: readonly Verdict[] = [],
+  outputs: ReportOutputs = {},
 ): PipelineReport {
   const rows = [...files]
     .sort((a, b) =>
@@ -117,6 +159,7 @@ export function buildReport(
         redrives: file.redrives ?? 0,
         supersedes: file.supersedesFileId,
         cardDataDetected: file.cardDataDetected,
+        dedup: outputs.dedup?.get(file.fileId) ?? null,
       }),
     );
   const sum = (pick: (row: FileReportRow) => number | null) =>
@@ -138,13 +181,25 @@ export function buildReport(
     readiness: verdicts
       .map(readinessOf)
       .sort((a, b) => `${a.dataset}#${a.businessDate}`.localeCompare(`${b.dataset}#${b.businessDate}`)),
+    matching: [...(outputs.matching ?? [])].sort((a, b) => a.partner.localeCompare(b.partner)),
+    exceptions: [...(outputs.exceptions ?? [])],
   };
 }
 
 function readinessOf({ kind, data }: Verdict): ReadinessRow {
   const scope = { dataset: data.dataset, businessDate: data.businessDate, runId: data.runId };
   return kind === 'READY'
-    ? { ...scope, verdict: 'READY', contentHash: data.contentHash, rows: data.rowCount }
+    ? {
+        ...scope,
+        verdict: 'READY',
+        contentHash: data.contentHash,
+        rows: data.rowCount,
+        notes: data.gates
+          .filter(
+            (gate) => gate.name.startsWith('file-on-time:') && lateAgainst(gate.observed, gate.threshold),
+          )
+          .map((gate) => ({ name: gate.name, detail: gate.detail })),
+      }
     : {
         ...scope,
         verdict: 'BLOCKED',
@@ -152,20 +207,13 @@ function readinessOf({ kind, data }: Verdict): ReadinessRow {
       };
 }
 
-/** Readiness lines: one per dataset and business date, then one indented line per failed gate. */
-export function formatReadiness(rows: readonly ReadinessRow[]): string[] {
-  if (rows.length === 0) return ['', 'Readiness: no dataset and business date has been evaluated.'];
-  const lines = ['', 'Readiness (latest verdict per dataset and business date):'];
-  for (const row of rows) {
-    const scope = `${pad(row.dataset, 12)} ${row.businessDate}`;
-    if (row.verdict === 'READY') {
-      lines.push(`${scope} READY   run ${row.runId}, ${row.rows} rows, content ${row.contentHash}`);
-      continue;
-    }
-    lines.push(`${scope} BLOCKED run ${row.runId}, ${row.failedGates.length} failed gate(s)`);
-    for (const gate of row.failedGates) lines.push(`  ${gate.name}: ${gate.detail}`);
-  }
-  return lines;
+/** An on-time gate's observed landing instant after its cut-off instant. */
+function lateAgainst(observed: unknown, threshold: unknown): boolean {
+  return (
+    typeof observed === 'string' &&
+    typeof threshold === 'string' &&
+    Date.parse(observed) > Date.parse(threshold)
+  );
 }
 
 function dataQualityOf(reconciliations: readonly Reconciliation[]): DataQualityRow[] {
@@ -194,28 +242,27 @@ function dataQualityOf(reconciliations: readonly Reconciliation[]): DataQualityR
     );
 }
 
-/** The data-quality section: one line per scope, then one indented line per break. */
-export function formatDataQuality(rows: readonly DataQualityRow[]): string[] {
-  if (rows.length === 0) return ['', 'Data quality: no reconciliation has completed.'];
-  const lines = ['', 'Data quality (latest reconciliation per dataset, business date and partner):'];
-  for (const row of rows) {
-    const scope = `${pad(row.dataset, 12)} ${row.businessDate} ${pad(row.partner, 12)}`;
-    lines.push(`${scope} ${row.balanced ? 'balanced' : `${row.breaks.length} break(s)`}`);
-    for (const item of row.breaks)
-      lines.push(
-        `  ${item.kind}${item.currency ? ` ${item.currency}` : ''}: expected ${item.expected}, actual ${item.actual} — ${item.cause}`,
-      );
-  }
-  return lines;
-}
-
-const pad = (value: string, width: number) =>
+export const pad = (value: string, width: number) =>
   value.length >= width ? value : value + ' '.repeat(width - value.length);
 
 /** Human-readable table for the terminal. */
 export function formatReport(report: PipelineReport): string {
-  const header = ['date', 'partner', 'dataset', 'file', 'stage', 'in', 'valid', 'quar', 'ok', 'notes'];
-  const widths = [10, 12, 12, 36, 9, 6, 6, 5, 3, 0];
+  const header = [
+    'date',
+    'partner',
+    'dataset',
+    'file',
+    'stage',
+    'in',
+    'valid',
+    'quar',
+    'ok',
+    'uniq',
+    'dup',
+    'confl',
+    'notes',
+  ];
+  const widths = [10, 12, 12, 36, 9, 6, 6, 5, 3, 6, 4, 5, 0];
   const lines = [header.map((cell, i) => pad(cell, widths[i]!)).join(' ')];
   for (const row of report.files) {
     const notes = [
@@ -235,6 +282,9 @@ export function formatReport(report: PipelineReport): string {
       String(row.valid ?? '-'),
       String(row.quarantined ?? '-'),
       row.conserved === null ? '-' : row.conserved ? 'yes' : 'NO',
+      String(row.dedup?.unique ?? '-'),
+      String(row.dedup?.duplicates ?? '-'),
+      String(row.dedup?.conflicts ?? '-'),
       notes.join('; '),
     ];
     lines.push(cells.map((cell, i) => pad(cell, widths[i]!)).join(' '));
@@ -247,6 +297,8 @@ export function formatReport(report: PipelineReport): string {
     `${t.files} files: ${t.validated} validated, ${t.rejected} rejected, ${t.open} open.`,
     `Rows: ${t.rowsIn} in = ${t.valid} valid + ${t.quarantined} quarantined${t.rowsIn === t.valid + t.quarantined ? '' : ' (DOES NOT ADD UP)'}; ${t.heldInRejectedFiles} of them are in rejected files and were published nowhere.`,
     ...formatDataQuality(report.dataQuality),
+    ...formatMatching(report.matching),
+    ...formatExceptions(report.exceptions),
     ...formatReadiness(report.readiness),
   );
   return lines.join('\n');

@@ -33,6 +33,7 @@ async function withRuntime(
   root: string,
   mode: 'pipeline' | 'inspect',
   use: (runtime: Runtime) => Promise<number>,
+  s3EventTime?: (uploadedAtMs: number) => number,
 ): Promise<number> {
   configureOfflineEnvironment(flags);
   const { consoleLogger, silentLogger, startRuntime } = await import('../../runtime/index.ts');
@@ -41,7 +42,12 @@ async function withRuntime(
   const logger = flags.verbose ? consoleLogger : { ...silentLogger, error: consoleLogger.error };
   const runtime =
     mode === 'pipeline'
-      ? await startPipeline({ stateDir, retryDelaySeconds: 2, logger })
+      ? await startPipeline({
+          stateDir,
+          retryDelaySeconds: 2,
+          logger,
+          ...(s3EventTime ? { s3EventTime } : {}),
+        })
       : await startRuntime({ stateDir, handlers: {}, s3Notifications: false, logger });
   const stopOnSignal = () => {
     void runtime.stop().then(() => process.exit(130));
@@ -70,8 +76,14 @@ export async function runtimeCommand(command: string, args: string[], root: stri
         );
       }
       const { runMainJob } = await import('../main-job.ts');
-      return withRuntime(flags, root, 'pipeline', (runtime) =>
-        runMainJob(runtime, { json: flags.json, timeoutMs }),
+      const { ScenarioClock } = await import('../../runtime/scenario-clock.ts');
+      const clock = new ScenarioClock();
+      return withRuntime(
+        flags,
+        root,
+        'pipeline',
+        (runtime) => runMainJob(runtime, clock, { json: flags.json, timeoutMs }),
+        clock.eventTime,
       );
     }
     case 'status':

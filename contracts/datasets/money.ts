@@ -27,7 +27,11 @@ export type CurrencyCode = keyof typeof CURRENCY_EXPONENTS;
 const CURRENCY_CODES = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]];
 
 /** A currency finledger knows the exponent of. */
-export const KnownCurrencySchema = z.enum(CURRENCY_CODES);
+export const KnownCurrencySchema = z.enum(CURRENCY_CODES, {
+  // The default message lists all codes; a quarantine reason must be readable by the partner.
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not an ISO 4217 code with known minor units (contracts/datasets/money.ts)`,
+});
 
 /** Minor-unit exponent of a known currency, or undefined for any other text. */
 export function currencyExponent(code: string): number | undefined {

@@ -110,6 +110,7 @@ export const fileNameOf = (partner: string, dataset: DatasetName, date: string):
 
 type FileFlags = { injectDefects: boolean; withCards: boolean; withTrailer: boolean };
 type Row = { fields: string[]; currency: string; amount: string };
+type AnyRecord = TransactionRow | SettlementRow;
 
 function buildFile(
   options: SampleSetOptions,
@@ -128,16 +129,41 @@ function buildFile(
       ? TRANSACTION_DEFECTS
       : SETTLEMENT_DEFECTS
     : [];
+  const injected = injectRowDefects(records, dataset, random, {
+    kinds,
+    cardNumbers: flags.withCards ? 2 : 0,
+  });
+  return sampleFileOf({ partner, dataset, date, records, injected, withTrailer: flags.withTrailer });
+}
+
+/** Which rows `injectRowDefects` broke (index → kind) and where it put card numbers, with the ground truth. */
+export interface InjectedRows {
+  readonly defects: InjectedDefect[];
+  readonly broken: ReadonlyMap<number, DefectKind>;
+  /** Data row numbers (from 1) holding a test card number. */
+  readonly cardRows: number[];
+}
+
+/**
+ * Break one seeded-random row per defect kind (in place) and put test card numbers into `cardNumbers` other rows.
+ * @example const injected = injectRowDefects(rows, 'transactions', random, { kinds: TRANSACTION_DEFECTS, cardNumbers: 0 })
+ */
+export function injectRowDefects(
+  records: AnyRecord[],
+  dataset: DatasetName,
+  random: Random,
+  options: { kinds: readonly DefectKind[]; cardNumbers: number },
+): InjectedRows {
   const order = shuffle(random, records.length);
-  const defectRows = order.slice(0, Math.min(kinds.length, records.length));
-  const cardRows = flags.withCards
-    ? order.slice(defectRows.length, defectRows.length + 2).sort((a, b) => a - b)
-    : [];
+  const defectRows = order.slice(0, Math.min(options.kinds.length, records.length));
+  const cardRows = order
+    .slice(defectRows.length, defectRows.length + options.cardNumbers)
+    .sort((a, b) => a - b);
 
   const defects: InjectedDefect[] = [];
   const broken = new Map<number, DefectKind>();
   defectRows.forEach((index, position) => {
-    const kind = kinds[position] as DefectKind;
+    const kind = options.kinds[position] as DefectKind;
     const record = records[index] as TransactionRow & SettlementRow;
     const { field, value } =
       dataset === 'transactions'
@@ -150,9 +176,24 @@ function buildFile(
     (records[index] as TransactionRow).card_number = TEST_PANS[position % TEST_PANS.length] as string;
   });
   defects.sort((a, b) => a.row - b.row);
+  return { defects, broken, cardRows: cardRows.map((index) => index + 1) };
+}
 
+/**
+ * The partner file for these records (defects already injected), with what a correct pipeline must conclude.
+ * @example sampleFileOf({ partner, dataset: 'settlements', date, records, injected, withTrailer: true })
+ */
+export function sampleFileOf(input: {
+  partner: PartnerSpec;
+  dataset: DatasetName;
+  date: string;
+  records: readonly AnyRecord[];
+  injected: InjectedRows;
+  withTrailer: boolean;
+}): SampleFile {
+  const { partner, dataset, date, injected } = input;
   const columns = dataset === 'transactions' ? TRANSACTION_COLUMNS : SETTLEMENT_COLUMNS;
-  const rows: Row[] = records.map((record) => {
+  const rows: Row[] = input.records.map((record) => {
     const values = record as Record<string, string>;
     return {
       fields: columns.map((column) => values[column] ?? ''),
@@ -163,7 +204,7 @@ function buildFile(
   const all: MinorSums = new Map();
   const valid: MinorSums = new Map();
   rows.forEach((row, index) => {
-    const kind = broken.get(index);
+    const kind = injected.broken.get(index);
     if (kind !== undefined && !moneyReadable(kind)) return;
     const minor = parseMinor(row.amount, row.currency);
     addTo(all, row.currency, minor);
@@ -171,9 +212,10 @@ function buildFile(
   });
 
   const lines = [csvLine(columns), ...rows.map((row) => csvLine(row.fields))];
-  if (flags.withTrailer) lines.push(trailerLine(rows.length, trailerSums(all)));
+  if (input.withTrailer) lines.push(trailerLine(rows.length, trailerSums(all)));
   const fileName = fileNameOf(partner.id, dataset, date);
   const computed: ControlTotals = { rowCount: rows.length, sums: minorRecord(all) };
+  const quarantined = injected.defects.length;
   return {
     landingKey: landingKeyOf(partner.id, dataset, date, fileName),
     partner: partner.id,
@@ -184,13 +226,13 @@ function buildFile(
     bytes: encodeFor(partner.encoding, joinLines(lines, profileOf(partner.id).lineEnding)),
     expected: {
       rows: rows.length,
-      validRows: rows.length - defects.length,
-      quarantinedRows: defects.length,
-      defects,
-      declared: flags.withTrailer ? computed : null,
+      validRows: rows.length - quarantined,
+      quarantinedRows: quarantined,
+      defects: injected.defects,
+      declared: input.withTrailer ? computed : null,
       computed,
-      valid: { rowCount: rows.length - defects.length, sums: minorRecord(valid) },
-      cardNumberRows: cardRows.map((index) => index + 1),
+      valid: { rowCount: rows.length - quarantined, sums: minorRecord(valid) },
+      cardNumberRows: injected.cardRows,
       redeliveryOf: null,
     },
   };
@@ -221,7 +263,7 @@ function settlements(
 }
 
 /** A seeded permutation of 0..length-1. */
-function shuffle(random: Random, length: number): number[] {
+export function shuffle(random: Random, length: number): number[] {
   const order = Array.from({ length }, (_, index) => index);
   for (let index = length - 1; index > 0; index -= 1) {
     const other = random.int(0, index);

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExceptionKind, ExceptionRow } from '../../cli/exceptions.ts';
+import { deliverScenario, mainJobScenario } from '../../cli/main-job.ts';
+import { pipelineReport } from '../../cli/pipeline-state.ts';
+import type { PipelineReport } from '../../cli/report.ts';
+import type { Runtime } from '../../runtime/runtime.ts';
+import { ScenarioClock } from '../../runtime/scenario-clock.ts';
+import type { ScenarioDefectKind } from '../sample-data/scenario-truth.ts';
+import { configureTestEnvironment, startTestPipeline } from './support.ts';
+
+/**
+ * The main job's sample set, delivered as `npm start` delivers it, against its ground truth: every injected defect
+ * is reported, and no other record of the scenario's business dates is flagged.
+ */
+const scenario = mainJobScenario();
+const { truth } = scenario;
+const inScenarioDates = (row: { businessDate: string }) => truth.businessDates.includes(row.businessDate);
+
+describe('the main job sample set on the offline runtime', () => {
+  let runtime: Runtime;
+  let report: PipelineReport;
+  const reported = (kind: ExceptionKind): ExceptionRow[] =>
+    report.exceptions.filter((row) => row.kind === kind && inScenarioDates(row));
+  const ids = (
+    rows: readonly { partner: string; businessDate: string; id?: string | null; transactionId?: string }[],
+  ) => rows.map((row) => `${row.partner} ${row.businessDate} ${row.id ?? row.transactionId}`).sort();
+
+  beforeAll(async () => {
+    configureTestEnvironment();
+    const clock = new ScenarioClock();
+    runtime = await startTestPipeline({ s3EventTime: clock.eventTime });
+    await deliverScenario(runtime, clock, scenario, 240_000);
+    report = await pipelineReport(runtime);
+  }, 300_000);
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('closes every file with its rows conserved through validation and dedup', () => {
+    expect(report.totals.open).toBe(0);
+    for (const file of report.files) {
+      expect(file.conserved, file.fileName).toBe(true);
+      if (file.dedup)
+        expect(file.dedup.unique + file.dedup.duplicates + file.dedup.conflicts, file.fileName).toBe(
+          file.valid,
+        );
+    }
+    for (const sample of scenario.files) {
+      const row = report.files.find(
+        (file) => file.fileName === sample.fileName && file.businessDate === sample.businessDate,
+      );
+      expect(row, sample.fileName).toMatchObject({
+        rowsIn: sample.expected.rows,
+        valid: sample.expected.validRows,
+        quarantined: sample.expected.quarantinedRows,
+      });
+    }
+  });
+
+  it('quarantines exactly the invalid rows, at their line and field', () => {
+    const expected = truth.quarantined
+      .map((row) => `${row.partner} ${row.dataset} ${row.businessDate} line ${row.row + 1} ${row.field}`)
+      .sort();
+
+    const actual = reported('QUARANTINED')
+      .map(
+        (row) =>
+          `${row.partner} ${row.dataset} ${row.businessDate} line ${row.line} ${row.detail.split(':')[0]}`,
+      )
+      .sort();
+
+    expect(actual).toEqual(expected);
+  });
+
+  it('drops exactly the exact duplicates, within the file and across days', () => {
+    const duplicates = reported('DUPLICATE');
+
+    expect(ids(duplicates)).toEqual(ids(truth.duplicates));
+    for (const expected of truth.duplicates)
+      expect(duplicates.find((row) => row.id === expected.id)?.detail).toMatch(
+        new RegExp(`^${expected.scope} `),
+      );
+  });
+
+  it('quarantines exactly the conflicting duplicate, naming the version it conflicts with', () => {
+    const conflicts = reported('CONFLICT');
+
+    expect(ids(conflicts)).toEqual(ids(truth.conflicts));
+    expect(conflicts[0]?.detail).toMatch(
+      /^cross-file: same key as line \d+ of f_[0-9a-f]{24} \(2026-11-19\)/,
+    );
+  });
+
+  it('leaves open exactly the payments whose settlement is missing or was quarantined', () => {
+    expect(ids(reported('UNMATCHED'))).toEqual(ids(truth.unmatched));
+  });
+
+  it('reports the partial settlement with what is outstanding', () => {
+    const partial = reported('PARTIALLY_SETTLED');
+
+    expect(ids(partial)).toEqual(ids(truth.partiallySettled));
+    for (const expected of truth.partiallySettled)
+      expect(partial.find((row) => row.id === expected.transactionId)?.detail).toContain(
+        `${expected.amountMinor} (minor) outstanding`,
+      );
+  });
+
+  it('reports the amount mismatch with its difference', () => {
+    const mismatches = reported('AMOUNT_MISMATCH');
+
+    expect(ids(mismatches)).toEqual(ids(truth.mismatches));
+    for (const expected of truth.mismatches)
+      expect(mismatches.find((row) => row.id === expected.transactionId)?.detail).toContain(
+        `difference ${expected.amountMinor}`,
+      );
+  });
+
+  it('flags no settlement as an orphan', () => {
+    expect(reported('ORPHAN_SETTLEMENT').map((row) => row.id)).toEqual(truth.orphanSettlements);
+  });
+
+  it('ends every dataset and business date with the expected verdict and failed gates', () => {
+    const verdicts = report.readiness.map((row) => ({
+      dataset: row.dataset,
+      businessDate: row.businessDate,
+      verdict: row.verdict,
+      failedGates: row.verdict === 'BLOCKED' ? row.failedGates.map((gate) => gate.name).sort() : [],
+    }));
+
+    const byScope = (
+      a: { dataset: string; businessDate: string },
+      b: { dataset: string; businessDate: string },
+    ) => `${a.dataset}#${a.businessDate}`.localeCompare(`${b.dataset}#${b.businessDate}`);
+
+    expect(verdicts.sort(byScope)).toEqual(
+      truth.verdicts
+        .map(({ because: _because, failedGates, ...verdict }) => ({
+          ...verdict,
+          failedGates: [...failedGates].sort(),
+        }))
+        .sort(byScope),
+    );
+  });
+
+  it('reports the late file on the verdict it was accepted in', () => {
+    for (const late of truth.lateFiles) {
+      const verdict = report.readiness.find(
+        (row) => row.dataset === late.dataset && row.businessDate === late.businessDate,
+      );
+      const note =
+        verdict?.verdict === 'READY'
+          ? verdict.notes.find((gate) => gate.name === `file-on-time:${late.partner}`)
+          : undefined;
+      expect(note?.detail, JSON.stringify(verdict)).toContain(
+        `${(late.minutesLate / 60).toFixed(1)} h after the cut-off`,
+      );
+    }
+  });
+
+  it('counts the re-delivery without reprocessing it, and rejects each hostile file with its code', () => {
+    for (const key of truth.redelivered) {
+      const fileName = key.split('/').pop();
+      expect(report.files.find((file) => file.fileName === fileName)?.redeliveries).toBe(1);
+    }
+    for (const rejected of truth.rejectedFiles) {
+      const fileName = rejected.landingKey.split('/').pop();
+      expect(report.files.find((file) => file.fileName === fileName)?.rejection, fileName).toMatch(
+        new RegExp(`^${rejected.code}: `),
+      );
+    }
+  });
+
+  it('balances every reconciliation of the scenario dates', () => {
+    const scopes = report.dataQuality.filter(inScenarioDates);
+
+    expect(scopes).toHaveLength(2 * 2 * 3);
+    expect(scopes.filter((scope) => !scope.balanced)).toEqual([]);
+  });
+
+  it('has evidence in the report for every injected defect', () => {
+    const evidence: Record<ScenarioDefectKind, number> = {
+      INVALID_ROW: reported('QUARANTINED').length,
+      EXACT_DUPLICATE_WITHIN_FILE: reported('DUPLICATE').filter((row) => row.detail.startsWith('within-file'))
+        .length,
+      EXACT_DUPLICATE_CROSS_DAY: reported('DUPLICATE').filter((row) => row.detail.startsWith('cross-file'))
+        .length,
+      CONFLICTING_DUPLICATE: reported('CONFLICT').length,
+      MISSING_SETTLEMENT: reported('UNMATCHED').filter((row) =>
+        truth.unmatched.some(
+          (item) => item.because === 'MISSING_SETTLEMENT' && item.transactionId === row.id,
+        ),
+      ).length,
+      PARTIAL_SETTLEMENT: reported('PARTIALLY_SETTLED').length,
+      AMOUNT_MISMATCH: reported('AMOUNT_MISMATCH').length,
+      LATE_FILE: report.readiness.flatMap((row) => (row.verdict === 'READY' ? row.notes : [])).length,
+      REDELIVERED_FILE: report.files.filter((file) => file.redeliveries > 0).length,
+      REJECTED_FILE: report.files.filter((file) => file.stage === 'REJECTED').length,
+    };
+
+    for (const kind of Object.keys(evidence) as ScenarioDefectKind[])
+      expect(evidence[kind], kind).toBe(truth.injected.filter((defect) => defect.kind === kind).length);
+  });
+});
