@@ -52,7 +52,12 @@ export const readyGates: readonly DatasetGates[] = [
       { partner: 'globex-pay', on: 'weekdays', cutoff: { daysAfter: 1, localTime: '06:00' }, late: 'block' },
       // Initech's settlement run often finishes after 10:00 JST; finance takes its file late rather than hold
       // the day (the gate still reports how late it was).
-      { partner: 'initech-acq', on: 'weekdays', cutoff: { daysAfter: 1, localTime: '10:00' }, late: 'accept' },
+      {
+        partner: 'initech-acq',
+        on: 'weekdays',
+        cutoff: { daysAfter: 1, localTime: '10:00' },
+        late: 'accept',
+      },
     ],
     maxQuarantineRateBps: 100,
     maxOpenConflicts: 0,
