@@ -21,6 +21,8 @@ export class FakeWorld {
   readonly objects = new Map<string, Uint8Array>();
   readonly files = new Map<string, FileRecord>();
   readonly landingKeys = new Map<string, LandingKeyRecord>();
+  /** S3 uploads landed or counted, as the registry's `UPLOAD#` items remember them. */
+  readonly uploads = new Set<string>();
   readonly events: (FileLandedDetail | FileRejectedDetail)[] = [];
   readonly copies: { source: PinnedObject; target: ObjectRef }[] = [];
   readonly reads: string[] = [];
@@ -61,6 +63,7 @@ export class FakeWorld {
         landingKey,
         expectedPreviousFileId,
         event,
+        upload,
       }): Promise<LandingCommitResult> => {
         const hook = this.beforeCommit;
         this.beforeCommit = undefined;
@@ -69,16 +72,20 @@ export class FakeWorld {
         if ((this.landingKeys.get(landingKey.pk)?.fileId ?? null) !== expectedPreviousFileId)
           return 'landing-key-moved';
         this.files.set(file.fileId, structuredClone(file));
+        this.uploads.add(upload);
         this.landingKeys.set(landingKey.pk, structuredClone(landingKey));
         this.events.push(structuredClone(event));
         return 'committed';
       },
-      recordRedelivery: async ({ fileId, landingKey }) => {
+      recordRedelivery: async ({ fileId, landingKey, upload }) => {
         const file = this.files.get(fileId);
         if (!file) throw new Error(`no file ${fileId}`);
+        if (this.uploads.has(upload)) return 'already-seen';
+        this.uploads.add(upload);
         file.redeliveries += 1;
         if (!this.landingKeys.has(landingKey.pk))
           this.landingKeys.set(landingKey.pk, structuredClone(landingKey));
+        return 'counted';
       },
       commitRejection: async (event) => {
         if (this.events.some((existing) => existing.eventId === event.eventId)) return 'duplicate';

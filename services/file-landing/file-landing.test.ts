@@ -6,6 +6,7 @@ import { fileIdOf as fileIdOfIdentity } from '../../lib/file-registry/file-recor
 import { LandingKeyContentionError, LandingObjectMissingError, UnexpectedBucketError } from './errors.ts';
 import { BUCKETS, FakeWorld, notice } from './file-landing.fakes.ts';
 import { landFile } from './file-landing.ts';
+import type { S3ObjectCreated } from './s3-notification.ts';
 
 const KEY = 'inbound/acme-bank/transactions/2026-11-19/acme-tx.csv';
 const CSV = 'transaction_id,amount\ntx_a,1.00\ntx_b,2.00\nTRAILER,2,EUR=3.00\n';
@@ -114,10 +115,37 @@ describe('landFile', () => {
       const outcome = await landFile(notice(secondKey), world.deps());
 
       // Assess
-      expect(outcome).toEqual({ outcome: 'redelivered', fileId: fileIdOf(CSV), detectedBy: 'registry' });
+      expect(outcome).toEqual({
+        outcome: 'redelivered',
+        fileId: fileIdOf(CSV),
+        detectedBy: 'registry',
+        counted: true,
+      });
       expect(world.events).toHaveLength(1);
       expect(world.files.get(fileIdOf(CSV))?.redeliveries).toBe(1);
       expect(world.landingKeys.get(`KEY#landing/${secondKey}`)?.fileId).toBe(fileIdOf(CSV));
+    },
+  );
+
+  it.each([
+    ['first landing', 0],
+    ['re-delivery', 1],
+  ])(
+    'does not count the same upload seen again (an archive replay of its %s) as a redelivery',
+    async (_case, earlierRedeliveries) => {
+      // Prepare
+      world.put(BUCKETS.landingBucket, KEY, CSV);
+      const uploads = [notice(KEY), notice(KEY)];
+      for (const upload of uploads.slice(0, earlierRedeliveries + 1)) await landFile(upload, world.deps());
+      const replayed = uploads[earlierRedeliveries] as S3ObjectCreated;
+
+      // Act
+      const outcome = await landFile({ ...replayed, eventId: 'replayed-event-id' }, world.deps());
+
+      // Assess
+      expect(outcome).toMatchObject({ outcome: 'redelivered', counted: false });
+      expect(world.files.get(fileIdOf(CSV))?.redeliveries).toBe(earlierRedeliveries);
+      expect(world.events).toHaveLength(1);
     },
   );
 
@@ -190,6 +218,7 @@ describe('landFile', () => {
       outcome: 'redelivered',
       fileId: fileIdOf(CSV),
       detectedBy: 'concurrent-commit',
+      counted: true,
     });
     expect(world.events).toHaveLength(1);
     expect(world.files.get(fileIdOf(CSV))?.redeliveries).toBe(1);

@@ -21,7 +21,7 @@ import { type LandingRoute, parseLandingKey } from './landing-key.ts';
 import { rawObjectKey, restrictedObjectKey } from './object-layout.ts';
 import type { FileLandingDeps, PinnedObject } from './ports.ts';
 import { quarantineUnroutable, type RejectedOutcome, rejectTooLarge } from './rejections.ts';
-import type { S3ObjectCreated } from './s3-notification.ts';
+import { deliveryIdempotencyKey, type S3ObjectCreated } from './s3-notification.ts';
 
 export type LandedOutcome = {
   outcome: 'landed';
@@ -33,11 +33,15 @@ export type LandedOutcome = {
   supersedesFileId: string | null;
 };
 
-/** Known content delivered again: counted on the file record, no event. */
+/**
+ * Known content delivered again: counted on the file record, no event. `counted: false` when it was the same upload
+ * seen again (a replay), which is no new delivery.
+ */
 export type RedeliveredOutcome = {
   outcome: 'redelivered';
   fileId: string;
   detectedBy: 'registry' | 'concurrent-commit';
+  counted: boolean;
 };
 
 /** What one delivery did. JSON-safe: Powertools stores it as the idempotency record's result. */
@@ -86,9 +90,10 @@ export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): 
     seenAt: landedAt,
   };
 
+  const upload = deliveryIdempotencyKey(notice);
   if (await ports.getFile(fileId)) {
-    await ports.recordRedelivery({ fileId, landingKey, at: landedAt });
-    return { outcome: 'redelivered', fileId, detectedBy: 'registry' };
+    const counted = await ports.recordRedelivery({ fileId, landingKey, at: landedAt, upload });
+    return { outcome: 'redelivered', fileId, detectedBy: 'registry', counted: counted === 'counted' };
   }
 
   const cardDataDetected = content.cardNumbers.count > 0;
@@ -107,6 +112,7 @@ export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): 
       landingKey,
       expectedPreviousFileId: previous?.fileId ?? null,
       event,
+      upload,
     });
     if (result === 'committed') {
       return {
@@ -120,8 +126,13 @@ export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): 
       };
     }
     if (result === 'file-exists') {
-      await ports.recordRedelivery({ fileId, landingKey, at: landedAt });
-      return { outcome: 'redelivered', fileId, detectedBy: 'concurrent-commit' };
+      const counted = await ports.recordRedelivery({ fileId, landingKey, at: landedAt, upload });
+      return {
+        outcome: 'redelivered',
+        fileId,
+        detectedBy: 'concurrent-commit',
+        counted: counted === 'counted',
+      };
     }
   }
   throw new LandingKeyContentionError(notice.key, LANDING_KEY_ATTEMPTS);

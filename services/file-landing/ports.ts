@@ -49,14 +49,21 @@ export type CommitLanding = (input: {
   landingKey: LandingKeyRecord;
   expectedPreviousFileId: string | null;
   event: FileLandedDetail;
+  /** The S3 upload (PUT) being landed (`deliveryIdempotencyKey`), remembered so a replay of it is known later. */
+  upload: string;
 }) => Promise<LandingCommitResult>;
 
-/** Count one more delivery of known content; record the landing key only if it had no record yet. */
+/**
+ * Count one more delivery of known content, once per S3 upload: `already-seen` when this upload was landed or
+ * counted before (an archive replay after the idempotency records expired). Records the landing key only if it
+ * had no record yet.
+ */
 export type RecordRedelivery = (input: {
   fileId: string;
   landingKey: LandingKeyRecord;
   at: string;
-}) => Promise<void>;
+  upload: string;
+}) => Promise<'counted' | 'already-seen'>;
 
 /** Commit a FileRejected through the outbox; `duplicate` when an event with its id already exists. */
 export type CommitRejection = (event: FileRejectedDetail) => Promise<'committed' | 'duplicate'>;

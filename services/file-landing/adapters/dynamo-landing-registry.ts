@@ -1,5 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { FileRecord, LandingKeyRecord } from '../../../lib/file-registry/file-record.ts';
 import { fileKey, landingKeyKey } from '../../../lib/file-registry/file-record.ts';
 import { commitWithEvents, type TransactItem } from '../../../lib/outbox/transaction.ts';
@@ -31,7 +36,13 @@ export function dynamoLandingRegistry(doc: DynamoDBDocumentClient, tables: Landi
     return result.Item as LandingKeyRecord | undefined;
   };
 
-  const commitLanding: CommitLanding = async ({ file, landingKey, expectedPreviousFileId, event }) => {
+  const commitLanding: CommitLanding = async ({
+    file,
+    landingKey,
+    expectedPreviousFileId,
+    event,
+    upload,
+  }) => {
     const state: TransactItem[] = [
       { Put: { TableName: tables.files, Item: file, ConditionExpression: 'attribute_not_exists(pk)' } },
       {
@@ -46,6 +57,8 @@ export function dynamoLandingRegistry(doc: DynamoDBDocumentClient, tables: Landi
               }),
         },
       },
+      // Last, so the failed-condition indexes above stay 0 and 1; a new file's upload cannot have been seen.
+      { Put: { TableName: tables.files, Item: uploadItem(upload, file.fileId, file.landedAt) } },
     ];
     try {
       // The token is unique to this attempt: an SDK retry of a transaction that did commit succeeds instead of
@@ -65,17 +78,35 @@ export function dynamoLandingRegistry(doc: DynamoDBDocumentClient, tables: Landi
     }
   };
 
-  const recordRedelivery: RecordRedelivery = async ({ fileId, landingKey, at }) => {
-    await doc.send(
-      new UpdateCommand({
-        TableName: tables.files,
-        Key: fileKey(fileId),
-        UpdateExpression:
-          'SET redeliveries = if_not_exists(redeliveries, :zero) + :one, lastRedeliveryAt = :at',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':at': at },
-      }),
-    );
+  const recordRedelivery: RecordRedelivery = async ({ fileId, landingKey, at, upload }) => {
+    try {
+      await doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tables.files,
+                Item: uploadItem(upload, fileId, at),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: tables.files,
+                Key: fileKey(fileId),
+                UpdateExpression:
+                  'SET redeliveries = if_not_exists(redeliveries, :zero) + :one, lastRedeliveryAt = :at',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':at': at },
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (failedConditions(error)?.includes(0)) return 'already-seen';
+      throw error;
+    }
     try {
       // Only a key seen for the first time points at known content; an existing pointer is left alone.
       await doc.send(
@@ -88,6 +119,7 @@ export function dynamoLandingRegistry(doc: DynamoDBDocumentClient, tables: Landi
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
     }
+    return 'counted';
   };
 
   const commitRejection: CommitRejection = async (event) => {
@@ -106,4 +138,13 @@ export function dynamoLandingRegistry(doc: DynamoDBDocumentClient, tables: Landi
   };
 
   return { getFile, getLandingKey, commitLanding, recordRedelivery, commitRejection };
+}
+
+/**
+ * One S3 upload (PUT) that was landed or counted as a re-delivery. Replays of the bus archive outlive the
+ * idempotency records (archive: years; records: days), so this item, not Powertools, keeps a replayed upload from
+ * being counted as the partner sending the file again.
+ */
+function uploadItem(upload: string, fileId: string, at: string) {
+  return { pk: `UPLOAD#${upload}`, sk: 'UPLOAD', fileId, at };
 }
