@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import type { FileRecord } from '../../lib/file-registry/file-record.ts';
 import { readyFactsOf } from './day-facts.ts';
-import type { ReconRun } from './ports.ts';
+import { matchingGate } from './gates.ts';
+import type { MatchRun, ReconRun } from './ports.ts';
 
 const SCOPE = { dataset: 'settlements', businessDate: '2026-11-20' } as const;
 
@@ -103,5 +104,70 @@ describe('readyFactsOf', () => {
     expect(once).toMatch(/^ready_[0-9a-f]{24}$/);
     expect(again).toBe(once);
     expect(later).not.toBe(once);
+  });
+
+  describe('the match run of a transactions day', () => {
+    const TX = { dataset: 'transactions', businessDate: SCOPE.businessDate } as const;
+    const transactions = file('f_tx', { dataset: 'transactions' });
+    const settlements = file('f_st');
+    const counts = (matched: number) => ({
+      matchedTransactions: matched,
+      mismatchedTransactions: 0,
+      agedTransactions: 0,
+    });
+    const run = (id: string, fileIds: string[], committedAt: string, matched: number): MatchRun =>
+      ({
+        matchRunId: id,
+        partner: 'acme-bank',
+        counts: counts(matched),
+        inputs: fileIds.map((fileId) => ({ fileId, runId: `run_${fileId}` })),
+        committedAt,
+      }) as MatchRun;
+    const day = { files: [transactions], dedupRuns: [dedup('f_tx', { dataset: 'transactions' })] };
+
+    it('takes the run that read both files over a later one that raced it and missed the settlements', () => {
+      // Prepare
+      const runs = new Map([
+        [
+          'acme-bank',
+          [
+            run('mr_both', ['f_tx', 'f_st'], '2026-11-20T20:02:00Z', 9),
+            run('mr_tx', ['f_tx'], '2026-11-20T20:03:00Z', 0),
+          ],
+        ],
+      ]);
+
+      // Act
+      const { facts } = readyFactsOf(TX, day, new Map(), runs, [settlements]);
+
+      // Assess
+      expect(facts.matches).toEqual([{ partner: 'acme-bank', runId: 'mr_both', matched: 9, eligible: 9 }]);
+    });
+
+    it('fails the matching gate while no run has read every current file', () => {
+      // Prepare
+      const runs = new Map([['acme-bank', [run('mr_tx', ['f_tx'], '2026-11-20T20:03:00Z', 0)]]]);
+
+      // Act
+      const { facts } = readyFactsOf(TX, day, new Map(), runs, [settlements]);
+      const gate = matchingGate('acme-bank', facts.matches[0], 9500);
+
+      // Assess
+      expect(facts.matches[0]?.notCovered).toEqual(['f_st']);
+      expect(gate).toMatchObject({ name: 'matching-rate:acme-bank', passed: false });
+      expect(gate.detail).toContain('did not read f_st');
+    });
+
+    it('counts a file at a new run (a rerun) as not read by runs over its earlier run', () => {
+      // Prepare
+      const rerun = file('f_st', { runId: 'run_rerun' });
+      const runs = new Map([['acme-bank', [run('mr_both', ['f_tx', 'f_st'], '2026-11-20T20:02:00Z', 9)]]]);
+
+      // Act
+      const { facts } = readyFactsOf(TX, day, new Map(), runs, [rerun]);
+
+      // Assess
+      expect(facts.matches[0]?.notCovered).toEqual(['f_st']);
+    });
   });
 });

@@ -33,6 +33,8 @@ export function readyFactsOf(
   listing: DayListing,
   recons: ReadonlyMap<string, readonly ReconRun[]>,
   matches: ReadonlyMap<string, readonly MatchRun[]>,
+  /** Transactions scopes: the day's settlements files, which a current match run must have read as well. */
+  counterpartFiles: readonly FileRecord[] = [],
 ): DayFacts {
   const files = listing.files
     .filter((file) => file.dataset === scope.dataset && file.businessDate === scope.businessDate)
@@ -51,8 +53,11 @@ export function readyFactsOf(
   const matchFacts =
     scope.dataset === 'transactions'
       ? partners.flatMap((partner) => {
-          const latest = latestBy(matches.get(partner) ?? [], (run) => run.committedAt);
-          return latest ? [matchFact(latest)] : [];
+          const current = [...files, ...counterpartFiles].filter(
+            (file) => file.partner === partner && file.stage === 'VALIDATED',
+          );
+          const chosen = currentMatch(matches.get(partner) ?? [], current);
+          return chosen ? [chosen] : [];
         })
       : [];
   const facts: ReadyFacts = {
@@ -141,6 +146,26 @@ function reconciliationFact(run: ReconRun, dedupRuns: readonly DedupRunRecord[])
       ),
     },
   };
+}
+
+/**
+ * The latest match run that read every current validated file of the partner and date (at its current run), or
+ * else the latest at all with the files it missed. Runs of one partner and date can race (a transactions and a
+ * settlements file land together); the one that committed last is not necessarily the one that saw more.
+ */
+function currentMatch(runs: readonly MatchRun[], files: readonly FileRecord[]): MatchFact | undefined {
+  const missedBy = (run: MatchRun) =>
+    files
+      .filter(
+        (file) => !run.inputs.some((input) => input.fileId === file.fileId && input.runId === file.runId),
+      )
+      .map((file) => file.fileId)
+      .sort(byId);
+  const covering = runs.filter((run) => missedBy(run).length === 0);
+  const chosen = latestBy(covering.length > 0 ? covering : runs, (run) => run.committedAt);
+  if (!chosen) return undefined;
+  const notCovered = missedBy(chosen);
+  return { ...matchFact(chosen), ...(notCovered.length > 0 ? { notCovered } : {}) };
 }
 
 function matchFact(run: MatchRun): MatchFact {

@@ -42,6 +42,11 @@ export interface MatchFact {
   readonly matched: number;
   /** Records that should have a counterpart. */
   readonly eligible: number;
+  /**
+   * Validated files of the partner and date (either dataset) the run did not read: a run that raced a newer one
+   * and committed last. The gate fails until a run over every current file commits.
+   */
+  readonly notCovered?: readonly string[];
 }
 
 /** Everything the gates read; at most one fact of each kind per partner (the latest). */

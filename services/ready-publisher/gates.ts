@@ -224,6 +224,15 @@ export function matchingGate(partner: string, fact: MatchFact | undefined, minBp
       threshold,
     };
   }
+  if (fact.notCovered && fact.notCovered.length > 0) {
+    return {
+      name,
+      passed: false,
+      detail: `The latest match run of ${partner} (${fact.runId}) did not read ${fact.notCovered.join(', ')}: its counts are not current. A run over every file follows each file's dedup; if none comes, redrive the settlement-match DLQ.`,
+      observed: null,
+      threshold,
+    };
+  }
   if (fact.eligible === 0) {
     return {
       name,

@@ -25,6 +25,8 @@ export interface MatchRun {
   readonly matchRunId: string;
   readonly partner: string;
   readonly counts: MatchCountsPayload;
+  /** Files it matched over, each with the validation run of its rows. */
+  readonly inputs: readonly { readonly fileId: string; readonly runId: string }[];
   readonly committedAt: string;
 }
 

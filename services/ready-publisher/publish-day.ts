@@ -90,5 +90,10 @@ async function dayFacts(scope: ReadyScope, ports: ReadyPorts, config: ReadyConfi
     const matchRuns = await ports.matchRuns(partner, scope.businessDate);
     if (matchRuns.length > 0) matches.set(partner, matchRuns);
   }
-  return readyFactsOf(scope, listing, recons, matches);
+  // Matching reads both datasets: a match run is current only if it read the day's settlements files too.
+  const counterpart =
+    scope.dataset === 'transactions'
+      ? await ports.listDay(scope.businessDate, { dataset: 'settlements' })
+      : undefined;
+  return readyFactsOf(scope, listing, recons, matches, counterpart?.files ?? []);
 }

@@ -133,6 +133,7 @@ describe('ready-publisher on the offline runtime', () => {
       runId: event.data.runId,
       contentHash: expected.contentHash,
       rows: rows.length,
+      notes: [],
     });
     expect(runtime.pollers['ready-publisher']!.stats().failed).toBe(0);
   });

@@ -56,6 +56,10 @@ export function registryRuns(doc: DynamoDBDocumentClient, filesTable: string) {
         matchRunId: String(item.matchRunId),
         partner: String(item.partner),
         counts: item.counts as MatchRun['counts'],
+        inputs: ((item.inputs ?? []) as { fileId: string; runId: string }[]).map((input) => ({
+          fileId: input.fileId,
+          runId: input.runId,
+        })),
         committedAt: String(item.committedAt),
       }));
     },
