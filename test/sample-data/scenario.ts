@@ -60,10 +60,9 @@ export function generateScenario(options: { seed: number; transactionsPerFile: n
   const lateFile = files.find(
     (file) => file.partner === 'initech-acq' && file.dataset === 'settlements' && file.businessDate === D2,
   )!;
-  const lateAt = new Date(
-    Math.max(...deliveries.filter((d) => d.wave === 2).map((d) => d.at.getTime())) + HOUR_MS,
-  );
   const lateCutoff = cutoffOf(findPartner('initech-acq')!, 'settlements', D2);
+  // After every other delivery of the day, so the date is evaluated (and blocked) without it first.
+  const lateAt = new Date(lateCutoff.getTime() + LATE_BY_MS);
   deliveries.push(delivery(lateFile, lateAt, 3));
   book.lateFiles.push({
     partner: 'initech-acq',
