@@ -12,6 +12,8 @@ const USAGE = `finledger <command>
   replay --from ISO --to ISO [--state-dir]    re-send archived bus events in a time range
   dlq list|redrive [SERVICE] [--state-dir]    inspect or redrive dead-letter queues
   lineage <dataset> <partner> <id> [--json]   trace one record: raw file, silver row, dedup outcome, gold
+  rerun --from D --to D [--dataset D] [--partner P] [--run-id R]
+                                              rerun business dates from raw under a new run id; compare gold
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -26,6 +28,10 @@ async function main(argv: string[]): Promise<number> {
     case 'lineage': {
       const { runtimeCommand } = await import('./commands/runtime-commands.ts');
       return runtimeCommand(command, rest, root);
+    }
+    case 'rerun': {
+      const { rerunCommand } = await import('./commands/rerun.ts');
+      return rerunCommand(rest, root);
     }
     default:
       console.log(USAGE);

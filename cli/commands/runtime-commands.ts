@@ -19,7 +19,7 @@ const OPTIONS = {
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
 
 /** Offline defaults set before any handler module loads (Powertools reads them at construction). */
-function configureOfflineEnvironment(flags: Flags): void {
+function configureOfflineEnvironment(flags: RuntimeFlags): void {
   process.env.POWERTOOLS_LOG_LEVEL ??= flags.verbose ? 'INFO' : 'ERROR';
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   // Short SLA offline so a stalled file is re-driven within the run, not after ten minutes.
@@ -28,8 +28,12 @@ function configureOfflineEnvironment(flags: Flags): void {
   process.env.FINLEDGER_PAN_HMAC_KEY ??= 'offline-only-not-a-secret';
 }
 
-async function withRuntime(
-  flags: Flags,
+/** The flags every runtime command shares. */
+export type RuntimeFlags = Pick<Flags, 'state-dir' | 'verbose'>;
+
+/** Run `use` on the offline runtime of the state folder (the pipeline, or storage only to inspect), then stop it. */
+export async function withRuntime(
+  flags: RuntimeFlags,
   root: string,
   mode: 'pipeline' | 'inspect',
   use: (runtime: Runtime) => Promise<number>,

@@ -98,3 +98,27 @@ describe('FileRegistryStore.listDay', () => {
     await expect(new FileRegistryStore(doc, 'files').listDay('20261120')).rejects.toThrow(/YYYY-MM-DD/);
   });
 });
+
+describe('FileRegistryStore.runHistory', () => {
+  it('reads every page of the file history items, strongly consistent, oldest move first', async () => {
+    // Prepare
+    const { doc, sent } = scriptedDoc([
+      { Items: [{ sk: 'RUN#run_b', movedAt: '2026-12-02T00:00:00Z' }], LastEvaluatedKey: { k: 1 } },
+      { Items: [{ sk: 'RUN#run_a', movedAt: '2026-12-01T00:00:00Z' }] },
+    ]);
+
+    // Act
+    const history = await new FileRegistryStore(doc, 'files').runHistory('f_1');
+
+    // Assess
+    expect(history.map((item) => item.sk)).toEqual(['RUN#run_a', 'RUN#run_b']);
+    expect(sent[0]).toMatchObject({
+      TableName: 'files',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+      ExpressionAttributeValues: { ':pk': 'FILE#f_1', ':run': 'RUN#' },
+      ConsistentRead: true,
+    });
+    expect(sent[0]).not.toHaveProperty('IndexName');
+    expect(sent[1]).toMatchObject({ ExclusiveStartKey: { k: 1 } });
+  });
+});

@@ -11,6 +11,7 @@ import { DatasetNameSchema } from '../../contracts/events/file-landed.ts';
 import { daySortPrefix, FILES_BY_DAY_INDEX } from './day-index.ts';
 import type { DedupRunRecord } from './dedup-run-record.ts';
 import { type FileRecord, fileKey } from './file-record.ts';
+import { FILE_RUN_HISTORY_PREFIX, type FileRunHistoryRecord } from './run-record.ts';
 
 /** Which files of a day to list: all, one dataset's, or one partner's (of one dataset or of every dataset). */
 export interface DayFilter {
@@ -39,6 +40,29 @@ export class FileRegistryStore {
       new GetCommand({ TableName: this.table, Key: fileKey(fileId), ConsistentRead: true }),
     );
     return result.Item as FileRecord | undefined;
+  }
+
+  /**
+   * The earlier runs of a file that reruns moved it on from (`pk FILE#<fileId>`, `sk RUN#<runId>`), oldest first.
+   * @example const history = await store.runHistory('f_…') // [{ runId: 'run_…', stage: 'VALIDATED', … }]
+   */
+  async runHistory(fileId: string): Promise<FileRunHistoryRecord[]> {
+    const items: FileRunHistoryRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.doc.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+          ExpressionAttributeValues: { ':pk': fileKey(fileId).pk, ':run': FILE_RUN_HISTORY_PREFIX },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as FileRunHistoryRecord[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items.sort((a, b) => (a.movedAt < b.movedAt ? -1 : a.movedAt > b.movedAt ? 1 : 0));
   }
 
   /** Files still open, oldest first, that opened before `before` (ISO instant). */

@@ -122,7 +122,7 @@ describe('readyFactsOf', () => {
         counts: counts(matched),
         inputs: fileIds.map((fileId) => ({ fileId, runId: `run_${fileId}` })),
         committedAt,
-      }) as MatchRun;
+      }) as unknown as MatchRun;
     const day = { files: [transactions], dedupRuns: [dedup('f_tx', { dataset: 'transactions' })] };
 
     it('takes the run that read both files over a later one that raced it and missed the settlements', () => {

@@ -104,16 +104,20 @@ function latestDedupRun(file: FileRecord, runs: readonly DedupRunRecord[]): Dedu
   );
 }
 
-/** The latest reconciliation over exactly these files, or else the latest at all (stale; the gate says so). */
+/**
+ * The latest reconciliation over exactly these files at their current runs (a validated file's dedup run is its
+ * validation run), or else the latest at all (stale; the gate says so). Comparing runs, not just file ids, keeps a
+ * reconciliation of a file's earlier run from counting as current while a rerun is in flight.
+ */
 function currentRecon(runs: readonly ReconRun[], files: readonly FileRecord[]): ReconRun | undefined {
   const current = files
-    .map((file) => file.fileId)
+    .map((file) => `${file.fileId}:${file.stage === 'VALIDATED' ? file.runId : '-'}`)
     .sort(byId)
     .join(',');
   const covering = runs.filter(
     (run) =>
       run.inputs
-        .map((input) => input.fileId)
+        .map((input) => `${input.fileId}:${input.dedupRunId ?? '-'}`)
         .sort(byId)
         .join(',') === current,
   );

@@ -1,4 +1,4 @@
-import { gatesFor } from '../../config/ready-gates.ts';
+import { type DatasetGates, gatesFor } from '../../config/ready-gates.ts';
 import type { DatasetBlockedPayload } from '../../contracts/events/dataset-blocked.ts';
 import type { DatasetReadyPayload } from '../../contracts/events/dataset-ready.ts';
 import { type DayFacts, readyFactsOf } from './day-facts.ts';
@@ -38,7 +38,7 @@ export async function publishDay(
   ports: ReadyPorts,
   config: ReadyConfig,
 ): Promise<PublishOutcome> {
-  const day = await dayFacts(scope, ports, config);
+  const day = await dayFacts(scope, ports, config.gates);
   const evaluation = evaluateGates(
     { dataset: scope.dataset, businessDate: scope.businessDate, now, facts: day.facts },
     config.gates,
@@ -70,9 +70,16 @@ function blocked(payload: DatasetBlockedPayload, runId: string): PublishOutcome 
   return { kind: 'blocked', runId, verdict: { kind: 'blocked', runId, payload }, goldObjectsWritten: 0 };
 }
 
-/** The day's facts: files and dedup runs, then the runs of every partner in scope (expected or delivering). */
-async function dayFacts(scope: ReadyScope, ports: ReadyPorts, config: ReadyConfig): Promise<DayFacts> {
-  const spec = gatesFor(scope.dataset, config.gates);
+/**
+ * The day's facts: files and dedup runs, then the runs of every partner in scope (expected or delivering). Also
+ * what a rerun reads to find the verdict its facts lead to (services/rerun).
+ */
+export async function dayFacts(
+  scope: ReadyScope,
+  ports: Pick<ReadyPorts, 'listDay' | 'reconRuns' | 'matchRuns'>,
+  gates: readonly DatasetGates[],
+): Promise<DayFacts> {
+  const spec = gatesFor(scope.dataset, gates);
   if (!spec) throw new GatesNotDeclaredError(scope.dataset);
   const listing = await ports.listDay(scope.businessDate, { dataset: scope.dataset });
   const partners = [

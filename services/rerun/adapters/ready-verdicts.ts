@@ -1,0 +1,57 @@
+import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DatasetGates, gatesFor } from '../../../config/ready-gates.ts';
+import type { FileRegistryStore } from '../../../lib/file-registry/file-registry-store.ts';
+import { readyItemPk } from '../../ready-publisher/adapters/dynamo-ready-committer.ts';
+import { registryRuns } from '../../ready-publisher/adapters/registry-runs.ts';
+import { dayFacts } from '../../ready-publisher/publish-day.ts';
+import type { VerdictItem, VerdictPorts } from '../ports.ts';
+
+/**
+ * ready-publisher's verdicts as a rerun reports them. The ready run id of the current facts is derived with
+ * ready-publisher's own `dayFacts`, so "the verdict on the facts after the rerun" is the item ready-publisher
+ * committed under exactly that id.
+ */
+export function readyVerdicts(
+  doc: DynamoDBDocumentClient,
+  filesTable: string,
+  registry: Pick<FileRegistryStore, 'listDay'>,
+  gates: readonly DatasetGates[],
+): VerdictPorts {
+  const runs = registryRuns(doc, filesTable);
+  return {
+    async currentReadyRunId(scope) {
+      if (!gatesFor(scope.dataset, gates)) return null;
+      return (
+        await dayFacts(scope, { listDay: (date, filter) => registry.listDay(date, filter), ...runs }, gates)
+      ).runId;
+    },
+
+    async verdictItems(scope) {
+      const items: VerdictItem[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: filesTable,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': readyItemPk(scope) },
+            ConsistentRead: true,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const verdict = item.verdict === 'READY' ? 'READY' : 'BLOCKED';
+          items.push({
+            runId: String(item.runId),
+            verdict,
+            committedAt: String(item.committedAt),
+            contentHash: typeof item.contentHash === 'string' ? item.contentHash : null,
+            failedGates: Array.isArray(item.failedGates) ? item.failedGates.map(String) : [],
+          });
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      return items;
+    },
+  };
+}

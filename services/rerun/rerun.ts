@@ -1,0 +1,184 @@
+import { findPartner } from '../../config/partners.ts';
+import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
+import type { FileRecord } from '../../lib/file-registry/file-record.ts';
+import type { DayFilter } from '../../lib/file-registry/file-registry-store.ts';
+import { type RerunRecord, runKey } from '../../lib/file-registry/run-record.ts';
+import { runIdFrom } from '../file-landing/ids.ts';
+import { RerunError, RerunInterruptedError, RunNotFoundError, RunScopeMismatchError } from './errors.ts';
+import type { RerunPorts } from './ports.ts';
+import {
+  dedupRunOf,
+  type FileRef,
+  fileChanged,
+  fileRefOf,
+  openingDecision,
+  type ReopenedFile,
+  rawSnapshotMissing,
+  reopenCommitOf,
+  reopenedFileOf,
+  type SkippedFile,
+  schemaVersionFor,
+} from './rerun-plan.ts';
+import { parseRerunRequest, type RerunInput, type RerunRequest, scopeText } from './rerun-request.ts';
+
+/** What one pass of a rerun did. */
+export interface RerunOutcome {
+  readonly runId: string;
+  /** True when `--run-id` resumed a recorded run. */
+  readonly resumed: boolean;
+  /** The run's record after this pass (member count, passes). */
+  readonly run: RerunRecord;
+  /** Files moved into the run by this pass, each announced by a FileLanded of the run. */
+  readonly reopened: readonly ReopenedFile[];
+  /** Files this run had moved before (a resumed or repeated pass): nothing done twice. */
+  readonly alreadyInRun: readonly FileRef[];
+  /** Files left out, each with the reason and what to do. */
+  readonly skipped: readonly SkippedFile[];
+}
+
+/** Transactions in flight at once: one per file, never one for the range (TransactWriteItems holds ≤ 100 actions). */
+const FILES_IN_FLIGHT = 8;
+
+type FileResult =
+  | { readonly kind: 'reopened'; readonly file: ReopenedFile }
+  | { readonly kind: 'already-in-run'; readonly file: FileRef }
+  | { readonly kind: 'skipped'; readonly file: SkippedFile };
+
+/**
+ * Rerun a business date range from the raw snapshots under a new run id (or resume an interrupted rerun).
+ *
+ * Primary course:
+ * 1. Check the request; record a new run (`RUN#<runId>`), or find the one to resume and check it covers the same
+ *    range and filters.
+ * 2. For each business date, list its files (`files-by-day`, narrowed by the filters) and read each one strongly
+ *    consistent: already in this run → nothing to do; open in another run → refused; gone raw snapshot → skipped.
+ * 3. Per file, one transaction: the FILE item moves to the run and opens again (only if still terminal in the run
+ *    it was read in), the earlier run's stage, counts and totals are kept as `FILE#<fileId>` / `RUN#<previous>`, the
+ *    membership `RUN#<runId>` / `FILE#<fileId>` is put (only once), and FileLanded v1 goes to the outbox. The
+ *    pipeline then validates, deduplicates, reconciles and publishes the files again, writing under the new run id
+ *    beside the earlier runs.
+ * 4. Record the pass on the run: members so far, reopened, already in run, skipped.
+ */
+export async function startRerun(
+  input: RerunInput,
+  ports: RerunPorts,
+  options: { filesInFlight?: number } = {},
+): Promise<RerunOutcome> {
+  const request = parseRerunRequest(input);
+  const { run, resumed } = await openRun(request, ports);
+  const filter: DayFilter = {
+    ...(request.dataset ? { dataset: request.dataset } : {}),
+    ...(request.partner ? { partner: request.partner } : {}),
+  };
+  const results: FileResult[] = [];
+  try {
+    for (const date of request.dates) {
+      const listing = await ports.listDay(date, filter);
+      results.push(
+        ...(await mapInFlight(listing.files, options.filesInFlight ?? FILES_IN_FLIGHT, (listed) =>
+          rerunFile(listed.fileId, listing.dedupRuns, run.runId, resumed, ports),
+        )),
+      );
+    }
+  } catch (error) {
+    throw new RerunInterruptedError(run.runId, { cause: error });
+  }
+  const reopened: ReopenedFile[] = [];
+  const alreadyInRun: FileRef[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const result of results) {
+    if (result.kind === 'reopened') reopened.push(result.file);
+    else if (result.kind === 'already-in-run') alreadyInRun.push(result.file);
+    else skipped.push(result.file);
+  }
+  const finished = await ports.finishPass(
+    run.runId,
+    { reopened: reopened.length, alreadyInRun: alreadyInRun.length, skipped: skipped.length },
+    ports.now().toISOString(),
+  );
+  return { runId: run.runId, resumed, run: finished, reopened, alreadyInRun, skipped };
+}
+
+async function openRun(
+  request: RerunRequest,
+  ports: RerunPorts,
+): Promise<{ run: RerunRecord; resumed: boolean }> {
+  if (request.runId !== null) {
+    const recorded = await ports.getRun(request.runId);
+    if (!recorded) throw new RunNotFoundError(request.runId);
+    const [was, now] = [scopeText(recorded), scopeText(request)];
+    if (was !== now) throw new RunScopeMismatchError(request.runId, was, now);
+    return { run: recorded, resumed: true };
+  }
+  const runId = runIdFrom(ports.newId());
+  const run: RerunRecord = {
+    ...runKey(runId),
+    runId,
+    kind: 'rerun',
+    from: request.from,
+    to: request.to,
+    dataset: request.dataset,
+    partner: request.partner,
+    requestedAt: ports.now().toISOString(),
+    requestedBy: request.requestedBy,
+    fileCount: 0,
+    passes: 0,
+    lastPassAt: null,
+    lastPass: null,
+  };
+  if ((await ports.createRun(run)) === 'exists')
+    throw new RerunError(`Run id ${runId} is taken; nothing was written. Run the command again.`);
+  return { run, resumed: false };
+}
+
+async function rerunFile(
+  fileId: string,
+  dedupRuns: readonly DedupRunRecord[],
+  runId: string,
+  resumed: boolean,
+  ports: RerunPorts,
+): Promise<FileResult> {
+  // The day index may lag; decisions and the transaction's condition use the item itself.
+  const file = await ports.getFile(fileId);
+  if (!file)
+    throw new RerunError(`File ${fileId} is listed for its day but has no registry item; run again.`);
+  const wasMember = resumed && file.runId !== runId && (await ports.isMember(runId, fileId));
+  const decision = openingDecision(file, runId, wasMember);
+  if (decision.kind === 'already-in-run') return { kind: 'already-in-run', file: fileRefOf(file) };
+  if (decision.kind === 'skip') return { kind: 'skipped', file: decision.skipped };
+  if (!(await ports.rawExists(file.raw))) return { kind: 'skipped', file: rawSnapshotMissing(file) };
+  const schemaV = schemaVersionFor(file, dedupRuns, declaredSchemaV(file), runId);
+  if (typeof schemaV !== 'number') return { kind: 'skipped', file: schemaV };
+  const commit = reopenCommitOf(file, {
+    runId,
+    schemaV,
+    eventId: ports.newId(),
+    at: ports.now().toISOString(),
+    dedupRun: dedupRunOf(file, dedupRuns),
+  });
+  const result = await ports.reopen(commit);
+  if (result === 'reopened') return { kind: 'reopened', file: reopenedFileOf(commit) };
+  if (result === 'already-in-run') return { kind: 'already-in-run', file: fileRefOf(file) };
+  return { kind: 'skipped', file: fileChanged(file, runId) };
+}
+
+const declaredSchemaV = (file: FileRecord): number | undefined =>
+  findPartner(file.partner)?.datasets[file.dataset]?.schemaV;
+
+/** Map with at most `limit` calls in flight, results in input order. */
+async function mapInFlight<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return results;
+}
