@@ -5,11 +5,11 @@ import {
   PutCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { failedConditions } from '../../../lib/aws/transaction-cancellation.ts';
 import type { FileRecord, LandingKeyRecord } from '../../../lib/file-registry/file-record.ts';
 import { fileKey, landingKeyKey } from '../../../lib/file-registry/file-record.ts';
 import { commitWithEvents, type TransactItem } from '../../../lib/outbox/transaction.ts';
 import type { CommitLanding, CommitRejection, GetFile, GetLandingKey, RecordRedelivery } from '../ports.ts';
-import { failedConditions } from './cancellation.ts';
 
 export interface LandingTables {
   files: string;

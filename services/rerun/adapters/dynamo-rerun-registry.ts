@@ -1,4 +1,4 @@
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
   GetCommand,
@@ -6,6 +6,7 @@ import {
   QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { failedConditions } from '../../../lib/aws/transaction-cancellation.ts';
 import { FileRegistryStore } from '../../../lib/file-registry/file-registry-store.ts';
 import {
   type RerunRecord,
@@ -147,23 +148,4 @@ export function dynamoRerunRegistry(
       }
     },
   };
-}
-
-/**
- * Which actions of a cancelled transaction failed their condition; undefined when anything else cancelled it
- * (throttling, a conflict with another transaction): those are retried by the caller, not decided here.
- */
-function failedConditions(error: unknown): number[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  const reasons = error.CancellationReasons ?? [];
-  if (
-    reasons.some(
-      (reason) => reason.Code && reason.Code !== 'None' && reason.Code !== 'ConditionalCheckFailed',
-    )
-  )
-    return undefined;
-  const failed = reasons.flatMap((reason, index) =>
-    reason.Code === 'ConditionalCheckFailed' ? [index] : [],
-  );
-  return failed.length > 0 ? failed : undefined;
 }
