@@ -11,7 +11,6 @@ import {
   gatesOf,
   hoursAfter,
   landAt,
-  matchRecordsOf,
   matchRunsOf,
   type PublishedVerdict,
   rowsOf,
@@ -19,7 +18,7 @@ import {
   startScenario,
   verdictsOf,
 } from './scenario-support.ts';
-import { configureTestEnvironment, listKeys, readObjectText } from './support.ts';
+import { configureTestEnvironment, listKeys, matchRecordsOf, readObjectText } from './support.ts';
 
 // A Thursday and a Friday: every partner is expected for both datasets (config/ready-gates.ts).
 const DATE = '2026-11-19';

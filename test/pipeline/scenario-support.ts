@@ -9,7 +9,7 @@ import type { Runtime } from '../../runtime/runtime.ts';
 import { ScenarioClock } from '../../runtime/scenario-clock.ts';
 import { cutoffInstant } from '../../services/ready-publisher/cutoff.ts';
 import type { SampleFile } from '../sample-data/index.ts';
-import { archivedDetails, landAndSettle, readObjectText, startTestPipeline } from './support.ts';
+import { archivedDetails, landAndSettle, startTestPipeline } from './support.ts';
 
 /** A test pipeline whose uploads land at the instants of a scenario clock (the S3 event's `time`). */
 export interface Scenario {
@@ -93,31 +93,6 @@ export async function matchRunsOf(
 ): Promise<EventDetail<typeof SettlementsMatchedV1>[]> {
   return (await archivedDetails(runtime, SettlementsMatchedV1)).filter(
     (event) => event.data.partner === partner && event.data.businessDate === businessDate,
-  );
-}
-
-/** One line of a match result file (see services/settlement-match/result-records.ts). */
-export type MatchRecord = {
-  readonly outcome: string;
-  readonly reason?: string;
-  readonly transaction?: { id: string };
-  readonly transactions?: { id: string }[];
-  readonly settlement?: { id: string };
-  readonly settlements?: { id: string }[];
-};
-
-/** The result records a SettlementsMatched references (JSON Lines parts). */
-export async function matchRecordsOf(
-  runtime: Runtime,
-  event: EventDetail<typeof SettlementsMatchedV1>,
-): Promise<MatchRecord[]> {
-  const { bucket, parts } = event.data.results;
-  const texts = await Promise.all(parts.map((key) => readObjectText(runtime, bucket, key)));
-  return texts.flatMap((text) =>
-    text
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as MatchRecord),
   );
 }
 

@@ -2,7 +2,6 @@ import { DeleteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLandedV1, RecordsDeduplicatedV1, SettlementsMatchedV1 } from '../../contracts/events/catalog.ts';
-import type { EventDetail } from '../../contracts/events/envelope.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import {
   archivedDetails,
@@ -10,7 +9,8 @@ import {
   configureTestEnvironment,
   landAndSettle,
   listKeys,
-  readObjectText,
+  type MatchRecord,
+  matchRecordsOf,
   startTestPipeline,
 } from './support.ts';
 
@@ -69,25 +69,11 @@ const files = {
   },
 } as const;
 
-type Matched = EventDetail<typeof SettlementsMatchedV1>;
-type Record_ = { outcome: string; [field: string]: unknown };
-
-async function resultsOf(runtime: Runtime, event: Matched): Promise<Record_[]> {
-  const { bucket, parts } = event.data.results;
-  const texts = await Promise.all(parts.map((key) => readObjectText(runtime, bucket, key)));
-  return texts.flatMap((text) =>
-    text
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as Record_),
-  );
-}
-
-const idsOf = (rows: unknown) => (rows as { id: string }[]).map((row) => row.id);
-const outcomeLines = (records: readonly Record_[]) =>
+const idsOf = (rows: readonly { id: string }[] | undefined) => (rows ?? []).map((row) => row.id);
+const outcomeLines = (records: readonly MatchRecord[]) =>
   records.map((record) =>
     record.outcome === 'unmatched'
-      ? `unmatched ${(record.transaction as { id: string }).id} ${record.reason}`
+      ? `unmatched ${record.transaction?.id} ${record.reason}`
       : `${record.outcome}${record.cause ? ` ${record.cause}` : ''} ${idsOf(record.transactions).join('+')} <- ${idsOf(record.settlements).join('+')}`,
   );
 
@@ -138,7 +124,7 @@ describe('settlement-match on the offline runtime', () => {
     // Act
     const runs = await matchedAsOf(DAY1);
     const latest = runs.find((event) => event.data.inputs.length === 2)!;
-    const records = await resultsOf(runtime, latest);
+    const records = await matchRecordsOf(runtime, latest);
 
     // Assess: one snapshot per trigger, each its own inputs; the later one read both files.
     expect(runs).toHaveLength(2);
@@ -201,7 +187,7 @@ describe('settlement-match on the offline runtime', () => {
       unmatchedTransactions: 0,
       amountMismatches: 1,
     });
-    expect(outcomeLines(await resultsOf(runtime, late!))).toContain('matched a-4 <- s-4');
+    expect(outcomeLines(await matchRecordsOf(runtime, late!))).toContain('matched a-4 <- s-4');
   });
 
   it('absorbs redeliveries of the same RecordsDeduplicated, with or without its idempotency records', async () => {

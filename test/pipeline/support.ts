@@ -2,7 +2,8 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { z } from 'zod';
 import { landObjects } from '../../cli/main-job.ts';
 import { registryOf, waitForTerminalFiles } from '../../cli/pipeline-state.ts';
-import type { EventDefinition } from '../../contracts/events/envelope.ts';
+import type { SettlementsMatchedV1 } from '../../contracts/events/catalog.ts';
+import type { EventDefinition, EventDetail } from '../../contracts/events/envelope.ts';
 import type { BusEvent } from '../../runtime/bus-events.ts';
 import { silentLogger } from '../../runtime/logger.ts';
 import { type PipelineOptions, startPipeline } from '../../runtime/pipeline.ts';
@@ -80,3 +81,29 @@ export async function listKeys(runtime: Runtime, bucket: string, prefix: string)
 }
 
 export const registry = registryOf;
+
+/** One line of a match result file (see services/settlement-match/result-records.ts). */
+export type MatchRecord = {
+  readonly outcome: string;
+  readonly reason?: string;
+  readonly cause?: string;
+  readonly transaction?: { id: string };
+  readonly transactions?: { id: string }[];
+  readonly settlement?: { id: string };
+  readonly settlements?: { id: string }[];
+};
+
+/** The result records a SettlementsMatched references (JSON Lines parts). */
+export async function matchRecordsOf(
+  runtime: Runtime,
+  event: EventDetail<typeof SettlementsMatchedV1>,
+): Promise<MatchRecord[]> {
+  const { bucket, parts } = event.data.results;
+  const texts = await Promise.all(parts.map((key) => readObjectText(runtime, bucket, key)));
+  return texts.flatMap((text) =>
+    text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as MatchRecord),
+  );
+}
