@@ -64,6 +64,8 @@ export async function gatherExceptions(
       partner: data.partner,
       fileId: data.fileId,
     };
+    const fileOf = (line: Json) =>
+      line.fileId === data.fileId ? 'this file' : `${line.fileId} (${line.businessDate})`;
     for (const entry of await jsonLines(s3, data.duplicates)) {
       const row = entry.row as Json;
       const of = entry.of as Json;
@@ -72,7 +74,7 @@ export async function gatherExceptions(
         kind: 'DUPLICATE',
         id: naturalId(entry),
         line: Number(row.rowNumber),
-        detail: `${entry.scope} exact copy of line ${of.rowNumber} of ${of.fileId === data.fileId ? 'this file' : `${of.fileId} (${of.businessDate})`}; dropped`,
+        detail: `${entry.scope} exact copy of line ${of.rowNumber} of ${fileOf(of)}; dropped`,
       });
     }
     for (const entry of await jsonLines(s3, data.conflicts)) {
@@ -83,7 +85,7 @@ export async function gatherExceptions(
         kind: 'CONFLICT',
         id: naturalId(entry),
         line: Number(row.rowNumber),
-        detail: `${entry.scope}: same key as line ${other.rowNumber} of ${other.fileId === data.fileId ? 'this file' : `${other.fileId} (${other.businessDate})`}, different content; quarantined until resolved`,
+        detail: `${entry.scope}: same key as line ${other.rowNumber} of ${fileOf(other)}, different content; quarantined until resolved`,
       });
     }
   }
