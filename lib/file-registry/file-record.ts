@@ -41,6 +41,8 @@ export interface FileRecord extends DayKeys {
   redeliveries: number;
   /** Times the watchdog re-drove this file. */
   redrives: number;
+  /** When the watchdog last re-drove it (set with `redrives`, cleared when a rerun reopens the file). */
+  lastRedriveAt?: string;
   counts?: { rowsIn: number; valid: number; quarantined: number };
   rejection?: { code: string; reason: string };
   /** Set when validation closed the file as VALIDATED: declared (trailer/manifest) and computed over all rows. */

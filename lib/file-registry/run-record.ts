@@ -2,6 +2,12 @@ import type { DatasetName } from '../../config/partners.ts';
 import type { TransactItem } from '../outbox/transaction.ts';
 import { type FileRecord, type FileStage, fileKey } from './file-record.ts';
 
+/** A new run id (a landing's or a rerun's): every stage of the files in the run carries it. */
+export const runIdFrom = (uuid: string): string => `run_${uuid.replaceAll('-', '')}`;
+
+/** The shape of the ids `runIdFrom` makes. */
+export const RUN_ID_PATTERN = /^run_[0-9a-f]{32}$/;
+
 /**
  * A deliberate rerun of a business date range, in `files` (`pk RUN#<runId>`, `sk RUN`). Carries no day keys: it is
  * read by run id, never listed with a day's files.

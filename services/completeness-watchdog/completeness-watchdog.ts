@@ -20,8 +20,7 @@ export interface WatchdogReport {
   unrecoverable: string[];
 }
 
-const overdueSince = (file: FileRecord): string =>
-  (file as FileRecord & { lastRedriveAt?: string }).lastRedriveAt ?? file.openSince ?? file.landedAt;
+const overdueSince = (file: FileRecord): string => file.lastRedriveAt ?? file.openSince ?? file.landedAt;
 
 /** Pure decision: which overdue open files to re-drive and which to hand to a human. */
 export function decideRedrives(

@@ -8,6 +8,7 @@ import {
   type LandingKeyRecord,
   landingKeyKey,
 } from '../../lib/file-registry/file-record.ts';
+import { runIdFrom } from '../../lib/file-registry/run-record.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import { type ContentSummary, scanContent } from './content-scan.ts';
 import {
@@ -16,7 +17,6 @@ import {
   NoticeTimeInvalidError,
   UnexpectedBucketError,
 } from './errors.ts';
-import { runIdFrom } from './ids.ts';
 import { type LandingRoute, parseLandingKey } from './landing-key.ts';
 import { rawObjectKey, restrictedObjectKey } from './object-layout.ts';
 import type { FileLandingDeps, PinnedObject } from './ports.ts';

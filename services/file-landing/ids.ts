@@ -17,6 +17,3 @@ export function uuidFromSeed(seed: string): string {
 export function digestOf(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
-
-/** A run id for a new landing: every downstream stage of this file carries it. */
-export const runIdFrom = (uuid: string): string => `run_${uuid.replaceAll('-', '')}`;

@@ -1,8 +1,9 @@
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import { FileRejectedV1, type RejectionCode } from '../../contracts/events/file-rejected.ts';
+import { runIdFrom } from '../../lib/file-registry/run-record.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import { scanContent } from './content-scan.ts';
-import { digestOf, runIdFrom, uuidFromSeed } from './ids.ts';
+import { digestOf, uuidFromSeed } from './ids.ts';
 import type { LandingRoute, UnroutableKey } from './landing-key.ts';
 import { unroutableObjectKey } from './object-layout.ts';
 import type { FileLandingDeps, ObjectHead, PinnedObject } from './ports.ts';

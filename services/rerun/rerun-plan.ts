@@ -186,7 +186,6 @@ export function reopenCommitOf(
       schemaV: input.schemaV,
     },
   );
-  const lastRedriveAt = (file as FileRecord & { lastRedriveAt?: string }).lastRedriveAt;
   return {
     file,
     event,
@@ -205,7 +204,7 @@ export function reopenCommitOf(
       controlTotals: file.controlTotals ?? null,
       validTotals: file.validTotals ?? null,
       redrives: file.redrives,
-      lastRedriveAt: lastRedriveAt ?? null,
+      lastRedriveAt: file.lastRedriveAt ?? null,
       schemaV: input.dedupRun?.schemaV ?? null,
       dedupEventId: input.dedupRun?.eventId ?? null,
       movedToRunId: input.runId,

@@ -1,5 +1,6 @@
 import { type DatasetName, findPartner, partners } from '../../config/partners.ts';
 import { DatasetNameSchema } from '../../contracts/events/file-landed.ts';
+import { RUN_ID_PATTERN } from '../../lib/file-registry/run-record.ts';
 import { RerunRequestError } from './errors.ts';
 
 /** What an operator asks for, as typed (CLI flags or a future handler's input). */
@@ -30,8 +31,6 @@ export interface RerunRequest {
 export const MAX_RERUN_DAYS = 93;
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-/** As `runIdFrom` (services/file-landing/ids.ts) makes them. */
-const RUN_ID = /^run_[0-9a-f]{32}$/;
 
 function calendarDate(field: string, text: string | undefined): Date {
   const match = text === undefined ? null : DATE.exec(text);
@@ -87,7 +86,7 @@ export function parseRerunRequest(input: RerunInput): RerunRequest {
     );
   if (partner && dataset?.success && !partner.datasets[dataset.data])
     throw new RerunRequestError('--dataset', `partner ${partner.id} does not deliver ${dataset.data}`);
-  if (input.runId !== undefined && !RUN_ID.test(input.runId))
+  if (input.runId !== undefined && !RUN_ID_PATTERN.test(input.runId))
     throw new RerunRequestError(
       '--run-id',
       `--run-id "${input.runId}" is not a run id (run_ and 32 hex digits)`,

@@ -2,8 +2,7 @@ import { findPartner } from '../../config/partners.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import type { FileRecord } from '../../lib/file-registry/file-record.ts';
 import type { DayFilter } from '../../lib/file-registry/file-registry-store.ts';
-import { type RerunRecord, runKey } from '../../lib/file-registry/run-record.ts';
-import { runIdFrom } from '../file-landing/ids.ts';
+import { type RerunRecord, runIdFrom, runKey } from '../../lib/file-registry/run-record.ts';
 import { RerunError, RerunInterruptedError, RunNotFoundError, RunScopeMismatchError } from './errors.ts';
 import type { RerunPorts } from './ports.ts';
 import {
