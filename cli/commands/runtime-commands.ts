@@ -103,6 +103,12 @@ export async function runtimeCommand(command: string, args: string[], root: stri
       }
       const from = new Date(flags.from);
       const to = new Date(flags.to);
+      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from > to) {
+        console.error(
+          `replay: --from ${flags.from} and --to ${flags.to} must be ISO 8601 instants with from ≤ to, e.g. --from 2026-11-19T00:00:00Z --to 2026-11-20T00:00:00Z`,
+        );
+        return 2;
+      }
       const type = flags.type;
       return withRuntime(flags, root, 'pipeline', async (runtime) => {
         const replayName = `cli-${Date.now()}`;
