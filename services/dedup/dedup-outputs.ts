@@ -1,6 +1,6 @@
 import type { SilverColumn, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
 import type { PartsRef } from '../../contracts/events/envelope.ts';
-import { ParquetPartBuffer, type PartLineage } from '../schema-validate/parquet-part-writer.ts';
+import { ParquetPartBuffer, type PartLineage } from '../../lib/parquet/parquet-part-buffer.ts';
 import {
   dedupQuarantinePrefix,
   entriesPartKey,

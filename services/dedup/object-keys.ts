@@ -4,7 +4,7 @@ import {
   type RunIdentity,
   silverPartKey,
   silverPrefix,
-} from '../schema-validate/object-keys.ts';
+} from '../../lib/parquet/part-keys.ts';
 
 export type { RunIdentity };
 

@@ -3,7 +3,7 @@ import type { SchemaElement } from 'hyparquet';
 import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { SilverColumn, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
-import { schemaElementOf } from '../schema-validate/parquet-part-writer.ts';
+import { schemaElementOf } from '../../lib/parquet/schema-element.ts';
 import { GoldInputError } from './errors.ts';
 import { ContentHasher, goldColumnsOf } from './gold-content.ts';
 import { type GoldTarget, goldPartKey, goldPrefix } from './gold-keys.ts';

@@ -1,15 +1,27 @@
 import type { SilverColumn, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
 import type { PartsRef } from '../../contracts/events/envelope.ts';
+import { JsonLinesPartBuffer } from '../../lib/parquet/json-lines-part-buffer.ts';
+import { ParquetPartBuffer, type PartLineage } from '../../lib/parquet/parquet-part-buffer.ts';
 import {
   quarantinePartKey,
   quarantinePrefix,
   type RunIdentity,
   silverPartKey,
   silverPrefix,
-} from './object-keys.ts';
-import { ParquetPartBuffer, type PartLineage } from './parquet-part-writer.ts';
+} from '../../lib/parquet/part-keys.ts';
 import type { SchemaValidateConfig, SchemaValidatePorts } from './ports.ts';
-import { JsonLinesPartBuffer, type QuarantineEntry } from './quarantine-part-writer.ts';
+
+/** One quarantined row as written to JSON Lines; `maskedLine` never holds a card number in clear. */
+export interface QuarantineEntry {
+  /** Physical line the record starts on (the header is line 1). */
+  readonly rowNumber: number;
+  /** First failing column, or null when the record as a whole is wrong (ragged, blank). */
+  readonly field: string | null;
+  readonly reason: string;
+  readonly maskedLine: string;
+  readonly fileId: string;
+  readonly runId: string;
+}
 
 /**
  * Silver Parquet parts of one run: rows are buffered up to `partRows`, then written as the next part.
@@ -58,7 +70,7 @@ export class SilverParts {
 export class QuarantineParts {
   readonly prefix: string;
   private readonly keys: string[] = [];
-  private readonly buffer: JsonLinesPartBuffer;
+  private readonly buffer: JsonLinesPartBuffer<QuarantineEntry>;
 
   constructor(
     private readonly ports: SchemaValidatePorts,
@@ -66,7 +78,10 @@ export class QuarantineParts {
     run: RunIdentity,
   ) {
     this.prefix = quarantinePrefix(run);
-    this.buffer = new JsonLinesPartBuffer(config.quarantinePartEntries, config.quarantinePartCharacters);
+    this.buffer = new JsonLinesPartBuffer<QuarantineEntry>(
+      config.quarantinePartEntries,
+      config.quarantinePartCharacters,
+    );
   }
 
   /** Buffer an entry; true when the part is full and must be flushed before the next add. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parquetRowCount } from '../../lib/parquet/test-support/read-parts.ts';
 import { validateFile } from './schema-validate.ts';
 import { landedInput, memoryStore, testConfig } from './test-support/fake-ports.ts';
 import { generatedTransactionsFile } from './test-support/generated-file.ts';
-import { parquetRowCount } from './test-support/read-parts.ts';
 
 describe('validateFile on a large stream', () => {
   it('processes 1M rows while holding at most one part of rows (plus one chunk) in memory', {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { FileRejectedPayloadSchema } from '../../contracts/events/file-rejected.ts';
 import { FileValidatedPayloadSchema } from '../../contracts/events/file-validated.ts';
+import { readJsonLines, readParquet } from '../../lib/parquet/test-support/read-parts.ts';
 import { RawObjectChangedError, UnknownContractError } from './errors.ts';
 import type { SchemaValidateConfig } from './ports.ts';
 import { validateFile } from './schema-validate.ts';
 import { landedInput, memoryStore, type RawFile, rawFile, testConfig } from './test-support/fake-ports.ts';
 import { TRANSACTIONS_HEADER as HEADER } from './test-support/generated-file.ts';
-import { readJsonLines, readParquet } from './test-support/read-parts.ts';
 
 const ROWS = [
   'tx-1,payment,10.50,EUR,2024-03-01T10:00:00+01:00,m-1,SR-1,4111111111111111',

@@ -1,7 +1,7 @@
 import { findMatchingRules } from '../../config/matching-rules.ts';
 import type { PartsRef } from '../../contracts/events/envelope.ts';
 import type { SettlementsMatchedPayload } from '../../contracts/events/settlements-matched.ts';
-import { JsonLinesPartBuffer } from '../schema-validate/quarantine-part-writer.ts';
+import { JsonLinesPartBuffer } from '../../lib/parquet/json-lines-part-buffer.ts';
 import { matchingWindow } from './business-dates.ts';
 import { SettlementMatchError } from './errors.ts';
 import {

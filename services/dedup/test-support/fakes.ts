@@ -2,8 +2,8 @@ import { findDataset } from '../../../contracts/datasets/catalog.ts';
 import type { DatasetContract, SilverValue } from '../../../contracts/datasets/dataset-contract.ts';
 import type { TransactionRow } from '../../../contracts/datasets/transactions.ts';
 import type { ObjectRef, PartsRef } from '../../../contracts/events/envelope.ts';
-import { silverPartKey, silverPrefix } from '../../schema-validate/object-keys.ts';
-import { ParquetPartBuffer } from '../../schema-validate/parquet-part-writer.ts';
+import { ParquetPartBuffer } from '../../../lib/parquet/parquet-part-buffer.ts';
+import { silverPartKey, silverPrefix } from '../../../lib/parquet/part-keys.ts';
 import type { DedupFileInput } from '../dedup.ts';
 import {
   type ClaimOutcome,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quarantinePartKey, quarantinePrefix, silverPartKey, silverPrefix } from './object-keys.ts';
+import { quarantinePartKey, quarantinePrefix, silverPartKey, silverPrefix } from './part-keys.ts';
 
 const run = {
   dataset: 'transactions',

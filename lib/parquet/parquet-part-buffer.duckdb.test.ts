@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ParquetPartBuffer } from './parquet-part-writer.ts';
-import { requireDataset } from './test-support/fake-ports.ts';
+import { findDataset } from '../../contracts/datasets/catalog.ts';
+import { ParquetPartBuffer } from './parquet-part-buffer.ts';
 
-const folder = mkdtempSync(join(tmpdir(), 'schema-validate-duckdb-'));
+const folder = mkdtempSync(join(tmpdir(), 'parquet-part-duckdb-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 const lineage = {
@@ -21,7 +21,8 @@ const lineage = {
 describe('a silver Parquet part read by DuckDB', () => {
   it('sums INT64 minor units exactly, past 2^53, with the declared types', async () => {
     // Prepare
-    const contract = requireDataset('transactions');
+    const contract = findDataset('transactions', 1);
+    if (!contract) throw new Error('No contract transactions v1');
     const part = new ParquetPartBuffer(contract.silverColumns, lineage);
     const row = (id: string, amount: bigint, currency: string) => [
       id,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JsonLinesPartBuffer } from './quarantine-part-writer.ts';
+import { JsonLinesPartBuffer } from './json-lines-part-buffer.ts';
 import { readJsonLines } from './test-support/read-parts.ts';
 
 const entry = {

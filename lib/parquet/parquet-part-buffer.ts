@@ -6,6 +6,7 @@ import {
   type SilverValue,
 } from '../../contracts/datasets/dataset-contract.ts';
 import { dateToEpochDays } from '../../contracts/datasets/fields.ts';
+import { schemaElementOf } from './schema-element.ts';
 
 /** Values every row of one file shares; written as constant lineage columns. */
 export interface PartLineage {
@@ -43,29 +44,6 @@ function stringColumn(values: SilverValue[]): SilverValue[] | (Uint8Array | null
     offset += written;
     return view;
   });
-}
-
-/** Parquet schema element of one silver column; money is INT64, instants are UTC microseconds. */
-export function schemaElementOf(column: SilverColumn): SchemaElement {
-  const repetition_type = column.nullable ? 'OPTIONAL' : 'REQUIRED';
-  switch (column.type) {
-    case 'STRING':
-      return { name: column.name, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type };
-    case 'INT32':
-      return { name: column.name, type: 'INT32', repetition_type };
-    case 'INT64':
-      return { name: column.name, type: 'INT64', repetition_type };
-    case 'DATE':
-      return { name: column.name, type: 'INT32', converted_type: 'DATE', repetition_type };
-    case 'TIMESTAMP_MICROS':
-      return {
-        name: column.name,
-        type: 'INT64',
-        converted_type: 'TIMESTAMP_MICROS',
-        logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' },
-        repetition_type,
-      };
-  }
 }
 
 /**
@@ -131,6 +109,8 @@ export class ParquetPartBuffer {
       columnData,
       schema: this.schema,
       rowGroupSize: Math.max(rows, 1),
+      // Named when only schema-validate wrote parts; kept because every part's footer carries it (dedup's too),
+      // so renaming it would change the bytes of every part written from then on.
       createdBy: 'finledger schema-validate',
     });
     this.data = this.columns.map(() => []);
