@@ -292,6 +292,15 @@ function defaultInterval(topology: Topology, name: string): number {
       `Worker "${name}" is not in topology.workers; pass { run, intervalMs } to give it an interval.`,
     );
   }
-  // Offline there is no DynamoDB stream trigger, so stream workers poll every second.
-  return spec.trigger.kind === 'schedule' ? spec.trigger.everySeconds * 1000 : 1000;
+  switch (spec.trigger.kind) {
+    case 'schedule':
+      return spec.trigger.everySeconds * 1000;
+    case 'stream':
+      // Offline there is no DynamoDB stream trigger, so stream workers poll every second.
+      return 1000;
+    case 'invoke':
+      throw new Error(
+        `Worker "${name}" is invoked by an operator, never on a loop; call its handler (offline: its finledger command).`,
+      );
+  }
 }

@@ -50,6 +50,15 @@ export function deploy() {
     archive: archive.name,
     alarmTopic: topic.arn,
     schemaRegistry: registry.name,
+    // Operator-invoked functions by their generated names: `aws lambda invoke --function-name <output>` (stacks/README.md).
+    ...Object.fromEntries(
+      topology.workers
+        .filter((worker) => worker.trigger.kind === 'invoke')
+        .map((worker) => [
+          `${worker.name}Function`,
+          lookup(functions, names.function(worker.name), 'function').name,
+        ]),
+    ),
     ...Object.fromEntries(Object.entries(buckets).map(([name, bucket]) => [`${name}Bucket`, bucket.name])),
   };
 }

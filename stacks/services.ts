@@ -140,6 +140,9 @@ function createTrigger(spec: FunctionSpec, fn: sst.aws.Function, deps: ServiceDe
     case 'schedule':
       createSchedule(spec, fn, trigger.expression, lookup(deps.queues, trigger.dlq, 'DLQ'), deps);
       return;
+    case 'invoke':
+      // The operator invokes it (stacks/README.md); nothing else may.
+      return;
   }
 }
 

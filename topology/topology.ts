@@ -252,6 +252,21 @@ const declared = {
       buckets: {},
       publishesToBus: true,
     },
+    {
+      // Finance's reruns of a business date range from raw snapshots (services/rerun/README.md). Moves each file into
+      // the run through the outbox like landing does; it needs the raw keys' existence, never their bytes.
+      name: 'rerun',
+      handler: 'services/rerun/handler.ts',
+      trigger: { kind: 'invoke' },
+      // A quarter of files (~18k, one transaction each, 8 in flight) fits well inside 15 minutes; a pass that
+      // times out is resumed with its run id.
+      function: { memoryMb: 512, timeoutSeconds: 900 },
+      tables: ['files', 'outbox'],
+      buckets: {
+        raw: { mode: 'list', prefixes: ['raw/'] },
+        quarantine: { mode: 'list', prefixes: ['restricted/'] },
+      },
+    },
   ],
 } as const satisfies Topology;
 

@@ -57,7 +57,8 @@ export interface ServiceSpec {
 }
 
 export interface BucketAccess {
-  readonly mode: 'read' | 'write' | 'readwrite';
+  /** `list`: keys under the prefixes only (ListObjectsV2), never an object's bytes. */
+  readonly mode: 'list' | 'read' | 'write' | 'readwrite';
   readonly prefixes?: readonly string[];
 }
 
@@ -94,13 +95,19 @@ export interface BucketSpec {
   readonly prefixes: readonly string[];
 }
 
-/** Functions that are not queue consumers: stream-driven or scheduled. */
+/**
+ * Functions that are not queue consumers: stream-driven, scheduled, or invoked by an operator (`invoke`: a
+ * synchronous `aws lambda invoke` whose caller sees the result or the error, so it has no DLQ).
+ */
 export interface WorkerSpec {
   readonly name: string;
   readonly handler: string;
   /** Export of the handler module to call; defaults to `handler`. */
   readonly exportName?: string;
-  readonly trigger: { kind: 'stream'; table: TableName } | { kind: 'schedule'; everySeconds: number };
+  readonly trigger:
+    | { kind: 'stream'; table: TableName }
+    | { kind: 'schedule'; everySeconds: number }
+    | { kind: 'invoke' };
   readonly function: Omit<FunctionSettings, 'batchSize'> & { batchSize?: number };
   readonly tables: readonly TableName[];
   readonly buckets: Readonly<Partial<Record<BucketName, BucketAccess>>>;

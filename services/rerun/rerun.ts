@@ -33,6 +33,18 @@ export interface RerunOutcome {
   readonly alreadyInRun: readonly FileRef[];
   /** Files left out, each with the reason and what to do. */
   readonly skipped: readonly SkippedFile[];
+  /**
+   * False when the pass stopped before looking at every file of the range (`stopWhen`, e.g. the Lambda's remaining
+   * time ran low): what it did stands, and resuming with the run id does the rest.
+   */
+  readonly complete: boolean;
+}
+
+export interface RerunOptions {
+  /** Files in flight at once (default 8). */
+  readonly filesInFlight?: number;
+  /** Checked before each file: true stops the pass cleanly (no file is left half-moved; each is one transaction). */
+  readonly stopWhen?: () => boolean;
 }
 
 /** Transactions in flight at once: one per file, never one for the range (TransactWriteItems holds ≤ 100 actions). */
@@ -61,7 +73,7 @@ type FileResult =
 export async function startRerun(
   input: RerunInput,
   ports: RerunPorts,
-  options: { filesInFlight?: number } = {},
+  options: RerunOptions = {},
 ): Promise<RerunOutcome> {
   const request = parseRerunRequest(input);
   const { run, resumed } = await openRun(request, ports);
@@ -69,15 +81,27 @@ export async function startRerun(
     ...(request.dataset ? { dataset: request.dataset } : {}),
     ...(request.partner ? { partner: request.partner } : {}),
   };
+  const stopWhen = options.stopWhen ?? (() => false);
   const results: FileResult[] = [];
+  let complete = true;
   try {
     for (const date of request.dates) {
+      if (stopWhen()) {
+        complete = false;
+        break;
+      }
       const listing = await ports.listDay(date, filter);
-      results.push(
-        ...(await mapInFlight(listing.files, options.filesInFlight ?? FILES_IN_FLIGHT, (listed) =>
-          rerunFile(listed.fileId, listing.dedupRuns, run.runId, resumed, ports),
-        )),
+      const day = await mapInFlight(
+        listing.files,
+        options.filesInFlight ?? FILES_IN_FLIGHT,
+        (listed) => rerunFile(listed.fileId, listing.dedupRuns, run.runId, resumed, ports),
+        stopWhen,
       );
+      results.push(...day.results);
+      if (!day.complete) {
+        complete = false;
+        break;
+      }
     }
   } catch (error) {
     throw new RerunInterruptedError(run.runId, { cause: error });
@@ -95,7 +119,7 @@ export async function startRerun(
     { reopened: reopened.length, alreadyInRun: alreadyInRun.length, skipped: skipped.length },
     ports.now().toISOString(),
   );
-  return { runId: run.runId, resumed, run: finished, reopened, alreadyInRun, skipped };
+  return { runId: run.runId, resumed, run: finished, reopened, alreadyInRun, skipped, complete };
 }
 
 async function openRun(
@@ -164,20 +188,29 @@ async function rerunFile(
 const declaredSchemaV = (file: FileRecord): number | undefined =>
   findPartner(file.partner)?.datasets[file.dataset]?.schemaV;
 
-/** Map with at most `limit` calls in flight, results in input order. */
+/**
+ * Map with at most `limit` calls in flight, results in input order; no new call starts once `stop()` is true (calls
+ * in flight finish). `complete` is false when items were left.
+ */
 async function mapInFlight<T, R>(
   items: readonly T[],
   limit: number,
   work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  stop: () => boolean,
+): Promise<{ results: R[]; complete: boolean }> {
+  const results: R[] = [];
   let next = 0;
+  let stopped = false;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && !stopped) {
+      if (stop()) {
+        stopped = true;
+        break;
+      }
       const index = next++;
       results[index] = await work(items[index] as T);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return results;
+  return { results: results.filter((result) => result !== undefined), complete: next >= items.length };
 }

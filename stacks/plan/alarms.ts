@@ -153,7 +153,10 @@ export function planAlarms(
   return [
     ...queues.filter((queue) => queue.role !== 'service').map(dlqAlarm),
     ...queues.filter((queue) => queue.role === 'service').map((queue) => ageAlarm(queue, config)),
-    ...functions.flatMap((spec) => functionAlarms(spec, config)),
+    // An operator's invoke returns its error to the operator: a typo in a rerun payload must not page on-call.
+    ...functions
+      .filter((spec) => spec.trigger.kind !== 'invoke')
+      .flatMap((spec) => functionAlarms(spec, config)),
     ...(Object.keys(BUSINESS_METRICS.names) as BusinessMetricName[]).map((name) =>
       businessAlarm(name, config),
     ),

@@ -1,4 +1,4 @@
-import type { BucketAccess, BucketName, TableName, Topology } from '../../topology/types.ts';
+import type { BucketAccess, BucketName, TableName, Topology, WorkerSpec } from '../../topology/types.ts';
 import { BUSINESS_METRICS } from '../metrics.ts';
 import { names } from './names.ts';
 import { TopologyRuleError } from './queues.ts';
@@ -30,9 +30,11 @@ export type Trigger =
       readonly batchSize: number;
       readonly onFailure: string;
     }
-  | { readonly kind: 'schedule'; readonly expression: string; readonly dlq: string };
+  | { readonly kind: 'schedule'; readonly expression: string; readonly dlq: string }
+  /** Invoked by an operator (synchronous `aws lambda invoke`): no event source, no schedule, no DLQ. */
+  | { readonly kind: 'invoke' };
 
-/** One Lambda function: a service (queue consumer) or a worker (stream or schedule). */
+/** One Lambda function: a service (queue consumer) or a worker (stream, schedule or operator-invoked). */
 export interface FunctionSpec {
   readonly name: string;
   /** Topology name of the service or worker. */
@@ -97,6 +99,27 @@ function dataLinks(
   ];
 }
 
+function workerTrigger(worker: WorkerSpec): Trigger {
+  const trigger = worker.trigger;
+  switch (trigger.kind) {
+    case 'stream':
+      return {
+        kind: 'stream',
+        table: trigger.table,
+        batchSize: worker.function.batchSize ?? 100,
+        onFailure: names.dlq(worker.name),
+      };
+    case 'schedule':
+      return {
+        kind: 'schedule',
+        expression: scheduleExpression(trigger.everySeconds),
+        dlq: names.dlq(worker.name),
+      };
+    case 'invoke':
+      return { kind: 'invoke' };
+  }
+}
+
 /** Every function of the topology, services first, with its trigger and links. */
 export function planFunctions(topology: Topology): FunctionSpec[] {
   const services = topology.services.map(
@@ -137,19 +160,7 @@ export function planFunctions(topology: Topology): FunctionSpec[] {
       handler: sstHandler(worker.handler, worker.exportName),
       memoryMb: worker.function.memoryMb,
       timeoutSeconds: worker.function.timeoutSeconds,
-      trigger:
-        trigger.kind === 'stream'
-          ? {
-              kind: 'stream',
-              table: trigger.table,
-              batchSize: worker.function.batchSize ?? 100,
-              onFailure: names.dlq(worker.name),
-            }
-          : {
-              kind: 'schedule',
-              expression: scheduleExpression(trigger.everySeconds),
-              dlq: names.dlq(worker.name),
-            },
+      trigger: workerTrigger(worker),
       links: [...dataLinks(worker.tables, worker.buckets), ...(publishesToBus ? [names.bus()] : [])],
       tables: worker.tables,
       buckets: worker.buckets,

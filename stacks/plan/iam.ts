@@ -66,11 +66,16 @@ function viaService(service: 'dynamodb' | 's3' | 'sqs'): ConditionSpec {
 }
 
 function reads(access: BucketAccess): boolean {
-  return access.mode !== 'write';
+  return access.mode === 'read' || access.mode === 'readwrite';
 }
 
 function writes(access: BucketAccess): boolean {
-  return access.mode !== 'read';
+  return access.mode === 'write' || access.mode === 'readwrite';
+}
+
+/** Listing comes with reading, or alone (`list`): it never returns an object's bytes. */
+function lists(access: BucketAccess): boolean {
+  return access.mode !== 'write';
 }
 
 function objectPaths(access: BucketAccess): string[] {
@@ -82,19 +87,21 @@ function bucketStatements(bucket: BucketName, access: BucketAccess): StatementSp
   const objects = objectPaths(access).map((path): ResourceRef => ({ kind: 'bucket', bucket, path }));
   const statements: StatementSpec[] = [];
   if (reads(access)) {
-    statements.push(
-      { sid: `Read${id}`, actions: READ_OBJECT_ACTIONS, resources: objects },
-      {
-        sid: `List${id}`,
-        actions: ['s3:ListBucket'],
-        resources: [{ kind: 'bucket', bucket, path: null }],
-        conditions: [{ test: 'StringLike', variable: 's3:prefix', values: objectPaths(access) }],
-      },
-    );
+    statements.push({ sid: `Read${id}`, actions: READ_OBJECT_ACTIONS, resources: objects });
+  }
+  if (lists(access)) {
+    statements.push({
+      sid: `List${id}`,
+      actions: ['s3:ListBucket'],
+      resources: [{ kind: 'bucket', bucket, path: null }],
+      conditions: [{ test: 'StringLike', variable: 's3:prefix', values: objectPaths(access) }],
+    });
   }
   if (writes(access)) {
     statements.push({ sid: `Write${id}`, actions: WRITE_OBJECT_ACTIONS, resources: objects });
   }
+  // Keys only: listing needs no key (SSE-KMS protects the bytes, not the key names).
+  if (access.mode === 'list') return statements;
   statements.push({
     sid: `Key${id}`,
     // SSE-KMS writes need GenerateDataKey, and Decrypt for multipart uploads.
@@ -165,6 +172,9 @@ function triggerStatements(spec: FunctionSpec): StatementSpec[] {
       ];
     case 'schedule':
       // The scheduler's own role invokes the function and writes its DLQ; the function needs nothing.
+      return [];
+    case 'invoke':
+      // The operator's own credentials invoke it; the function needs nothing for that.
       return [];
   }
 }

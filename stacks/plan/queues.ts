@@ -1,4 +1,4 @@
-import type { Topology } from '../../topology/types.ts';
+import type { Topology, WorkerSpec } from '../../topology/types.ts';
 import { names } from './names.ts';
 
 /** SQS caps message retention at 14 days. */
@@ -71,11 +71,14 @@ export function planQueues(topology: Topology): QueueSpec[] {
       dlqSpec(names.deliveryDlq(service.name), 'delivery-dlq', service.name, MAX_RETENTION_SECONDS),
     );
   }
-  for (const worker of topology.workers) {
+  for (const worker of topology.workers.filter(hasFailureQueue)) {
     specs.push(dlqSpec(names.dlq(worker.name), 'worker-dlq', worker.name, MAX_RETENTION_SECONDS));
   }
   return specs;
 }
+
+/** Whether a worker's failed invocations go to a DLQ of its own (an operator's invoke returns its error instead). */
+export const hasFailureQueue = (worker: WorkerSpec): boolean => worker.trigger.kind !== 'invoke';
 
 function dlqSpec(name: string, role: QueueRole, owner: string, retentionSeconds: number): QueueSpec {
   return { name, role, owner, visibilityTimeoutSeconds: 30, retentionSeconds };

@@ -51,19 +51,25 @@ describe('functions', () => {
     }
   });
 
-  it('sends the stream worker failures to its DLQ and schedules the others', () => {
+  it('sends the stream worker failures to its DLQ, schedules the scheduled ones and leaves the rest to operators', () => {
     for (const worker of topology.workers) {
       const trigger = dev.functions.find((spec) => spec.unit === worker.name)?.trigger;
-      expect(trigger).toMatchObject(
-        worker.trigger.kind === 'stream'
-          ? { kind: 'stream', table: worker.trigger.table, onFailure: names.dlq(worker.name) }
-          : {
-              kind: 'schedule',
-              expression: scheduleExpression(worker.trigger.everySeconds),
-              dlq: names.dlq(worker.name),
-            },
-      );
+      const expected = {
+        stream: () => ({
+          kind: 'stream',
+          table: (worker.trigger as { table: string }).table,
+          onFailure: names.dlq(worker.name),
+        }),
+        schedule: () => ({
+          kind: 'schedule',
+          expression: scheduleExpression((worker.trigger as { everySeconds: number }).everySeconds),
+          dlq: names.dlq(worker.name),
+        }),
+        invoke: () => ({ kind: 'invoke' }),
+      }[worker.trigger.kind]();
+      expect(trigger).toEqual(expect.objectContaining(expected));
     }
+    expect(dev.functions.find((spec) => spec.unit === 'rerun')?.trigger).toEqual({ kind: 'invoke' });
   });
 });
 
@@ -84,8 +90,10 @@ describe('least-privilege IAM', () => {
       expect([...tables].sort()).toEqual([...unit.tables].sort());
       expect([...buckets].sort()).toEqual(Object.keys(unit.buckets).sort());
       for (const table of unit.tables) expect(keys).toContain(names.tableKey(table));
-      for (const bucket of Object.keys(unit.buckets) as BucketName[])
-        expect(keys).toContain(names.bucketKey(bucket));
+      // Listing alone reads no object, so it needs no bucket key.
+      for (const [bucket, access] of Object.entries(unit.buckets) as [BucketName, { mode: string }][])
+        if (access.mode === 'list') expect(keys).not.toContain(names.bucketKey(bucket));
+        else expect(keys).toContain(names.bucketKey(bucket));
       expect(keys.size).toBeLessThanOrEqual(unit.tables.length + Object.keys(unit.buckets).length + 1);
     },
   );
@@ -105,12 +113,35 @@ describe('least-privilege IAM', () => {
       statement.resources.flatMap((ref) => (ref.kind === 'bucket' && ref.path !== null ? [ref.path] : [])),
     );
 
-    expect(actions.includes('s3:GetObject')).toBe(access.mode !== 'write');
-    expect(actions.includes('s3:PutObject')).toBe(access.mode !== 'read');
+    expect(actions.includes('s3:GetObject')).toBe(access.mode === 'read' || access.mode === 'readwrite');
+    expect(actions.includes('s3:PutObject')).toBe(access.mode === 'write' || access.mode === 'readwrite');
+    expect(actions.includes('s3:ListBucket')).toBe(access.mode !== 'write');
     expect(actions).not.toContain('s3:DeleteObject');
     for (const path of paths) {
       expect(access.prefixes?.some((prefix) => path === `${prefix}*`) ?? path === '*').toBe(true);
     }
+  });
+
+  it('lets the operator-invoked rerun list raw and restricted keys but never read their bytes or decrypt them', () => {
+    const rerun = dev.functions.find((spec) => spec.unit === 'rerun')!;
+    const bucketActions = rerun.statements.filter((statement) =>
+      statement.resources.some((ref) => ref.kind === 'bucket'),
+    );
+    const keys = rerun.statements.flatMap((statement) =>
+      statement.resources.flatMap((ref) => (ref.kind === 'key' ? [ref.key] : [])),
+    );
+
+    expect(bucketActions.flatMap((statement) => statement.actions)).toEqual([
+      's3:ListBucket',
+      's3:ListBucket',
+    ]);
+    expect(bucketActions.flatMap((statement) => statement.conditions?.[0]?.values ?? [])).toEqual([
+      'raw/*',
+      'restricted/*',
+    ]);
+    expect(keys.sort()).toEqual([names.tableKey('files'), names.tableKey('outbox')].sort());
+    expect(rerun.tables).toEqual(['files', 'outbox']);
+    expect(rerun.timeoutSeconds).toBe(900);
   });
 
   it('gives PutEvents on the bus only to the workers that declare publishesToBus, never to a service', () => {

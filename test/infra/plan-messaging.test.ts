@@ -57,11 +57,15 @@ describe('queues', () => {
     },
   );
 
-  it('gives every worker a DLQ for its failed invocations', () => {
+  it('gives every stream and scheduled worker a DLQ for its failed invocations, none to operator-invoked ones', () => {
+    const invoked = topology.workers.filter((worker) => worker.trigger.kind === 'invoke');
     for (const worker of topology.workers) {
-      expect(dev.queues.find((spec) => spec.name === names.dlq(worker.name))?.role).toBe('worker-dlq');
+      expect(dev.queues.find((spec) => spec.name === names.dlq(worker.name))?.role).toBe(
+        worker.trigger.kind === 'invoke' ? undefined : 'worker-dlq',
+      );
     }
-    expect(dev.queues).toHaveLength(topology.services.length * 3 + topology.workers.length);
+    expect(invoked.map((worker) => worker.name)).toEqual(['rerun']);
+    expect(dev.queues).toHaveLength(topology.services.length * 3 + topology.workers.length - invoked.length);
   });
 
   it.each([
@@ -147,14 +151,19 @@ describe('alarms', () => {
     }
   });
 
-  it('alarms on every function erroring or being throttled', () => {
+  it('alarms on every triggered function erroring or being throttled, not on operator-invoked ones', () => {
     for (const spec of dev.functions) {
       for (const metricName of ['Errors', 'Throttles']) {
-        expect(dev.alarms).toContainEqual(
-          expect.objectContaining({ metric: { kind: 'function', function: spec.name, metricName } }),
-        );
+        const alarm = expect.objectContaining({
+          metric: { kind: 'function', function: spec.name, metricName },
+        });
+        if (spec.trigger.kind === 'invoke') expect(dev.alarms).not.toContainEqual(alarm);
+        else expect(dev.alarms).toContainEqual(alarm);
       }
     }
+    expect(dev.functions.filter((spec) => spec.trigger.kind === 'invoke').map((spec) => spec.unit)).toEqual([
+      'rerun',
+    ]);
   });
 
   it('alarms on each business metric in the finledger namespace', () => {

@@ -163,33 +163,47 @@ describe.each(STAGES)('%s stage', (stage) => {
       },
     );
 
-    it.each(topology.workers.map((worker) => [worker.name, worker] as const))(
-      'triggers %s with a DLQ for failures',
-      (name, worker) => {
-        const dlq = s().arns.arn(names.dlq(name), 'queue');
-        if (worker.trigger.kind === 'stream') {
-          const mapping = one(
-            s().run,
-            'aws:lambda/eventSourceMapping:EventSourceMapping',
-            `${names.function(name)}Source`,
-          );
-          expect(mapping.inputs).toMatchObject({
-            eventSourceArn: expect.stringContaining(
-              `${s().arns.arn(names.table(worker.trigger.table as TableName), 'table')}/stream/`,
-            ),
-            startingPosition: 'TRIM_HORIZON',
-            bisectBatchOnFunctionError: true,
-            destinationConfig: { onFailure: { destinationArn: dlq } },
-          });
-        } else {
-          const schedule = one(s().run, 'aws:scheduler/schedule:Schedule', `${names.function(name)}Schedule`);
-          expect(schedule.inputs).toMatchObject({
-            scheduleExpression: `rate(${worker.trigger.everySeconds / 60} minute${worker.trigger.everySeconds === 60 ? '' : 's'})`,
-            target: { arn: s().arns.arn(names.function(name), 'function'), deadLetterConfig: { arn: dlq } },
-          });
-        }
-      },
-    );
+    it.each(
+      topology.workers
+        .filter((worker) => worker.trigger.kind !== 'invoke')
+        .map((worker) => [worker.name, worker] as const),
+    )('triggers %s with a DLQ for failures', (name, worker) => {
+      const dlq = s().arns.arn(names.dlq(name), 'queue');
+      if (worker.trigger.kind === 'stream') {
+        const mapping = one(
+          s().run,
+          'aws:lambda/eventSourceMapping:EventSourceMapping',
+          `${names.function(name)}Source`,
+        );
+        expect(mapping.inputs).toMatchObject({
+          eventSourceArn: expect.stringContaining(
+            `${s().arns.arn(names.table(worker.trigger.table as TableName), 'table')}/stream/`,
+          ),
+          startingPosition: 'TRIM_HORIZON',
+          bisectBatchOnFunctionError: true,
+          destinationConfig: { onFailure: { destinationArn: dlq } },
+        });
+      } else if (worker.trigger.kind === 'schedule') {
+        const schedule = one(s().run, 'aws:scheduler/schedule:Schedule', `${names.function(name)}Schedule`);
+        expect(schedule.inputs).toMatchObject({
+          scheduleExpression: `rate(${worker.trigger.everySeconds / 60} minute${worker.trigger.everySeconds === 60 ? '' : 's'})`,
+          target: { arn: s().arns.arn(names.function(name), 'function'), deadLetterConfig: { arn: dlq } },
+        });
+      }
+    });
+
+    it('declares the operator-invoked rerun function with no trigger, schedule or DLQ', () => {
+      const fn = names.function('rerun');
+      const named = (type: string) =>
+        ofType(s().run, type).filter((resource) => resource.name.startsWith(fn));
+
+      expect(one(s().run, 'sst:aws:Function', fn)).toBeDefined();
+      expect(named('aws:lambda/eventSourceMapping:EventSourceMapping')).toEqual([]);
+      expect(named('aws:scheduler/schedule:Schedule')).toEqual([]);
+      expect(ofType(s().run, 'sst:aws:Queue').map((queue) => queue.name)).not.toContain(names.dlq('rerun'));
+      // Operators find its generated name in the stage outputs.
+      expect(Object.keys(s().run.outputs)).toContain('rerunFunction');
+    });
   });
 
   describe('least-privilege IAM', () => {
@@ -211,6 +225,8 @@ describe.each(STAGES)('%s stage', (stage) => {
           [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.component))].sort();
         const isService = topology.services.some((svc) => svc.name === name);
         const isStream = 'trigger' in unit && unit.trigger.kind === 'stream';
+        const listed = (bucket: string) =>
+          (unit.buckets as Record<string, { mode: string }>)[bucket]?.mode === 'list';
 
         expect(of('table')).toEqual(unit.tables.map((table) => names.table(table)).sort());
         expect(of('bucket')).toEqual(
@@ -220,7 +236,9 @@ describe.each(STAGES)('%s stage', (stage) => {
         expect(of('key')).toEqual(
           [
             ...unit.tables.map((table) => names.tableKey(table)),
-            ...(Object.keys(unit.buckets) as BucketName[]).map((b) => names.bucketKey(b)),
+            ...(Object.keys(unit.buckets) as BucketName[])
+              .filter((b) => !listed(b))
+              .map((b) => names.bucketKey(b)),
             ...(isService || isStream ? [names.messagingKey()] : []),
           ].sort(),
         );
@@ -248,9 +266,16 @@ describe.each(STAGES)('%s stage', (stage) => {
       );
       const allowed = access.prefixes?.map((prefix) => `${prefix}*`) ?? ['*'];
 
-      expect([...new Set(objects.map((object) => object.path))].sort()).toEqual([...allowed].sort());
-      expect(objects.some((object) => object.action === 's3:GetObject')).toBe(access.mode !== 'write');
-      expect(objects.some((object) => object.action === 's3:PutObject')).toBe(access.mode !== 'read');
+      // Listing alone grants no object path: only s3:ListBucket on the bucket, under the prefixes.
+      expect([...new Set(objects.map((object) => object.path))].sort()).toEqual(
+        access.mode === 'list' ? [] : [...allowed].sort(),
+      );
+      expect(objects.some((object) => object.action === 's3:GetObject')).toBe(
+        access.mode === 'read' || access.mode === 'readwrite',
+      );
+      expect(objects.some((object) => object.action === 's3:PutObject')).toBe(
+        access.mode === 'write' || access.mode === 'readwrite',
+      );
     });
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventCatalog } from '../../contracts/events/catalog.ts';
 import { names } from '../../stacks/plan/names.ts';
+import { hasFailureQueue } from '../../stacks/plan/queues.ts';
 import { eventPattern } from '../../stacks/plan/rules.ts';
 import { stageConfig } from '../../stacks/stage-config.ts';
 import { topology } from '../../topology/topology.ts';
@@ -28,7 +29,7 @@ describe.each(STAGES)('%s stage', (stage) => {
             names.dlq(svc.name),
             names.deliveryDlq(svc.name),
           ]),
-          ...topology.workers.map((worker) => names.dlq(worker.name)),
+          ...topology.workers.filter(hasFailureQueue).map((worker) => names.dlq(worker.name)),
         ],
       ],
       ['sst:aws:Function', () => units.map((unit) => names.function(unit.name))],
