@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { DatasetContract } from '../../contracts/datasets/dataset-contract.ts';
 import type { RecordsDeduplicatedPayloadSchema } from '../../contracts/events/records-deduplicated.ts';
+import { readSilverPart, type SilverRows } from '../../lib/parquet/silver-part-reader.ts';
 import { classifyAcrossFiles } from './cross-file.ts';
 import { EntryParts, UniqueParts } from './dedup-outputs.ts';
 import type { DedupFileInput, Run } from './dedup-run.ts';
@@ -11,7 +12,6 @@ import { controlAmountReader, OutcomeTotals } from './outcome-totals.ts';
 import type { DedupConfig, DedupPorts } from './ports.ts';
 import { FINGERPRINT_VERSION, recordIdentityOf } from './record-identity.ts';
 import { type ClassifiedSegment, emitSegment, keyRow, routeRow, type Segment } from './row-routing.ts';
-import { readSilverPart, type SilverRows } from './silver-part-reader.ts';
 
 export type { DedupFileInput };
 

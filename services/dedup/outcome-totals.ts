@@ -1,6 +1,6 @@
 import type { DatasetContract, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
 import type { DedupOutcome, DedupTotals } from '../../contracts/events/records-deduplicated.ts';
-import { TotalsAccumulator } from '../schema-validate/control-totals.ts';
+import { TotalsAccumulator } from '../../lib/totals/control-totals.ts';
 import { SilverMismatchError } from './errors.ts';
 
 /** A row's control amount: the contract's silver amount column (bigint minor units) and its currency. */

@@ -1,7 +1,7 @@
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import { dateToEpochDays } from '../../contracts/datasets/fields.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
-import { readSilverPart } from '../dedup/silver-part-reader.ts';
+import { readSilverPart } from '../../lib/parquet/silver-part-reader.ts';
 import { GoldInputError } from './errors.ts';
 import type { GoldRow } from './gold-rows.ts';
 import type { ReadyPorts } from './ports.ts';

@@ -11,8 +11,8 @@ import {
 import type { ObjectRef, PartsRef } from '../../contracts/events/envelope.ts';
 import type { FileRejectedPayloadSchema } from '../../contracts/events/file-rejected.ts';
 import type { FileValidatedPayloadSchema } from '../../contracts/events/file-validated.ts';
+import { declaredToJSON, TotalsAccumulator, totalsDifferences } from '../../lib/totals/control-totals.ts';
 import { cardTokenizer, maskCardNumbers } from './card-data.ts';
-import { declaredToJSON, TotalsAccumulator, totalsDifferences } from './control-totals.ts';
 import { decodeStream } from './csv/decode.ts';
 import { type CsvRecord, parseCsv } from './csv/strict-csv-parser.ts';
 import { FileRejectionError, RawObjectChangedError, UnknownContractError } from './errors.ts';

@@ -3,7 +3,7 @@ import type { MatchingRules } from '../../config/matching-rules.ts';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { DatasetContract, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
 import type { TransactionType } from '../../contracts/datasets/transactions.ts';
-import { readSilverPart } from '../dedup/silver-part-reader.ts';
+import { readSilverPart } from '../../lib/parquet/silver-part-reader.ts';
 import { addDays, type MatchingWindow } from './business-dates.ts';
 import { MatchInputError, SettlementMatchError } from './errors.ts';
 import type { DedupRunRef, MatchObjects } from './ports.ts';

@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FileLandedV1, FileValidatedV1, RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
 import type { EventDetail, PartsRef } from '../../contracts/events/envelope.ts';
 import { sumControlTotals } from '../../contracts/events/records-deduplicated.ts';
+import { readSilverPart } from '../../lib/parquet/silver-part-reader.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import type { ConflictEntry, DuplicateEntry } from '../../services/dedup/dedup-outputs.ts';
-import { readSilverPart } from '../../services/dedup/silver-part-reader.ts';
 import { requireDataset } from '../../services/dedup/test-support/fakes.ts';
 import { badFiles, generateSampleSet, TEST_PANS } from '../sample-data/index.ts';
 import {

@@ -1,6 +1,6 @@
 import type { PartsRef } from '../../../contracts/events/envelope.ts';
+import { readSilverPart } from '../../../lib/parquet/silver-part-reader.ts';
 import type { ConflictEntry, DuplicateEntry } from '../dedup-outputs.ts';
-import { readSilverPart } from '../silver-part-reader.ts';
 import { type memoryObjects, requireDataset } from './fakes.ts';
 
 type Objects = ReturnType<typeof memoryObjects>;
