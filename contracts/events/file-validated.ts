@@ -39,7 +39,7 @@ export const FileValidatedPayloadSchema = z
     silver: PartsRefSchema,
     /** JSON Lines of quarantined rows (row number, field, reason), or null when none. */
     quarantine: PartsRefSchema.nullable(),
-    /** What the trailer or manifest declared (null when the partner sends none) and what was computed on all rows. */
+    /** What the file's trailer line declared (null when the partner sends none; manifests are not read yet) and what was computed on all rows. */
     controlTotals: z
       .object({ declared: ControlTotalsSchema.nullable(), computed: ControlTotalsSchema })
       .strict(),

@@ -14,9 +14,9 @@ export const ReconBreakKindSchema = z.enum([
   'CONSERVATION',
   /** What one stage handed on is not what the next stage took in. */
   'ROWS_LOST_BETWEEN_STAGES',
-  /** The trailer or manifest declared another row count than the file holds. */
+  /** The trailer declared another row count than the file holds. */
   'DECLARED_VS_COMPUTED_ROWS',
-  /** The trailer or manifest declared another sum for a currency than the file holds. */
+  /** The trailer declared another sum for a currency than the file holds. */
   'DECLARED_VS_COMPUTED_AMOUNT',
   /** The valid rows' sum for a currency is not unique + duplicates + conflicts. */
   'VALID_VS_CURATED_AMOUNT',
@@ -62,7 +62,7 @@ export const StageRowsSchema = z
     files: z
       .object({
         landed: count,
-        /** Files whose trailer or manifest declared control totals. */
+        /** Files whose trailer declared control totals. */
         declared: count,
         validated: count,
         rejected: count,

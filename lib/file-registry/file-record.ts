@@ -45,7 +45,7 @@ export interface FileRecord extends DayKeys {
   lastRedriveAt?: string;
   counts?: { rowsIn: number; valid: number; quarantined: number };
   rejection?: { code: string; reason: string };
-  /** Set when validation closed the file as VALIDATED: declared (trailer/manifest) and computed over all rows. */
+  /** Set when validation closed the file as VALIDATED: declared (trailer) and computed over all rows. */
   controlTotals?: { declared: ControlTotals | null; computed: ControlTotals };
   /** Computed over the valid rows only (FileValidated's `validTotals`); what reconcile compares dedup with. */
   validTotals?: ControlTotals;
