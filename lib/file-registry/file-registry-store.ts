@@ -9,7 +9,8 @@ import {
 import type { DatasetName } from '../../config/partners.ts';
 import { DatasetNameSchema } from '../../contracts/events/file-landed.ts';
 import { daySortPrefix, FILES_BY_DAY_INDEX } from './day-index.ts';
-import type { DedupRunRecord } from './dedup-run-record.ts';
+import { type DedupLedgerRecord, dedupLedgerKey, type LedgerEntry, ledgerEntries } from './dedup-ledger.ts';
+import { type DedupRunRecord, dedupRunKey } from './dedup-run-record.ts';
 import { type FileRecord, fileKey } from './file-record.ts';
 import { FILE_RUN_HISTORY_PREFIX, type FileRunHistoryRecord } from './run-record.ts';
 
@@ -133,6 +134,45 @@ export class FileRegistryStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return items;
+  }
+
+  /**
+   * A partner's committed dedup runs of one business date, complete: the `files-by-day` index, plus the runs the
+   * strongly consistent ledger names that the index does not list yet (each read by key, strongly consistent).
+   * @example const runs = await store.committedDedupRuns('2026-11-20', 'acme-bank')
+   */
+  async committedDedupRuns(businessDate: string, partner: string): Promise<DedupRunRecord[]> {
+    const [{ dedupRuns }, ledger] = await Promise.all([
+      this.listDay(businessDate, { partner }),
+      this.dedupLedger(partner, businessDate),
+    ]);
+    const listed = new Set(dedupRuns.map((run) => `${run.fileId}:${run.runId}`));
+    const lagging = ledger.filter((entry) => !listed.has(`${entry.fileId}:${entry.runId}`));
+    const fetched = await Promise.all(lagging.map((entry) => this.dedupRun(entry)));
+    return [...dedupRuns, ...fetched];
+  }
+
+  private async dedupLedger(partner: string, businessDate: string): Promise<LedgerEntry[]> {
+    const result = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: dedupLedgerKey(partner, businessDate),
+        ConsistentRead: true,
+      }),
+    );
+    return ledgerEntries(result.Item as DedupLedgerRecord | undefined);
+  }
+
+  private async dedupRun({ fileId, runId }: LedgerEntry): Promise<DedupRunRecord> {
+    const result = await this.doc.send(
+      new GetCommand({ TableName: this.table, Key: dedupRunKey(fileId, runId), ConsistentRead: true }),
+    );
+    // Both are written in one transaction, so a ledger entry without its record means the table was edited by hand.
+    if (!result.Item)
+      throw new Error(
+        `The dedup ledger names run ${runId} of file ${fileId}, but its DEDUP record is missing from the files table. Restore it (point-in-time recovery) or replay that file's FileValidated.`,
+      );
+    return result.Item as DedupRunRecord;
   }
 
   /** Every registered file (reports and the CLI; a scan, so not for hot paths). */

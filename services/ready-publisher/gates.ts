@@ -228,7 +228,7 @@ export function matchingGate(partner: string, fact: MatchFact | undefined, minBp
     return {
       name,
       passed: false,
-      detail: `The latest match run of ${partner} (${fact.runId}) did not read ${fact.notCovered.join(', ')}: its counts are not current. A run over every file normally follows the last file's dedup; if none comes (both runs raced the registry index), replay that file's RecordsDeduplicated to match again (finledger replay --type RecordsDeduplicated --from <its dedup time> --to <a minute later>).`,
+      detail: `The latest match run of ${partner} (${fact.runId}) did not read ${fact.notCovered.join(', ')}: its counts are not current. A run over every file follows the last file's dedup; if none comes within minutes (check the settlement-match DLQ first), replay that file's RecordsDeduplicated to match again (finledger replay --type RecordsDeduplicated --from <its dedup time> --to <a minute later>).`,
       observed: null,
       threshold,
     };

@@ -161,7 +161,7 @@ describe('dynamoDedupCommitter', () => {
       string,
       { TableName: string } & Record<string, unknown>
     >[];
-    expect(items.map((item) => Object.keys(item)[0])).toEqual(['Put', 'ConditionCheck', 'Put']);
+    expect(items.map((item) => Object.keys(item)[0])).toEqual(['Put', 'ConditionCheck', 'Update', 'Put']);
     expect(items[0]?.Put).toMatchObject({
       TableName: 'files',
       ConditionExpression: 'attribute_not_exists(pk)',
@@ -188,7 +188,12 @@ describe('dynamoDedupCommitter', () => {
       Key: { pk: `FILE#${FILE_ID}`, sk: 'FILE' },
       ExpressionAttributeValues: { ':validated': 'VALIDATED', ':runId': 'run_1' },
     });
-    expect(items[2]?.Put?.TableName).toBe('outbox');
+    expect(items[2]?.Update).toMatchObject({
+      TableName: 'files',
+      Key: { pk: 'DEDUPS#acme-bank#2026-11-20', sk: 'LEDGER' },
+      ExpressionAttributeValues: { ':run': new Set([`${FILE_ID}:run_1`]) },
+    });
+    expect(items[3]?.Put?.TableName).toBe('outbox');
   });
 
   it('uses one request token per event, so a redelivery after a commit reaches the condition', async () => {

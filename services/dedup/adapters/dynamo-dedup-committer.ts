@@ -2,6 +2,7 @@ import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/clie
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { RecordsDeduplicatedV1 } from '../../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../../contracts/events/envelope.ts';
+import { addToDedupLedger } from '../../../lib/file-registry/dedup-ledger.ts';
 import { dedupRunRecordOf } from '../../../lib/file-registry/dedup-run-record.ts';
 import { fileKey } from '../../../lib/file-registry/file-record.ts';
 import { commitWithEvents, type TransactItem } from '../../../lib/outbox/transaction.ts';
@@ -17,7 +18,8 @@ export type DedupCommitResult = 'committed' | 'already-committed';
 
 /**
  * Record the run's dedup (a `DedupRunRecord`: counts, totals, unique parts, listed under its business date in
- * `files-by-day`) and put RecordsDeduplicated in the outbox in ONE `TransactWriteItems`, on condition that
+ * `files-by-day`), add it to its partner and date's ledger (read strongly consistent by settlement-match, which the
+ * index may not be yet) and put RecordsDeduplicated in the outbox in ONE `TransactWriteItems`, on condition that
  * (a) this run has not recorded it before and (b) the file was VALIDATED by this same run. When (a) fails, the
  * earlier commit stands and no second event is written; when only (b) fails the event is stale: a conflict.
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html
@@ -42,6 +44,7 @@ export function dynamoDedupCommitter(doc: DynamoDBDocumentClient, tables: { file
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
       },
+      addToDedupLedger(tables.files, run),
     ];
     try {
       await commitWithEvents(doc, {

@@ -1,10 +1,13 @@
 import type { FileRegistryStore } from '../../../lib/file-registry/file-registry-store.ts';
 import type { DedupRunRef } from '../ports.ts';
 
-/** A partner's committed dedup runs of one business date, both datasets, from the `files-by-day` index. */
-export function registryDedupRuns(store: Pick<FileRegistryStore, 'listDay'>) {
+/**
+ * A partner's committed dedup runs of one business date, both datasets: the `files-by-day` index completed by the
+ * strongly consistent dedup ledger, so two files deduplicated together cannot both miss each other.
+ */
+export function registryDedupRuns(store: Pick<FileRegistryStore, 'committedDedupRuns'>) {
   return async (businessDate: string, partner: string): Promise<DedupRunRef[]> => {
-    const { dedupRuns } = await store.listDay(businessDate, { partner });
+    const dedupRuns = await store.committedDedupRuns(businessDate, partner);
     return dedupRuns.map((run) => ({
       fileId: run.fileId,
       partner: run.partner,
