@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
@@ -28,6 +29,11 @@ export interface DayListing {
 }
 
 const BUSINESS_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** BatchGetItem reads at most 100 keys per request. */
+const BATCH_GET_KEYS = 100;
+/** Unprocessed keys (throttling) are asked again this many times, with a growing pause, before giving up. */
+const BATCH_GET_ATTEMPTS = 8;
 
 /** Reads of the file registry shared by the watchdog, the CLI and tests. */
 export class FileRegistryStore {
@@ -133,6 +139,42 @@ export class FileRegistryStore {
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
+    return items;
+  }
+
+  /**
+   * As `listDay`, with each listed file and the dedup record of its current run read strongly consistent by key. The
+   * index says which files a date has (they were registered when they landed, long before); the table says where
+   * each is now. So of two files of a scope closing together, the reader that runs after both commits sees both.
+   * @example const { files, dedupRuns } = await store.listDayConsistent('2026-11-20', { dataset: 'settlements', partner: 'acme-bank' })
+   */
+  async listDayConsistent(businessDate: string, filter: DayFilter = {}): Promise<DayListing> {
+    const { files: listed } = await this.listDay(businessDate, filter);
+    const files = await this.batchGetConsistent<FileRecord>(listed.map((file) => fileKey(file.fileId)));
+    const validated = files.filter((file) => file.stage === 'VALIDATED');
+    const dedupRuns = await this.batchGetConsistent<DedupRunRecord>(
+      validated.map((file) => dedupRunKey(file.fileId, file.runId)),
+    );
+    return { files, dedupRuns };
+  }
+
+  private async batchGetConsistent<T>(keys: readonly Record<string, string>[]): Promise<T[]> {
+    const items: T[] = [];
+    for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
+      let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH_GET_KEYS);
+      for (let attempt = 1; pending.length > 0; attempt += 1) {
+        if (attempt > BATCH_GET_ATTEMPTS)
+          throw new Error(
+            `DynamoDB left ${pending.length} registry reads unprocessed after ${BATCH_GET_ATTEMPTS} attempts (throttling on ${this.table}); the message is retried. If it keeps failing, check the table's throttling metrics.`,
+          );
+        if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+        const result = await this.doc.send(
+          new BatchGetCommand({ RequestItems: { [this.table]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        items.push(...((result.Responses?.[this.table] ?? []) as T[]));
+        pending = result.UnprocessedKeys?.[this.table]?.Keys ?? [];
+      }
+    }
     return items;
   }
 

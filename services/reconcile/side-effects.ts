@@ -36,7 +36,8 @@ function build(): ReconcileSideEffects {
   const registry = new FileRegistryStore(clients.doc, files);
   return {
     reconcile: {
-      ports: { listDay: (businessDate, filter) => registry.listDay(businessDate, filter) },
+      // Strongly consistent per file: two files of a scope closing together must not each miss the other's dedup.
+      ports: { listDay: (businessDate, filter) => registry.listDayConsistent(businessDate, filter) },
       commit: dynamoReconCommitter(clients.doc, { files, outbox: resources.table('outbox') }),
     },
     consumer: {

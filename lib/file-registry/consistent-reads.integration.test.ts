@@ -4,6 +4,7 @@ import { startTestStack, type TestStack } from '../../runtime/testing/helpers.ts
 import { addToDedupLedger } from './dedup-ledger.ts';
 import { type DedupRunRecord, dedupRunKey } from './dedup-run-record.ts';
 import { FileRegistryStore } from './file-registry-store.ts';
+import { fileRecordFixture } from './test-support/file-record.ts';
 
 const DATE = '2026-11-20';
 
@@ -98,5 +99,100 @@ describe('FileRegistryStore.committedDedupRuns on DynamoDB Local', () => {
 
     // Assess
     expect(runs.map((run) => run.fileId).sort()).toEqual(['f_old', 'f_st', 'f_tx']);
+  });
+});
+
+describe('FileRegistryStore.listDayConsistent on DynamoDB Local', () => {
+  let stack: TestStack;
+  let doc: DynamoDBDocumentClient;
+  let table: string;
+  let store: FileRegistryStore;
+  const DAY = '2026-11-21';
+  const settlementsFile = (n: number) =>
+    fileRecordFixture(`f_s${String(n).padStart(3, '0')}`, {
+      dataset: 'settlements',
+      businessDate: DAY,
+      day: DAY,
+      daySort: `settlements#acme-bank#f_s${String(n).padStart(3, '0')}#FILE`,
+      stage: 'VALIDATED',
+      runId: `run_s${n}`,
+    });
+
+  beforeAll(async () => {
+    stack = await startTestStack({ stage: 'consistent-day' });
+    doc = DynamoDBDocumentClient.from(stack.clients.dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    table = stack.resources.tables.files!.name;
+    store = new FileRegistryStore(doc, table);
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('reads every listed file and its current dedup run by key, past 100 keys, even one the index lacks', async () => {
+    // Prepare: 130 validated files; each current run's dedup record is written without day keys (not indexed yet),
+    // and one file has an older run's dedup record too, which is not its current one.
+    const files = Array.from({ length: 130 }, (_, n) => settlementsFile(n));
+    for (const file of files) {
+      await doc.send(new PutCommand({ TableName: table, Item: file }));
+      await doc.send(
+        new PutCommand({
+          TableName: table,
+          Item: {
+            ...dedupRun(file.fileId, 'settlements', false),
+            ...dedupRunKey(file.fileId, file.runId),
+            runId: file.runId,
+            businessDate: DAY,
+          },
+        }),
+      );
+    }
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          ...dedupRun('f_s000', 'settlements', false),
+          ...dedupRunKey('f_s000', 'run_old'),
+          runId: 'run_old',
+        },
+      }),
+    );
+
+    // Act
+    const indexOnly = await store.listDay(DAY, { dataset: 'settlements', partner: 'acme-bank' });
+    const consistent = await store.listDayConsistent(DAY, { dataset: 'settlements', partner: 'acme-bank' });
+
+    // Assess
+    expect(indexOnly.dedupRuns).toEqual([]);
+    expect(consistent.files.map((file) => file.fileId).sort()).toEqual(files.map((file) => file.fileId));
+    expect(consistent.dedupRuns.map((run) => `${run.fileId}:${run.runId}`).sort()).toEqual(
+      files.map((file) => `${file.fileId}:${file.runId}`),
+    );
+  });
+
+  it('gives each file as the table has it now, not as the index listed it', async () => {
+    // Prepare: a file listed as LANDED that closes before the consistent read.
+    const open = fileRecordFixture('f_open', {
+      businessDate: '2026-11-22',
+      day: '2026-11-22',
+      daySort: 'transactions#acme-bank#f_open#FILE',
+    });
+    await doc.send(new PutCommand({ TableName: table, Item: open }));
+    const listed = await store.listDay('2026-11-22');
+    await doc.send(
+      new PutCommand({
+        TableName: table,
+        Item: { ...open, stage: 'REJECTED', rejection: { code: 'EMPTY_FILE', reason: 'empty' } },
+      }),
+    );
+
+    // Act
+    const consistent = await store.listDayConsistent('2026-11-22');
+
+    // Assess
+    expect(listed.files.map((file) => file.stage)).toEqual(['LANDED']);
+    expect(consistent.files).toMatchObject([{ fileId: 'f_open', stage: 'REJECTED' }]);
   });
 });
