@@ -44,7 +44,8 @@ function build(): ReadySideEffects {
   return {
     ready: {
       ports: {
-        listDay: (businessDate, filter) => registry.listDay(businessDate, filter),
+        // Each file's stage and dedup run read by key, strongly consistent: the gates judge the day as it is now.
+        listDay: (businessDate, filter) => registry.listDayConsistent(businessDate, filter),
         ...registryRuns(clients.doc, files),
         ...s3Gold(clients.s3, goldBucket),
       },

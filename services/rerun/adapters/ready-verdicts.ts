@@ -14,7 +14,7 @@ import type { VerdictItem, VerdictPorts } from '../ports.ts';
 export function readyVerdicts(
   doc: DynamoDBDocumentClient,
   filesTable: string,
-  registry: Pick<FileRegistryStore, 'listDay'>,
+  registry: Pick<FileRegistryStore, 'listDayConsistent'>,
   gates: readonly DatasetGates[],
 ): VerdictPorts {
   const runs = registryRuns(doc, filesTable);
@@ -22,7 +22,11 @@ export function readyVerdicts(
     async currentReadyRunId(scope) {
       if (!gatesFor(scope.dataset, gates)) return null;
       return (
-        await dayFacts(scope, { listDay: (date, filter) => registry.listDay(date, filter), ...runs }, gates)
+        await dayFacts(
+          scope,
+          { listDay: (date, filter) => registry.listDayConsistent(date, filter), ...runs },
+          gates,
+        )
       ).runId;
     },
 
