@@ -1,17 +1,35 @@
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parquetReadObjects } from 'hyparquet';
-import { datasetCatalog } from '../../contracts/datasets/catalog.ts';
-import { LINEAGE_COLUMNS } from '../../contracts/datasets/dataset-contract.ts';
+import { readyGates } from '../../config/ready-gates.ts';
+import { findDataset } from '../../contracts/datasets/catalog.ts';
+import {
+  type DatasetName,
+  LINEAGE_COLUMNS,
+  silverColumnsOf,
+} from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
+import type { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { dynamoKeyStore } from '../../services/dedup/adapters/dynamo-key-store.ts';
 import type { ConflictEntry, DuplicateEntry } from '../../services/dedup/dedup-outputs.ts';
 import { dedupQuarantinePrefix } from '../../services/dedup/object-keys.ts';
 import { dedupKeyOf } from '../../services/dedup/record-identity.ts';
+import { goldColumnsOf } from '../../services/ready-publisher/gold-content.ts';
+import type { ReadyMarker } from '../../services/ready-publisher/ready-marker.ts';
+import { readyVerdicts } from '../../services/rerun/adapters/ready-verdicts.ts';
 import { registryOf } from '../pipeline-state.ts';
-import type { LineageFacts, LineageQuery, SilverRowFact } from './trace.ts';
+import { latestReadyOf, latestVerdictOf, type ReadyPartitionFact, type VerdictFact } from './gold-choice.ts';
+import { silverCells } from './silver-cells.ts';
+import {
+  type GoldFacts,
+  type LineageFacts,
+  type LineageQuery,
+  type RecordedEntry,
+  rowsRunOf,
+  type SilverRowFact,
+} from './trace.ts';
 
 type Row = Record<string, unknown>;
 type Entry = DuplicateEntry | ConflictEntry;
@@ -21,10 +39,11 @@ const LINEAGE_NAMES = new Set(LINEAGE_COLUMNS.map((column) => column.name));
 /**
  * Gather the facts `traceRecord` needs for one natural key from the offline runtime (or any runtime's clients).
  * 1. The `dedup-keys` item names the owner: file, run, row, business date, sha256.
- * 2. The owner's registry row; its run's validated silver parts and dedup unique parts, at `_row_number`.
+ * 2. The owner's registry row; the validated silver parts and dedup unique parts of the run `rowsRunOf` picks (the
+ *    file's current run once validated there, else the owner's), at `_row_number`.
  * 3. The dedup quarantine of every run of the owner's date and of every date the bus archive saw deduplicated
- *    for this dataset and partner, kept to this key.
- * 4. The gold partition of the owner's date, if one was published.
+ *    for this dataset and partner, kept to this key, each entry with its run's commit time and contract version.
+ * 4. The owner date's gold: the partition of the latest `_READY.json`, and the latest verdict committed.
  */
 export async function gatherLineageFacts(runtime: Runtime, query: LineageQuery): Promise<LineageFacts> {
   const s3 = runtime.clients.s3;
@@ -42,15 +61,7 @@ export async function gatherLineageFacts(runtime: Runtime, query: LineageQuery):
   for (const day of [...days].sort())
     runs.push(...(await registry.listDay(day, { dataset: query.dataset, partner: query.partner })).dedupRuns);
 
-  const entries: Entry[] = [];
-  for (const run of runs) {
-    for (const kind of ['duplicates', 'conflicts'] as const) {
-      for (const part of await listKeys(s3, buckets.quarantine, dedupQuarantinePrefix(run, kind)))
-        entries.push(
-          ...(await readEntries(s3, { bucket: buckets.quarantine, key: part })).filter((e) => e.key === key),
-        );
-    }
-  }
+  const entries = await quarantineEntries(s3, buckets.quarantine, runs, key);
 
   if (!owner) {
     return {
@@ -61,23 +72,75 @@ export async function gatherLineageFacts(runtime: Runtime, query: LineageQuery):
       validatedRow: null,
       uniqueRow: null,
       entries,
-      gold: { objects: 0, row: null },
+      gold: { objects: 0, ready: null, row: null, latestVerdict: null },
     };
   }
   const ownerFile = (await registry.get(owner.fileId)) ?? null;
-  const runPrefix = `silver/dataset=${query.dataset}/source=${query.partner}/dt=${owner.businessDate}/run_id=${owner.runId}/`;
+  const runId = rowsRunOf(owner, ownerFile);
+  const runPrefix = `silver/dataset=${query.dataset}/source=${query.partner}/dt=${owner.businessDate}/run_id=${runId}/`;
   const validatedParts = (await listKeys(s3, buckets.silver, runPrefix)).filter((part) =>
     part.includes(`/file_id=${owner.fileId}/`),
   );
-  const ownerRun = runs.find((run) => run.fileId === owner.fileId && run.runId === owner.runId);
+  const dedupRun = runs.find((run) => run.fileId === owner.fileId && run.runId === runId);
   const matchesOwner = (row: Row) =>
     Number(row._row_number) === owner.rowNumber && row._file_id === owner.fileId;
-  const validatedRow = await findSilverRow(s3, buckets.silver, validatedParts, matchesOwner);
-  const uniqueRow = ownerRun
-    ? await findSilverRow(s3, ownerRun.unique.bucket, ownerRun.unique.parts, matchesOwner)
+  const validatedRow = await findSilverRow(s3, query, buckets.silver, validatedParts, matchesOwner);
+  const uniqueRow = dedupRun
+    ? await findSilverRow(s3, query, dedupRun.unique.bucket, dedupRun.unique.parts, matchesOwner)
     : null;
+  const latestVerdict = await latestVerdictFor(runtime, doc, registry, {
+    dataset: query.dataset,
+    businessDate: owner.businessDate,
+  });
   const gold = await findGoldRow(s3, buckets.gold, query, owner.businessDate);
-  return { query, key, keyRecord, ownerFile, validatedRow, uniqueRow, entries, gold };
+  return {
+    query,
+    key,
+    keyRecord,
+    ownerFile,
+    validatedRow,
+    uniqueRow,
+    entries,
+    gold: { ...gold, latestVerdict },
+  };
+}
+
+/** The key's duplicate and conflict entries in the dedup quarantine of each run, with the run's facts. */
+async function quarantineEntries(
+  s3: S3Client,
+  bucket: string,
+  runs: readonly DedupRunRecord[],
+  key: string,
+): Promise<RecordedEntry[]> {
+  const entries: RecordedEntry[] = [];
+  for (const run of runs) {
+    for (const kind of ['duplicates', 'conflicts'] as const) {
+      for (const part of await listKeys(s3, bucket, dedupQuarantinePrefix(run, kind)))
+        for (const entry of await readEntries(s3, { bucket, key: part }))
+          if (entry.key === key) entries.push({ entry, recordedAt: run.committedAt, schemaV: run.schemaV });
+    }
+  }
+  return entries;
+}
+
+/** The latest verdict ready-publisher committed for a dataset and date (its `READY#…` items, read as rerun reads them). */
+async function latestVerdictFor(
+  runtime: Runtime,
+  doc: DynamoDBDocumentClient,
+  registry: FileRegistryStore,
+  scope: { dataset: DatasetName; businessDate: string },
+): Promise<VerdictFact | null> {
+  const items = await readyVerdicts(doc, tableName(runtime, 'files'), registry, readyGates).verdictItems(
+    scope,
+  );
+  return latestVerdictOf(
+    items.map(({ verdict, runId, committedAt, failedGates }) => ({
+      verdict,
+      runId,
+      committedAt,
+      failedGates,
+    })),
+  );
 }
 
 function tableName(runtime: Runtime, logical: string): string {
@@ -135,29 +198,32 @@ async function readEntries(s3: S3Client, ref: ObjectRef): Promise<Entry[]> {
     .map((line) => JSON.parse(line) as Entry);
 }
 
-/** Every row of a Parquet part as JSON-safe objects (bigint as text, dates and instants as ISO text). */
+/**
+ * Every row of a Parquet part with values as written (INT64 and instants as bigint, dates as epoch days), to be
+ * formatted by the contract's column types (`silverCells`): hyparquet's default `Date` would drop microseconds.
+ */
 async function readParquetRows(bytes: Uint8Array): Promise<Row[]> {
   const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-  const rows = (await parquetReadObjects({ file })) as Row[];
-  return rows.map((row) =>
-    Object.fromEntries(
-      Object.entries(row).map(([name, value]) => [
-        name,
-        typeof value === 'bigint' ? value.toString() : value instanceof Date ? value.toISOString() : value,
-      ]),
-    ),
-  );
+  return (await parquetReadObjects({ file, parsers: EXACT_PARSERS })) as Row[];
 }
+
+const EXACT_PARSERS = {
+  timestampFromMicroseconds: (micros: bigint) => micros,
+  dateFromDays: (days: number) => days,
+};
 
 async function findSilverRow(
   s3: S3Client,
+  query: LineageQuery,
   bucket: string,
   parts: readonly string[],
   matches: (row: Row) => boolean,
 ): Promise<SilverRowFact | null> {
   for (const part of parts.filter((key) => key.endsWith('.parquet'))) {
-    const row = (await readParquetRows(await getBytes(s3, { bucket, key: part }))).find(matches);
-    if (!row) continue;
+    const raw = (await readParquetRows(await getBytes(s3, { bucket, key: part }))).find(matches);
+    if (!raw) continue;
+    const contract = findDataset(query.dataset, Number(raw._schema_v));
+    const row = silverCells(contract ? silverColumnsOf(contract) : LINEAGE_COLUMNS, raw);
     const columns = Object.fromEntries(Object.entries(row).filter(([name]) => !LINEAGE_NAMES.has(name)));
     return {
       part: { bucket, key: part },
@@ -174,24 +240,44 @@ async function findSilverRow(
   return null;
 }
 
-/** The key's row in the date's gold partition (any run), matched on partner and the natural key fields. */
+/**
+ * The key's row in the date's latest READY partition: only partitions with their `_READY.json` (written last) are
+ * complete; the parts read are the ones the chosen marker lists; rows match on partner and the natural id.
+ */
 async function findGoldRow(
   s3: S3Client,
   bucket: string | undefined,
   query: LineageQuery,
   businessDate: string,
-): Promise<LineageFacts['gold']> {
-  if (!bucket) return { objects: 0, row: null };
+): Promise<Omit<GoldFacts, 'latestVerdict'>> {
+  if (!bucket) return { objects: 0, ready: null, row: null };
   const objects = await listKeys(s3, bucket, `gold/dataset=${query.dataset}/dt=${businessDate}/`);
-  const contract = datasetCatalog.find((candidate) => candidate.name === query.dataset);
+  const partitions: ReadyPartitionFact[] = [];
+  for (const key of objects.filter((candidate) => candidate.endsWith('/_READY.json'))) {
+    const marker = JSON.parse(new TextDecoder().decode(await getBytes(s3, { bucket, key }))) as ReadyMarker;
+    partitions.push({
+      runId: marker.runId,
+      createdAt: marker.createdAt,
+      schemaV: marker.schemaV,
+      marker: { bucket, key },
+      parts: marker.parts.map((part) => part.key),
+    });
+  }
+  const ready = latestReadyOf(partitions);
+  const contract = ready ? findDataset(query.dataset, ready.schemaV) : undefined;
   const idField = contract?.naturalKey.find((field) => field !== 'partner');
-  if (!idField) return { objects: objects.length, row: null };
-  for (const part of objects.filter((key) => key.endsWith('.parquet'))) {
+  if (!ready || !contract || !idField) return { objects: objects.length, ready, row: null };
+  for (const part of ready.parts) {
     const row = (await readParquetRows(await getBytes(s3, { bucket, key: part }))).find(
       (candidate) =>
         String(candidate[idField]) === query.id && (candidate.partner ?? candidate.source) === query.partner,
     );
-    if (row) return { objects: objects.length, row: { part: { bucket, key: part }, columns: row } };
+    if (row)
+      return {
+        objects: objects.length,
+        ready,
+        row: { part: { bucket, key: part }, columns: silverCells(goldColumnsOf(contract), row) },
+      };
   }
-  return { objects: objects.length, row: null };
+  return { objects: objects.length, ready, row: null };
 }

@@ -84,29 +84,32 @@ describe('lineage on the offline runtime', () => {
       raw: { fileId: first.fileId, sha256: first.sha256, businessDate: '2026-11-19', stage: 'VALIDATED' },
       silver: {
         lineage: { fileId: first.fileId, sha256: first.sha256, rowNumber: 3, runId: first.runId, schemaV: 1 },
-        columns: { transaction_id: 'l-2', amount_minor: '1000', card_last4: '4242' },
+        columns: {
+          transaction_id: 'l-2',
+          amount_minor: '1000',
+          card_last4: '4242',
+          occurred_at: '2026-11-19T10:00:00.000Z',
+          business_date: '2026-11-19',
+        },
       },
-      gold: { state: 'absent' },
+      silverRunId: first.runId,
+      gold: { state: 'absent', readyRunId: null, latestVerdict: { verdict: 'BLOCKED' } },
       warnings: [],
     });
     expect(first.schemaV).toBe(1);
     expect(report.unique?.part.key).toMatch(
       /^silver\/dedup\/dataset=transactions\/source=globex-pay\/dt=2026-11-19\//,
     );
+    const { runId: ownerRunId, ...ownerPlace } = report.owner?.lineage ?? { runId: '' };
     expect(report.occurrences).toEqual([
       {
         outcome: 'duplicate',
         scope: 'cross-file',
-        row: {
-          fileId: second.fileId,
-          runId: second.runId,
-          rowNumber: 3,
-          businessDate: '2026-11-20',
-          sha256: second.sha256,
-        },
+        row: { fileId: second.fileId, rowNumber: 3, businessDate: '2026-11-20', sha256: second.sha256 },
         fingerprint: expect.stringMatching(/^[0-9a-f]{64}$/),
-        against: report.owner?.lineage,
+        against: ownerPlace,
         record: null,
+        runs: [{ runId: second.runId, againstRunId: ownerRunId, recordedAt: expect.any(String) }],
       },
     ]);
     expect(JSON.stringify(report)).not.toContain('4242424242424242');
@@ -127,9 +130,10 @@ describe('lineage on the offline runtime', () => {
     expect(report.occurrences[0]).toMatchObject({
       outcome: 'conflict',
       scope: 'cross-file',
-      row: { fileId: second.fileId, rowNumber: 4, runId: second.runId, sha256: second.sha256 },
-      against: { fileId: first.fileId, rowNumber: 4, runId: first.runId, sha256: first.sha256 },
-      record: { transaction_id: 'l-3', amount_minor: '9900' },
+      row: { fileId: second.fileId, rowNumber: 4, sha256: second.sha256 },
+      against: { fileId: first.fileId, rowNumber: 4, sha256: first.sha256 },
+      record: { transaction_id: 'l-3', amount_minor: '9900', occurred_at: '2026-11-19T10:00:00.000Z' },
+      runs: [{ runId: second.runId, againstRunId: first.runId }],
     });
     expect(report.occurrences[0]?.fingerprint).not.toBe(report.owner?.fingerprint);
   });
@@ -152,7 +156,10 @@ describe('lineage on the offline runtime', () => {
     expect([tree, json, unknown]).toEqual([0, 0, 1]);
     expect(printed[0]).toContain(`sha256 ${fileOf('first').sha256}`);
     expect(printed[0]).toContain('conflict (cross-file)');
-    expect(printed[0]).toContain('gold: not in gold yet');
+    expect(printed[0]).toContain('gold: not in gold yet: no gold partition for the business date');
+    expect(printed[0]).toContain('latest verdict: BLOCKED (');
+    expect(printed[0]).toContain('its version: transaction_id=l-3 type=payment amount_minor=9900');
+    expect(printed[0]).toMatch(/its version: .* occurred_at=2026-11-19T10:00:00.000Z /);
     expect(JSON.parse(printed[1] ?? '')).toMatchObject({ id: 'l-1', occurrences: [] });
     expect(errors).toEqual([
       'no record nope for partner globex-pay in transactions: check the id, or whether the file was landed',
