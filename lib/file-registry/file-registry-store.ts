@@ -190,7 +190,17 @@ export class FileRegistryStore {
     ]);
     const listed = new Set(dedupRuns.map((run) => `${run.fileId}:${run.runId}`));
     const lagging = ledger.filter((entry) => !listed.has(`${entry.fileId}:${entry.runId}`));
-    const fetched = await Promise.all(lagging.map((entry) => this.dedupRun(entry)));
+    const fetched = await this.batchGetConsistent<DedupRunRecord>(
+      lagging.map((entry) => dedupRunKey(entry.fileId, entry.runId)),
+    );
+    // Both are written in one transaction, so a ledger entry without its record means the table was edited by hand.
+    const missing = lagging.find(
+      (entry) => !fetched.some((run) => run.fileId === entry.fileId && run.runId === entry.runId),
+    );
+    if (missing)
+      throw new Error(
+        `The dedup ledger names run ${missing.runId} of file ${missing.fileId}, but its DEDUP record is missing from the files table. Restore it (point-in-time recovery) or replay that file's FileValidated.`,
+      );
     return [...dedupRuns, ...fetched];
   }
 
@@ -203,18 +213,6 @@ export class FileRegistryStore {
       }),
     );
     return ledgerEntries(result.Item as DedupLedgerRecord | undefined);
-  }
-
-  private async dedupRun({ fileId, runId }: LedgerEntry): Promise<DedupRunRecord> {
-    const result = await this.doc.send(
-      new GetCommand({ TableName: this.table, Key: dedupRunKey(fileId, runId), ConsistentRead: true }),
-    );
-    // Both are written in one transaction, so a ledger entry without its record means the table was edited by hand.
-    if (!result.Item)
-      throw new Error(
-        `The dedup ledger names run ${runId} of file ${fileId}, but its DEDUP record is missing from the files table. Restore it (point-in-time recovery) or replay that file's FileValidated.`,
-      );
-    return result.Item as DedupRunRecord;
   }
 
   /** Every registered file (reports and the CLI; a scan, so not for hot paths). */
