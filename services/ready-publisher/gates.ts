@@ -251,3 +251,21 @@ export function matchingGate(partner: string, fact: MatchFact | undefined, minBp
     threshold,
   };
 }
+
+/**
+ * Gold is sorted and encoded in memory by one invocation; a partition over the measured limit blocks the date with
+ * this reason instead of exhausting the function's memory on every retry.
+ * @example goldSizeGate(1_500_000, 1_200_000).passed // false
+ */
+export function goldSizeGate(curatedRows: number, maxRows: number): GateResult {
+  const passed = curatedRows <= maxRows;
+  return {
+    name: 'gold-size',
+    passed,
+    detail: passed
+      ? `${curatedRows} curated rows, within the ${maxRows} one ready-publisher invocation builds.`
+      : `${curatedRows} curated rows exceed the ${maxRows} one ready-publisher invocation builds in memory (MAX_GOLD_PARTITION_ROWS in config/limits.ts, measured by npm run bench). Nothing was published: gold of this size needs a partitioned build, which finledger does not have yet.`,
+    observed: curatedRows,
+    threshold: maxRows,
+  };
+}

@@ -51,4 +51,6 @@ export interface ReadyConfig {
   readonly goldBucket: string;
   /** Readiness gates (config/ready-gates.ts in production). */
   readonly gates: readonly DatasetGates[];
+  /** Most curated rows one gold partition may hold (config/limits.ts `MAX_GOLD_PARTITION_ROWS`). */
+  readonly maxGoldRows: number;
 }

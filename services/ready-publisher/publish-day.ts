@@ -4,6 +4,7 @@ import type { DatasetReadyPayload } from '../../contracts/events/dataset-ready.t
 import { type DayFacts, readyFactsOf } from './day-facts.ts';
 import { GatesNotDeclaredError } from './errors.ts';
 import { evaluateGates, expectedFiles } from './evaluate-gates.ts';
+import { goldSizeGate } from './gates.ts';
 import { readCuratedRows, schemaVersionOf } from './gold-input.ts';
 import type { MatchRun, ReadyConfig, ReadyPorts, ReadyScope, ReconRun } from './ports.ts';
 import { blockedPayloadOf, planPublication } from './ready-publisher.ts';
@@ -48,6 +49,13 @@ export async function publishDay(
     return blocked(blockedPayloadOf({ ...scope, runId: day.runId }, evaluation.gates), day.runId);
   if (await ports.isPublished(scope, day.runId))
     return { kind: 'already-published', runId: day.runId, verdict: null, goldObjectsWritten: 0 };
+  // Sized from the dedup records before a row is read.
+  const size = goldSizeGate(
+    day.uniqueRuns.reduce((rows, run) => rows + run.counts.unique, 0),
+    config.maxGoldRows,
+  );
+  if (!size.passed)
+    return blocked(blockedPayloadOf({ ...scope, runId: day.runId }, [...evaluation.gates, size]), day.runId);
   const plan = planPublication({
     ...base,
     evaluation,

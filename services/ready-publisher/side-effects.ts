@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { MAX_GOLD_PARTITION_ROWS } from '../../config/limits.ts';
 import { readyGates } from '../../config/ready-gates.ts';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
@@ -49,7 +50,7 @@ function build(): ReadySideEffects {
         ...registryRuns(clients.doc, files),
         ...s3Gold(clients.s3, goldBucket),
       },
-      config: { goldBucket, gates: readyGates },
+      config: { goldBucket, gates: readyGates, maxGoldRows: MAX_GOLD_PARTITION_ROWS },
       commit: dynamoReadyCommitter(clients.doc, { files, outbox: resources.table('outbox') }),
     },
     consumer: {

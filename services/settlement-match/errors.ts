@@ -31,3 +31,20 @@ export class MatchRulesError extends SettlementMatchError {
     );
   }
 }
+
+/**
+ * A partner's matching window holds more rows than one invocation can match in memory (config/limits.ts). Raised
+ * before a row is read, so the message (not an out-of-memory crash) reaches the DLQ and the on-call.
+ */
+export class WindowTooLargeError extends SettlementMatchError {
+  constructor(
+    readonly partner: string,
+    readonly asOf: string,
+    readonly rows: number,
+    readonly limit: number,
+  ) {
+    super(
+      `The matching window of ${partner} as of ${asOf} holds ${rows} rows (transactions and settlements), more than the ${limit} one settlement-match invocation matches in memory (MAX_MATCH_WINDOW_ROWS, config/limits.ts, measured by npm run bench). Shorten the partner's window in config/matching-rules.ts or raise the function's memory and the limit together (re-measure), deploy, then redrive the settlement-match DLQ.`,
+    );
+  }
+}

@@ -34,6 +34,7 @@ export function triggerOf(detail: RecordsDeduplicatedDetail): MatchTrigger {
       schemaV: data.schemaV,
       runId: detail.runId,
       unique: data.unique,
+      uniqueRows: data.counts.unique,
       committedAt: detail.occurredAt,
     },
   };

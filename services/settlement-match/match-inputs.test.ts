@@ -17,6 +17,7 @@ const run = (
     schemaV: 1,
     runId,
     unique: { bucket: 'silver', prefix: 'p/', parts: ['p/part-00000.parquet'] },
+    uniqueRows: 10,
     committedAt,
   }) satisfies DedupRunRef;
 

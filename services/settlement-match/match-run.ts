@@ -3,7 +3,7 @@ import type { PartsRef } from '../../contracts/events/envelope.ts';
 import type { SettlementsMatchedPayload } from '../../contracts/events/settlements-matched.ts';
 import { JsonLinesPartBuffer } from '../../lib/parquet/json-lines-part-buffer.ts';
 import { matchingWindow } from './business-dates.ts';
-import { SettlementMatchError } from './errors.ts';
+import { SettlementMatchError, WindowTooLargeError } from './errors.ts';
 import {
   bySettlingType,
   latestRunPerFile,
@@ -70,6 +70,9 @@ export async function matchPartnerDay(
   const listed: DedupRunRef[] = [trigger.run];
   for (const date of windowDates(window)) listed.push(...(await ports.dedupRuns(date, partner)));
   const inputs = latestRunPerFile(listed.filter((run) => run.partner === partner));
+  const windowRows = inputs.reduce((sum, input) => sum + input.uniqueRows, 0);
+  if (windowRows > config.maxWindowRows)
+    throw new WindowTooLargeError(partner, asOf, windowRows, config.maxWindowRows);
   const matchRunId = matchRunIdOf(inputs);
 
   const rows = await readWindowRows(inputs, ports.objects, asOf);

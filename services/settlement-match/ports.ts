@@ -1,3 +1,4 @@
+import { MAX_MATCH_WINDOW_ROWS } from '../../config/limits.ts';
 import type { DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef, PartsRef } from '../../contracts/events/envelope.ts';
 
@@ -11,6 +12,8 @@ export interface DedupRunRef {
   /** The validation run whose rows were deduplicated; also the dedup run's id (`DEDUP#<runId>`). */
   readonly runId: string;
   readonly unique: PartsRef;
+  /** Rows in the unique parts (RecordsDeduplicated `counts.unique`): sized before a byte is read. */
+  readonly uniqueRows: number;
   /** ISO instant; the latest committed run of a file is the one matched. */
   readonly committedAt: string;
 }
@@ -35,9 +38,12 @@ export interface SettlementMatchConfig {
   /** Records and characters per result JSON Lines part. */
   readonly resultPartEntries: number;
   readonly resultPartCharacters: number;
+  /** Most rows one window may hold (config/limits.ts `MAX_MATCH_WINDOW_ROWS`). */
+  readonly maxWindowRows: number;
 }
 
 export const DEFAULT_MATCH_LIMITS = {
   resultPartEntries: 10_000,
   resultPartCharacters: 16 * 1024 * 1024,
+  maxWindowRows: MAX_MATCH_WINDOW_ROWS,
 } as const satisfies Partial<SettlementMatchConfig>;

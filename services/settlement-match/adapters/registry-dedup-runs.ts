@@ -16,6 +16,7 @@ export function registryDedupRuns(store: Pick<FileRegistryStore, 'committedDedup
       schemaV: run.schemaV,
       runId: run.runId,
       unique: run.unique,
+      uniqueRows: run.counts.unique,
       committedAt: run.committedAt,
     }));
   };
