@@ -12,8 +12,12 @@ export interface RunIdentity {
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-/** Key segments come from event fields; allow-list them so no value can escape its folder (`../`, `/`). */
-function segment(name: string, value: string | number): string {
+/**
+ * One `name=value` folder of an object key. Values come from event fields; allow-list them so no value can escape its
+ * folder (`../`, `/`).
+ * @example keySegment('dt', '2026-11-20') // 'dt=2026-11-20'
+ */
+export function keySegment(name: string, value: string | number): string {
   const text = String(value);
   if (!SAFE_SEGMENT.test(text))
     throw new Error(`Refusing ${name}="${text}" as an object key segment; it must match ${SAFE_SEGMENT}.`);
@@ -27,12 +31,12 @@ function segment(name: string, value: string | number): string {
 export function silverPrefix(run: RunIdentity): string {
   return [
     'silver',
-    segment('dataset', run.dataset),
-    segment('source', run.partner),
-    segment('dt', run.businessDate),
-    segment('run_id', run.runId),
-    segment('schema_v', run.schemaV),
-    segment('file_id', run.fileId),
+    keySegment('dataset', run.dataset),
+    keySegment('source', run.partner),
+    keySegment('dt', run.businessDate),
+    keySegment('run_id', run.runId),
+    keySegment('schema_v', run.schemaV),
+    keySegment('file_id', run.fileId),
     '',
   ].join('/');
 }
@@ -44,18 +48,19 @@ export function silverPrefix(run: RunIdentity): string {
 export function quarantinePrefix(run: RunIdentity): string {
   return [
     'quarantine',
-    segment('dataset', run.dataset),
-    segment('source', run.partner),
-    segment('dt', run.businessDate),
-    segment('run_id', run.runId),
-    segment('file_id', run.fileId),
+    keySegment('dataset', run.dataset),
+    keySegment('source', run.partner),
+    keySegment('dt', run.businessDate),
+    keySegment('run_id', run.runId),
+    keySegment('file_id', run.fileId),
     '',
   ].join('/');
 }
 
-const five = (index: number): string => String(index).padStart(5, '0');
+/** Part numbers are five digits so keys list in write order. */
+export const partNumber = (index: number): string => String(index).padStart(5, '0');
 
 export const silverPartKey = (prefix: string, index: number): string =>
-  `${prefix}part-${five(index)}.parquet`;
+  `${prefix}part-${partNumber(index)}.parquet`;
 export const quarantinePartKey = (prefix: string, index: number): string =>
-  `${prefix}rows-${five(index)}.jsonl`;
+  `${prefix}rows-${partNumber(index)}.jsonl`;

@@ -2,6 +2,7 @@ import { findMatchingRules } from '../../config/matching-rules.ts';
 import type { PartsRef } from '../../contracts/events/envelope.ts';
 import type { SettlementsMatchedPayload } from '../../contracts/events/settlements-matched.ts';
 import { JsonLinesPartBuffer } from '../../lib/parquet/json-lines-part-buffer.ts';
+import { keySegment, partNumber } from '../../lib/parquet/part-keys.ts';
 import { matchingWindow } from './business-dates.ts';
 import { SettlementMatchError, WindowTooLargeError } from './errors.ts';
 import {
@@ -33,20 +34,12 @@ export interface MatchRun {
   readonly notSettlingTransactions: number;
 }
 
-const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-
-function segment(name: string, value: string): string {
-  if (!SAFE_SEGMENT.test(value))
-    throw new SettlementMatchError(`Refusing ${name}="${value}" as an object key segment.`);
-  return `${name}=${value}`;
-}
-
 /**
  * Folder of one run's result parts.
  * @example matchesPrefix('acme-bank', '2026-11-20', 'mr_…') // 'silver/matches/partner=acme-bank/dt=2026-11-20/match_run_id=mr_…/'
  */
 export function matchesPrefix(partner: string, asOf: string, matchRunId: string): string {
-  return `silver/matches/${segment('partner', partner)}/${segment('dt', asOf)}/${segment('match_run_id', matchRunId)}/`;
+  return `silver/matches/${keySegment('partner', partner)}/${keySegment('dt', asOf)}/${keySegment('match_run_id', matchRunId)}/`;
 }
 
 /**
@@ -119,7 +112,7 @@ async function writeResults(
   const buffer = new JsonLinesPartBuffer<ResultRecord>(config.resultPartEntries, config.resultPartCharacters);
   const parts: string[] = [];
   const flush = async () => {
-    const key = `${prefix}part-${String(parts.length).padStart(5, '0')}.jsonl`;
+    const key = `${prefix}part-${partNumber(parts.length)}.jsonl`;
     await ports.objects.putObject({ bucket: config.silverBucket, key }, buffer.finish());
     parts.push(key);
   };
