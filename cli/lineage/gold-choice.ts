@@ -24,17 +24,24 @@ const instant = (text: string): number => {
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 };
 
+/** The item with the latest instant, the greater run id on a tie, so the choice does not depend on listing order. */
+function latest<T extends { readonly runId: string }>(
+  items: readonly T[],
+  at: (item: T) => string,
+): T | null {
+  return (
+    [...items].sort((a, b) => instant(at(a)) - instant(at(b)) || a.runId.localeCompare(b.runId)).at(-1) ??
+    null
+  );
+}
+
 /**
  * The partition of the date's latest READY: the newest marker `createdAt` (the greater run id on a tie, so the
  * choice does not depend on listing order). Only marked partitions are given: one without its marker is incomplete.
  * @example latestReadyOf([old, rerun])?.runId // rerun.runId
  */
 export function latestReadyOf(partitions: readonly ReadyPartitionFact[]): ReadyPartitionFact | null {
-  return (
-    [...partitions]
-      .sort((a, b) => instant(a.createdAt) - instant(b.createdAt) || a.runId.localeCompare(b.runId))
-      .at(-1) ?? null
-  );
+  return latest(partitions, (partition) => partition.createdAt);
 }
 
 /**
@@ -42,9 +49,5 @@ export function latestReadyOf(partitions: readonly ReadyPartitionFact[]): ReadyP
  * @example latestVerdictOf(items)?.verdict // 'BLOCKED'
  */
 export function latestVerdictOf(items: readonly VerdictFact[]): VerdictFact | null {
-  return (
-    [...items]
-      .sort((a, b) => instant(a.committedAt) - instant(b.committedAt) || a.runId.localeCompare(b.runId))
-      .at(-1) ?? null
-  );
+  return latest(items, (item) => item.committedAt);
 }
