@@ -45,24 +45,41 @@ describe('decideRedrives', () => {
 });
 
 describe('runWatchdog', () => {
-  it('republishes the last committed event of an overdue file and counts the re-drive', async () => {
-    const republished: string[] = [];
-    const counted: string[] = [];
+  function recordingPorts(open: FileRecord[], closedMeanwhile: string[] = []) {
+    const calls: string[] = [];
     const ports: WatchdogPorts = {
-      listOpen: async () => [openFile('a', '2026-11-23T09:00:00Z'), openFile('gone', '2026-11-23T09:00:00Z')],
+      listOpen: async () => open,
       republish: async (eventId) => {
-        republished.push(eventId);
+        calls.push(`republish ${eventId}`);
         return eventId !== 'evt-gone';
       },
       recordRedrive: async (fileId) => {
-        counted.push(fileId);
+        calls.push(`count ${fileId}`);
+        return !closedMeanwhile.includes(fileId);
       },
     };
+    return { ports, calls };
+  }
+
+  it('counts the re-drive of an overdue file, then republishes its last committed event', async () => {
+    const { ports, calls } = recordingPorts([
+      openFile('a', '2026-11-23T09:00:00Z'),
+      openFile('gone', '2026-11-23T09:00:00Z'),
+    ]);
 
     const report = await runWatchdog(ports, policy, now);
 
-    expect(republished).toEqual(['evt-a', 'evt-gone']);
-    expect(counted).toEqual(['a']);
+    // Counted first: a re-driven file may close before a count written after the republish.
+    expect(calls).toEqual(['count a', 'republish evt-a', 'count gone', 'republish evt-gone']);
     expect(report).toEqual({ open: 2, redriven: ['a'], stalled: [], unrecoverable: ['gone'] });
+  });
+
+  it('does not republish a file that closed between listing and counting', async () => {
+    const { ports, calls } = recordingPorts([openFile('a', '2026-11-23T09:00:00Z')], ['a']);
+
+    const report = await runWatchdog(ports, policy, now);
+
+    expect(calls).toEqual(['count a']);
+    expect(report).toEqual({ open: 1, redriven: [], stalled: [], unrecoverable: [] });
   });
 });

@@ -44,9 +44,10 @@ export function decideRedrives(
  *
  * Primary course:
  * 1. List open files that are overdue.
- * 2. Re-publish the event of each one's last committed stage (same eventId: consumers dedupe by
- *    business key, so a message that was merely slow is not processed twice).
- * 3. Count the re-drive on the file; past `maxRedrives`, report the file stalled instead.
+ * 2. Count the re-drive on the file (skip it if it closed meanwhile); past `maxRedrives`, report
+ *    the file stalled instead.
+ * 3. Re-publish the event of its last committed stage (same eventId: consumers dedupe by business
+ *    key, so a message that was merely slow is not processed twice).
  */
 export async function runWatchdog(
   ports: WatchdogPorts,
@@ -60,12 +61,15 @@ export async function runWatchdog(
       report.stalled.push(decision.fileId);
       continue;
     }
+    // Count before republishing: the re-driven file can close before a count written afterwards,
+    // and a crash between the two then errs towards a human (stalled) rather than endless re-drives.
+    const stillOpen = await ports.recordRedrive(decision.fileId, now.toISOString());
+    if (!stillOpen) continue;
     const republished = await ports.republish(decision.eventId);
     if (!republished) {
       report.unrecoverable.push(decision.fileId);
       continue;
     }
-    await ports.recordRedrive(decision.fileId, now.toISOString());
     report.redriven.push(decision.fileId);
   }
   return report;

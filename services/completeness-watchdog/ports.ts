@@ -6,5 +6,6 @@ export interface WatchdogPorts {
   listOpen(before: string): Promise<FileRecord[]>;
   /** Publish the outbox entry with this eventId again; false when the entry no longer exists. */
   republish(eventId: string): Promise<boolean>;
-  recordRedrive(fileId: string, at: string): Promise<void>;
+  /** Count a re-drive; false when the file closed since it was listed (nothing to re-drive). */
+  recordRedrive(fileId: string, at: string): Promise<boolean>;
 }

@@ -34,8 +34,6 @@ export const watchdogPorts = perEnvironment((): WatchdogPorts => {
       });
       return report.published === 1;
     },
-    recordRedrive: async (fileId, at) => {
-      await files.recordRedrive(fileId, at);
-    },
+    recordRedrive: async (fileId, at) => (await files.recordRedrive(fileId, at)) !== null,
   };
 });
