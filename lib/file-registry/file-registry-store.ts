@@ -237,7 +237,7 @@ export class FileRegistryStore {
 
   /**
    * Count a re-drive by the watchdog (reported, and alarmed past a limit). Returns null when the file
-   * closed between the re-drive and this count: nothing to count, and no reason to stop the sweep.
+   * closed since the watchdog listed it: nothing to count or re-drive, and no reason to stop the sweep.
    */
   async recordRedrive(fileId: string, at: string): Promise<number | null> {
     try {
