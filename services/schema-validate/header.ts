@@ -1,4 +1,4 @@
-import { maskCardNumbers } from './card-data.ts';
+import { maskCardNumbers } from '../../lib/card-data/card-numbers.ts';
 import { FileRejectionError } from './errors.ts';
 
 /** A header value as echoed to operators: card numbers masked, long values cut (a data row may sit in line 1). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cardTokenizer } from './card-data.ts';
+import { cardTokenizer } from './card-tokens.ts';
 import type { CsvRecord } from './csv/strict-csv-parser.ts';
 import { createRowValidator } from './row-validation.ts';
 import { requireDataset } from './test-support/fake-ports.ts';

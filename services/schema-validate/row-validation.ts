@@ -1,7 +1,7 @@
 import type { CardTokens, DatasetContract, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
 import { parseMinorUnits } from '../../contracts/datasets/money.ts';
 import { isTrailerRecord } from '../../contracts/datasets/trailer.ts';
-import { containsCardNumber, maskAllButLast4, maskCardNumbers } from './card-data.ts';
+import { containsCardNumber, maskAllButLast4, maskCardNumbers } from '../../lib/card-data/card-numbers.ts';
 import type { CsvRecord } from './csv/strict-csv-parser.ts';
 
 /** A record's verdict: silver values (dataset columns, in contract order) or the first failing field and why. */

@@ -11,8 +11,9 @@ import {
 import type { ObjectRef, PartsRef } from '../../contracts/events/envelope.ts';
 import type { FileRejectedPayloadSchema } from '../../contracts/events/file-rejected.ts';
 import type { FileValidatedPayloadSchema } from '../../contracts/events/file-validated.ts';
+import { maskCardNumbers } from '../../lib/card-data/card-numbers.ts';
 import { declaredToJSON, TotalsAccumulator, totalsDifferences } from '../../lib/totals/control-totals.ts';
-import { cardTokenizer, maskCardNumbers } from './card-data.ts';
+import { cardTokenizer } from './card-tokens.ts';
 import { decodeStream } from './csv/decode.ts';
 import { type CsvRecord, parseCsv } from './csv/strict-csv-parser.ts';
 import { FileRejectionError, RawObjectChangedError, UnknownContractError } from './errors.ts';

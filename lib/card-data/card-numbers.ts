@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import type { CardTokens } from '../../contracts/datasets/dataset-contract.ts';
 import { isLuhnValid } from '../../contracts/datasets/pan.ts';
 
 const MIN_PAN_DIGITS = 13;
@@ -17,15 +16,17 @@ interface DigitGroup {
 }
 
 const isDigit = (code: number): boolean => code >= 48 && code <= 57;
-const isSeparator = (code: number): boolean => code === 32 || code === 45;
+/** Single characters partners put between digit groups: space, dash, dot. */
+const isSeparator = (code: number): boolean => code === 32 || code === 45 || code === 46;
 
 /**
  * Card numbers in free text: 13-19 digits, Luhn-valid, as one digit run or as consecutive digit groups joined
- * by single spaces or dashes ("4111 1111 1111 1111", "3782-822463-10005"). As at landing, a candidate never
+ * by single spaces, dashes or dots ("4111 1111 1111 1111", "3782-822463-10005"). As at landing, a candidate never
  * starts with 0 (no card issuer has ISO 7812 major industry identifier 0), so zero-padded ids such as
  * `BATCH-0042-0000000001` are not cards. A bare run of more than 19 digits is a long number, not a card.
- * Unlike landing, a number glued to a letter (`tx4111…`) still counts: here the stricter reading is the safe one.
+ * A number glued to a letter or `_` (`tx4111…`, `ref_4111…`) counts: the stricter reading is the safe one.
  * Runs with fewer than 13 digits in total are skipped without allocating.
+ * This is the one definition finledger masks and scans by (landing's byte scanner agrees with it).
  * @example cardNumberSpans('ref 4111-1111-1111-1111') // [{ start: 4, end: 23 }]
  */
 export function cardNumberSpans(text: string): CardSpan[] {
@@ -92,8 +93,9 @@ export function containsCardNumber(text: string): boolean {
 }
 
 /**
- * Replace every digit of each card number but its last four with '*', keeping separators, so a quarantined
- * line stays readable and nothing recoverable is stored.
+ * The one masking function for free text that leaves landing (rejection reasons, quarantine lines, break causes,
+ * log lines, CLI output, object keys): every digit of each card number but its last four becomes '*', separators
+ * stay, so the text stays readable and nothing recoverable is stored.
  * @example maskCardNumbers('x,4111111111111111') // 'x,************1111'
  */
 export function maskCardNumbers(text: string): string {
@@ -128,15 +130,12 @@ export function maskAllButLast4(value: string): string {
 }
 
 /**
- * The silver stand-ins for a PAN: BIN (first 6), last 4 and a keyed HMAC-SHA256 fingerprint. The key lives
- * outside the data lake, so a fingerprint cannot be reversed by enumerating card numbers.
- * @example const tokens = cardTokenizer(key); tokens('4111111111111111').last4 // '1111'
+ * A keyed digest (HMAC-SHA256, hex) of text that may hold a card number, such as an object key: equal texts give
+ * equal digests, so a delivery can be recognised again, but the card number cannot be recovered by enumerating
+ * card numbers without the key (PCI DSS 4.0 requirement 3.5.1.1: keyed cryptographic hashes of the entire PAN).
+ * @example keyedDigest('inbound/…/4111111111111111.csv', key) // '9f2c…' (64 hex digits)
  */
-export function cardTokenizer(hmacKey: string | Uint8Array): (pan: string) => CardTokens {
+export function keyedDigest(text: string, hmacKey: string | Uint8Array): string {
   if (hmacKey.length < 16) throw new Error('The card fingerprint HMAC key must be at least 16 bytes.');
-  return (pan) => ({
-    bin: pan.slice(0, 6),
-    last4: pan.slice(-4),
-    fingerprint: createHmac('sha256', hmacKey).update(pan).digest('hex'),
-  });
+  return createHmac('sha256', hmacKey).update(text).digest('hex');
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
   cardNumberSpans,
-  cardTokenizer,
   containsCardNumber,
+  keyedDigest,
   maskAllButLast4,
   maskCardNumbers,
-} from './card-data.ts';
+} from './card-numbers.ts';
 
 describe('containsCardNumber', () => {
   it.each([
@@ -22,6 +22,9 @@ describe('containsCardNumber', () => {
     ['a zero-padded id after a word', 'BATCH-0042-0000000001', false],
     ['a PAN after a lone zero group', '0 4111111111111111', true],
     ['a PAN glued to letters', 'tx4111111111111111', true],
+    ['a PAN glued to an underscore', 'ref_4111111111111111_x', true],
+    ['a dotted PAN', '4111.1111.1111.1111', true],
+    ['a PAN in a file name', 'inbound/acme-bank/transactions/2026-11-19/4111111111111111.csv', true],
     ['a 25-digit reference', '4111111111111111000000000', false],
     ['an ISO instant', '2024-03-01T10:00:00.123+01:00', false],
     ['an amount', '1050.25', false],
@@ -70,32 +73,19 @@ describe('maskAllButLast4', () => {
   });
 });
 
-describe('cardTokenizer', () => {
-  it('keeps BIN, last 4 and a keyed fingerprint, never the PAN', () => {
+describe('keyedDigest', () => {
+  it('is stable for one key, differs across keys and never holds the text', () => {
     // Prepare
-    const tokens = cardTokenizer('test-key-0123456789abcdef');
+    const key = 'test-key-0123456789abcdef';
+    const text = 'inbound/acme-bank/transactions/2026-11-19/4111111111111111.csv';
 
     // Act
-    const result = tokens('4111111111111111');
+    const digest = keyedDigest(text, key);
 
     // Assess
-    expect(result.bin).toBe('411111');
-    expect(result.last4).toBe('1111');
-    expect(result.fingerprint).toMatch(/^[0-9a-f]{64}$/);
-    expect(JSON.stringify(result)).not.toContain('4111111111111111');
-  });
-
-  it('gives different fingerprints under different keys', () => {
-    // Act
-    const first = cardTokenizer('key-one-0123456789abcdef')('4111111111111111');
-    const second = cardTokenizer('key-two-0123456789abcdef')('4111111111111111');
-
-    // Assess
-    expect(first.fingerprint).not.toBe(second.fingerprint);
-  });
-
-  it('refuses a short key', () => {
-    // Act / Assess
-    expect(() => cardTokenizer('short')).toThrow(/at least 16 bytes/);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(keyedDigest(text, key)).toBe(digest);
+    expect(keyedDigest(text, 'other-key-0123456789abcdef')).not.toBe(digest);
+    expect(containsCardNumber(digest) && digest.includes('4111111111111111')).toBe(false);
   });
 });
