@@ -1,8 +1,10 @@
 /**
- * Streaming detector for values that look like payment card numbers: 13-19 digits, optionally split into
- * groups by a single space or dash, Luhn-valid, not starting with 0, and not glued to a letter, digit or `_`.
- * It keeps at most the last 38 digits of the current run, so memory is bounded, and it reports counts and
- * line numbers only: nothing it saw can be recovered from its result.
+ * Streaming detector for values that look like payment card numbers, by the same rule as
+ * `lib/card-data/card-numbers.ts` (which masks text): 13-19 digits, optionally split into groups by a single space,
+ * dash or dot, Luhn-valid, not starting with 0. A number glued to letters or `_` (`tx4111…`) counts too: a file that
+ * might hold a card number must not reach the Object-Locked raw bucket. It keeps at most the last 38 digits of the
+ * current run, so memory is bounded, and it reports counts and line numbers only: nothing it saw can be recovered
+ * from its result.
  *
  * The caller classifies bytes (see {@link byteClass}) and calls `digit` for digits and `other` for any other
  * byte while `active` is true; bytes outside a run need no call, which keeps the scan fast.
@@ -18,20 +20,17 @@ export class CardNumberDetector {
   /** Start offset (in `digits`), first line and left-blocked flag of each kept group and the current one. */
   private readonly starts = new Int32Array(2 * MAX_DIGITS + 2);
   private readonly lines = new Int32Array(2 * MAX_DIGITS + 2);
-  private firstGroupBlocked = false;
   private groups = 0;
   private groupLength = 0;
   private matches = 0;
   private firstLine: number | null = null;
 
-  /** A digit byte (0x30-0x39) on a 1-based line; `previousIsWord` tells if the byte before it was a word byte. */
-  digit(value: number, line: number, previousIsWord: boolean): void {
+  /** A digit byte (0x30-0x39) on a 1-based line. */
+  digit(value: number, line: number): void {
     if (!this.inGroup) {
       if (!this.afterSeparator) {
-        // A new run. A digit right after a letter or `_` cannot start a card number (`tx4111…` is an identifier).
         this.length = 0;
         this.groups = 0;
-        this.firstGroupBlocked = previousIsWord;
       }
       this.starts[this.groups] = this.length;
       this.lines[this.groups] = line;
@@ -46,19 +45,19 @@ export class CardNumberDetector {
   }
 
   /** Any non-digit byte while `active`. */
-  other(isSeparator: boolean, isWord: boolean): void {
+  other(isSeparator: boolean): void {
     if (this.inGroup && isSeparator) {
-      this.endGroup(false);
+      this.endGroup();
       this.afterSeparator = true;
       return;
     }
-    if (this.inGroup) this.endGroup(isWord);
+    if (this.inGroup) this.endGroup();
     this.reset();
   }
 
   /** Close the last run at end of input and report what was found. */
   finish(): CardNumberFindings {
-    if (this.inGroup) this.endGroup(false);
+    if (this.inGroup) this.endGroup();
     this.reset();
     return { count: this.matches, firstLine: this.firstLine };
   }
@@ -71,16 +70,15 @@ export class CardNumberDetector {
     this.groups = 0;
   }
 
-  private endGroup(rightBlocked: boolean): void {
+  private endGroup(): void {
     this.inGroup = false;
     if (this.groupLength > MAX_DIGITS) {
       // Too long to be, or be part of, a card number; it also separates what came before from what follows.
       this.length = 0;
       this.groups = 0;
-      this.firstGroupBlocked = false;
       return;
     }
-    if (!rightBlocked && this.length >= MIN_DIGITS) this.evaluateSpansEndingHere();
+    if (this.length >= MIN_DIGITS) this.evaluateSpansEndingHere();
     this.prune();
   }
 
@@ -90,7 +88,7 @@ export class CardNumberDetector {
       const start = this.starts[group] as number;
       const size = this.length - start;
       if (size > MAX_DIGITS) return;
-      if (size < MIN_DIGITS || (group === 0 && this.firstGroupBlocked) || this.digits[start] === 0) continue;
+      if (size < MIN_DIGITS || this.digits[start] === 0) continue;
       if (luhnValidDigits(this.digits, start, this.length)) {
         this.matches += 1;
         this.firstLine ??= this.lines[group] as number;
@@ -113,7 +111,6 @@ export class CardNumberDetector {
       this.lines[group - keepFrom] = this.lines[group] as number;
     }
     this.groups -= keepFrom;
-    this.firstGroupBlocked = false;
   }
 }
 
@@ -124,20 +121,21 @@ export type CardNumberFindings = { count: number; firstLine: number | null };
 export const OTHER = 0;
 export const DIGIT = 1;
 export const SEPARATOR = 2;
-export const WORD = 3;
+/** NUL: the high or low byte of an ASCII character in UTF-16 and UTF-32 text; skipped so `4\0 1\0…` is `41…`. */
+export const TRANSPARENT = 3;
 
 /**
- * Class of every byte: digits, group separators (space, dash), word bytes (ASCII letters, `_`), other.
- * Bytes of multi-byte characters are "other", i.e. boundaries: detection errs towards finding a number.
+ * Class of every byte: digits, group separators (space, dash, dot), NUL (transparent), other.
+ * Bytes of multi-byte characters are "other", i.e. boundaries. Every ASCII-compatible encoding a partner may
+ * declare (UTF-8, windows-1252, ISO-8859-x) writes digits as these bytes, and UTF-16/32 as these bytes plus NULs.
  */
 export const byteClass: Uint8Array = (() => {
   const table = new Uint8Array(256);
   for (let value = 0x30; value <= 0x39; value += 1) table[value] = DIGIT;
-  for (let value = 0x41; value <= 0x5a; value += 1) table[value] = WORD;
-  for (let value = 0x61; value <= 0x7a; value += 1) table[value] = WORD;
-  table[0x5f] = WORD;
+  table[0x00] = TRANSPARENT;
   table[0x20] = SEPARATOR;
   table[0x2d] = SEPARATOR;
+  table[0x2e] = SEPARATOR;
   return table;
 })();
 

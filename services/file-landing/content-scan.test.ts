@@ -69,6 +69,9 @@ describe('ContentScanner', () => {
     ['a PAN after a non-ASCII byte', 'h\n€4111111111111111\n', 2],
     ['a PAN inside a longer spaced run', 'h\nref 12 4111 1111 1111 1111 99\n', 2],
     ['a PAN at the very end without newline', 'h\n4111111111111111', 2],
+    ['a PAN glued to letters', 'h\ntx4111111111111111ab\n', 2],
+    ['a PAN glued to underscores', 'h\nref_4111111111111111_x\n', 2],
+    ['a PAN in dotted groups', 'h\n4111.1111.1111.1111\n', 2],
   ])('finds %s and its line', (_case, text, line) => {
     // Act
     const found = scan(text).cardNumbers;
@@ -82,14 +85,38 @@ describe('ContentScanner', () => {
     ['a Luhn-invalid number', '4111111111111112'],
     ['12 digits', '411111111116'],
     ['20 digits', '41111111111111111113'],
-    ['a number glued to letters', 'tx4111111111111111'],
-    ['a number followed by letters', '4111111111111111ab'],
     ['a number starting with 0', '0000000000000000'],
     ['a date and time', '2026-11-19T10:15:00+01:00'],
     ['an amount', '-1050.25'],
     ['groups split by two separators', '4111 1111  1111 1111'],
   ])('ignores %s', (_case, value) => {
     expect(scan(`h\n${value},EUR\n`).cardNumbers).toEqual({ count: 0, firstLine: null });
+  });
+
+  it.each([
+    ['UTF-16LE with a BOM', 'utf16le', true],
+    ['UTF-16LE without a BOM', 'utf16le', false],
+    ['UTF-16BE with a BOM', 'utf16be', true],
+    ['UTF-16BE without a BOM', 'utf16be', false],
+  ] as const)('finds a PAN and its line in %s text, whatever the chunks', (_case, encoding, bom) => {
+    // Prepare
+    const text = `${bom ? '\ufeff' : ''}id,card\r\ntx_1,4111 1111 1111 1111\r\n`;
+    const little = Buffer.from(text, 'utf16le');
+    const data = encoding === 'utf16le' ? little : Buffer.from(little).swap16();
+
+    // Act
+    const results = [1, 3, data.length].map((chunk) => {
+      const scanner = new ContentScanner();
+      for (let offset = 0; offset < data.length; offset += chunk)
+        scanner.update(data.subarray(offset, offset + chunk));
+      return scanner.finish();
+    });
+
+    // Assess
+    for (const summary of results) {
+      expect(summary.cardNumbers).toEqual({ count: 1, firstLine: 2 });
+      expect(summary.lineCount).toBe(1);
+    }
   });
 
   it('finds a PAN wherever the chunks split it', () => {

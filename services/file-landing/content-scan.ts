@@ -4,9 +4,8 @@ import {
   CardNumberDetector,
   type CardNumberFindings,
   DIGIT,
-  OTHER,
   SEPARATOR,
-  WORD,
+  TRANSPARENT,
 } from './card-number-detector.ts';
 import { ObjectChangedError } from './errors.ts';
 
@@ -14,7 +13,10 @@ import { ObjectChangedError } from './errors.ts';
 export type ContentSummary = {
   sha256: string;
   sizeBytes: number;
-  /** Physical lines after the header line (data rows plus any trailer); CR, LF and CRLF all end a line. */
+  /**
+   * Physical lines after the header line (data rows plus any trailer); CR, LF and CRLF all end a line. NUL bytes
+   * are skipped, so UTF-16 text counts its lines too.
+   */
   lineCount: number;
   cardNumbers: CardNumberFindings;
 };
@@ -36,20 +38,20 @@ export class ContentScanner {
     const cards = this.cards;
     const classes = byteClass;
     let previous = this.previous;
-    let previousKind = previous >= 0 ? (classes[previous] as number) : OTHER;
     let terminators = this.terminators;
     for (let index = 0; index < chunk.length; index += 1) {
       const value = chunk[index] as number;
       const kind = classes[value] as number;
       if (kind === DIGIT) {
-        cards.digit(value, terminators + 1, previousKind === WORD);
+        cards.digit(value, terminators + 1);
+      } else if (kind === TRANSPARENT) {
+        continue;
       } else {
         // CRLF is one terminator: the LF after a CR was already counted by the CR.
         if (value === CR || (value === LF && previous !== CR)) terminators += 1;
-        if (cards.active) cards.other(kind === SEPARATOR, kind === WORD);
+        if (cards.active) cards.other(kind === SEPARATOR);
       }
       previous = value;
-      previousKind = kind;
     }
     this.previous = previous;
     this.terminators = terminators;
