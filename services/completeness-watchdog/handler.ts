@@ -1,14 +1,14 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
+import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import { runWatchdog, type WatchdogReport } from './completeness-watchdog.ts';
 import type { WatchdogPorts } from './ports.ts';
 import { watchdogPolicy, watchdogPorts } from './side-effects.ts';
 
-const logger = new Logger({ serviceName: 'completeness-watchdog' });
+const logger = serviceLogger('completeness-watchdog');
 const metrics = new Metrics({ namespace: BUSINESS_METRICS.namespace, serviceName: 'completeness-watchdog' });
 
 /** Scheduled trigger: re-drive overdue files and report the ones that keep stalling. */

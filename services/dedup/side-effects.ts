@@ -1,8 +1,8 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { numberFromEnv } from '../../lib/env.ts';
+import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
 import {
   type DedupCommit,
@@ -52,7 +52,7 @@ function build(): DedupSideEffects {
     consumer: {
       service: 'dedup',
       persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
-      logger: new Logger({ serviceName: 'dedup' }),
+      logger: serviceLogger('dedup'),
     },
   };
 }

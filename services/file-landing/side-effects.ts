@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { numberFromEnv } from '../../lib/env.ts';
+import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
 import { dynamoLandingRegistry } from './adapters/dynamo-landing-registry.ts';
 import { s3ObjectStore } from './adapters/s3-object-store.ts';
@@ -46,7 +46,7 @@ function build(): FileLandingSideEffects {
     consumer: {
       service: 'file-landing',
       persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
-      logger: new Logger({ serviceName: 'file-landing' }),
+      logger: serviceLogger('file-landing'),
     },
   };
 }

@@ -1,16 +1,16 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import type { OutboxItem } from '../../lib/outbox/outbox-item.ts';
 import type { RelayReport } from '../../lib/outbox/relay.ts';
 import { relayStreamBatch, sweepPending } from './outbox-relay.ts';
 import type { OutboxRelayPorts } from './ports.ts';
 import { relayPorts } from './side-effects.ts';
 
-const logger = new Logger({ serviceName: 'outbox-relay' });
+const logger = serviceLogger('outbox-relay');
 
 function logReport(report: RelayReport): RelayReport {
   if (report.failed > 0) {

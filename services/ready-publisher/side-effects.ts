@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { MAX_GOLD_PARTITION_ROWS } from '../../config/limits.ts';
 import { readyGates } from '../../config/ready-gates.ts';
@@ -6,6 +5,7 @@ import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
+import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
 import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import {
@@ -56,7 +56,7 @@ function build(): ReadySideEffects {
     consumer: {
       service: 'ready-publisher',
       persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
-      logger: new Logger({ serviceName: 'ready-publisher' }),
+      logger: serviceLogger('ready-publisher'),
     },
     metrics: new Metrics({ namespace: BUSINESS_METRICS.namespace, serviceName: 'ready-publisher' }),
   };

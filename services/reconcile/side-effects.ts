@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { ReconciliationCompletedV1 } from '../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../contracts/events/envelope.ts';
@@ -6,6 +5,7 @@ import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
+import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
 import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import { dynamoReconCommitter, type ReconCommitResult } from './adapters/dynamo-recon-committer.ts';
@@ -43,7 +43,7 @@ function build(): ReconcileSideEffects {
     consumer: {
       service: 'reconcile',
       persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
-      logger: new Logger({ serviceName: 'reconcile' }),
+      logger: serviceLogger('reconcile'),
     },
     metrics: new Metrics({ namespace: BUSINESS_METRICS.namespace, serviceName: 'reconcile' }),
   };

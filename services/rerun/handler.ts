@@ -1,12 +1,12 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import type { RerunPorts } from './ports.ts';
 import { invokeRerun, type RerunSummary } from './rerun-invocation.ts';
 import { sideEffects } from './side-effects.ts';
 
-const logger = new Logger({ serviceName: 'rerun' });
+const logger = serviceLogger('rerun');
 
 /** Time kept back at the end of an invoke: files in flight finish and the pass is recorded before Lambda stops it. */
 const RESERVE_MS = 60_000;

@@ -1,9 +1,9 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { numberFromEnv } from '../../lib/env.ts';
+import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
 import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import {
@@ -54,7 +54,7 @@ function build(): SchemaValidateSideEffects {
     consumer: {
       service: 'schema-validate',
       persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
-      logger: new Logger({ serviceName: 'schema-validate' }),
+      logger: serviceLogger('schema-validate'),
     },
     metrics: new Metrics({ namespace: BUSINESS_METRICS.namespace, serviceName: 'schema-validate' }),
   };

@@ -1,8 +1,8 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
+import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
 import {
   dynamoMatchCommitter,
@@ -46,7 +46,7 @@ function build(): SettlementMatchSideEffects {
     consumer: {
       service: 'settlement-match',
       persistenceStore: idempotencyStore(clients.dynamodb, resources.table('idempotency')),
-      logger: new Logger({ serviceName: 'settlement-match' }),
+      logger: serviceLogger('settlement-match'),
     },
   };
 }
