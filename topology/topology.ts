@@ -24,7 +24,7 @@ const declared = {
     {
       name: 'PanHmacKey',
       purpose:
-        'HMAC-SHA256 key (at least 16 bytes) for card fingerprints in silver. Rotating it changes fingerprints.',
+        'HMAC-SHA256 key (at least 16 bytes) for card fingerprints in silver and for digests of object keys that hold a card number. Rotating it changes fingerprints.',
       offlineVariable: 'FINLEDGER_PAN_HMAC_KEY',
     },
   ],
@@ -129,8 +129,11 @@ const declared = {
       queue: queueFor(300),
       function: { memoryMb: 1024, timeoutSeconds: 300, batchSize: 5 },
       tables: ['files', 'outbox', 'idempotency'],
+      // The HMAC key names a delivery whose object key holds a card number without storing the number.
+      secrets: ['PanHmacKey'],
       buckets: {
-        landing: { mode: 'read', prefixes: ['inbound/'] },
+        // Deletes only an object whose key holds a card number, once its bytes are in restricted/.
+        landing: { mode: 'read', prefixes: ['inbound/'], deletes: true },
         raw: { mode: 'write', prefixes: ['raw/'] },
         quarantine: { mode: 'write', prefixes: ['restricted/', 'quarantine/unroutable/'] },
       },

@@ -60,6 +60,8 @@ export interface BucketAccess {
   /** `list`: keys under the prefixes only (ListObjectsV2), never an object's bytes. */
   readonly mode: 'list' | 'read' | 'write' | 'readwrite';
   readonly prefixes?: readonly string[];
+  /** May delete objects and their versions under the prefixes (file-landing removes a key holding a card number). */
+  readonly deletes?: boolean;
 }
 
 export interface KeySpec {

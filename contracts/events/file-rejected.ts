@@ -16,6 +16,7 @@ export const RejectionCodeSchema = z.enum([
   'QUARANTINE_RATE_EXCEEDED',
   'UNROUTABLE_KEY',
   'UNKNOWN_PARTNER',
+  'CARD_NUMBER_IN_OBJECT_KEY',
 ]);
 export type RejectionCode = z.infer<typeof RejectionCodeSchema>;
 

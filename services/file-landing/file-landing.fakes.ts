@@ -14,6 +14,7 @@ export const BUCKETS = {
   landingBucket: 'landing',
   rawBucket: 'raw',
   quarantineBucket: 'quarantine',
+  panHmacKey: 'test-pan-hmac-key-0123456789',
 } as const;
 
 /** An in-memory world for the use case: objects, registry items and committed events, with counters. */
@@ -25,6 +26,7 @@ export class FakeWorld {
   readonly uploads = new Set<string>();
   readonly events: (FileLandedDetail | FileRejectedDetail)[] = [];
   readonly copies: { source: PinnedObject; target: ObjectRef }[] = [];
+  readonly deletes: ObjectRef[] = [];
   readonly reads: string[] = [];
   /** Runs just before a landing commit is applied, to simulate a concurrent delivery. */
   beforeCommit: (() => void) | undefined;
@@ -55,6 +57,10 @@ export class FakeWorld {
         if (!body) throw new Error(`copy source ${source.key} missing`);
         this.copies.push({ source, target });
         this.objects.set(`${target.bucket}/${target.key}`, body);
+      },
+      deleteObject: async (object) => {
+        this.deletes.push({ bucket: object.bucket, key: object.key });
+        this.objects.delete(`${object.bucket}/${object.key}`);
       },
       getFile: async (fileId) => this.files.get(fileId),
       getLandingKey: async (landing) => this.landingKeys.get(`KEY#${landing.bucket}/${landing.key}`),

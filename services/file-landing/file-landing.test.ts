@@ -332,6 +332,65 @@ describe('landFile', () => {
     expect(JSON.stringify(world.events)).not.toContain(PAN);
   });
 
+  it.each([
+    ['in the file name', `inbound/acme-bank/transactions/2026-11-19/${PAN}.csv`],
+    ['glued to letters in the file name', `inbound/acme-bank/transactions/2026-11-19/card_${PAN}x.csv`],
+    ['in an unroutable key', `inbound/${PAN}/anything.bin`],
+  ])('takes an object with a card number %s out of landing and announces it masked', async (_case, key) => {
+    // Prepare
+    world.put(BUCKETS.landingBucket, key, CSV);
+
+    // Act
+    const outcome = await landFile(notice(key), world.deps());
+
+    // Assess
+    expect(outcome).toMatchObject({
+      outcome: 'rejected',
+      code: 'CARD_NUMBER_IN_OBJECT_KEY',
+      quarantine: { key: `restricted/unroutable/2026-11-20/${sha(CSV)}` },
+    });
+    expect(
+      world.object({ bucket: BUCKETS.quarantineBucket, key: `restricted/unroutable/2026-11-20/${sha(CSV)}` }),
+    ).toBeDefined();
+    expect(world.deletes).toEqual([{ bucket: BUCKETS.landingBucket, key }]);
+    expect(world.object({ bucket: BUCKETS.landingBucket, key })).toBeUndefined();
+    const event = FileRejectedV1.schema.parse(world.events[0]);
+    expect(event.data.source.key).toMatch(/\*{12}1111.*#hmac=[0-9a-f]{32}$/);
+    expect(event.data.reason).toContain('************1111');
+    expect(
+      JSON.stringify({
+        outcome,
+        events: world.events,
+        files: [...world.files.values()],
+        uploads: [...world.uploads],
+      }),
+    ).not.toContain(PAN);
+    expect([...world.landingKeys.keys()].join()).not.toContain(PAN);
+  });
+
+  it('records a replayed card-number key once, even after its object was deleted', async () => {
+    // Prepare
+    const key = `inbound/acme-bank/transactions/2026-11-19/${PAN}.csv`;
+    world.put(BUCKETS.landingBucket, key, CSV);
+    const input = notice(key);
+    await landFile(input, world.deps());
+
+    // Act
+    const replayed = await landFile(
+      { ...input, eventId: '00000000-0000-4000-9000-999999999999' },
+      world.deps(),
+    );
+
+    // Assess
+    expect(replayed).toMatchObject({
+      outcome: 'rejected',
+      code: 'CARD_NUMBER_IN_OBJECT_KEY',
+      alreadyRecorded: true,
+    });
+    expect(world.events).toHaveLength(1);
+    expect(world.deletes).toHaveLength(1);
+  });
+
   it('rejects a file over the size cap without reading or copying it', async () => {
     // Prepare
     world.put(BUCKETS.landingBucket, KEY, CSV);

@@ -1,5 +1,6 @@
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import { FileLandedV1 } from '../../contracts/events/file-landed.ts';
+import { containsCardNumber } from '../../lib/card-data/card-numbers.ts';
 import { fileDayKeys } from '../../lib/file-registry/day-index.ts';
 import {
   type FileRecord,
@@ -20,7 +21,12 @@ import {
 import { type LandingRoute, parseLandingKey } from './landing-key.ts';
 import { rawObjectKey, restrictedObjectKey } from './object-layout.ts';
 import type { FileLandingDeps, PinnedObject } from './ports.ts';
-import { quarantineUnroutable, type RejectedOutcome, rejectTooLarge } from './rejections.ts';
+import {
+  quarantineUnroutable,
+  type RejectedOutcome,
+  rejectTooLarge,
+  restrictCardNumberKey,
+} from './rejections.ts';
 import { deliveryIdempotencyKey, type S3ObjectCreated } from './s3-notification.ts';
 
 export type LandedOutcome = {
@@ -55,6 +61,7 @@ const LANDING_KEY_ATTEMPTS = 3;
  * Land one object from the landing bucket.
  *
  * Primary course:
+ * 0. A key holding a card number is moved to restricted/ and deleted from landing, never routed (see rejections.ts).
  * 1. Route the key through the allow-list; park and reject anything else (never to raw).
  * 2. Check the object's size against the cap before reading; reject oversized files unread.
  * 3. Stream it once: sha256, size, physical lines, card-number scan.
@@ -69,6 +76,9 @@ export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): 
   if (notice.bucket !== settings.landingBucket) {
     throw new UnexpectedBucketError(notice.bucket, settings.landingBucket);
   }
+
+  // A card number in the key itself: nothing of the key may be copied, stored or announced in clear.
+  if (containsCardNumber(notice.key)) return restrictCardNumberKey(notice, deps);
 
   const object = { bucket: notice.bucket, key: notice.key, versionId: notice.versionId };
   const head = await ports.headObject(object);
@@ -90,7 +100,7 @@ export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): 
     seenAt: landedAt,
   };
 
-  const upload = deliveryIdempotencyKey(notice);
+  const upload = deliveryIdempotencyKey(notice, settings.panHmacKey);
   if (await ports.getFile(fileId)) {
     const counted = await ports.recordRedelivery({ fileId, landingKey, at: landedAt, upload });
     return { outcome: 'redelivered', fileId, detectedBy: 'registry', counted: counted === 'counted' };

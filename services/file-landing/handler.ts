@@ -3,6 +3,7 @@ import { perEnvironment } from '../../lib/aws/clients.ts';
 import { parseEventBridgeBody, UnexpectedEventError } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
 import { type LandingOutcome, landFile } from './file-landing.ts';
+import { recordableKey } from './object-key-text.ts';
 import type { FileLandingDeps } from './ports.ts';
 import { deliveryIdempotencyKey, readS3ObjectCreated, type S3ObjectCreated } from './s3-notification.ts';
 import { sideEffects } from './side-effects.ts';
@@ -23,11 +24,11 @@ export function fileLandingConsumer(
 ): ConsumerDefinition<S3ObjectCreated, LandingOutcome> {
   return {
     parse: parseObjectCreatedRecord,
-    idempotencyKey: deliveryIdempotencyKey,
+    idempotencyKey: (notice) => deliveryIdempotencyKey(notice, deps().settings.panHmacKey),
     fingerprint: (notice) => `${notice.size ?? '-'}:${notice.etag ?? '-'}`,
     logKeys: (notice) => ({
       s3EventId: notice.eventId,
-      landingKey: notice.key.slice(0, 300),
+      landingKey: recordableKey(notice.key, deps().settings.panHmacKey).slice(0, 300),
       partner: notice.key.split('/')[1]?.slice(0, 40) ?? '',
     }),
     process: (notice) => landFile(notice, deps()),

@@ -31,6 +31,9 @@ export type CopyObject = (input: {
   expectedSha256: string | null;
 }) => Promise<void>;
 
+/** Delete exactly this object version (or the object, when the bucket keeps no versions). */
+export type DeleteObject = (object: SourceObject) => Promise<void>;
+
 export type GetFile = (fileId: string) => Promise<FileRecord | undefined>;
 
 export type GetLandingKey = (landing: ObjectRef) => Promise<LandingKeyRecord | undefined>;
@@ -73,6 +76,7 @@ export interface FileLandingPorts {
   headObject: HeadObject;
   readObject: ReadObject;
   copyObject: CopyObject;
+  deleteObject: DeleteObject;
   getFile: GetFile;
   getLandingKey: GetLandingKey;
   commitLanding: CommitLanding;
@@ -89,6 +93,8 @@ export interface FileLandingSettings {
   quarantineBucket: string;
   /** Objects above this size are refused before reading (OBJECT_TOO_LARGE); below the 5 GiB CopyObject limit. */
   maxObjectBytes: number;
+  /** Secret PanHmacKey: digests of object keys that hold a card number (`recordableKey`). */
+  panHmacKey: string;
 }
 
 export interface FileLandingDeps {

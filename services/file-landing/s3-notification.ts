@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordableKey } from './object-key-text.ts';
 
 /** EventBridge `source` and `detail-type` of S3's object-created notification. */
 export const S3_SOURCE = 'aws.s3';
@@ -80,9 +81,10 @@ export function readS3ObjectCreated(event: {
  * Business identity of one delivery: the same PUT notified twice maps to one key, while a second PUT of
  * identical bytes is a new delivery (the registry then counts it as a re-delivery). The version id, or
  * S3's per-key sequencer, names the PUT; the ETag only names the bytes.
- * @example deliveryIdempotencyKey(notice) // 'file-landing:landing-bucket/inbound/…/tx.csv:0062E1…'
+ * A key holding a card number is written masked with its keyed digest (`recordableKey`), never in clear.
+ * @example deliveryIdempotencyKey(notice, hmacKey) // 'file-landing:landing-bucket/inbound/…/tx.csv:0062E1…'
  */
-export function deliveryIdempotencyKey(notice: S3ObjectCreated): string {
+export function deliveryIdempotencyKey(notice: S3ObjectCreated, hmacKey: string): string {
   const version = notice.versionId ?? notice.sequencer ?? notice.etag ?? notice.eventId;
-  return `file-landing:${notice.bucket}/${notice.key}:${version}`;
+  return `file-landing:${notice.bucket}/${recordableKey(notice.key, hmacKey)}:${version}`;
 }

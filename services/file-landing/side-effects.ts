@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
+import { panHmacKey } from '../../lib/card-data/pan-hmac-key.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { numberFromEnv } from '../../lib/env.ts';
@@ -41,6 +42,7 @@ function build(): FileLandingSideEffects {
         rawBucket: resources.bucket('raw'),
         quarantineBucket: resources.bucket('quarantine'),
         maxObjectBytes,
+        panHmacKey: panHmacKey(),
       },
     },
     consumer: {

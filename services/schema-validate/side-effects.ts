@@ -2,6 +2,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
+import { panHmacKey } from '../../lib/card-data/pan-hmac-key.ts';
 import { numberFromEnv } from '../../lib/env.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
@@ -14,9 +15,6 @@ import {
 import { s3Objects } from './adapters/s3-objects.ts';
 import { DEFAULT_LIMITS, type SchemaValidateConfig, type SchemaValidatePorts } from './ports.ts';
 
-/** Secret key of card fingerprints (HMAC-SHA256), at least 16 bytes; the same key across runs and services. */
-/** Offline only: the local runtime links the PanHmacKey secret from this variable (topology.secrets). */
-export const PAN_HMAC_KEY_VARIABLE = 'FINLEDGER_PAN_HMAC_KEY';
 /** Optional share of quarantined rows (0-1) above which a file is rejected; default 0.2. */
 export const QUARANTINE_REJECT_RATE_VARIABLE = 'FINLEDGER_QUARANTINE_REJECT_RATE';
 
@@ -75,16 +73,10 @@ export function configFromEnv(
       `Environment variable ${QUARANTINE_REJECT_RATE_VARIABLE}=${quarantineRejectRate} must be between 0 and 1.`,
     );
   }
-  const panHmacKey = readPanHmacKey();
-  if (Buffer.byteLength(panHmacKey) < 16) {
-    throw new Error(
-      `Secret PanHmacKey must hold at least 16 bytes: set it with \`sst secret set PanHmacKey <value> --stage <stage>\` (offline: ${PAN_HMAC_KEY_VARIABLE}).`,
-    );
-  }
   return {
     ...DEFAULT_LIMITS,
     buckets: { silver: resources.bucket('silver'), quarantine: resources.bucket('quarantine') },
-    panHmacKey,
+    panHmacKey: panHmacKey(readPanHmacKey),
     quarantineRejectRate,
   };
 }

@@ -100,6 +100,15 @@ function bucketStatements(bucket: BucketName, access: BucketAccess): StatementSp
   if (writes(access)) {
     statements.push({ sid: `Write${id}`, actions: WRITE_OBJECT_ACTIONS, resources: objects });
   }
+  if (access.deletes) {
+    // Deleting one version (not just adding a delete marker) needs s3:DeleteObjectVersion.
+    // https://docs.aws.amazon.com/AmazonS3/latest/userguide/DeletingObjectVersions.html
+    statements.push({
+      sid: `Delete${id}`,
+      actions: ['s3:DeleteObject', 's3:DeleteObjectVersion'],
+      resources: objects,
+    });
+  }
   // Keys only: listing needs no key (SSE-KMS protects the bytes, not the key names).
   if (access.mode === 'list') return statements;
   statements.push({

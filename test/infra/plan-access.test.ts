@@ -100,9 +100,12 @@ describe('least-privilege IAM', () => {
 
   it.each(
     units.flatMap((unit) =>
-      (Object.entries(unit.buckets) as [BucketName, { mode: string; prefixes?: readonly string[] }][]).map(
-        ([bucket, access]) => [unit.name, bucket, access] as const,
-      ),
+      (
+        Object.entries(unit.buckets) as [
+          BucketName,
+          { mode: string; prefixes?: readonly string[]; deletes?: boolean },
+        ][]
+      ).map(([bucket, access]) => [unit.name, bucket, access] as const),
     ),
   )('%s uses bucket %s only in its declared mode and prefixes', (name, bucket, access) => {
     const statements = (dev.functions.find((spec) => spec.unit === name)?.statements ?? []).filter(
@@ -116,10 +119,25 @@ describe('least-privilege IAM', () => {
     expect(actions.includes('s3:GetObject')).toBe(access.mode === 'read' || access.mode === 'readwrite');
     expect(actions.includes('s3:PutObject')).toBe(access.mode === 'write' || access.mode === 'readwrite');
     expect(actions.includes('s3:ListBucket')).toBe(access.mode !== 'write');
-    expect(actions).not.toContain('s3:DeleteObject');
+    expect(actions.includes('s3:DeleteObject')).toBe(access.deletes === true);
+    expect(actions.includes('s3:DeleteObjectVersion')).toBe(access.deletes === true);
     for (const path of paths) {
       expect(access.prefixes?.some((prefix) => path === `${prefix}*`) ?? path === '*').toBe(true);
     }
+  });
+
+  it('lets only file-landing delete, and only in the landing bucket (keys holding a card number)', () => {
+    const deleters = dev.functions.flatMap((spec) =>
+      spec.statements
+        .filter((statement) => statement.actions.some((action) => action.startsWith('s3:Delete')))
+        .flatMap((statement) =>
+          statement.resources.flatMap((ref) =>
+            ref.kind === 'bucket' ? [`${spec.unit}:${ref.bucket}/${ref.path}`] : [],
+          ),
+        ),
+    );
+
+    expect(deleters).toEqual(['file-landing:landing/inbound/*']);
   });
 
   it('lets the operator-invoked rerun list raw and restricted keys but never read their bytes or decrypt them', () => {

@@ -1,12 +1,20 @@
 import {
   CopyObjectCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { CopyIntegrityError, LandingObjectMissingError } from '../errors.ts';
-import type { CopyObject, HeadObject, PinnedObject, ReadObject, SourceObject } from '../ports.ts';
+import type {
+  CopyObject,
+  DeleteObject,
+  HeadObject,
+  PinnedObject,
+  ReadObject,
+  SourceObject,
+} from '../ports.ts';
 
 /** S3 as file-landing uses it: head, stream and server-side copy of one pinned object version. */
 export function s3ObjectStore(s3: S3Client) {
@@ -68,7 +76,18 @@ export function s3ObjectStore(s3: S3Client) {
     }
   };
 
-  return { headObject, readObject, copyObject };
+  const deleteObject: DeleteObject = async (object) => {
+    await s3.send(
+      new DeleteObjectCommand({
+        Bucket: object.bucket,
+        Key: object.key,
+        // With a version id the version itself goes, not just behind a delete marker.
+        VersionId: object.versionId ?? undefined,
+      }),
+    );
+  };
+
+  return { headObject, readObject, copyObject, deleteObject };
 }
 
 /**
