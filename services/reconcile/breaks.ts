@@ -1,4 +1,5 @@
 import type { ReconBreak, ReconBreakKind } from '../../contracts/events/reconciliation-completed.ts';
+import { maskCardNumbers } from '../../lib/card-data/card-numbers.ts';
 import { showAmount } from './sums.ts';
 
 /** A row-count break: `actual − expected` rows, with what to do next. */
@@ -19,7 +20,7 @@ export function rowBreak(spec: {
     actual: String(spec.actual),
     differenceRows: spec.actual - spec.expected,
     differenceMinor: null,
-    cause: spec.cause,
+    cause: maskCardNumbers(spec.cause),
   };
 }
 
@@ -44,11 +45,14 @@ export function amountBreak(spec: {
     actual: spec.actual.toString(),
     differenceRows: null,
     differenceMinor: difference.toString(),
-    cause: spec.cause({
-      expected: showAmount(spec.expected, spec.currency),
-      actual: showAmount(spec.actual, spec.currency),
-      difference: showAmount(difference, spec.currency),
-    }),
+    // Causes are free text that may quote partner figures: one masking function for all of them.
+    cause: maskCardNumbers(
+      spec.cause({
+        expected: showAmount(spec.expected, spec.currency),
+        actual: showAmount(spec.actual, spec.currency),
+        difference: showAmount(difference, spec.currency),
+      }),
+    ),
   };
 }
 
@@ -61,5 +65,11 @@ export function stageBreak(spec: {
   actual: string;
   cause: string;
 }): ReconBreak {
-  return { ...spec, currency: null, differenceRows: null, differenceMinor: null };
+  return {
+    ...spec,
+    cause: maskCardNumbers(spec.cause),
+    currency: null,
+    differenceRows: null,
+    differenceMinor: null,
+  };
 }

@@ -1,4 +1,5 @@
 import type { RejectionCode } from '../../contracts/events/file-rejected.ts';
+import { maskCardNumbers } from '../../lib/card-data/card-numbers.ts';
 
 /** Base class of every error schema-validate raises on purpose. */
 export class SchemaValidateError extends Error {
@@ -18,7 +19,8 @@ export interface RejectionLocation {
 
 /**
  * The file as a whole cannot be accepted. A business outcome, not a failure: the use case turns it into a
- * FileRejected event. Messages say what to ask the partner for and never contain field values.
+ * FileRejected event. Messages say what to ask the partner for and never contain field values; the reason still
+ * passes the one masking function, because some quote partner figures (a trailer's sums).
  */
 export class FileRejectionError extends SchemaValidateError {
   constructor(
@@ -27,7 +29,7 @@ export class FileRejectionError extends SchemaValidateError {
     readonly location: RejectionLocation | null = null,
     options?: ErrorOptions,
   ) {
-    super(reason, options);
+    super(maskCardNumbers(reason), options);
   }
 }
 

@@ -17,7 +17,10 @@ export interface ControlAmount {
 
 export interface RowValidator {
   validate(record: CsvRecord): RowVerdict;
-  /** Amount and currency of any record with the right field count, valid or not (for the trailer check). */
+  /**
+   * Amount and currency of any record with the right field count, valid or not (for the trailer check); null when
+   * the amount does not parse or holds a card number.
+   */
   controlAmount(record: CsvRecord): ControlAmount | null;
   /** The record's text with every card number (and any value in the card column) masked. */
   maskedLine(record: CsvRecord): string;
@@ -72,7 +75,10 @@ export function createRowValidator(
     controlAmount(record) {
       if (record.fields.length !== width) return null;
       const currency = record.fields[currencyIndex] ?? '';
-      const money = parseMinorUnits(record.fields[amountIndex] ?? '', currency);
+      const amount = record.fields[amountIndex] ?? '';
+      // A card number typed into the amount column is card data, not money: it never enters a total or an event.
+      if (containsCardNumber(amount)) return null;
+      const money = parseMinorUnits(amount, currency);
       return money.ok ? { currency, minor: money.minor } : null;
     },
 

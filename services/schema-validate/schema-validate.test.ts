@@ -217,6 +217,32 @@ describe('validateFile and card numbers', () => {
   });
 });
 
+describe('validateFile with a card number where an amount belongs', () => {
+  const PAN = '5500005555555559';
+
+  it('keeps the amount out of every total, so the totals never carry the card number', async () => {
+    // Prepare: the trailer's sum is what the partner summed, card number included.
+    const text = [
+      HEADER,
+      ROWS[0],
+      `tx-5,payment,${PAN},JPY,2024-03-01T12:00:00+09:00,m-5,,`,
+      `TRAILER,2,EUR=10.50;JPY=${PAN}`,
+    ].join('\n');
+
+    // Act
+    const { outcome } = await run(rawFile(text));
+
+    // Assess: the row is quarantined, the totals do not tie, and nothing quotes the number in clear.
+    expect(outcome.kind).toBe('rejected');
+    expect(outcome.payload).toMatchObject({
+      code: 'TRAILER_MISMATCH',
+      counts: { rowsIn: 2, valid: 1, quarantined: 1 },
+    });
+    expect(JSON.stringify(outcome)).not.toContain(PAN);
+    expect(JSON.stringify(outcome)).toContain('5559');
+  });
+});
+
 describe('validateFile on bad files', () => {
   const latin1 = new Uint8Array([
     ...new TextEncoder().encode(`${HEADER}\n${ROWS[1]}\ntx-9,payment,1.00,EUR,2024-03-01T10:00:00Z,caf`),

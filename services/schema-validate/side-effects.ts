@@ -1,8 +1,8 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
+import { panHmacKey } from '../../lib/card-data/pan-hmac-key.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
-import { panHmacKey } from '../../lib/card-data/pan-hmac-key.ts';
 import { numberFromEnv } from '../../lib/env.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
