@@ -37,6 +37,23 @@ export function createArchive(path?: string): BusArchive {
   };
 }
 
+/**
+ * An archive that keeps some events apart: those `isRestricted` selects go to `restricted` (a store with the
+ * rules of `restricted/`: deletable, expiring, card data allowed), every other to `main`. Reading returns both,
+ * the main archive's events first, so replay and the report see every event.
+ */
+export function routedArchive(
+  main: BusArchive,
+  restricted: BusArchive,
+  isRestricted: (event: BusEvent) => boolean,
+): BusArchive {
+  return {
+    ...(main.path ? { path: main.path } : {}),
+    append: (event) => (isRestricted(event) ? restricted : main).append(event),
+    read: async () => [...(await main.read()), ...(await restricted.read())],
+  };
+}
+
 function memoryArchive(): BusArchive {
   const events: BusEvent[] = [];
   return {

@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
+import { containsCardNumber } from '../lib/card-data/card-numbers.ts';
 import type { Topology } from '../topology/types.ts';
-import { type BusArchive, createArchive } from './bus-archive.ts';
+import { type BusArchive, createArchive, routedArchive } from './bus-archive.ts';
 import { type DeliveryOutcome, deliver } from './bus-delivery.ts';
 import {
   type BusEvent,
@@ -85,8 +86,16 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
   const { topology, resources } = options;
   const logger = options.logger ?? consoleLogger;
   const rules = busRules(topology, resources.stage, resources.region);
-  const archive = createArchive(
-    options.stateDir ? join(options.stateDir, 'bus-archive', `${resources.bus.name}.jsonl`) : undefined,
+  const archive = routedArchive(
+    createArchive(
+      options.stateDir ? join(options.stateDir, 'bus-archive', `${resources.bus.name}.jsonl`) : undefined,
+    ),
+    createArchive(
+      options.stateDir
+        ? join(options.stateDir, 'restricted', 'bus-archive', `${resources.bus.name}.jsonl`)
+        : undefined,
+    ),
+    isCardDataNotification,
   );
   const queueUrls = new Map(
     Object.values(resources.services).flatMap((service) =>
@@ -291,4 +300,16 @@ function listen(server: Server, port: number): Promise<number> {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
+}
+
+/**
+ * An S3 "Object Created" notification whose object key holds a card number. S3 writes the partner's key into the
+ * event and an archived event cannot be edited, so offline it is archived apart, under the state folder's
+ * `restricted/` (the rules of the `restricted/` prefix: deletable, never Object Lock). In AWS these notifications
+ * stay on the default bus, which finledger does not archive; file-landing moves such objects out of landing.
+ */
+export function isCardDataNotification(event: BusEvent): boolean {
+  if (event.source !== 'aws.s3') return false;
+  const key = (event.detail as { object?: { key?: unknown } } | undefined)?.object?.key;
+  return typeof key === 'string' && containsCardNumber(key);
 }
