@@ -3,6 +3,7 @@ import type { Runtime } from '../../runtime/runtime.ts';
 import { formatLineage } from '../lineage/format.ts';
 import { gatherLineageFacts } from '../lineage/gather.ts';
 import { traceRecord } from '../lineage/trace.ts';
+import { printJson, printText } from '../output.ts';
 
 export const LINEAGE_USAGE =
   'Usage: finledger lineage <dataset> <partner> <record id> [--state-dir DIR] [--json]';
@@ -27,6 +28,7 @@ export async function lineageCommand(
     console.error(result.message);
     return 1;
   }
-  console.log(options.json ? JSON.stringify(result.report, null, 2) : formatLineage(result.report));
+  if (options.json) printJson(result.report);
+  else printText(formatLineage(result.report));
   return 0;
 }

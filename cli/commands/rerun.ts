@@ -6,6 +6,7 @@ import { type RerunOutcome, startRerun } from '../../services/rerun/rerun.ts';
 import { type RerunProgress, rerunProgress } from '../../services/rerun/rerun-progress.ts';
 import { parseRerunRequest, type RerunInput } from '../../services/rerun/rerun-request.ts';
 import { rerunVerdicts, type ScopeVerdict } from '../../services/rerun/rerun-verdicts.ts';
+import { printJson, printText } from '../output.ts';
 import { withRuntime } from './runtime-commands.ts';
 
 export const RERUN_USAGE =
@@ -103,12 +104,11 @@ export async function runRerun(
     return 1;
   }
   const verdicts = await rerunVerdicts(outcome.run, await ports.rerun.members(outcome.runId), ports.verdicts);
-  if (options.json)
-    console.log(JSON.stringify({ outcome, progress, verdicts } satisfies RerunReport, null, 2));
+  if (options.json) printJson({ outcome, progress, verdicts } satisfies RerunReport);
   else {
     printVerdicts(outcome, progress, verdicts);
     if (outcome.skipped.length > 0)
-      console.log(
+      printText(
         `${outcome.skipped.length} file(s) skipped (reasons above) are not in this run; once resolved, \`${resume}\` adds them.`,
       );
   }
@@ -146,12 +146,12 @@ async function waitForRun(
 }
 
 function printOutcome(outcome: RerunOutcome): void {
-  console.log(
+  printText(
     `Rerun ${outcome.runId} (${outcome.resumed ? 'resumed' : 'new'}) over ${outcome.run.from}..${outcome.run.to}${filters(outcome)}: ` +
       `${outcome.reopened.length} file(s) reopened from raw, ${outcome.alreadyInRun.length} already in this run, ` +
       `${outcome.skipped.length} skipped.`,
   );
-  for (const file of outcome.skipped) console.log(`  skipped ${file.code}: ${file.reason}`);
+  for (const file of outcome.skipped) printText(`  skipped ${file.code}: ${file.reason}`);
 }
 
 function printVerdicts(
@@ -159,7 +159,7 @@ function printVerdicts(
   progress: RerunProgress,
   verdicts: readonly ScopeVerdict[],
 ): void {
-  console.log(
+  printText(
     `Run ${outcome.runId}: ${progress.terminal} of ${progress.members} file(s) terminal again` +
       `${progress.movedOn > 0 ? ` (${progress.movedOn} moved on to a later run)` : ''}.`,
   );
@@ -167,13 +167,13 @@ function printVerdicts(
     const scope = `  ${verdict.dataset} ${verdict.businessDate}:`;
     const { current, previousReady } = verdict;
     if (current.verdict === 'PENDING') {
-      console.log(
+      printText(
         `${scope} no verdict yet on the current facts (${current.runId ?? 'no gates declared'}); check \`finledger dlq list\` for ready-publisher.`,
       );
       continue;
     }
     if (current.verdict === 'BLOCKED') {
-      console.log(`${scope} BLOCKED ${current.runId}: failed ${current.failedGates.join(', ')}.`);
+      printText(`${scope} BLOCKED ${current.runId}: failed ${current.failedGates.join(', ')}.`);
       continue;
     }
     const comparison = !previousReady
@@ -181,6 +181,6 @@ function printVerdicts(
       : verdict.sameContent
         ? `same content hash as the previous ready run ${previousReady.runId}.`
         : `content hash DIFFERS from the previous ready run ${previousReady.runId} (${previousReady.contentHash}); compare both gold partitions before using either.`;
-    console.log(`${scope} READY ${current.runId}, content hash ${current.contentHash}: ${comparison}`);
+    printText(`${scope} READY ${current.runId}, content hash ${current.contentHash}: ${comparison}`);
   }
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Runtime } from '../../runtime/runtime.ts';
+import { printJson, printText } from '../output.ts';
 import { pipelineReport, waitForTerminalFiles } from '../pipeline-state.ts';
 import { formatReport } from '../report.ts';
 
@@ -93,7 +94,8 @@ export async function runtimeCommand(command: string, args: string[], root: stri
     case 'status':
       return withRuntime(flags, root, 'inspect', async (runtime) => {
         const report = await pipelineReport(runtime);
-        console.log(flags.json ? JSON.stringify(report, null, 2) : formatReport(report));
+        if (flags.json) printJson(report);
+        else printText(formatReport(report));
         return 0;
       });
     case 'replay': {
@@ -119,7 +121,7 @@ export async function runtimeCommand(command: string, args: string[], root: stri
           ...(type ? { filter: (event) => event['detail-type'] === type } : {}),
         });
         await waitForTerminalFiles(runtime, timeoutMs);
-        console.log(`Replayed ${replayed} archived events as ${replayName}; every file is terminal again.`);
+        printText(`Replayed ${replayed} archived events as ${replayName}; every file is terminal again.`);
         return 0;
       });
     }
@@ -144,11 +146,9 @@ async function dlqCommand(runtime: Runtime, positionals: string[], flags: Flags)
     for (const name of services) {
       for (const kind of ['dlq', 'bus'] as const) {
         const messages = await runtime.dlq.listDlq(name, { kind, max });
-        console.log(
-          `${name} ${kind === 'dlq' ? 'queue DLQ' : 'bus rule DLQ'}: ${messages.length} message(s)`,
-        );
+        printText(`${name} ${kind === 'dlq' ? 'queue DLQ' : 'bus rule DLQ'}: ${messages.length} message(s)`);
         for (const message of messages) {
-          console.log(
+          printText(
             `  ${message.messageId} receives=${message.attributes.ApproximateReceiveCount ?? '?'} ${message.body.slice(0, 200)}`,
           );
         }
@@ -161,7 +161,7 @@ async function dlqCommand(runtime: Runtime, positionals: string[], flags: Flags)
       for (const kind of ['dlq', 'bus'] as const) {
         const { moved } = await runtime.dlq.redriveDlq(name, { kind, max });
         if (moved > 0)
-          console.log(
+          printText(
             `${name}: moved ${moved} message(s) from the ${kind === 'dlq' ? 'queue DLQ' : 'bus rule DLQ'} back to its queue`,
           );
       }

@@ -52,9 +52,39 @@ export function cardNumberSpans(text: string): CardSpan[] {
       }
       break;
     }
-    if (digits >= MIN_PAN_DIGITS) spans.push(...panSpansInRun(text, runStart, index));
+    if (digits >= MIN_PAN_DIGITS) {
+      for (const span of panSpansInRun(text, runStart, index)) {
+        if (!insideMachineToken(text, span)) spans.push(span);
+      }
+    }
   }
   return spans;
+}
+
+const isHex = (code: number): boolean =>
+  isDigit(code) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Shortest hex token taken for a digest (md5 is 32 hex digits; sha256 64). */
+const MIN_DIGEST_HEX = 32;
+
+/**
+ * Whether a candidate lies inside a machine token: a hex digest (32 or more hex digits: sha256, md5, ETag, file and
+ * run ids) or a UUID. About 1 % of random sha256 hex strings hold a Luhn-valid 13-19 digit window by chance; masking
+ * them would corrupt content hashes and ids in reasons, logs and reports. A card number glued inside such a token
+ * is the one case this gives up, on purpose.
+ */
+function insideMachineToken(text: string, span: CardSpan): boolean {
+  let start = span.start;
+  let end = span.end;
+  while (start > 0 && isHex(text.charCodeAt(start - 1))) start -= 1;
+  while (end < text.length && isHex(text.charCodeAt(end))) end += 1;
+  if (end - start >= MIN_DIGEST_HEX && !/[^0-9a-fA-F]/.test(text.slice(start, end))) return true;
+  let uuidStart = span.start;
+  let uuidEnd = span.end;
+  const isUuidChar = (code: number) => isHex(code) || code === 45;
+  while (uuidStart > 0 && isUuidChar(text.charCodeAt(uuidStart - 1))) uuidStart -= 1;
+  while (uuidEnd < text.length && isUuidChar(text.charCodeAt(uuidEnd))) uuidEnd += 1;
+  return UUID.test(text.slice(uuidStart, uuidEnd));
 }
 
 /**
