@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import { isLuhnValid } from './pan.ts';
+import { TextSchema } from './safe-text.ts';
 
-/** Identifier text: 1-128 characters, no leading or trailing whitespace, no line breaks. */
-export const IdentifierSchema = z
-  .string()
-  .min(1, 'is required')
+/** Identifier text: 1-128 characters, no hidden character, no leading or trailing whitespace, no line breaks. */
+export const IdentifierSchema = TextSchema.min(1, 'is required')
   .max(128, 'is longer than 128 characters')
   .regex(/^\S(?:.*\S)?$/, 'has leading or trailing whitespace or a line break');
 
 /** Optional text: empty (absent) or an identifier. */
-export const OptionalTextSchema = z
-  .string()
-  .max(128, 'is longer than 128 characters')
-  .regex(/^(?:\S(?:.*\S)?)?$/, 'has leading or trailing whitespace or a line break');
+export const OptionalTextSchema = TextSchema.max(128, 'is longer than 128 characters').regex(
+  /^(?:\S(?:.*\S)?)?$/,
+  'has leading or trailing whitespace or a line break',
+);
 
 const FRACTION = /\.([0-9]+)/;
 
@@ -20,12 +19,17 @@ const FRACTION = /\.([0-9]+)/;
  * ISO 8601 instant with seconds and an explicit offset (`Z` or `±hh:mm`), at most microsecond precision.
  * Never a local time: `new Date()` would guess the zone.
  */
-export const InstantTextSchema = z.iso
-  .datetime({
-    offset: true,
-    message: 'must be an ISO 8601 date-time with seconds and an offset (Z or ±hh:mm)',
-  })
-  .refine((text) => (FRACTION.exec(text)?.[1]?.length ?? 0) <= 6, 'has more than 6 fractional second digits');
+export const InstantTextSchema = TextSchema.pipe(
+  z.iso
+    .datetime({
+      offset: true,
+      message: 'must be an ISO 8601 date-time with seconds and an offset (Z or ±hh:mm)',
+    })
+    .refine(
+      (text) => (FRACTION.exec(text)?.[1]?.length ?? 0) <= 6,
+      'has more than 6 fractional second digits',
+    ),
+);
 
 const digitsAt = (text: string, start: number, count: number): number => {
   let value = 0;
@@ -82,7 +86,7 @@ export function dateToEpochDays(date: string): number {
 }
 
 /** Empty (no card) or a 13-19 digit Luhn-valid card number; messages never echo the value. */
-export const OptionalPanSchema = z
-  .string()
-  .regex(/^(?:[0-9]{13,19})?$/, 'must be empty or 13-19 digits')
-  .refine((value) => value === '' || isLuhnValid(value), 'fails the Luhn check');
+export const OptionalPanSchema = TextSchema.regex(
+  /^(?:[0-9]{13,19})?$/,
+  'must be empty or 13-19 digits',
+).refine((value) => value === '' || isLuhnValid(value), 'fails the Luhn check');

@@ -19,8 +19,9 @@ import {
   MoneyTextSchema,
   parseMinorUnits,
 } from './money.ts';
+import { TextSchema } from './safe-text.ts';
 
-export const TransactionTypeSchema = z.enum(['payment', 'refund', 'chargeback', 'reversal']);
+export const TransactionTypeSchema = TextSchema.pipe(z.enum(['payment', 'refund', 'chargeback', 'reversal']));
 export type TransactionType = z.infer<typeof TransactionTypeSchema>;
 
 /** Record types that may carry a negative amount; a negative payment is refused. */
