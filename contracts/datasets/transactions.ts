@@ -12,6 +12,7 @@ import {
   OptionalPanSchema,
   OptionalTextSchema,
 } from './fields.ts';
+import { DEFAULT_INSTANT_WINDOW } from './instants.ts';
 import {
   CURRENCY_EXPONENTS,
   type CurrencyCode,
@@ -100,6 +101,7 @@ export const TransactionsV1 = defineDataset<TransactionRow>({
     silverAmountColumn: 'amount_minor',
     silverCurrencyColumn: 'currency',
   },
+  instants: { columns: ['occurred_at'], window: DEFAULT_INSTANT_WINDOW },
   cardColumn: 'card_number',
   silverColumns: SILVER_COLUMNS,
   toSilver(row, context) {

@@ -4,10 +4,8 @@ import type { CsvRecord } from './csv/strict-csv-parser.ts';
 import { createRowValidator } from './row-validation.ts';
 import { requireDataset } from './test-support/fake-ports.ts';
 
-const validator = createRowValidator(
-  requireDataset('transactions'),
-  cardTokenizer('test-key-0123456789abcdef'),
-);
+const context = { cardTokens: cardTokenizer('test-key-0123456789abcdef'), businessDate: '2024-03-01' };
+const validator = createRowValidator(requireDataset('transactions'), context);
 const goodLine = 'tx-1,payment,10.50,EUR,2024-03-01T10:00:00+01:00,m-1,,';
 
 function record(raw: string, line = 2): CsvRecord {
@@ -36,6 +34,36 @@ describe('createRowValidator', () => {
     ],
     ['a float in disguise', 'tx-1,payment,1e3,EUR,2024-03-01T10:00:00+01:00,m-1,,', 'amount', 'amount'],
     ['a local time', 'tx-1,payment,1.00,EUR,2024-03-01T10:00:00,m-1,,', 'occurred_at', 'offset'],
+    [
+      'an impossible date',
+      'tx-1,payment,1.00,EUR,2026-02-30T10:00:00Z,m-1,,',
+      'occurred_at',
+      'occurred_at is not a real calendar date',
+    ],
+    [
+      'a two-digit year written as 00xx',
+      'tx-1,payment,1.00,EUR,0024-03-01T10:00:00Z,m-1,,',
+      'occurred_at',
+      'occurred_at is before 2000-01-01T00:00:00Z',
+    ],
+    [
+      'an instant decades after the business date',
+      'tx-1,payment,1.00,EUR,2204-03-01T10:00:00Z,m-1,,',
+      'occurred_at',
+      "occurred_at is more than 10 years after the file's business date 2024-03-01",
+    ],
+    [
+      'a zero-width character in the transaction id',
+      'tx\u200b-1,payment,1.00,EUR,2024-03-01T10:00:00Z,m-1,,',
+      'transaction_id',
+      'transaction_id contains a zero-width character (U+200B)',
+    ],
+    [
+      'a right-to-left override in the merchant id',
+      'tx-1,payment,1.00,EUR,2024-03-01T10:00:00Z,m\u202e1-,,',
+      'merchant_id',
+      'merchant_id contains a bidirectional control character (U+202E)',
+    ],
     ['an unknown type', 'tx-1,sale,1.00,EUR,2024-03-01T10:00:00Z,m-1,,', 'type', 'type'],
     [
       'a PAN in the merchant id',
@@ -96,10 +124,7 @@ describe('createRowValidator', () => {
 
   it('scans every settlements column for card numbers (the dataset has no card column)', () => {
     // Prepare
-    const settlements = createRowValidator(
-      requireDataset('settlements'),
-      cardTokenizer('test-key-0123456789abcdef'),
-    );
+    const settlements = createRowValidator(requireDataset('settlements'), context);
 
     // Act
     const verdict = settlements.validate(record('s-1,4111111111111111,1.00,0.10,EUR,2024-03-01T10:00:00Z,'));

@@ -1,4 +1,5 @@
 import type { CardTokens, DatasetContract, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
+import { instantWindowCheck } from '../../contracts/datasets/instants.ts';
 import { parseMinorUnits } from '../../contracts/datasets/money.ts';
 import { isTrailerRecord } from '../../contracts/datasets/trailer.ts';
 import { containsCardNumber, maskAllButLast4, maskCardNumbers } from './card-data.ts';
@@ -15,6 +16,13 @@ export interface ControlAmount {
   readonly minor: bigint;
 }
 
+/** What validating a row needs besides the contract: facts of the file and services that hold secrets. */
+export interface RowValidationContext {
+  readonly cardTokens: (pan: string) => CardTokens;
+  /** The file's business date: instants are judged against it, never against "now", so a rerun agrees. */
+  readonly businessDate: string;
+}
+
 export interface RowValidator {
   validate(record: CsvRecord): RowVerdict;
   /** Amount and currency of any record with the right field count, valid or not (for the trailer check). */
@@ -25,19 +33,18 @@ export interface RowValidator {
 
 /**
  * Validate records against one dataset contract. Order: shape (field count, misplaced trailer), card numbers
- * outside the card column, then the contract's row schema. Reasons never contain field values.
- * @example const validator = createRowValidator(TransactionsV1, cardTokenizer(key)); validator.validate(record)
+ * outside the card column, the contract's row schema, then the contract's instant window. Reasons never contain
+ * field values.
+ * @example const validator = createRowValidator(TransactionsV1, { cardTokens, businessDate: '2024-03-01' })
  */
-export function createRowValidator(
-  contract: DatasetContract,
-  cardTokens: (pan: string) => CardTokens,
-): RowValidator {
+export function createRowValidator(contract: DatasetContract, context: RowValidationContext): RowValidator {
   const columns = contract.columns;
   const width = columns.length;
   const cardIndex = contract.cardColumn === null ? -1 : columns.indexOf(contract.cardColumn);
   const amountIndex = columns.indexOf(contract.control.amountColumn);
   const currencyIndex = columns.indexOf(contract.control.currencyColumn);
-  const context = { cardTokens };
+  const instantColumns = contract.instants.columns;
+  const outsideWindow = instantWindowCheck(contract.instants.window, context.businessDate);
 
   const shapeProblem = (fields: readonly string[]): string | null => {
     if (isTrailerRecord(fields)) return 'is a TRAILER record that is not the last record of the file';
@@ -65,6 +72,10 @@ export function createRowValidator(
         const issue = parsed.error.issues[0];
         const field = typeof issue?.path[0] === 'string' ? issue.path[0] : null;
         return { valid: false, field, reason: `${field ?? 'record'} ${issue?.message ?? 'is invalid'}` };
+      }
+      for (const column of instantColumns) {
+        const problem = outsideWindow(row[column] as string);
+        if (problem !== null) return { valid: false, field: column, reason: `${column} ${problem}` };
       }
       return { valid: true, values: contract.toSilver(parsed.data, context) };
     },

@@ -135,7 +135,10 @@ function startRun(
   return {
     input,
     contract,
-    validator: createRowValidator(contract, cardTokenizer(config.panHmacKey)),
+    validator: createRowValidator(contract, {
+      cardTokens: cardTokenizer(config.panHmacKey),
+      businessDate: input.businessDate,
+    }),
     silver: new SilverParts(ports, config, identity, contract.silverColumns, input),
     quarantine: new QuarantineParts(ports, config, identity),
     counts: { rowsIn: 0, valid: 0, quarantined: 0 },
