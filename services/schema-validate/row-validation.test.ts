@@ -24,7 +24,7 @@ describe('createRowValidator', () => {
 
   it.each([
     ['a ragged row', 'tx-1,payment,10.50', null, 'has 3 fields, expected 8'],
-    ['a blank line', '', null, 'is blank'],
+    ['a line of spaces', '   ', null, 'has 1 fields, expected 8 (ragged row)'],
     ['a misplaced trailer', 'TRAILER,1,EUR=1.00', null, 'TRAILER record that is not the last'],
     [
       'a negative payment',

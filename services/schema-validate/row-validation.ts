@@ -48,7 +48,6 @@ export function createRowValidator(contract: DatasetContract, context: RowValida
 
   const shapeProblem = (fields: readonly string[]): string | null => {
     if (isTrailerRecord(fields)) return 'is a TRAILER record that is not the last record of the file';
-    if (fields.length === 1 && fields[0] === '') return 'is blank';
     if (fields.length !== width) return `has ${fields.length} fields, expected ${width} (ragged row)`;
     return null;
   };
