@@ -109,6 +109,22 @@ describe('validateFile on a good file', () => {
     expect(rows[0]?.merchant_id).toBe('café');
   });
 
+  it('rejects a windows-1252 file with a byte the code page leaves undefined, at its offset', async () => {
+    // Prepare
+    const text = `${HEADER}\ntx-1,payment,1.00,EUR,2024-03-01T10:00:00Z,m\u0081,,\nTRAILER,1,EUR=1.00\n`;
+    const bytes = Uint8Array.from(text, (char) => char.charCodeAt(0));
+
+    // Act
+    const { outcome } = await run(rawFile(bytes), { partner: 'initech-acq' });
+
+    // Assess
+    expect(outcome.kind).toBe('rejected');
+    expect(outcome.payload).toMatchObject({
+      code: 'ENCODING_INVALID',
+      location: { byteOffset: bytes.indexOf(0x81) },
+    });
+  });
+
   it('splits valid rows into parts of at most partRows rows', async () => {
     // Prepare
     const rows = Array.from(
