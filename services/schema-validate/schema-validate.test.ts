@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { FileRejectedPayloadSchema } from '../../contracts/events/file-rejected.ts';
 import { FileValidatedPayloadSchema } from '../../contracts/events/file-validated.ts';
@@ -342,6 +343,58 @@ describe('validateFile on bad files', () => {
     expect(payload.location).toEqual(location);
     expect(payload.counts.rowsIn).toBe(rowsIn);
     expect(payload.counts.rowsIn).toBe(payload.counts.valid + payload.counts.quarantined);
+  });
+
+  const utf16le = (text: string) =>
+    Uint8Array.from([...text].flatMap((char) => [char.charCodeAt(0) & 0xff, char.charCodeAt(0) >> 8]));
+  const gzipped = new Uint8Array(gzipSync(new TextEncoder().encode(GOOD)));
+
+  it.each([
+    [
+      'a UTF-16LE file (with BOM) from a UTF-8 partner',
+      utf16le(`\ufeff${GOOD}`),
+      'acme-bank',
+      'ENCODING_MISMATCH',
+      'UTF-16LE byte order mark',
+    ],
+    [
+      'a UTF-16LE file (no BOM) from a UTF-8 partner',
+      utf16le(GOOD),
+      'acme-bank',
+      'ENCODING_MISMATCH',
+      'looks like UTF-16LE',
+    ],
+    [
+      'a UTF-8 file with BOM from a windows-1252 partner',
+      new TextEncoder().encode(`\ufeff${GOOD}`),
+      'initech-acq',
+      'ENCODING_MISMATCH',
+      'UTF-8 byte order mark',
+    ],
+    ['a gzip file from a UTF-8 partner', gzipped, 'acme-bank', 'COMPRESSED_OR_BINARY_FILE', 'gzip'],
+    ['a gzip file from a windows-1252 partner', gzipped, 'initech-acq', 'COMPRESSED_OR_BINARY_FILE', 'gzip'],
+    [
+      'an Excel workbook',
+      Uint8Array.of(0x50, 0x4b, 0x03, 0x04, 0x14, 0, 6, 0, 8, 0, 0, 0, 0x21, 0, 0x62, 0xee, 0x9d),
+      'acme-bank',
+      'COMPRESSED_OR_BINARY_FILE',
+      'ZIP',
+    ],
+    [
+      'a CR-only (classic Mac) file',
+      new TextEncoder().encode(GOOD.replaceAll('\n', '\r')),
+      'acme-bank',
+      'CR_ONLY_LINE_BREAKS',
+      'carriage return',
+    ],
+  ])('names the cause of %s', async (_name, bytes, partner, code, reason) => {
+    // Act
+    const { outcome } = await run(rawFile(bytes, { chunkBytes: 3 }), { partner });
+
+    // Assess
+    expect(outcome.kind).toBe('rejected');
+    expect(outcome.payload).toMatchObject({ code, counts: { rowsIn: 0, valid: 0, quarantined: 0 } });
+    expect(outcome.kind === 'rejected' && outcome.payload.reason).toContain(reason);
   });
 
   it('quarantines a line of spaces as a malformed row: only an empty line is not a record', async () => {

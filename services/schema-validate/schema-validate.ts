@@ -14,6 +14,8 @@ import type { FileValidatedPayloadSchema } from '../../contracts/events/file-val
 import { declaredToJSON, TotalsAccumulator, totalsDifferences } from '../../lib/totals/control-totals.ts';
 import { cardTokenizer, maskCardNumbers } from './card-data.ts';
 import { decodeStream } from './csv/decode.ts';
+import { refuseCrOnlyLineBreaks } from './csv/line-breaks.ts';
+import { checkFileStart } from './csv/sniff.ts';
 import { type CsvRecord, parseCsv } from './csv/strict-csv-parser.ts';
 import { FileRejectionError, RawObjectChangedError, UnknownContractError } from './errors.ts';
 import { QuarantineParts, SilverParts } from './file-outputs.ts';
@@ -67,7 +69,9 @@ interface Run {
  * Primary course:
  * 1. Find the partner (encoding, trailer rule) and the contract for the file's dataset and schema version.
  * 2. Open the raw object and refuse it by size before reading a byte (EMPTY_FILE, OBJECT_TOO_LARGE).
- * 3. Stream bytes → fatal decoder → strict CSV parser; the first record must be the contract's header.
+ * 3. Stream bytes → first-bytes check (another encoding's byte order mark or zero-byte pattern, a compressed or
+ *    binary file) → fatal decoder → CR-only line break check → strict CSV parser; the first record must be the
+ *    contract's header.
  * 4. Hold one record back (the last may be the trailer) and validate the others: valid rows fill the current
  *    silver Parquet part, invalid ones (masked) the current quarantine part; full parts are written at once.
  * 5. At the end: the bytes must hash to the registered sha256; then HEADER_ONLY, the trailer (TRAILER_MISSING,
@@ -101,9 +105,9 @@ export async function validateFile(
     if (object.sizeBytes > config.maxObjectBytes) throw tooLarge(object.sizeBytes, config.maxObjectBytes);
     if (object.sizeBytes === 0) throw empty();
     const hashed = hashingStream(object.body);
-    const records = parseCsv(decodeStream(hashed.stream, partner.encoding), {
-      maxRecordSize: config.maxRecordSize,
-    });
+    const bytes = checkFileStart(hashed.stream, partner.encoding);
+    const text = refuseCrOnlyLineBreaks(decodeStream(bytes, partner.encoding));
+    const records = parseCsv(text, { maxRecordSize: config.maxRecordSize });
     await streamRecords(run, records);
     const last = run.held;
     run.held = undefined;
