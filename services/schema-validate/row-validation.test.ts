@@ -4,7 +4,11 @@ import type { CsvRecord } from './csv/strict-csv-parser.ts';
 import { createRowValidator } from './row-validation.ts';
 import { requireDataset } from './test-support/fake-ports.ts';
 
-const context = { cardTokens: cardTokenizer('test-key-0123456789abcdef'), businessDate: '2024-03-01' };
+const context = {
+  cardTokens: cardTokenizer('test-key-0123456789abcdef'),
+  businessDate: '2024-03-01',
+  encoding: 'utf-8',
+} as const;
 const validator = createRowValidator(requireDataset('transactions'), context);
 const goodLine = 'tx-1,payment,10.50,EUR,2024-03-01T10:00:00+01:00,m-1,,';
 
@@ -59,6 +63,12 @@ describe('createRowValidator', () => {
       'transaction_id contains a zero-width character (U+200B)',
     ],
     [
+      'double-encoded UTF-8 in the merchant id',
+      'tx-1,payment,1.00,EUR,2024-03-01T10:00:00Z,m_cafÃ©,,',
+      'merchant_id',
+      'merchant_id looks like double-encoded UTF-8 (UTF-8 bytes read as windows-1252 or ISO-8859-1',
+    ],
+    [
       'a right-to-left override in the merchant id',
       'tx-1,payment,1.00,EUR,2024-03-01T10:00:00Z,m\u202e1-,,',
       'merchant_id',
@@ -93,6 +103,17 @@ describe('createRowValidator', () => {
     expect(!verdict.valid && verdict.reason).toContain(reason);
     expect(!verdict.valid && verdict.reason).not.toContain('4111');
   });
+
+  it.each(['m_café', 'Müller', 'São_Paulo', 'Ã'])(
+    'accepts genuine non-ASCII text %j in the merchant id',
+    (merchant) => {
+      // Act
+      const verdict = validator.validate(record(`tx-1,payment,1.00,EUR,2024-03-01T10:00:00Z,${merchant},,`));
+
+      // Assess
+      expect(verdict.valid).toBe(true);
+    },
+  );
 
   it('masks card numbers anywhere in the quarantined line, and any value in the card column', () => {
     // Prepare

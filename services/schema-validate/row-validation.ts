@@ -1,9 +1,13 @@
+import type { DeclaredEncoding } from '../../config/partners.ts';
 import type { CardTokens, DatasetContract, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
 import { instantWindowCheck } from '../../contracts/datasets/instants.ts';
 import { parseMinorUnits } from '../../contracts/datasets/money.ts';
 import { isTrailerRecord } from '../../contracts/datasets/trailer.ts';
 import { containsCardNumber, maskAllButLast4, maskCardNumbers } from './card-data.ts';
 import type { CsvRecord } from './csv/strict-csv-parser.ts';
+import { doubleEncodingCheck } from './double-encoded-utf8.ts';
+
+const NON_ASCII = /[\u0080-\uffff]/;
 
 /** A record's verdict: silver values (dataset columns, in contract order) or the first failing field and why. */
 export type RowVerdict =
@@ -21,6 +25,8 @@ export interface RowValidationContext {
   readonly cardTokens: (pan: string) => CardTokens;
   /** The file's business date: instants are judged against it, never against "now", so a rerun agrees. */
   readonly businessDate: string;
+  /** The partner's declared encoding: it says how double-encoded UTF-8 would have been misread. */
+  readonly encoding: DeclaredEncoding;
 }
 
 export interface RowValidator {
@@ -33,8 +39,8 @@ export interface RowValidator {
 
 /**
  * Validate records against one dataset contract. Order: shape (field count, misplaced trailer), card numbers
- * outside the card column, the contract's row schema, then the contract's instant window. Reasons never contain
- * field values.
+ * outside the card column, double-encoded UTF-8, the contract's row schema (hidden characters first), then the
+ * contract's instant window. Reasons never contain field values.
  * @example const validator = createRowValidator(TransactionsV1, { cardTokens, businessDate: '2024-03-01' })
  */
 export function createRowValidator(contract: DatasetContract, context: RowValidationContext): RowValidator {
@@ -45,6 +51,7 @@ export function createRowValidator(contract: DatasetContract, context: RowValida
   const currencyIndex = columns.indexOf(contract.control.currencyColumn);
   const instantColumns = contract.instants.columns;
   const outsideWindow = instantWindowCheck(contract.instants.window, context.businessDate);
+  const doubleEncoded = doubleEncodingCheck(context.encoding);
 
   const shapeProblem = (fields: readonly string[]): string | null => {
     if (isTrailerRecord(fields)) return 'is a TRAILER record that is not the last record of the file';
@@ -65,6 +72,11 @@ export function createRowValidator(contract: DatasetContract, context: RowValida
           return { valid: false, field: column, reason: `card number in field ${column}` };
         }
         row[column] = value;
+      }
+      // Only a line with a non-ASCII character can hold a misread UTF-8 sequence: most lines skip the scan.
+      if (doubleEncoded && NON_ASCII.test(record.raw)) {
+        const column = columns.find((name) => doubleEncoded.test(row[name] as string));
+        if (column) return { valid: false, field: column, reason: `${column} ${doubleEncoded.reason}` };
       }
       const parsed = contract.rowSchema.safeParse(row);
       if (!parsed.success) {

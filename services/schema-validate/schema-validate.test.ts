@@ -110,6 +110,27 @@ describe('validateFile on a good file', () => {
     expect(rows[0]?.merchant_id).toBe('café');
   });
 
+  it('quarantines the row of a UTF-8 file sent by a windows-1252 partner as double-encoded UTF-8', async () => {
+    // Prepare: UTF-8 bytes, so the partner's windows-1252 reads "café" as "cafÃ©"
+    const rows = [...ROWS, 'tx-9,payment,1.00,EUR,2024-03-01T10:00:00Z,café,,'];
+    const text = `${HEADER}\n${rows.join('\n')}\nTRAILER,5,EUR=11.50;JPY=1500;KWD=1.250;USD=-3.10\n`;
+
+    // Act
+    const { store, outcome } = await run(rawFile(text), { partner: 'initech-acq' });
+
+    // Assess
+    expect(outcome.kind).toBe('validated');
+    expect(outcome.payload.counts).toEqual({ rowsIn: 5, valid: 4, quarantined: 1 });
+    const key = outcome.payload.quarantine?.parts[0] ?? '';
+    const [entry] = readJsonLines(store.object('quarantine-bucket', key) ?? new Uint8Array());
+    expect(entry).toMatchObject({
+      rowNumber: 6,
+      field: 'merchant_id',
+      reason:
+        'merchant_id looks like double-encoded UTF-8 (UTF-8 bytes read as windows-1252: the partner may have sent UTF-8)',
+    });
+  });
+
   it('rejects a windows-1252 file with a byte the code page leaves undefined, at its offset', async () => {
     // Prepare
     const text = `${HEADER}\ntx-1,payment,1.00,EUR,2024-03-01T10:00:00Z,m\u0081,,\nTRAILER,1,EUR=1.00\n`;

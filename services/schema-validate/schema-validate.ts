@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { findPartner, type PartnerDatasetSpec } from '../../config/partners.ts';
+import { findPartner, type PartnerDatasetSpec, type PartnerSpec } from '../../config/partners.ts';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { DatasetContract, DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import {
@@ -99,7 +99,7 @@ export async function validateFile(
   }
   const contract = findDataset(input.dataset, input.schemaV);
   if (!contract) throw new UnknownContractError(input.dataset, input.schemaV);
-  const run = startRun(input, contract, ports, config);
+  const run = startRun(input, contract, partner, ports, config);
   try {
     const object = await ports.openObject(input.raw);
     if (object.sizeBytes > config.maxObjectBytes) throw tooLarge(object.sizeBytes, config.maxObjectBytes);
@@ -132,6 +132,7 @@ export async function validateFile(
 function startRun(
   input: ValidateFileInput,
   contract: DatasetContract,
+  partner: PartnerSpec,
   ports: SchemaValidatePorts,
   config: SchemaValidateConfig,
 ): Run {
@@ -142,6 +143,7 @@ function startRun(
     validator: createRowValidator(contract, {
       cardTokens: cardTokenizer(config.panHmacKey),
       businessDate: input.businessDate,
+      encoding: partner.encoding,
     }),
     silver: new SilverParts(ports, config, identity, contract.silverColumns, input),
     quarantine: new QuarantineParts(ports, config, identity),
