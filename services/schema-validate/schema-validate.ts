@@ -13,10 +13,8 @@ import type { FileRejectedPayloadSchema } from '../../contracts/events/file-reje
 import type { FileValidatedPayloadSchema } from '../../contracts/events/file-validated.ts';
 import { declaredToJSON, TotalsAccumulator, totalsDifferences } from '../../lib/totals/control-totals.ts';
 import { cardTokenizer, maskCardNumbers } from './card-data.ts';
-import { decodeStream } from './csv/decode.ts';
-import { refuseCrOnlyLineBreaks } from './csv/line-breaks.ts';
-import { checkFileStart } from './csv/sniff.ts';
-import { type CsvRecord, parseCsv } from './csv/strict-csv-parser.ts';
+import { readRecords } from './csv/read-records.ts';
+import type { CsvRecord } from './csv/strict-csv-parser.ts';
 import { FileRejectionError, RawObjectChangedError, UnknownContractError } from './errors.ts';
 import { QuarantineParts, SilverParts } from './file-outputs.ts';
 import { hashingStream } from './hashing-stream.ts';
@@ -69,9 +67,8 @@ interface Run {
  * Primary course:
  * 1. Find the partner (encoding, trailer rule) and the contract for the file's dataset and schema version.
  * 2. Open the raw object and refuse it by size before reading a byte (EMPTY_FILE, OBJECT_TOO_LARGE).
- * 3. Stream bytes → first-bytes check (another encoding's byte order mark or zero-byte pattern, a compressed or
- *    binary file) → fatal decoder → CR-only line break check → strict CSV parser; the first record must be the
- *    contract's header.
+ * 3. Stream records (csv/read-records.ts: first-bytes check, fatal decoder, CR-only check, strict CSV parser);
+ *    the first record must be the contract's header.
  * 4. Hold one record back (the last may be the trailer) and validate the others: valid rows fill the current
  *    silver Parquet part, invalid ones (masked) the current quarantine part; full parts are written at once.
  * 5. At the end: the bytes must hash to the registered sha256; then HEADER_ONLY, the trailer (TRAILER_MISSING,
@@ -105,9 +102,7 @@ export async function validateFile(
     if (object.sizeBytes > config.maxObjectBytes) throw tooLarge(object.sizeBytes, config.maxObjectBytes);
     if (object.sizeBytes === 0) throw empty();
     const hashed = hashingStream(object.body);
-    const bytes = checkFileStart(hashed.stream, partner.encoding);
-    const text = refuseCrOnlyLineBreaks(decodeStream(bytes, partner.encoding));
-    const records = parseCsv(text, { maxRecordSize: config.maxRecordSize });
+    const records = readRecords(hashed.stream, partner.encoding, { maxRecordSize: config.maxRecordSize });
     await streamRecords(run, records);
     const last = run.held;
     run.held = undefined;
