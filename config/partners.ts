@@ -11,11 +11,39 @@ export interface PartnerDatasetSpec {
   readonly trailer: 'required' | 'optional';
 }
 
+/**
+ * Encodings a partner may declare. The ISO-8859 parts are the real standards (ISO-8859-12 was never published):
+ * schema-validate decodes them with its own tables, since WHATWG's TextDecoder reads iso-8859-1 as
+ * windows-1252, iso-8859-9 as windows-1254 and iso-8859-11 as windows-874.
+ */
+export const DECLARED_ENCODINGS = [
+  'utf-8',
+  'utf-16le',
+  'utf-16be',
+  'windows-1252',
+  'iso-8859-1',
+  'iso-8859-2',
+  'iso-8859-3',
+  'iso-8859-4',
+  'iso-8859-5',
+  'iso-8859-6',
+  'iso-8859-7',
+  'iso-8859-8',
+  'iso-8859-9',
+  'iso-8859-10',
+  'iso-8859-11',
+  'iso-8859-13',
+  'iso-8859-14',
+  'iso-8859-15',
+  'iso-8859-16',
+] as const;
+export type DeclaredEncoding = (typeof DECLARED_ENCODINGS)[number];
+
 export interface PartnerSpec {
   readonly id: string;
   readonly name: string;
   /** Declared encoding; bytes that are invalid in it reject the file (never silently replaced). */
-  readonly encoding: 'utf-8' | 'windows-1252';
+  readonly encoding: DeclaredEncoding;
   /** IANA zone the partner's business dates are in. */
   readonly timezone: string;
   readonly datasets: Readonly<Partial<Record<DatasetName, PartnerDatasetSpec>>>;

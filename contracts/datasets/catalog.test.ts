@@ -100,4 +100,25 @@ describe('datasetCatalog', () => {
         }),
     ).toThrow(/control silver amount column currency is not an INT64 column/);
   });
+
+  it.each([
+    [
+      { columns: ['nope'], window: { earliest: '2000-01-01T00:00:00Z', yearsAfterBusinessDate: 10 } },
+      /unknown instant column nope/,
+    ],
+    [
+      { columns: [], window: { earliest: '2000-01-01', yearsAfterBusinessDate: 10 } },
+      /non-instant 2000-01-01/,
+    ],
+    [
+      { columns: [], window: { earliest: '2000-01-01T00:00:00Z', yearsAfterBusinessDate: 0.5 } },
+      /whole number of years/,
+    ],
+  ])('refuses an instant window that cannot be applied (%j)', (instants, problem) => {
+    // Prepare
+    const [transactions] = datasetCatalog;
+
+    // Act / Assess
+    expect(() => transactions && defineDataset({ ...transactions, instants })).toThrow(problem);
+  });
 });

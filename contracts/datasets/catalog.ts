@@ -30,6 +30,7 @@ export function datasetJsonSchema(contract: DatasetContract): Record<string, unk
       version: contract.version,
       columns: contract.columns,
       naturalKey: contract.naturalKey,
+      instants: contract.instants,
       silverColumns: silverColumnsOf(contract),
     },
   };

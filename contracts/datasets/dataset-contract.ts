@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { DatasetNameSchema } from '../events/file-landed.ts';
+import { type InstantWindow, instantProblem } from './instants.ts';
 
 export type DatasetName = z.infer<typeof DatasetNameSchema>;
 
@@ -54,6 +55,14 @@ export interface DatasetContract<Row extends Record<string, string> = Record<str
      */
     readonly silverAmountColumn: string;
     readonly silverCurrencyColumn: string;
+  };
+  /**
+   * Instant columns and the window their values must fall in (relative to the file's business date, so a rerun
+   * agrees); a value outside quarantines the row. `DEFAULT_INSTANT_WINDOW` unless the dataset says otherwise.
+   */
+  readonly instants: {
+    readonly columns: readonly (keyof Row & string)[];
+    readonly window: InstantWindow;
   };
   /** The one column allowed to hold a card number; a PAN anywhere else quarantines the row. */
   readonly cardColumn: (keyof Row & string) | null;
@@ -138,6 +147,13 @@ export function defineDataset<Row extends Record<string, string>>(
   ]) {
     if (column !== null && !columns.has(column)) problems.push(`unknown column ${column}`);
   }
+  for (const column of contract.instants.columns) {
+    if (!columns.has(column)) problems.push(`unknown instant column ${column}`);
+  }
+  const { earliest, yearsAfterBusinessDate } = contract.instants.window;
+  if (instantProblem(earliest) !== null) problems.push(`instant window starts at a non-instant ${earliest}`);
+  if (!Number.isInteger(yearsAfterBusinessDate) || yearsAfterBusinessDate < 1)
+    problems.push('instant window must end a whole number of years (≥ 1) after the business date');
   for (const field of contract.naturalKey) {
     if (field !== 'partner' && !columns.has(field))
       problems.push(`natural key field ${field} is not a column`);

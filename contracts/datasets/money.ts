@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TextSchema } from './safe-text.ts';
 
 /**
  * ISO 4217 minor-unit exponents of the currencies finledger accepts. A currency missing here is refused
@@ -27,11 +28,12 @@ export type CurrencyCode = keyof typeof CURRENCY_EXPONENTS;
 const CURRENCY_CODES = Object.keys(CURRENCY_EXPONENTS) as [CurrencyCode, ...CurrencyCode[]];
 
 /** A currency finledger knows the exponent of. */
-export const KnownCurrencySchema = z.enum(CURRENCY_CODES, {
-  // The default message lists all codes; a quarantine reason must be readable by the partner.
-  error: (issue) =>
-    `${JSON.stringify(issue.input)} is not an ISO 4217 code with known minor units (contracts/datasets/money.ts)`,
-});
+export const KnownCurrencySchema = TextSchema.pipe(
+  z.enum(CURRENCY_CODES, {
+    // The default message lists all codes; a quarantine reason must be readable, and never echoes the value.
+    error: 'is not an ISO 4217 code with known minor units (contracts/datasets/money.ts)',
+  }),
+);
 
 /** Minor-unit exponent of a known currency, or undefined for any other text. */
 export function currencyExponent(code: string): number | undefined {
@@ -45,9 +47,10 @@ export function currencyExponent(code: string): number | undefined {
 export const MONEY_TEXT_PATTERN = /^-?(0|[1-9][0-9]*)(\.[0-9]+)?$/;
 
 /** Amount text as it appears in a file (the currency-specific checks run in `parseMinorUnits`). */
-export const MoneyTextSchema = z
-  .string()
-  .regex(MONEY_TEXT_PATTERN, 'must be a plain decimal amount such as 1050.25');
+export const MoneyTextSchema = TextSchema.regex(
+  MONEY_TEXT_PATTERN,
+  'must be a plain decimal amount such as 1050.25',
+);
 
 const INT64_MAX = 9_223_372_036_854_775_807n;
 

@@ -6,6 +6,7 @@ import {
   type SilverColumn,
 } from './dataset-contract.ts';
 import { IdentifierSchema, InstantTextSchema, instantToMicros, OptionalTextSchema } from './fields.ts';
+import { DEFAULT_INSTANT_WINDOW } from './instants.ts';
 import {
   CURRENCY_EXPONENTS,
   type CurrencyCode,
@@ -88,6 +89,7 @@ export const SettlementsV1 = defineDataset<SettlementRow>({
     silverAmountColumn: 'amount_minor',
     silverCurrencyColumn: 'currency',
   },
+  instants: { columns: ['settled_at'], window: DEFAULT_INSTANT_WINDOW },
   cardColumn: null,
   silverColumns: SILVER_COLUMNS,
   toSilver(row) {

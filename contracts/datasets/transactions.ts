@@ -12,6 +12,7 @@ import {
   OptionalPanSchema,
   OptionalTextSchema,
 } from './fields.ts';
+import { DEFAULT_INSTANT_WINDOW } from './instants.ts';
 import {
   CURRENCY_EXPONENTS,
   type CurrencyCode,
@@ -19,8 +20,9 @@ import {
   MoneyTextSchema,
   parseMinorUnits,
 } from './money.ts';
+import { TextSchema } from './safe-text.ts';
 
-export const TransactionTypeSchema = z.enum(['payment', 'refund', 'chargeback', 'reversal']);
+export const TransactionTypeSchema = TextSchema.pipe(z.enum(['payment', 'refund', 'chargeback', 'reversal']));
 export type TransactionType = z.infer<typeof TransactionTypeSchema>;
 
 /** Record types that may carry a negative amount; a negative payment is refused. */
@@ -99,6 +101,7 @@ export const TransactionsV1 = defineDataset<TransactionRow>({
     silverAmountColumn: 'amount_minor',
     silverCurrencyColumn: 'currency',
   },
+  instants: { columns: ['occurred_at'], window: DEFAULT_INSTANT_WINDOW },
   cardColumn: 'card_number',
   silverColumns: SILVER_COLUMNS,
   toSilver(row, context) {

@@ -89,6 +89,22 @@ describe('dedupFile', () => {
       ['conflict cross-file row 2 ↔ f_a:2@2026-11-20'],
     ],
     [
+      'drops a visual twin (the same id in decomposed Unicode) of a row from an earlier file as a duplicate',
+      [{ fileId: fileIds.a, rows: [txValues('tx-caf\u00e9')] }],
+      [txValues('tx-cafe\u0301'), other(2)],
+      [1, 1, 0],
+      ['tx-2'],
+      ['duplicate cross-file row 2 ↔ f_a:2@2026-11-20'],
+    ],
+    [
+      'quarantines a visual twin within the file whose content differs as a conflict',
+      [],
+      [txValues('tx-caf\u00e9'), txValues('tx-cafe\u0301', { amount: '11.00' })],
+      [0, 0, 2],
+      [],
+      ['conflict within-file row 2 ↔ f_b:3@2026-11-20', 'conflict within-file row 3 ↔ f_b:2@2026-11-20'],
+    ],
+    [
       'drops a within-file copy of a cross-file duplicate as a copy of its first row',
       [{ fileId: fileIds.a, rows: [A] }],
       [A, A],

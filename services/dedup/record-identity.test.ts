@@ -5,7 +5,9 @@ import {
   FINGERPRINT_EXCLUDED,
   fingerprintOf,
   naturalIdOf,
+  nfc,
   recordIdentityOf,
+  recordOf,
 } from './record-identity.ts';
 import { requireDataset, txValues } from './test-support/fakes.ts';
 
@@ -106,5 +108,66 @@ describe('dedup keys', () => {
     expect(dedupKeyOf('transactions', 'acme-bank', naturalIdOf(transactions, txValues('tx#1')))).toBe(
       'KEY#transactions#acme-bank#tx#1',
     );
+  });
+});
+
+describe('visual twins (Unicode NFC)', () => {
+  const composed = 'tx-caf\u00e9';
+  const decomposed = 'tx-cafe\u0301';
+
+  it('gives the composed and decomposed spelling of an id one natural key', () => {
+    // Act
+    const keys = [composed, decomposed].map((id) =>
+      dedupKeyOf('transactions', 'acme-bank', naturalIdOf(transactions, txValues(id))),
+    );
+
+    // Assess
+    expect(keys[0]).toBe(keys[1]);
+    expect(keys[0]).toBe('KEY#transactions#acme-bank#tx-caf\u00e9');
+  });
+
+  it('fingerprints them alike, so a re-sent record in the other spelling is a duplicate, not a conflict', () => {
+    // Act / Assess
+    expect(fingerprintOf(transactions, txValues(composed, { merchant_id: 'M\u00fcller' }))).toBe(
+      fingerprintOf(transactions, txValues(decomposed, { merchant_id: 'Mu\u0308ller' })),
+    );
+  });
+
+  it('still tells apart ids that only look alike across scripts (NFC is not a homoglyph fold)', () => {
+    // Act / Assess (Latin a, Cyrillic а)
+    expect(naturalIdOf(transactions, txValues('tx-a'))).not.toBe(
+      naturalIdOf(transactions, txValues('tx-\u0430')),
+    );
+  });
+
+  it('keeps the values as received in the record it quarantines', () => {
+    // Act
+    const record = recordOf(TransactionsV1, txValues(decomposed));
+
+    // Assess
+    expect(record.transaction_id).toBe(decomposed);
+  });
+});
+
+describe('nfc', () => {
+  it('leaves every code point below U+0300 as it is, which is why it may skip them', () => {
+    // Act
+    const changed = Array.from({ length: 0x300 }, (_, codePoint) => String.fromCodePoint(codePoint)).filter(
+      (char) => char.normalize('NFC') !== char,
+    );
+
+    // Assess
+    expect(changed).toEqual([]);
+  });
+
+  it.each([
+    ['e\u0301', '\u00e9'],
+    ['A\u030a', '\u00c5'],
+    ['\u212b', '\u00c5'],
+    ['\u1100\u1161', '\uac00'],
+    ['tx-1', 'tx-1'],
+  ])('normalises %j to %j', (text, expected) => {
+    // Act / Assess
+    expect(nfc(text)).toBe(expected);
   });
 });

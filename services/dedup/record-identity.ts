@@ -9,8 +9,22 @@ import type {
 /**
  * Version of the canonical form below. Stored with every claimed key, so a later change of the fingerprint
  * columns can be told apart from a content change instead of turning every re-sent record into a conflict.
+ * 2: text compared in Unicode NFC (identical to 1 for any text already in NFC, ASCII included).
  */
-export const FINGERPRINT_VERSION = 1;
+export const FINGERPRINT_VERSION = 2;
+
+/** Text with a code unit from U+0300 up (combining marks and beyond); everything below is already NFC. */
+const MAY_CHANGE_UNDER_NFC = /[\u0300-\uffff]/;
+
+/**
+ * Unicode NFC form of a text, the form keys and fingerprints compare in: "é" as one code point or as "e" plus a
+ * combining acute are the same text to a reader, so they must be the same id. Not NFKC (it would fold "²" to
+ * "2" and full-width digits, changing meaning) and no homoglyph fold (Latin "a" and Cyrillic "а" stay apart).
+ * @see https://unicode.org/reports/tr15/
+ */
+export function nfc(text: string): string {
+  return MAY_CHANGE_UNDER_NFC.test(text) ? text.normalize('NFC') : text;
+}
 
 /**
  * Business silver columns left out of the content fingerprint, per dataset, with the reason. Lineage columns
@@ -82,9 +96,12 @@ export function recordIdentityOf(contract: DatasetContract): RecordIdentity {
   };
 }
 
-/** The natural id of a row: the key field's value, or a JSON array when a key has several fields. */
+/**
+ * The natural id of a row: the key field's value in NFC, or a JSON array when a key has several fields.
+ * Silver and quarantine keep the values as received; only the comparison is normalised.
+ */
 export function naturalIdOf(identity: RecordIdentity, values: readonly SilverValue[]): string {
-  const parts = identity.keyIndexes.map((index) => String(values[index] ?? ''));
+  const parts = identity.keyIndexes.map((index) => nfc(String(values[index] ?? '')));
   return parts.length === 1 ? (parts[0] as string) : JSON.stringify(parts);
 }
 
@@ -101,14 +118,21 @@ const canonical = (value: SilverValue): string | number | null =>
   typeof value === 'bigint' ? value.toString() : value;
 
 /**
+ * A fingerprinted value: text in NFC, like the key. Otherwise a record re-sent with its id in the other
+ * spelling would collide on the key but not on the content, and be quarantined as a conflict with itself.
+ */
+const fingerprinted = (value: SilverValue): string | number | null =>
+  typeof value === 'string' ? nfc(value) : canonical(value);
+
+/**
  * SHA-256 (hex) of a row's canonical record: `[name, value]` pairs of the fingerprint columns in contract order,
- * as JSON, with INT64 values as decimal text. Names are included so a column added by a later contract version
- * changes the fingerprint instead of shifting values.
+ * as JSON, with INT64 values as decimal text and text in NFC. Names are included so a column added by a later
+ * contract version changes the fingerprint instead of shifting values.
  */
 export function fingerprintOf(identity: RecordIdentity, values: readonly SilverValue[]): string {
   const pairs = identity.fingerprintColumns.map(({ name, index }) => [
     name,
-    canonical(values[index] ?? null),
+    fingerprinted(values[index] ?? null),
   ]);
   return createHash('sha256').update(JSON.stringify(pairs)).digest('hex');
 }

@@ -15,7 +15,7 @@ import type { SchemaValidateConfig, SchemaValidatePorts } from './ports.ts';
 export interface QuarantineEntry {
   /** Physical line the record starts on (the header is line 1). */
   readonly rowNumber: number;
-  /** First failing column, or null when the record as a whole is wrong (ragged, blank). */
+  /** First failing column, or null when the record as a whole is wrong (ragged, a misplaced trailer). */
   readonly field: string | null;
   readonly reason: string;
   readonly maskedLine: string;

@@ -79,6 +79,12 @@ describe('validateFile on a good file', () => {
       `${HEADER}\n${ROWS.join('\n')}\n`,
       'globex-pay',
     ],
+    ['with a blank line before the trailer', `${HEADER}\n${ROWS.join('\n')}\n\n${TRAILER}\n`, 'acme-bank'],
+    [
+      'with blank CRLF lines between rows and after the trailer',
+      `${HEADER}\r\n\r\n${ROWS.join('\r\n\r\n')}\r\n${TRAILER}\r\n\r\n`,
+      'acme-bank',
+    ],
   ])('accepts a file %s', async (_name, text, partner) => {
     // Act
     const { outcome } = await run(rawFile(text), { partner });
@@ -346,6 +352,14 @@ describe('validateFile on bad files', () => {
     expect(payload.location).toEqual(location);
     expect(payload.counts.rowsIn).toBe(rowsIn);
     expect(payload.counts.rowsIn).toBe(payload.counts.valid + payload.counts.quarantined);
+  });
+
+  it('quarantines a line of spaces as a malformed row: only an empty line is not a record', async () => {
+    // Act
+    const { outcome } = await run(rawFile(`${HEADER}\n${ROWS.join('\n')}\n   \n`), { partner: 'globex-pay' });
+
+    // Assess
+    expect(outcome.payload.counts).toEqual({ rowsIn: 5, valid: 4, quarantined: 1 });
   });
 
   it('quarantines a truncated last line as ragged when the trailer is optional', async () => {

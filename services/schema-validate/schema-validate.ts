@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { findPartner, type PartnerDatasetSpec } from '../../config/partners.ts';
+import { findPartner, type PartnerDatasetSpec, type PartnerSpec } from '../../config/partners.ts';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { DatasetContract, DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import {
@@ -14,8 +14,8 @@ import type { FileValidatedPayloadSchema } from '../../contracts/events/file-val
 import { maskCardNumbers } from '../../lib/card-data/card-numbers.ts';
 import { declaredToJSON, TotalsAccumulator, totalsDifferences } from '../../lib/totals/control-totals.ts';
 import { cardTokenizer } from './card-tokens.ts';
-import { decodeStream } from './csv/decode.ts';
-import { type CsvRecord, parseCsv } from './csv/strict-csv-parser.ts';
+import { readRecords } from './csv/read-records.ts';
+import type { CsvRecord } from './csv/strict-csv-parser.ts';
 import { FileRejectionError, RawObjectChangedError, UnknownContractError } from './errors.ts';
 import { QuarantineParts, SilverParts } from './file-outputs.ts';
 import { hashingStream } from './hashing-stream.ts';
@@ -68,7 +68,8 @@ interface Run {
  * Primary course:
  * 1. Find the partner (encoding, trailer rule) and the contract for the file's dataset and schema version.
  * 2. Open the raw object and refuse it by size before reading a byte (EMPTY_FILE, OBJECT_TOO_LARGE).
- * 3. Stream bytes → fatal decoder → strict CSV parser; the first record must be the contract's header.
+ * 3. Stream records (csv/read-records.ts: first-bytes check, fatal decoder, CR-only check, strict CSV parser);
+ *    the first record must be the contract's header.
  * 4. Hold one record back (the last may be the trailer) and validate the others: valid rows fill the current
  *    silver Parquet part, invalid ones (masked) the current quarantine part; full parts are written at once.
  * 5. At the end: the bytes must hash to the registered sha256; then HEADER_ONLY, the trailer (TRAILER_MISSING,
@@ -96,15 +97,13 @@ export async function validateFile(
   }
   const contract = findDataset(input.dataset, input.schemaV);
   if (!contract) throw new UnknownContractError(input.dataset, input.schemaV);
-  const run = startRun(input, contract, ports, config);
+  const run = startRun(input, contract, partner, ports, config);
   try {
     const object = await ports.openObject(input.raw);
     if (object.sizeBytes > config.maxObjectBytes) throw tooLarge(object.sizeBytes, config.maxObjectBytes);
     if (object.sizeBytes === 0) throw empty();
     const hashed = hashingStream(object.body);
-    const records = parseCsv(decodeStream(hashed.stream, partner.encoding), {
-      maxRecordSize: config.maxRecordSize,
-    });
+    const records = readRecords(hashed.stream, partner.encoding, { maxRecordSize: config.maxRecordSize });
     await streamRecords(run, records);
     const last = run.held;
     run.held = undefined;
@@ -129,6 +128,7 @@ export async function validateFile(
 function startRun(
   input: ValidateFileInput,
   contract: DatasetContract,
+  partner: PartnerSpec,
   ports: SchemaValidatePorts,
   config: SchemaValidateConfig,
 ): Run {
@@ -136,7 +136,11 @@ function startRun(
   return {
     input,
     contract,
-    validator: createRowValidator(contract, cardTokenizer(config.panHmacKey)),
+    validator: createRowValidator(contract, {
+      cardTokens: cardTokenizer(config.panHmacKey),
+      businessDate: input.businessDate,
+      encoding: partner.encoding,
+    }),
     silver: new SilverParts(ports, config, identity, contract.silverColumns, input),
     quarantine: new QuarantineParts(ports, config, identity),
     counts: { rowsIn: 0, valid: 0, quarantined: 0 },

@@ -1,3 +1,5 @@
+import type { DeclaredEncoding } from '../../config/partners.ts';
+
 /** windows-1252 bytes 0x80-0x9F and the characters they stand for (the rest of 0xA0-0xFF is Latin-1). */
 const CP1252_HIGH: Readonly<Record<number, number>> = {
   8364: 0x80,
@@ -60,7 +62,9 @@ export function latin1Bytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** Bytes of a partner file in the partner's declared encoding. */
-export function encodeFor(encoding: 'utf-8' | 'windows-1252', text: string): Uint8Array {
-  return encoding === 'windows-1252' ? encodeWindows1252(text) : new TextEncoder().encode(text);
+/** Bytes of a partner file in the partner's declared encoding (the sample partners use UTF-8 or windows-1252). */
+export function encodeFor(encoding: DeclaredEncoding, text: string): Uint8Array {
+  if (encoding === 'windows-1252') return encodeWindows1252(text);
+  if (encoding === 'utf-8') return new TextEncoder().encode(text);
+  throw new Error(`Sample data does not encode ${encoding}`);
 }

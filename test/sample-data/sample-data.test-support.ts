@@ -1,7 +1,8 @@
+import type { DeclaredEncoding } from '../../config/partners.ts';
 import { CURRENCY_EXPONENTS } from './money.ts';
 
 /** An independent reader of generated files (fields never hold commas or quotes there). */
-export function readGenerated(bytes: Uint8Array, encoding: 'utf-8' | 'windows-1252' = 'utf-8') {
+export function readGenerated(bytes: Uint8Array, encoding: DeclaredEncoding = 'utf-8') {
   const text = new TextDecoder(encoding, { fatal: true }).decode(bytes);
   const lineEnding = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text.split(lineEnding);

@@ -1,118 +1,189 @@
+import type { DeclaredEncoding } from '../../../config/partners.ts';
 import { FileRejectionError } from '../errors.ts';
+import { byteTable, type SingleByteEncoding, UNDEFINED_BYTE } from './single-byte-tables.ts';
+import { firstInvalidUtf8Index, utf8IncompleteTailLength } from './utf8-offsets.ts';
 
-/** Encodings a partner may declare (config/partners.ts). */
-export type PartnerEncoding = 'utf-8' | 'windows-1252';
+type UnicodeEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 
 /**
- * Decode a byte stream into text chunks with `TextDecoder(encoding, { fatal: true })` in streaming mode:
- * invalid bytes reject the file with ENCODING_INVALID and the byte offset of the first bad sequence,
- * never a silent U+FFFD. A UTF-8 byte order mark is stripped by the decoder (`ignoreBOM: false`, the default),
- * once, even when split across chunks; a second one stays and fails the header check.
+ * Decode a byte stream in the partner's declared encoding into text chunks, one chunk at a time (memory bounded
+ * by the chunk size). The first invalid byte rejects the file with ENCODING_INVALID and its byte offset, never
+ * a silent U+FFFD; where the chunks are split never changes the text or the offset.
+ * - UTF-8 and UTF-16: `TextDecoder(encoding, { fatal: true })` in streaming mode (native speed, the hot path).
+ *   A byte order mark of the declared encoding is stripped once, even split across chunks; a second one stays
+ *   (and fails the header check or the row's hidden-character check).
+ * - Single-byte encodings: finledger's own tables (single-byte-tables.ts), since WHATWG's TextDecoder reads
+ *   iso-8859-1 as windows-1252 and decodes the bytes windows-1252 leaves undefined as C1 controls.
  * @see https://encoding.spec.whatwg.org/#interface-textdecoder
  * @example for await (const text of decodeStream(body, 'utf-8')) parser.push(text, out)
  */
 export async function* decodeStream(
   body: AsyncIterable<Uint8Array>,
-  encoding: PartnerEncoding,
+  encoding: DeclaredEncoding,
+): AsyncGenerator<string> {
+  if (encoding === 'utf-8' || encoding === 'utf-16le' || encoding === 'utf-16be')
+    yield* decodeUnicode(body, encoding);
+  else yield* decodeSingleByte(body, encoding);
+}
+
+/** How to find the byte that made a Unicode decoder fail, given what it may still hold from earlier chunks. */
+interface ErrorLocator {
+  /** Bytes at the end of the stream so far (`tail`, ≤ 3 bytes) the decoder holds back, given the offset. */
+  pendingLength(tail: Uint8Array, offset: number): number;
+  /** Index of the first invalid unit in bytes that start at a character boundary, or -1. */
+  firstInvalid(bytes: Uint8Array): number;
+  /** What is wrong at that index, when the encoding has only one way to be wrong. */
+  readonly invalidDetail?: string;
+  /** Why the stream cannot end here: the offset of the cut character and what is wrong. */
+  atEnd(tail: Uint8Array, offset: number): { byteOffset: number; detail: string };
+}
+
+const UTF8: ErrorLocator = {
+  pendingLength: (tail) => utf8IncompleteTailLength(tail),
+  firstInvalid: firstInvalidUtf8Index,
+  atEnd: (tail, offset) => ({
+    byteOffset: offset - utf8IncompleteTailLength(tail),
+    detail: 'the file ends inside a multi-byte character',
+  }),
+};
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;
+
+function utf16Locator(littleEndian: boolean): ErrorLocator {
+  const unitAt = (bytes: Uint8Array, index: number) =>
+    littleEndian
+      ? (bytes[index] as number) | ((bytes[index + 1] as number) << 8)
+      : ((bytes[index] as number) << 8) | (bytes[index + 1] as number);
+  // A high surrogate just before the odd byte (if any) is held until its low surrogate arrives.
+  const pendingLength = (tail: Uint8Array, offset: number) => {
+    const odd = offset % 2;
+    const unitStart = tail.byteLength - odd - 2;
+    return unitStart >= 0 && isHighSurrogate(unitAt(tail, unitStart)) ? odd + 2 : odd;
+  };
+  return {
+    pendingLength,
+    invalidDetail: 'an unpaired surrogate',
+    firstInvalid(bytes) {
+      for (let index = 0; index + 1 < bytes.byteLength; index += 2) {
+        const unit = unitAt(bytes, index);
+        if (isLowSurrogate(unit)) return index;
+        if (!isHighSurrogate(unit)) continue;
+        if (index + 3 >= bytes.byteLength) return -1;
+        if (!isLowSurrogate(unitAt(bytes, index + 2))) return index;
+        index += 2;
+      }
+      return -1;
+    },
+    atEnd(tail, offset) {
+      const pending = pendingLength(tail, offset);
+      return pending >= 2
+        ? { byteOffset: offset - pending, detail: 'an unpaired surrogate ends the file' }
+        : { byteOffset: offset - 1, detail: 'an odd number of bytes: the last character is cut in half' };
+    },
+  };
+}
+
+const LOCATORS: Readonly<Record<UnicodeEncoding, ErrorLocator>> = {
+  'utf-8': UTF8,
+  'utf-16le': utf16Locator(true),
+  'utf-16be': utf16Locator(false),
+};
+
+async function* decodeUnicode(
+  body: AsyncIterable<Uint8Array>,
+  encoding: UnicodeEncoding,
 ): AsyncGenerator<string> {
   const decoder = new TextDecoder(encoding, { fatal: true });
+  const locator = LOCATORS[encoding];
   let offset = 0;
-  let previous: Uint8Array = new Uint8Array(0);
+  let tail: Uint8Array = new Uint8Array(0);
   for await (const bytes of body) {
     let text: string;
     try {
       text = decoder.decode(bytes, { stream: true });
     } catch (error) {
-      throw encodingError(encoding, locateInvalidByte(encoding, previous, bytes, offset), error);
+      // Judge the bytes the decoder still held together with this chunk, from a character boundary.
+      const pending = locator.pendingLength(tail, offset);
+      const joined = new Uint8Array(pending + bytes.byteLength);
+      joined.set(tail.subarray(tail.byteLength - pending), 0);
+      joined.set(bytes, pending);
+      const index = locator.firstInvalid(joined);
+      throw encodingError(encoding, offset - pending + Math.max(index, 0), locator.invalidDetail, error);
     }
     offset += bytes.byteLength;
-    previous = bytes;
+    tail = lastBytes(tail, bytes);
     if (text.length > 0) yield text;
   }
   let rest: string;
   try {
     rest = decoder.decode();
   } catch (error) {
-    // Only an incomplete multi-byte sequence can fail here: it starts in the last bytes of the stream.
-    throw encodingError(encoding, offset - utf8IncompleteTailLength(previous), error);
+    const { byteOffset, detail } = locator.atEnd(tail, offset);
+    throw encodingError(encoding, byteOffset, detail, error);
   }
   if (rest.length > 0) yield rest;
 }
 
-function encodingError(encoding: string, byteOffset: number, cause: unknown): FileRejectionError {
+/** The last three bytes of the stream so far: enough for any character a decoder may still hold. */
+function lastBytes(tail: Uint8Array, bytes: Uint8Array): Uint8Array {
+  if (bytes.byteLength >= 3) return bytes.slice(bytes.byteLength - 3);
+  const joined = new Uint8Array(tail.byteLength + bytes.byteLength);
+  joined.set(tail, 0);
+  joined.set(bytes, tail.byteLength);
+  return joined.slice(Math.max(0, joined.byteLength - 3));
+}
+
+// Single-byte text is built as UTF-16 code units and decoded natively; no table maps to a surrogate or U+FEFF.
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+const utf16le = new TextDecoder('utf-16le', { ignoreBOM: true });
+
+function unitsToText(units: Uint16Array): string {
+  if (LITTLE_ENDIAN) return utf16le.decode(units);
+  let text = '';
+  for (let start = 0; start < units.length; start += 8192)
+    text += String.fromCharCode(...units.subarray(start, start + 8192));
+  return text;
+}
+
+async function* decodeSingleByte(
+  body: AsyncIterable<Uint8Array>,
+  encoding: SingleByteEncoding,
+): AsyncGenerator<string> {
+  const table = byteTable(encoding);
+  let offset = 0;
+  for await (const bytes of body) {
+    const units = new Uint16Array(bytes.byteLength);
+    for (let index = 0; index < bytes.byteLength; index += 1) {
+      const unit = table[bytes[index] as number] as number;
+      if (unit === UNDEFINED_BYTE) throw undefinedByte(encoding, bytes[index] as number, offset + index);
+      units[index] = unit;
+    }
+    offset += bytes.byteLength;
+    if (units.length > 0) yield unitsToText(units);
+  }
+}
+
+function undefinedByte(encoding: SingleByteEncoding, byte: number, byteOffset: number): FileRejectionError {
+  const hex = `0x${byte.toString(16).toUpperCase()}`;
+  const detail =
+    byte >= 0x80 && byte <= 0x9f && encoding !== 'windows-1252'
+      ? `byte ${hex} is a C1 control code in ${encoding}, never text: the file is probably in a windows-125x code page or UTF-8`
+      : `byte ${hex} has no character in ${encoding}`;
+  return encodingError(encoding, byteOffset, detail);
+}
+
+function encodingError(
+  encoding: DeclaredEncoding,
+  byteOffset: number,
+  detail?: string,
+  cause?: unknown,
+): FileRejectionError {
   return new FileRejectionError(
     'ENCODING_INVALID',
-    `The file is not valid ${encoding} at byte ${byteOffset}. Ask the partner to resend it in ${encoding}, the encoding agreed for them.`,
+    `The file is not valid ${encoding} at byte ${byteOffset}${detail ? ` (${detail})` : ''}. ` +
+      `Ask the partner to resend it in ${encoding}, the encoding agreed for them (or correct config/partners.ts if the agreement changed).`,
     { byteOffset },
-    { cause },
+    cause === undefined ? undefined : { cause },
   );
-}
-
-/**
- * Byte offset of the first invalid sequence: exact for UTF-8 (the incomplete tail of the previous chunk is
- * prepended so a sequence split across chunks is judged whole), the failing chunk's start otherwise.
- */
-function locateInvalidByte(
-  encoding: PartnerEncoding,
-  previous: Uint8Array,
-  bytes: Uint8Array,
-  chunkOffset: number,
-): number {
-  if (encoding !== 'utf-8') return chunkOffset;
-  const carried = utf8IncompleteTailLength(previous);
-  const joined = new Uint8Array(carried + bytes.byteLength);
-  joined.set(previous.subarray(previous.byteLength - carried), 0);
-  joined.set(bytes, carried);
-  const index = firstInvalidUtf8Index(joined);
-  return index === -1 ? chunkOffset : chunkOffset - carried + index;
-}
-
-/** Bytes at the end of a valid UTF-8 prefix that start a sequence not yet complete (0-3). */
-export function utf8IncompleteTailLength(bytes: Uint8Array): number {
-  for (let back = 1; back <= Math.min(3, bytes.byteLength); back += 1) {
-    const byte = bytes[bytes.byteLength - back] as number;
-    if ((byte & 0xc0) === 0x80) continue;
-    const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
-    return needed > back ? back : 0;
-  }
-  return 0;
-}
-
-/**
- * Index of the first byte that starts an invalid UTF-8 sequence (overlong, surrogate, out of range, stray
- * continuation), or -1. A sequence cut off by the end of the buffer is not invalid here.
- * @example firstInvalidUtf8Index(new Uint8Array([0x61, 0xe9, 0x62])) // 1 (Latin-1 'é')
- */
-export function firstInvalidUtf8Index(bytes: Uint8Array): number {
-  let index = 0;
-  const length = bytes.byteLength;
-  while (index < length) {
-    const lead = bytes[index] as number;
-    if (lead < 0x80) {
-      index += 1;
-      continue;
-    }
-    let needed: number;
-    let low = 0x80;
-    let high = 0xbf;
-    if (lead >= 0xc2 && lead <= 0xdf) needed = 1;
-    else if (lead >= 0xe0 && lead <= 0xef) {
-      needed = 2;
-      if (lead === 0xe0) low = 0xa0;
-      if (lead === 0xed) high = 0x9f;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      needed = 3;
-      if (lead === 0xf0) low = 0x90;
-      if (lead === 0xf4) high = 0x8f;
-    } else return index;
-    for (let k = 1; k <= needed; k += 1) {
-      if (index + k >= length) return -1;
-      const byte = bytes[index + k] as number;
-      const min = k === 1 ? low : 0x80;
-      const max = k === 1 ? high : 0xbf;
-      if (byte < min || byte > max) return index;
-    }
-    index += needed + 1;
-  }
-  return -1;
 }

@@ -55,7 +55,10 @@ describe('StrictCsvParser', () => {
       ],
     ],
     ['empty fields', ',a,,\n', [['', 'a', '', '']]],
-    ['a blank line as one empty field', 'a\n\nb\n', [['a'], [''], ['b']]],
+    ['a blank line as no record at all', 'a\n\nb\n', [['a'], ['b']]],
+    ['blank CRLF lines and a blank last line as no record', 'a\r\n\r\n\r\nb\r\n\r\n', [['a'], ['b']]],
+    ['a line of spaces as the one-field record it is', 'a\n  \nb\n', [['a'], ['  '], ['b']]],
+    ['a quoted empty line as one empty field', 'a\n""\nb\n', [['a'], [''], ['b']]],
     ['a quoted comma', '"a,b",c\n', [['a,b', 'c']]],
     ['doubled quotes', '"say ""hi""",x\n', [['say "hi"', 'x']]],
     ['an empty quoted field', '"",x\n', [['', 'x']]],
@@ -97,9 +100,22 @@ describe('StrictCsvParser', () => {
     ]);
   });
 
+  it('skips blank lines but keeps counting them as physical lines', () => {
+    // Act
+    const records = parseAll(['h\n\n1\r\n\r\n"2\n\nb"\n\n3']);
+
+    // Assess
+    expect(records.map((record) => [record.line, record.raw])).toEqual([
+      [1, 'h'],
+      [3, '1'],
+      [5, '"2\n\nb"'],
+      [9, '3'],
+    ]);
+  });
+
   it('yields the same records wherever the chunks are split', () => {
     // Prepare
-    const text = 'id,"na,me",v\r\n1,"a ""b""\nc",\n2,plain,"x"\n,,\n3,"",end';
+    const text = 'id,"na,me",v\r\n\r\n1,"a ""b""\nc",\n\n2,plain,"x"\n,,\n3,"",end\n\n';
     const expected = parseAll([text]);
 
     // Act

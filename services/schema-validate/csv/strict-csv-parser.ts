@@ -26,7 +26,8 @@ const INCOMPLETE = -1;
  * A strict RFC 4180 parser over decoded text chunks, comma-delimited, CRLF or LF line breaks.
  * It never relaxes quoting: a quote inside an unquoted field, text after a closing quote, an unclosed quote
  * or a bare CR reject the file (MALFORMED_CSV, with line and column). Field counts are not checked here:
- * a ragged record is a row-level outcome for the caller. Only the current partial record is buffered.
+ * a ragged record is a row-level outcome for the caller. An empty line is no record (its line number still
+ * counts); a line of spaces is a one-field record. Only the current partial record is buffered.
  * @see https://www.rfc-editor.org/rfc/rfc4180
  * @example const parser = new StrictCsvParser(); const out: CsvRecord[] = []; parser.push('a,b\n', out); parser.end(out);
  */
@@ -85,6 +86,11 @@ export class StrictCsvParser {
     }
     const contentEnd =
       lineEnd > start && text.charCodeAt(lineEnd - 1) === CR && lineEnd < text.length ? lineEnd - 1 : lineEnd;
+    if (contentEnd === start) {
+      // An empty line carries no data: it is not a record (a trailer's row count never includes it).
+      this.nextLine += 1;
+      return next;
+    }
     const raw = text.slice(start, contentEnd);
     if (raw.indexOf('"') !== -1 || raw.indexOf('\r') !== -1) return 0;
     if (raw.length > this.maxRecordSize) throw this.tooLarge(this.nextLine);
