@@ -134,11 +134,12 @@ describe('run --watch on the offline runtime', () => {
       },
       timeoutMs,
     );
-    return found!;
+    if (!found) throw new Error(`${fileName} vanished from the registry`);
+    return found;
   }
 
   async function landingObjectExists(key: string): Promise<boolean> {
-    const bucket = runtime.resources.buckets.landing!.name;
+    const bucket = runtime.resources.buckets.landing?.name;
     return runtime.clients.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })).then(
       () => true,
       () => false,

@@ -58,7 +58,7 @@ describe('writeObject on fauxqs S3', () => {
 
   beforeAll(async () => {
     stack = await startTestStack({ stage: 'write-object' });
-    bucket = stack.resources.buckets.landing!.name;
+    bucket = stack.resources.buckets.landing?.name as string;
   });
 
   afterAll(async () => {
@@ -67,7 +67,8 @@ describe('writeObject on fauxqs S3', () => {
 
   async function readBack(key: string): Promise<Buffer> {
     const result = await stack.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    return Buffer.from(await result.Body!.transformToByteArray());
+    if (!result.Body) throw new Error(`s3://${bucket}/${key} came back without a body`);
+    return Buffer.from(await result.Body.transformToByteArray());
   }
 
   it('is needed: fauxqs refuses a 30 MiB body as one PutObject', async () => {
