@@ -1,4 +1,4 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { type ObjectBody, type WriteMethod, writeObject } from '../lib/aws/write-object.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import type { ScenarioClock } from '../runtime/scenario-clock.ts';
 import { generateScenario, type Scenario } from '../test/sample-data/scenario.ts';
@@ -11,17 +11,24 @@ export const MAIN_JOB_SCENARIO = { seed: 20261123, transactionsPerFile: 400 } as
 /** The main job's deliveries and their ground truth (test/sample-data/scenario.ts). */
 export const mainJobScenario = (): Scenario => generateScenario(MAIN_JOB_SCENARIO);
 
-/** Upload objects to the landing bucket in order; S3 notifications (the local bridge) trigger file-landing. */
+/**
+ * Upload one object to the landing bucket (multipart above 8 MiB, see `writeObject`); S3 notifications (the local
+ * bridge) trigger file-landing.
+ */
+export function landObject(runtime: Runtime, landingKey: string, body: ObjectBody): Promise<WriteMethod> {
+  return writeObject(runtime.clients.s3, {
+    Bucket: runtime.resources.buckets.landing!.name,
+    Key: landingKey,
+    Body: body,
+  });
+}
+
+/** Upload objects to the landing bucket in order. */
 export async function landObjects(
   runtime: Runtime,
   objects: readonly { landingKey: string; bytes: Uint8Array }[],
 ): Promise<void> {
-  const bucket = runtime.resources.buckets.landing!.name;
-  for (const object of objects) {
-    await runtime.clients.s3.send(
-      new PutObjectCommand({ Bucket: bucket, Key: object.landingKey, Body: object.bytes }),
-    );
-  }
+  for (const object of objects) await landObject(runtime, object.landingKey, object.bytes);
 }
 
 /**

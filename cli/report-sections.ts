@@ -66,7 +66,9 @@ export function formatExceptions(rows: readonly ExceptionRow[]): string[] {
   const groups = new Map<string, ExceptionRow[]>();
   for (const row of rows) {
     const scope = `${pad(row.dataset, 12)} ${row.businessDate} ${pad(row.partner, 12)}`;
-    groups.set(scope, [...(groups.get(scope) ?? []), row]);
+    const group = groups.get(scope);
+    if (group) group.push(row);
+    else groups.set(scope, [row]);
   }
   for (const [scope, group] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
     const counts = KIND_ORDER.flatMap((kind) => {
