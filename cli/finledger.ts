@@ -14,6 +14,8 @@ const USAGE = `finledger <command>
   lineage <dataset> <partner> <id> [--json]   trace one record: raw file, silver row, dedup outcome, gold
   rerun --from D --to D [--dataset D] [--partner P] [--run-id R]
                                               rerun business dates from raw under a new run id; compare gold
+  pan-scan [--state-dir DIR] [--json]         find clear card numbers outside restricted/ in every store of a
+                                              state folder; exit 0 clean, 1 found, 2 usage, 3 incomplete
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -28,6 +30,10 @@ async function main(argv: string[]): Promise<number> {
     case 'lineage': {
       const { runtimeCommand } = await import('./commands/runtime-commands.ts');
       return runtimeCommand(command, rest, root);
+    }
+    case 'pan-scan': {
+      const { panScanCommand } = await import('./commands/pan-scan.ts');
+      return panScanCommand(rest, root);
     }
     case 'rerun': {
       const { rerunCommand } = await import('./commands/rerun.ts');

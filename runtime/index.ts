@@ -12,7 +12,8 @@ export { type EmulatorEndpoints, type Emulators, startEmulators } from './emulat
 export { type HandlerMap, loadServiceHandlers } from './handlers.ts';
 export { queueDepths, waitForIdle } from './idle.ts';
 export { type LocalBus, type PutEventsResult, type ReplayOptions, startLocalBus } from './local-bus.ts';
-export { consoleLogger, type RuntimeLogger, silentLogger } from './logger.ts';
+export { createLogFile, type LogFile, runtimeLogDir, runtimeLogPath } from './log-file.ts';
+export { consoleLogger, type RuntimeLogger, silentLogger, teeLogger } from './logger.ts';
 export { type Loop, startLoop } from './loop.ts';
 export { busPhysicalName, serviceQueueNames } from './physical-names.ts';
 export { type PipelineOptions, startPipeline } from './pipeline.ts';

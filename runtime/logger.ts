@@ -15,8 +15,31 @@ export const consoleLogger: RuntimeLogger = {
 /** Drops everything; for tests that assert on behaviour rather than on log lines. */
 export const silentLogger: RuntimeLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
+/**
+ * Every entry to each logger, in order (the CLI's stderr logger and a state folder's log file).
+ * @example const logger = teeLogger(consoleLogger, createLogFile(runtimeLogPath(stateDir)));
+ */
+export function teeLogger(...loggers: readonly RuntimeLogger[]): RuntimeLogger {
+  return {
+    info: (message, data) => {
+      for (const logger of loggers) logger.info(message, data);
+    },
+    warn: (message, data) => {
+      for (const logger of loggers) logger.warn(message, data);
+    },
+    error: (message, data) => {
+      for (const logger of loggers) logger.error(message, data);
+    },
+  };
+}
+
+/** One log entry as a JSON line (newline included): level, time, message, then the data's fields. */
+export function formatLogLine(level: string, message: string, data?: Record<string, unknown>): string {
+  return `${JSON.stringify({ level, time: new Date().toISOString(), message, ...data })}\n`;
+}
+
 function write(level: string, message: string, data?: Record<string, unknown>): void {
-  process.stderr.write(`${JSON.stringify({ level, time: new Date().toISOString(), message, ...data })}\n`);
+  process.stderr.write(formatLogLine(level, message, data));
 }
 
 /** Error details that survive JSON logging (an `Error` serialises to `{}`). */

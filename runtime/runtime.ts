@@ -9,7 +9,8 @@ import { type HandlerMap, loadServiceHandlers } from './handlers.ts';
 import { waitForIdle } from './idle.ts';
 import { createInflightJournal, inflightDir, releaseInflight } from './inflight-journal.ts';
 import { type LocalBus, startLocalBus } from './local-bus.ts';
-import { consoleLogger, type RuntimeLogger } from './logger.ts';
+import { createLogFile, runtimeLogPath } from './log-file.ts';
+import { consoleLogger, type RuntimeLogger, teeLogger } from './logger.ts';
 import { type Loop, startLoop } from './loop.ts';
 import { type Poller, startPoller } from './poller.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
@@ -50,6 +51,7 @@ export interface RuntimeOptions {
   readonly pollerConcurrency?: number;
   /** Deep-freeze each SQSEvent so a handler that mutates its input fails loudly (see INTEGRITY-NOTES). */
   readonly freezeEvents?: boolean;
+  /** Where log lines go (default: stderr); with a state folder they are also appended to its log file. */
   readonly logger?: RuntimeLogger;
 }
 
@@ -86,8 +88,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const stage = options.stage ?? 'local';
   const region = options.region ?? 'us-east-1';
   const topology = options.topology ?? finledgerTopology;
-  const logger = options.logger ?? consoleLogger;
-  const teardown: (() => Promise<void> | void)[] = [];
+  // With a state folder, every line also goes to `<stateDir>/logs/runtime.jsonl`, for on-call and `pan-scan`.
+  const logFile = options.stateDir ? createLogFile(runtimeLogPath(options.stateDir)) : undefined;
+  const logger = logFile
+    ? teeLogger(options.logger ?? consoleLogger, logFile)
+    : (options.logger ?? consoleLogger);
+  const teardown: (() => Promise<void> | void)[] = logFile ? [() => logFile.close()] : [];
   const stopAll = async () => {
     for (const step of teardown.reverse()) {
       try {

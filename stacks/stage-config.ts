@@ -40,6 +40,12 @@ export interface StageConfig {
   readonly objectLock: { readonly mode: 'COMPLIANCE' | 'GOVERNANCE'; readonly years: number } | null;
   /** Days after which raw objects move to colder storage (S3 Glacier Instant Retrieval). */
   readonly rawColdAfterDays: number;
+  /**
+   * Days a file holding card numbers is kept under a card-data prefix (quarantine `restricted/`) before S3 deletes
+   * it, with its older versions and unfinished uploads. PCI DSS 4.0 requirement 3.2.1: keep account data only as
+   * long as a business need requires.
+   */
+  readonly restrictedRetentionDays: number;
   /** On-call address subscribed to the alarm topic (needs a one-time confirmation), or null for none. */
   readonly alarmEmail: string | null;
   /** Business alarm threshold: quarantined rows as a percentage of rows in, per file. */
@@ -56,6 +62,10 @@ const production: StageConfig = {
   logRetention: '13 months',
   objectLock: { mode: 'COMPLIANCE', years: 7 },
   rawColdAfterDays: 90,
+  // The file is kept only to work the incident: show the partner what they sent, get a clean resend, close the
+  // month it belongs to. A month covers that. The price: a rerun of that file after expiry is skipped with
+  // RAW_SNAPSHOT_MISSING (services/rerun) and needs the partner's clean resend, which PCI DSS prefers anyway.
+  restrictedRetentionDays: 30,
   alarmEmail: 'finledger-oncall@example.com',
   quarantineRatePercent: 5,
   keyDeletionWindowDays: 30,
@@ -69,6 +79,8 @@ const staging: StageConfig = {
   logRetention: '1 month',
   objectLock: null,
   rawColdAfterDays: 30,
+  // Test partners' files: a week is enough to inspect a release's landing of card data.
+  restrictedRetentionDays: 7,
   alarmEmail: null,
   quarantineRatePercent: 5,
   keyDeletionWindowDays: 7,
@@ -82,6 +94,8 @@ const development: Omit<StageConfig, 'stage'> = {
   logRetention: '1 week',
   objectLock: null,
   rawColdAfterDays: 30,
+  // Nothing to keep: the shortest expiry S3 offers.
+  restrictedRetentionDays: 1,
   alarmEmail: null,
   quarantineRatePercent: 20,
   keyDeletionWindowDays: 7,

@@ -1,15 +1,19 @@
 import type { BucketName } from '../topology/types.ts';
 import type { Keys } from './keys.ts';
 import { lookup } from './lookup.ts';
-import { ABORT_MULTIPART_AFTER_DAYS, type BucketPlan } from './plan/storage.ts';
+import {
+  ABORT_CARD_DATA_MULTIPART_AFTER_DAYS,
+  ABORT_MULTIPART_AFTER_DAYS,
+  type BucketPlan,
+} from './plan/storage.ts';
 
 export type Buckets = Readonly<Record<BucketName, sst.aws.Bucket>>;
 
 /**
  * S3 buckets. SST's Bucket blocks public access and, with `enforceHttps`, writes the bucket policy
  * that denies requests without TLS (`aws:SecureTransport` false); the rest is added here: default
- * SSE-KMS with the bucket's key, Object Lock on raw in production, lifecycle, EventBridge
- * notifications on landing.
+ * SSE-KMS with the bucket's key, Object Lock on raw in production, lifecycle (card data expires after the
+ * stage's retention), EventBridge notifications on landing.
  */
 export function createBuckets(plans: readonly BucketPlan[], keys: Keys): Buckets {
   return Object.fromEntries(
@@ -72,6 +76,7 @@ export function createBuckets(plans: readonly BucketPlan[], keys: Keys): Buckets
             filter: {},
             abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_AFTER_DAYS },
           },
+          ...cardDataRules(plan),
           ...(plan.coldAfterDays === null
             ? []
             : [
@@ -93,4 +98,25 @@ export function createBuckets(plans: readonly BucketPlan[], keys: Keys): Buckets
       return [plan.bucket, bucket];
     }),
   ) as Record<BucketName, sst.aws.Bucket>;
+}
+
+/**
+ * Per card-data prefix: delete objects `retentionDays` after creation, older versions as many days after they
+ * stopped being current, and unfinished uploads after a day. Where these overlap the bucket-wide abort rule, S3
+ * honours the shorter expiry. S3 rounds each to the next midnight UTC and deletes asynchronously, so an object can
+ * outlive its retention by up to a day or two.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-conflicts.html
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html
+ */
+function cardDataRules(plan: BucketPlan) {
+  if (!plan.cardData) return [];
+  const { retentionDays } = plan.cardData;
+  return plan.cardData.prefixes.map((prefix) => ({
+    id: `expire-card-data-${prefix.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`,
+    status: 'Enabled',
+    filter: { prefix },
+    expiration: { days: retentionDays },
+    noncurrentVersionExpiration: { noncurrentDays: retentionDays },
+    abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_CARD_DATA_MULTIPART_AFTER_DAYS },
+  }));
 }

@@ -111,6 +111,8 @@ const declared = {
       immutable: false,
       eventBridgeNotifications: false,
       prefixes: ['quarantine/', 'restricted/'],
+      // Landing moves files that hold card numbers here whole, so a partner issue can be worked; nowhere else.
+      cardDataPrefixes: ['restricted/'],
     },
     {
       name: 'gold',

@@ -95,6 +95,12 @@ export interface BucketSpec {
   readonly eventBridgeNotifications: boolean;
   /** Key prefixes the bucket holds, documented and allow-listed. */
   readonly prefixes: readonly string[];
+  /**
+   * Prefixes (among `prefixes`) that hold card numbers in clear (PCI DSS cardholder data): the only place they may
+   * be stored. Never on an immutable bucket (Object Lock would make them undeletable); their objects expire after
+   * the stage's `restrictedRetentionDays` (`stacks/`), and `finledger pan-scan` exempts only them.
+   */
+  readonly cardDataPrefixes?: readonly string[];
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { BucketName, KeySpec, TableName, Topology } from '../../topology/types.ts';
+import type { BucketName, BucketSpec, KeySpec, TableName, Topology } from '../../topology/types.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { names } from './names.ts';
 
@@ -30,6 +30,11 @@ export interface BucketPlan {
   readonly eventBridgeNotifications: boolean;
   /** Days before objects move to S3 Glacier Instant Retrieval (still readable for a replay), or null. */
   readonly coldAfterDays: number | null;
+  /**
+   * Prefixes holding card numbers (the topology's `cardDataPrefixes`) and the stage's retention: their objects,
+   * older versions and unfinished multipart uploads are deleted by lifecycle rules. Null when the bucket has none.
+   */
+  readonly cardData: { readonly prefixes: readonly string[]; readonly retentionDays: number } | null;
   readonly protect: boolean;
 }
 
@@ -43,6 +48,11 @@ export interface KeyPlan {
 
 /** Incomplete multipart uploads are billed until aborted. */
 export const ABORT_MULTIPART_AFTER_DAYS = 7;
+/** Parts of an unfinished upload under a card-data prefix hold card numbers too; no upload runs for a day. */
+export const ABORT_CARD_DATA_MULTIPART_AFTER_DAYS = 1;
+
+/** A topology that would store card numbers where they cannot be deleted or are not declared. */
+export class CardDataPlacementError extends Error {}
 
 function field(key: KeySpec): [string, SstField] {
   return [key.name, key.type === 'S' ? 'string' : 'number'];
@@ -78,6 +88,7 @@ export function planTables(topology: Topology, config: StageConfig): TablePlan[]
 
 export function planBuckets(topology: Topology, config: StageConfig): BucketPlan[] {
   return topology.buckets.map((bucket) => ({
+    cardData: cardDataOf(bucket, config),
     name: names.bucket(bucket.name),
     bucket: bucket.name,
     key: names.bucketKey(bucket.name),
@@ -87,6 +98,21 @@ export function planBuckets(topology: Topology, config: StageConfig): BucketPlan
     coldAfterDays: bucket.immutable ? config.rawColdAfterDays : null,
     protect: config.production,
   }));
+}
+
+function cardDataOf(bucket: BucketSpec, config: StageConfig): BucketPlan['cardData'] {
+  const prefixes = bucket.cardDataPrefixes ?? [];
+  if (prefixes.length === 0) return null;
+  if (bucket.immutable)
+    throw new CardDataPlacementError(
+      `Bucket ${bucket.name} is immutable (Object Lock in production) and cannot hold card data: card numbers must stay deletable. Move ${prefixes.join(', ')} to a mutable bucket in topology/topology.ts.`,
+    );
+  const undeclared = prefixes.filter((prefix) => !bucket.prefixes.includes(prefix));
+  if (undeclared.length > 0)
+    throw new CardDataPlacementError(
+      `Bucket ${bucket.name} declares card-data prefixes ${undeclared.join(', ')} that are not among its prefixes; add them to its \`prefixes\` in topology/topology.ts.`,
+    );
+  return { prefixes, retentionDays: config.restrictedRetentionDays };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ResourceRef } from '../../stacks/plan/iam.ts';
 import { names } from '../../stacks/plan/names.ts';
 import { buildPlan } from '../../stacks/plan/plan.ts';
 import { TopologyRuleError } from '../../stacks/plan/queues.ts';
+import { CardDataPlacementError } from '../../stacks/plan/storage.ts';
 import { stageConfig } from '../../stacks/stage-config.ts';
 import { topology } from '../../topology/topology.ts';
 import type { BucketName } from '../../topology/types.ts';
@@ -238,6 +239,29 @@ describe('storage', () => {
     });
     expect(raw(dev)).toMatchObject({ versioning: true, objectLock: null, protect: false });
     expect(raw(dev)?.coldAfterDays).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['dev', dev, 1],
+    ['production', production, 30],
+  ])('expires card data under restricted/ only, after %s retention', (_stage, plan, days) => {
+    expect(
+      plan.buckets.filter((bucket) => bucket.cardData).map((bucket) => [bucket.bucket, bucket.cardData]),
+    ).toEqual([['quarantine', { prefixes: ['restricted/'], retentionDays: days }]]);
+  });
+
+  it.each([
+    ['an immutable bucket', 'raw', { cardDataPrefixes: ['raw/'] }, /cannot hold card data/],
+    ['an undeclared prefix', 'landing', { cardDataPrefixes: ['cards/'] }, /not among its prefixes/],
+  ])('refuses card data on %s', (_name, name, change, message) => {
+    // Prepare
+    const buckets = topology.buckets.map((bucket) =>
+      bucket.name === name ? { ...bucket, ...change } : bucket,
+    );
+
+    // Act / Assess
+    expect(() => buildPlan({ ...topology, buckets }, stageConfig('dev'))).toThrow(CardDataPlacementError);
+    expect(() => buildPlan({ ...topology, buckets }, stageConfig('dev'))).toThrow(message);
   });
 
   it('sends landing notifications to EventBridge, and no other bucket', () => {

@@ -113,6 +113,31 @@ describe.each(STAGES)('%s stage', (stage) => {
       );
     });
 
+    it("expires quarantine's restricted/ objects, their older versions and unfinished uploads after the stage's retention", () => {
+      const days = stageConfig(stage).restrictedRetentionDays;
+      const lifecycles = ofType(s().run, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration');
+      const cardDataRules = lifecycles.flatMap((resource) =>
+        (resource.inputs.rules as { id: string }[])
+          .filter((rule) => rule.id.startsWith('expire-card-data'))
+          .map((rule) => [resource.name, rule]),
+      );
+
+      expect(days).toBe(stage === 'production' ? 30 : 1);
+      expect(cardDataRules).toEqual([
+        [
+          `${names.bucket('quarantine')}Lifecycle`,
+          {
+            id: 'expire-card-data-restricted',
+            status: 'Enabled',
+            filter: { prefix: 'restricted/' },
+            expiration: { days },
+            noncurrentVersionExpiration: { noncurrentDays: days },
+            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+          },
+        ],
+      ]);
+    });
+
     it('sends landing events to EventBridge', () => {
       const notifications = ofType(s().run, 'aws:s3/bucketNotification:BucketNotification');
 

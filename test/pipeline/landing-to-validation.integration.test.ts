@@ -5,6 +5,7 @@ import { FileRejectedV1 } from '../../contracts/events/file-rejected.ts';
 import { FileValidatedV1 } from '../../contracts/events/file-validated.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { badFiles, generateSampleSet, type SampleFile, TEST_PANS } from '../sample-data/index.ts';
+import { expectNoClearCardNumbers } from './card-data-scan.ts';
 import {
   archivedDetails,
   configureTestEnvironment,
@@ -187,5 +188,9 @@ describe('landing to validation on the offline runtime', () => {
       expect(event.data.raw.bucket).toBe(runtime.resources.buckets.quarantine!.name);
       expect(event.data.raw.key.startsWith('restricted/')).toBe(true);
     }
+  });
+
+  it('leaves no clear card number outside restricted/ in any store, by pan-scan', async () => {
+    await expectNoClearCardNumbers(runtime);
   });
 });

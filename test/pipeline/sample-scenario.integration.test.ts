@@ -6,6 +6,7 @@ import type { PipelineReport } from '../../cli/report.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { ScenarioClock } from '../../runtime/scenario-clock.ts';
 import type { ScenarioDefectKind } from '../sample-data/scenario-truth.ts';
+import { expectNoClearCardNumbers } from './card-data-scan.ts';
 import { configureTestEnvironment, startTestPipeline } from './support.ts';
 
 /**
@@ -200,5 +201,9 @@ describe('the main job sample set on the offline runtime', () => {
 
     for (const kind of Object.keys(evidence) as ScenarioDefectKind[])
       expect(evidence[kind], kind).toBe(truth.injected.filter((defect) => defect.kind === kind).length);
+  });
+
+  it('leaves no clear card number outside restricted/ in any store', async () => {
+    await expectNoClearCardNumbers(runtime);
   });
 });

@@ -1,10 +1,10 @@
-import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type DatasetName, findPartner } from '../../config/partners.ts';
 import { gatesFor } from '../../config/ready-gates.ts';
 import { DatasetBlockedV1, DatasetReadyV1, SettlementsMatchedV1 } from '../../contracts/events/catalog.ts';
 import type { GateOutcome } from '../../contracts/events/dataset-ready.ts';
 import type { EventDetail } from '../../contracts/events/envelope.ts';
+import { scanTable } from '../../lib/aws/scan-table.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { ScenarioClock } from '../../runtime/scenario-clock.ts';
 import { cutoffInstant } from '../../services/ready-publisher/cutoff.ts';
@@ -117,18 +117,8 @@ export function rowsOf(file: SampleFile): Record<string, string>[] {
 /** Every item of a table (consistent, paginated), unmarshalled. */
 export async function scanAll(runtime: Runtime, logical: string): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await runtime.clients.dynamodb.send(
-      new ScanCommand({
-        TableName: runtime.resources.tables[logical]!.name,
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const item of scanTable(runtime.clients.dynamodb, runtime.resources.tables[logical]!.name))
+    items.push(unmarshall(item));
   return items;
 }
 

@@ -125,6 +125,18 @@ describe('npm start on a state folder, twice', () => {
     expect(describeProcesses(survivors)).toEqual([]);
   });
 
+  it('leaves no clear card number outside restricted/, by the real pan-scan command', async () => {
+    // Act
+    const scan = spawnTs('cli/finledger.ts', ['pan-scan', '--state-dir', stateDir]);
+    running = scan;
+    const exit = await scan.exited;
+
+    // Assess: exit 1 lists each finding, masked, on stdout.
+    expect(exit, `${scan.stdout()}\n${scan.stderr()}`).toEqual({ code: 0, signal: null });
+    expect(scan.stdout()).toMatch(/^pan-scan: no clear card number outside restricted\//);
+    expect(scan.stdout()).not.toMatch(/4111111111111111|5555555555554444|378282246310005/);
+  }, 90_000);
+
   it('does not reprocess the files the first run closed', () => {
     expect(first.archive.FileValidated).toBeGreaterThan(0);
     expect(first.archive.FileRejected).toBeGreaterThan(0);
