@@ -1,3 +1,4 @@
+import { maskingJsonReplacer } from '../lib/logging/service-logger.ts';
 /** The runtime's log sink: three levels, a message and optional structured data. */
 export interface RuntimeLogger {
   info(message: string, data?: Record<string, unknown>): void;
@@ -35,7 +36,8 @@ export function teeLogger(...loggers: readonly RuntimeLogger[]): RuntimeLogger {
 
 /** One log entry as a JSON line (newline included): level, time, message, then the data's fields. */
 export function formatLogLine(level: string, message: string, data?: Record<string, unknown>): string {
-  return `${JSON.stringify({ level, time: new Date().toISOString(), message, ...data })}\n`;
+  // Log lines are stored data: card numbers in keys, file names or error texts are masked (lib/logging).
+  return `${JSON.stringify({ level, time: new Date().toISOString(), message, ...data }, maskingJsonReplacer)}\n`;
 }
 
 function write(level: string, message: string, data?: Record<string, unknown>): void {

@@ -134,7 +134,7 @@ const declared = {
       // The HMAC key names a delivery whose object key holds a card number without storing the number.
       secrets: ['PanHmacKey'],
       buckets: {
-        // Deletes only an object whose key holds a card number, once its bytes are in restricted/.
+        // Deletes only an object whose key or content holds a card number, once restricted/ holds its bytes.
         landing: { mode: 'read', prefixes: ['inbound/'], deletes: true },
         raw: { mode: 'write', prefixes: ['raw/'] },
         quarantine: { mode: 'write', prefixes: ['restricted/', 'quarantine/unroutable/'] },

@@ -6,6 +6,7 @@ import { cardFinding } from '../../lib/card-data/scan/findings.ts';
 import type { ScanReport } from '../../lib/card-data/scan/scan-report.ts';
 import { scanText } from '../../lib/card-data/scan/text-scan.ts';
 import type { BusEvent } from '../../runtime/bus-events.ts';
+import { isCardDataNotification } from '../../runtime/local-bus.ts';
 
 /**
  * Every file of a state folder's bus archive (`<stateDir>/bus-archive/`), read as stored (not parsed first, so a
@@ -35,9 +36,14 @@ export async function scanArchiveDir(dir: string, report: ScanReport): Promise<v
   }
 }
 
-/** An in-memory archive (a runtime without a state folder): each event as its JSON. */
+/**
+ * An in-memory archive (a runtime without a state folder): each event as its JSON. S3 notifications of keys holding
+ * a card number are the restricted part of the archive (on disk, `<stateDir>/restricted/bus-archive/`), exempt
+ * like `restricted/` objects.
+ */
 export function scanArchivedEvents(events: readonly BusEvent[], report: ScanReport): void {
   events.forEach((event, index) => {
+    if (isCardDataNotification(event)) return;
     report.scanned.archivedEvents += 1;
     for (const hit of scanText(JSON.stringify(event)))
       report.findings.push(

@@ -24,6 +24,8 @@ export class FakeWorld {
   readonly landingKeys = new Map<string, LandingKeyRecord>();
   /** S3 uploads landed or counted, as the registry's `UPLOAD#` items remember them. */
   readonly uploads = new Set<string>();
+  /** Which file each remembered upload delivered. */
+  private readonly uploadFiles = new Map<string, string>();
   readonly events: (FileLandedDetail | FileRejectedDetail)[] = [];
   readonly copies: { source: PinnedObject; target: ObjectRef }[] = [];
   readonly deletes: ObjectRef[] = [];
@@ -79,6 +81,7 @@ export class FakeWorld {
           return 'landing-key-moved';
         this.files.set(file.fileId, structuredClone(file));
         this.uploads.add(upload);
+        this.uploadFiles.set(upload, file.fileId);
         this.landingKeys.set(landingKey.pk, structuredClone(landingKey));
         this.events.push(structuredClone(event));
         return 'committed';
@@ -88,10 +91,15 @@ export class FakeWorld {
         if (!file) throw new Error(`no file ${fileId}`);
         if (this.uploads.has(upload)) return 'already-seen';
         this.uploads.add(upload);
+        this.uploadFiles.set(upload, fileId);
         file.redeliveries += 1;
         if (!this.landingKeys.has(landingKey.pk))
           this.landingKeys.set(landingKey.pk, structuredClone(landingKey));
         return 'counted';
+      },
+      getUpload: async (upload) => {
+        const fileId = this.uploadFiles.get(upload);
+        return fileId ? { fileId } : undefined;
       },
       commitRejection: async (event) => {
         if (this.events.some((existing) => existing.eventId === event.eventId)) return 'duplicate';

@@ -197,6 +197,36 @@ describe('landFile', () => {
       [...world.landingKeys.values()],
     ]);
     expect(emitted.replace(/[ -]/g, '')).not.toContain(PAN);
+    expect(world.deletes).toEqual([{ bucket: BUCKETS.landingBucket, key: KEY }]);
+  });
+
+  it('takes a re-delivered copy of card data out of landing too, and absorbs a replay of a deleted upload', async () => {
+    // Prepare
+    const withCard = `${CSV.slice(0, -1)}\ntx_c,${PAN}\n`;
+    world.put(BUCKETS.landingBucket, KEY, withCard);
+    const first = notice(KEY);
+    await landFile(first, world.deps());
+    world.put(BUCKETS.landingBucket, KEY, withCard);
+    const second = notice(KEY);
+
+    // Act
+    const redelivered = await landFile(second, world.deps());
+    const replayed = await landFile(
+      { ...first, eventId: '00000000-0000-4000-9000-999999999999' },
+      world.deps(),
+    );
+
+    // Assess
+    expect(redelivered).toMatchObject({ outcome: 'redelivered', counted: true });
+    expect(replayed).toEqual({
+      outcome: 'redelivered',
+      fileId: fileIdOf(withCard),
+      detectedBy: 'registry',
+      counted: false,
+    });
+    expect(world.deletes).toHaveLength(2);
+    expect(world.object({ bucket: BUCKETS.landingBucket, key: KEY })).toBeUndefined();
+    expect(world.files.get(fileIdOf(withCard))?.redeliveries).toBe(1);
   });
 
   it('treats a twin committed concurrently as a redelivery', async () => {
@@ -330,6 +360,25 @@ describe('landFile', () => {
       quarantine: { key: expect.stringMatching(/^restricted\/unroutable\/2026-11-20\/[0-9a-f]{64}$/) },
     });
     expect(JSON.stringify(world.events)).not.toContain(PAN);
+    expect(world.deletes).toEqual([{ bucket: BUCKETS.landingBucket, key }]);
+  });
+
+  it('records a replayed unroutable delivery once after its object is gone', async () => {
+    // Prepare
+    const key = 'inbound/umbrella-corp/transactions/2026-11-19/tx.csv';
+    world.put(BUCKETS.landingBucket, key, `card\n${PAN}\n`);
+    const input = notice(key);
+    await landFile(input, world.deps());
+
+    // Act
+    const replayed = await landFile(
+      { ...input, eventId: '00000000-0000-4000-9000-999999999999' },
+      world.deps(),
+    );
+
+    // Assess
+    expect(replayed).toMatchObject({ outcome: 'rejected', code: 'UNKNOWN_PARTNER', alreadyRecorded: true });
+    expect(world.events).toHaveLength(1);
   });
 
   it.each([

@@ -70,6 +70,8 @@ const LANDING_KEY_ATTEMPTS = 3;
  *    so a FileLanded never points at a missing object.
  * 6. In one transaction: file record (if absent), landing-key record (if unchanged), FileLanded.
  *    A concurrent twin wins → count a redelivery; the key moved under us → re-read it and try again.
+ * 7. Content holding card numbers: delete the partner's copy from landing (restricted/ holds it now).
+ * An object already gone is a replay of a recorded upload (nothing to do) or a delivery to retry.
  */
 export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): Promise<LandingOutcome> {
   const { ports, settings } = deps;
@@ -81,16 +83,46 @@ export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): 
   if (containsCardNumber(notice.key)) return restrictCardNumberKey(notice, deps);
 
   const object = { bucket: notice.bucket, key: notice.key, versionId: notice.versionId };
+  const upload = deliveryIdempotencyKey(notice, settings.panHmacKey);
+  const routing = parseLandingKey(notice.key);
   const head = await ports.headObject(object);
-  if (!head) throw new LandingObjectMissingError(notice.bucket, notice.key);
+  if (!head) {
+    // Gone: a replay of an upload whose card data already left landing, or a delivery that vanished.
+    if (!routing.ok) return quarantineUnroutable(notice, routing.rejection, null, deps);
+    const seen = await ports.getUpload(upload);
+    if (seen) return { outcome: 'redelivered', fileId: seen.fileId, detectedBy: 'registry', counted: false };
+    throw new LandingObjectMissingError(notice.bucket, notice.key);
+  }
   const source: PinnedObject = { ...object, etag: head.etag };
 
-  const routing = parseLandingKey(notice.key);
-  if (!routing.ok) return quarantineUnroutable(notice, routing.rejection, source, head, deps);
+  if (!routing.ok) return quarantineUnroutable(notice, routing.rejection, { source, head }, deps);
   const route = routing.route;
   if (head.sizeBytes > settings.maxObjectBytes) return rejectTooLarge(notice, route, head, deps);
 
   const content = await scanContent(ports.readObject(source), { expectedBytes: head.sizeBytes });
+  const outcome = await registerContent({ notice, route, source, content, upload }, deps);
+  // The partner's copy of card data leaves landing once restricted/ and the registry hold it (a crash before this
+  // retries the delivery, which finds the file and deletes then). Later replays find the upload recorded.
+  if (content.cardNumbers.count > 0) await ports.deleteObject(object);
+  return outcome;
+}
+
+/**
+ * Steps 4-6 of `landFile` for scanned content: a known file counts a re-delivery; a new one is copied to raw (or
+ * restricted/) and committed with its landing key and FileLanded.
+ */
+async function registerContent(
+  input: {
+    notice: S3ObjectCreated;
+    route: LandingRoute;
+    source: PinnedObject;
+    content: ContentSummary;
+    upload: string;
+  },
+  deps: FileLandingDeps,
+): Promise<LandedOutcome | RedeliveredOutcome> {
+  const { ports, settings } = deps;
+  const { notice, route, source, content, upload } = input;
   const fileId = fileIdOf({ ...route, sha256: content.sha256 });
   const landedAt = landedAtOf(notice);
   const landingKey: LandingKeyRecord = {
@@ -100,7 +132,6 @@ export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): 
     seenAt: landedAt,
   };
 
-  const upload = deliveryIdempotencyKey(notice, settings.panHmacKey);
   if (await ports.getFile(fileId)) {
     const counted = await ports.recordRedelivery({ fileId, landingKey, at: landedAt, upload });
     return { outcome: 'redelivered', fileId, detectedBy: 'registry', counted: counted === 'counted' };

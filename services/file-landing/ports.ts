@@ -68,6 +68,9 @@ export type RecordRedelivery = (input: {
   upload: string;
 }) => Promise<'counted' | 'already-seen'>;
 
+/** The S3 upload, if it was landed or counted before (its `UPLOAD#` item): which file it delivered. */
+export type GetUpload = (upload: string) => Promise<{ fileId: string } | undefined>;
+
 /** Commit a FileRejected through the outbox; `duplicate` when an event with its id already exists. */
 export type CommitRejection = (event: FileRejectedDetail) => Promise<'committed' | 'duplicate'>;
 
@@ -81,6 +84,7 @@ export interface FileLandingPorts {
   getLandingKey: GetLandingKey;
   commitLanding: CommitLanding;
   recordRedelivery: RecordRedelivery;
+  getUpload: GetUpload;
   commitRejection: CommitRejection;
   now: () => Date;
   /** A fresh random UUID (event ids, run ids). */

@@ -28,35 +28,43 @@ export type RejectedOutcome = {
  * 2. Copy it to `quarantine/unroutable/<date>/<sha256>` (or `restricted/…` when it holds card numbers),
  *    never to raw and never under its own key.
  * 3. Commit a FileRejected (fileId null) through the outbox, with an event id derived from the delivery,
- *    so a retry after the commit adds nothing.
+ *    so a retry after the commit adds nothing (nor does a replay after the object is gone: `found` null).
+ * 4. An object holding card numbers is then deleted from landing.
  */
 export async function quarantineUnroutable(
   notice: S3ObjectCreated,
   rejection: UnroutableKey,
-  source: PinnedObject,
-  head: ObjectHead,
+  found: { source: PinnedObject; head: ObjectHead } | null,
   deps: FileLandingDeps,
 ): Promise<RejectedOutcome> {
   const { ports, settings } = deps;
   let quarantine: ObjectRef | null = null;
-  if (head.sizeBytes <= settings.maxObjectBytes) {
-    const content = await scanContent(ports.readObject(source), { expectedBytes: head.sizeBytes });
-    const cardData = content.cardNumbers.count > 0;
+  let cardData = false;
+  if (found && found.head.sizeBytes <= settings.maxObjectBytes) {
+    const content = await scanContent(ports.readObject(found.source), {
+      expectedBytes: found.head.sizeBytes,
+    });
+    cardData = content.cardNumbers.count > 0;
     quarantine = {
       bucket: settings.quarantineBucket,
       key: unroutableObjectKey(dateOf(notice.time, ports.now()), content.sha256, cardData),
     };
-    await ports.copyObject({ source, target: quarantine, expectedSha256: content.sha256 });
+    await ports.copyObject({ source: found.source, target: quarantine, expectedSha256: content.sha256 });
   }
   const reason =
-    quarantine === null
-      ? `${rejection.reason} The object (${head.sizeBytes} bytes) is over the ${settings.maxObjectBytes}-byte cap, so it was left in the landing bucket; remove it there.`
-      : rejection.reason;
-  return commitRejection(
+    found === null
+      ? `${rejection.reason} The object was no longer in the landing bucket.`
+      : quarantine === null
+        ? `${rejection.reason} The object (${found.head.sizeBytes} bytes) is over the ${settings.maxObjectBytes}-byte cap, so it was left in the landing bucket; remove it there.`
+        : rejection.reason;
+  const outcome = await commitRejection(
     notice,
     { code: rejection.code, reason, route: null, quarantine, sourceKey: notice.key },
     deps,
   );
+  // Card data leaves landing once restricted/ holds it and the rejection is recorded.
+  if (found && cardData) await ports.deleteObject(found.source);
+  return outcome;
 }
 
 /**

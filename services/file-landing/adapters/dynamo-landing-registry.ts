@@ -9,7 +9,14 @@ import { failedConditions } from '../../../lib/aws/transaction-cancellation.ts';
 import type { FileRecord, LandingKeyRecord } from '../../../lib/file-registry/file-record.ts';
 import { fileKey, landingKeyKey } from '../../../lib/file-registry/file-record.ts';
 import { commitWithEvents, type TransactItem } from '../../../lib/outbox/transaction.ts';
-import type { CommitLanding, CommitRejection, GetFile, GetLandingKey, RecordRedelivery } from '../ports.ts';
+import type {
+  CommitLanding,
+  CommitRejection,
+  GetFile,
+  GetLandingKey,
+  GetUpload,
+  RecordRedelivery,
+} from '../ports.ts';
 
 export interface LandingTables {
   files: string;
@@ -137,7 +144,18 @@ export function dynamoLandingRegistry(doc: DynamoDBDocumentClient, tables: Landi
     }
   };
 
-  return { getFile, getLandingKey, commitLanding, recordRedelivery, commitRejection };
+  const getUpload: GetUpload = async (upload) => {
+    const result = await doc.send(
+      new GetCommand({
+        TableName: tables.files,
+        Key: { pk: `UPLOAD#${upload}`, sk: 'UPLOAD' },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item ? { fileId: String(result.Item.fileId) } : undefined;
+  };
+
+  return { getFile, getLandingKey, commitLanding, recordRedelivery, getUpload, commitRejection };
 }
 
 /**
