@@ -2,6 +2,7 @@ import { type ObjectBody, type WriteMethod, writeObject } from '../lib/aws/write
 import type { Runtime } from '../runtime/runtime.ts';
 import type { ScenarioClock } from '../runtime/scenario-clock.ts';
 import { generateScenario, type Scenario } from '../test/sample-data/scenario.ts';
+import { printJson, printText } from './output.ts';
 import { pipelineReport, waitForTerminalFiles } from './pipeline-state.ts';
 import { formatReport } from './report.ts';
 
@@ -67,7 +68,8 @@ export async function runMainJob(
 ): Promise<number> {
   await deliverScenario(runtime, clock, mainJobScenario(), options.timeoutMs);
   const report = await pipelineReport(runtime);
-  console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  if (options.json) printJson(report);
+  else printText(formatReport(report));
   const conserved = report.files.every((file) => file.conserved !== false);
   return report.totals.open === 0 && conserved ? 0 : 1;
 }

@@ -1,9 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_PARTNER_FILE_BYTES } from '../config/limits.ts';
+import { maskCardNumbers } from '../lib/card-data/card-numbers.ts';
 import { queueDepths } from '../runtime/idle.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { landObject } from './main-job.ts';
+import { printText } from './output.ts';
 import { pipelineReport } from './pipeline-state.ts';
 import { formatReport } from './report.ts';
 import { landingKeyFor, snapshotFolder } from './watch/folder.ts';
@@ -41,7 +43,11 @@ export async function watchLandingFolder(
 ): Promise<number> {
   const capBytes = options.capBytes ?? MAX_PARTNER_FILE_BYTES;
   const pollIntervalMs = options.pollIntervalMs ?? 1_000;
-  const log = options.log ?? { info: console.log, problem: console.error };
+  // Every line passes the one masking function (the report prints partner file names).
+  const log = options.log ?? {
+    info: printText,
+    problem: (line: string) => console.error(maskCardNumbers(line)),
+  };
   const tracker = new SettleTracker();
   const reporter = new IdleReporter(
     {

@@ -1,11 +1,13 @@
 import { S3ServiceException } from '@aws-sdk/client-s3';
+import { maskCardNumbers } from '../../lib/card-data/card-numbers.ts';
 
 /**
- * The one place a dropped file's path is formatted for the console. File names may hold card numbers: wrap this
- * (and only this) to mask them. No other line prints a path, a landing key or file contents.
+ * The one place a dropped file's path is formatted for the console: file names may hold card numbers, so it passes
+ * the one masking function. No other line prints a path, a landing key or file contents.
+ * @example logPath('landing/acme-bank/transactions/2026-11-19/4111111111111111.csv') // '…/************1111.csv'
  */
 export function logPath(path: string): string {
-  return path;
+  return maskCardNumbers(path);
 }
 
 /**
