@@ -30,7 +30,11 @@ describe('containsCardNumber', () => {
     ['an amount', '1050.25', false],
     ['double separators', '4111  1111  1111  1111', false],
     ['empty text', '', false],
-    ['a sha256 digest with a Luhn-valid digit window', `f_${'ab'.repeat(10)}4111111111111111${'cd'.repeat(8)}`, false],
+    [
+      'a sha256 digest with a Luhn-valid digit window',
+      `f_${'ab'.repeat(10)}4111111111111111${'cd'.repeat(8)}`,
+      false,
+    ],
     ['a UUID made of digits', '41111111-1111-4111-8111-111111111111', false],
     ['a PAN beside a short hex word', 'cafe4111111111111111', true],
   ])('judges %s as %s', (_name, text, expected) => {
