@@ -85,9 +85,15 @@ describe('scanContent', () => {
   });
 
   it('has test tokens that do hold a Luhn-valid run, so the guard is what skips them', () => {
-    expect(cardNumberSpans(SHA256_WITH_RUN)).not.toEqual([]);
-    expect(cardNumberSpans(SHA256_WITH_RUN.slice(32))).not.toEqual([]);
-    expect(cardNumberSpans(UUID_WITH_RUN)).not.toEqual([]);
+    // The runs below sit inside the tokens; on their own they are card numbers.
+    const digestRun = '477416233877267';
+    const uuidRun = '5-4220-8716-5406162';
+    expect(SHA256_WITH_RUN.slice(32)).toContain(digestRun);
+    expect(UUID_WITH_RUN).toContain(uuidRun);
+    expect(cardNumberSpans(` ${digestRun} `)).not.toEqual([]);
+    expect(cardNumberSpans(` ${uuidRun} `)).not.toEqual([]);
+    expect(cardNumberSpans(SHA256_WITH_RUN)).toEqual([]);
+    expect(cardNumberSpans(UUID_WITH_RUN)).toEqual([]);
   });
 
   it('still finds a card number beside a digest or inside a 31-character hex run', async () => {
