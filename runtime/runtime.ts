@@ -8,6 +8,7 @@ import { type Emulators, startEmulators } from './emulators.ts';
 import { type HandlerMap, loadServiceHandlers } from './handlers.ts';
 import { waitForIdle } from './idle.ts';
 import { createInflightJournal, inflightDir, releaseInflight } from './inflight-journal.ts';
+import { takeOverInProgress } from './inprogress-takeover.ts';
 import { type LocalBus, startLocalBus } from './local-bus.ts';
 import { createLogFile, runtimeLogPath } from './log-file.ts';
 import { consoleLogger, type RuntimeLogger, teeLogger } from './logger.ts';
@@ -16,6 +17,7 @@ import { type Poller, startPoller } from './poller.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
 import { applyResourceEnv, offlineSecrets, type ResourceEndpoints, resourceEnv } from './resource-env.ts';
 import { type S3Notifications, startS3Notifications } from './s3-notifications.ts';
+import { acquireStateLock } from './state-lock.ts';
 
 /** One iteration of a scheduled or polling worker. */
 export type WorkerFn = () => Promise<void>;
@@ -106,6 +108,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   };
 
   try {
+    if (options.stateDir) {
+      // Released last (teardown runs in reverse), after the emulators have written their state.
+      const lock = await acquireStateLock(options.stateDir);
+      teardown.push(() => lock.release());
+      if (lock.previousOwner) {
+        logger.info('resuming a state folder whose previous runtime stopped without releasing it', {
+          previousPid: lock.previousOwner.pid,
+          previousStart: lock.previousOwner.startedAt,
+        });
+      }
+    }
     const emulators = await startEmulators({ stateDir: options.stateDir, region, ports: options.ports });
     teardown.push(() => emulators.stop());
     const resources = await provision(topology, stage, emulators.endpoints, { region });
@@ -132,7 +145,11 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         ? await options.handlers(topology, stage)
         : (options.handlers ?? (await loadServiceHandlers(topology, stage)));
     if (options.stateDir) {
-      // Only one runtime uses a state folder, so what a previous run left in flight has no owner left.
+      // The state lock makes this runtime the folder's only user: what a previous run left in progress or
+      // in flight has no owner left. Records first, so the released messages find their work free.
+      const idempotencyTable = resources.tables.idempotency?.name;
+      if (idempotencyTable)
+        await takeOverInProgress({ dynamodb: clients.dynamodb, tableName: idempotencyTable, logger });
       await releaseInflight({
         sqs: clients.sqs,
         stateDir: options.stateDir,
