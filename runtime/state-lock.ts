@@ -1,6 +1,6 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 
 /** Who holds a state folder. */
 export interface StateLockOwner {

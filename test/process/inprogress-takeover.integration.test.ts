@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { scanTable } from '../../lib/aws/scan-table.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scanTable } from '../../lib/aws/scan-table.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { startRuntime } from '../../runtime/runtime.ts';
 import { recordingLogger, waitFor } from '../../runtime/testing/helpers.ts';
