@@ -43,6 +43,11 @@ export interface PollerOptions {
    * so the next runtime on the same state folder can release what a killed process left in flight.
    */
   readonly journal?: InflightJournal;
+  /**
+   * The queue's visibility timeout. With a journal, messages are received hidden for only
+   * `RECEIVE_HOLD_SECONDS` and hidden for this long once the journal names them (see `receive`).
+   */
+  readonly visibilityTimeoutSeconds?: number;
   readonly logger?: RuntimeLogger;
 }
 
@@ -96,6 +101,7 @@ export function startPoller(options: PollerOptions): Poller {
       // Messages already received are in flight: finish them even when stop() was called meanwhile.
       inFlight++;
       const batch = await journalRecord(options, messages, logger);
+      await holdForInvocation(options, messages, logger);
       try {
         const failed = await invoke(options, messages, logger);
         stats.batches++;
@@ -158,11 +164,22 @@ async function journalClear(options: PollerOptions, batch: number, logger: Runti
   }
 }
 
+/**
+ * How long a received message stays hidden before the journal names it. A process killed between the
+ * receive and the journal write leaves a message no journal mentions: it comes back after this hold, not
+ * after the queue's visibility timeout (6× the function timeout, up to 90 minutes). Long enough for one
+ * journal write on a loaded machine; `holdForInvocation` then hides it for the whole visibility timeout.
+ */
+export const RECEIVE_HOLD_SECONDS = 10;
+
 async function receive(options: PollerOptions): Promise<Message[]> {
   const output = await options.sqs.send(
     new ReceiveMessageCommand({
       QueueUrl: options.queue.url,
       MaxNumberOfMessages: Math.min(10, Math.max(1, options.batchSize)),
+      ...(options.journal && options.visibilityTimeoutSeconds !== undefined
+        ? { VisibilityTimeout: RECEIVE_HOLD_SECONDS }
+        : {}),
       WaitTimeSeconds: options.waitTimeSeconds ?? 1,
       AttributeNames: ['All'],
       MessageSystemAttributeNames: ['All'],
@@ -170,6 +187,38 @@ async function receive(options: PollerOptions): Promise<Message[]> {
     }),
   );
   return output.Messages ?? [];
+}
+
+/**
+ * Journaled messages: hide them for the queue's visibility timeout, as Lambda's event source would from the
+ * receive. A failure here only shortens the hold: the message may come back while the handler runs, and its
+ * idempotency record then holds the second delivery off.
+ */
+async function holdForInvocation(
+  options: PollerOptions,
+  messages: readonly Message[],
+  logger: RuntimeLogger,
+): Promise<void> {
+  if (!options.journal || options.visibilityTimeoutSeconds === undefined) return;
+  try {
+    const output = await options.sqs.send(
+      new ChangeMessageVisibilityBatchCommand({
+        QueueUrl: options.queue.url,
+        Entries: messages.map((message, index) => ({
+          Id: String(index),
+          ReceiptHandle: message.ReceiptHandle ?? '',
+          VisibilityTimeout: options.visibilityTimeoutSeconds,
+        })),
+      }),
+    );
+    if (output.Failed?.length)
+      throw new Error(output.Failed.map((failure) => failure.Message ?? failure.Code).join('; '));
+  } catch (error) {
+    logger.warn('could not hide received messages for the visibility timeout; they may be delivered twice', {
+      function: options.functionName,
+      ...describeError(error),
+    });
+  }
 }
 
 /** Invoke the handler for one batch and settle the messages; returns how many failed. */

@@ -261,6 +261,7 @@ function startPollers(
       journal: options.stateDir
         ? createInflightJournal(inflightDir(options.stateDir), physicalName(stage, service.name))
         : undefined,
+      visibilityTimeoutSeconds: service.queue.visibilityTimeoutSeconds,
       logger,
     });
   }
