@@ -219,22 +219,13 @@ function startReaper(javaPid: number): ChildProcess {
   return reaper;
 }
 
-/** Kill Java when this process exits or is interrupted, then let the signal do what it would have done. */
+/**
+ * Kill Java when this process exits. Signals are left to the application: the runtime's graceful stop needs
+ * DynamoDB Local until its last handler has finished (SIGTERM / Ctrl-C), and a process that dies of a signal
+ * without a handler is covered by the reaper within a second.
+ */
 function registerExitHandlers(pid: number): () => void {
   const onExit = () => killGroup(pid, 'SIGKILL');
-  const onSignal = (signal: NodeJS.Signals) => {
-    killGroup(pid, 'SIGKILL');
-    unregister();
-    // Our listener replaced Node's default "exit on signal"; restore it if nobody else handles the signal.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  const unregister = () => {
-    process.off('exit', onExit);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
   process.once('exit', onExit);
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-  return unregister;
+  return () => process.off('exit', onExit);
 }

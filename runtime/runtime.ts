@@ -74,8 +74,12 @@ export interface Runtime {
   readonly dlq: DlqTools;
   /** Wait until every service queue is empty and nothing is in flight (runs each worker once per check by default). */
   waitForIdle(options?: { timeoutMs?: number; runWorkers?: boolean }): Promise<void>;
-  /** Tear everything down in reverse order. Safe to call twice. */
-  stop(): Promise<void>;
+  /**
+   * Stop gracefully: no new uploads or receives, running invocations finish (up to `graceMs`, default 30 s;
+   * past it they are abandoned like a crash, and the next start resumes them), the outbox is flushed to the
+   * bus, then the bus and the emulators stop. Safe to call twice.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -158,16 +162,16 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       });
     }
     const pollers = startPollers(topology, stage, resources, clients, handlers, options, logger);
-    teardown.push(() => Promise.all(Object.values(pollers).map((poller) => poller.stop())).then(() => {}));
+    let bridge: S3Notifications | undefined;
+    let loops: Record<string, Loop> = {};
+    let graceMs = DEFAULT_STOP_GRACE_MS;
+    teardown.push(() => drainWork({ pollers, bridge, loops, topology, graceMs, logger }));
 
-    const bridge =
+    bridge =
       options.s3Notifications === false
         ? undefined
         : startBridge(topology, resources, emulators, clients, bus, logger, options.s3EventTime);
-    if (bridge) teardown.push(() => bridge.stop());
-
-    const loops = startWorkerLoops(topology, options.workers ?? {}, logger);
-    teardown.push(() => Promise.all(Object.values(loops).map((loop) => loop.stop())).then(() => {}));
+    loops = startWorkerLoops(topology, options.workers ?? {}, logger);
 
     let stopping: Promise<void> | undefined;
     return {
@@ -204,7 +208,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
               : () => Promise.all(Object.values(loops).map((loop) => loop.runNow())).then(() => {}),
           ...(idleOptions.timeoutMs !== undefined ? { timeoutMs: idleOptions.timeoutMs } : {}),
         }),
-      stop() {
+      stop(stopOptions = {}) {
+        if (stopOptions.graceMs !== undefined) graceMs = stopOptions.graceMs;
         stopping ??= stopAll();
         return stopping;
       },
@@ -213,6 +218,47 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     await stopAll();
     throw error;
   }
+}
+
+/** How long a graceful stop waits for running invocations before it stops the emulators anyway. */
+export const DEFAULT_STOP_GRACE_MS = 30_000;
+
+/**
+ * The graceful part of `stop`, in the order that loses nothing: uploads already made get their event, pollers
+ * stop receiving and finish their batches (bounded), the outbox relay publishes what those batches committed,
+ * then every loop stops. What does not finish within the grace is left exactly as a crash leaves it.
+ */
+async function drainWork(work: {
+  readonly pollers: Readonly<Record<string, Poller>>;
+  readonly bridge: S3Notifications | undefined;
+  readonly loops: Readonly<Record<string, Loop>>;
+  readonly topology: Topology;
+  readonly graceMs: number;
+  readonly logger: RuntimeLogger;
+}): Promise<void> {
+  await work.bridge?.stop();
+  let timer: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([
+    Promise.all(Object.values(work.pollers).map((poller) => poller.stop())).then(() => true),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), work.graceMs);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!finished) {
+    work.logger.warn('invocations still running at the end of the stop grace; the next start resumes them', {
+      graceMs: work.graceMs,
+      running: Object.fromEntries(
+        Object.entries(work.pollers).map(([name, poller]) => [name, poller.inFlight()]),
+      ),
+    });
+  }
+  const streamWorkers = new Set(
+    work.topology.workers.filter((worker) => worker.trigger.kind === 'stream').map((worker) => worker.name),
+  );
+  const flush = Object.entries(work.loops).filter(([name]) => streamWorkers.has(name));
+  await Promise.all(flush.map(([, loop]) => loop.runNow()));
+  await Promise.all(Object.values(work.loops).map((loop) => loop.stop()));
 }
 
 function startPollers(

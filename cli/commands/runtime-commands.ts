@@ -43,6 +43,7 @@ export async function withRuntime(
   configureOfflineEnvironment(flags);
   const { consoleLogger, silentLogger, startRuntime } = await import('../../runtime/index.ts');
   const { startPipeline } = await import('../../runtime/pipeline.ts');
+  const { stopGracefullyOnSignals } = await import('../../runtime/graceful-stop.ts');
   const stateDir = flags['state-dir'] ?? join(root, '.finledger', 'state');
   const logger = flags.verbose ? consoleLogger : { ...silentLogger, error: consoleLogger.error };
   const runtime =
@@ -54,16 +55,11 @@ export async function withRuntime(
           ...(s3EventTime ? { s3EventTime } : {}),
         })
       : await startRuntime({ stateDir, handlers: {}, s3Notifications: false, logger });
-  const stopOnSignal = () => {
-    void runtime.stop().then(() => process.exit(130));
-  };
-  process.once('SIGINT', stopOnSignal);
-  process.once('SIGTERM', stopOnSignal);
+  const uninstallSignalStop = stopGracefullyOnSignals(runtime);
   try {
     return await use(runtime);
   } finally {
-    process.off('SIGINT', stopOnSignal);
-    process.off('SIGTERM', stopOnSignal);
+    uninstallSignalStop();
     await runtime.stop();
   }
 }

@@ -12,36 +12,11 @@ import {
   processesMentioning,
   spawnTs,
   type TsProcess,
+  waitForMarker,
   waitUntilEmpty,
 } from './support/processes.ts';
 
 const CHILD_SCRIPT = 'test/process/support/idempotent-hang.ts';
-
-/** Resolve with the held message id once the child's use case holds it; reject if it exits first. */
-function waitForProbe(child: TsProcess, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () =>
-        reject(new Error(`The probe was not held within ${timeoutMs} ms. Child stderr:\n${child.stderr()}`)),
-      timeoutMs,
-    );
-    const onData = () => {
-      const line = child
-        .stdout()
-        .split('\n')
-        .find((candidate) => candidate.startsWith(PROBE_HOLDING_MARKER));
-      if (!line) return;
-      clearTimeout(timer);
-      child.child.stdout?.off('data', onData);
-      resolve(line.slice(PROBE_HOLDING_MARKER.length).trim());
-    };
-    child.child.stdout?.on('data', onData);
-    void child.exited.then(({ code, signal }) => {
-      clearTimeout(timer);
-      reject(new Error(`Child exited (${code ?? signal}) before it held the probe:\n${child.stderr()}`));
-    });
-  });
-}
 
 describe('a crash while an idempotent consumer holds its record IN_PROGRESS', () => {
   const probeKey = `probe-${process.pid}`;
@@ -55,7 +30,7 @@ describe('a crash while an idempotent consumer holds its record IN_PROGRESS', ()
   beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'finledger-takeover-'));
     child = spawnTs(CHILD_SCRIPT, [stateDir, probeKey], { wrapper: false });
-    heldMessageId = await waitForProbe(child, 30_000);
+    heldMessageId = await waitForMarker(child, PROBE_HOLDING_MARKER, 30_000);
     child.child.kill('SIGKILL');
     await child.exited;
     await waitUntilEmpty(() => processesMentioning(stateDir), 5_000);

@@ -9,6 +9,9 @@ import type { SqsHandler } from '../../../runtime/lambda-shapes.ts';
 /** The line the idempotent child prints, followed by the message id, once its use case holds the record. */
 export const PROBE_HOLDING_MARKER = 'PROBE-HOLDING ';
 
+/** The line a child prints, followed by the message id, when its use case returns. */
+export const PROBE_FINISHED_MARKER = 'PROBE-FINISHED ';
+
 /** The service whose queue carries the probe message (any service with a queue would do). */
 export const PROBE_SERVICE = 'file-landing';
 

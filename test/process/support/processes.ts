@@ -150,3 +150,33 @@ export async function killIfRunning(process: TsProcess | undefined): Promise<voi
   process.child.kill('SIGKILL');
   await process.exited;
 }
+
+/**
+ * Resolve with the rest of the first stdout line of `child` that starts with `marker`; reject if the child
+ * exits first or `timeoutMs` passes (with its stderr, so the failure says why).
+ */
+export function waitForMarker(child: TsProcess, marker: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () =>
+        reject(new Error(`No "${marker.trim()}" within ${timeoutMs} ms. Child stderr:\n${child.stderr()}`)),
+      timeoutMs,
+    );
+    const onData = () => {
+      const line = child
+        .stdout()
+        .split('\n')
+        .find((candidate) => candidate.startsWith(marker));
+      if (line === undefined) return;
+      clearTimeout(timer);
+      child.child.stdout?.off('data', onData);
+      resolve(line.slice(marker.length).trim());
+    };
+    child.child.stdout?.on('data', onData);
+    onData();
+    void child.exited.then(({ code, signal }) => {
+      clearTimeout(timer);
+      reject(new Error(`Child exited (${code ?? signal}) before "${marker.trim()}":\n${child.stderr()}`));
+    });
+  });
+}
