@@ -12,6 +12,7 @@ export const relayPorts = perEnvironment((): OutboxRelayPorts => {
   return {
     publish,
     listPending: () => store.listPending(),
+    currentStatus: async (eventId) => (await store.get(eventId))?.status,
     markPublished: (eventId) => store.markPublished(eventId),
     recordFailure: (eventId, error) => store.recordFailure(eventId, error),
   };
