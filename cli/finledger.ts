@@ -14,6 +14,9 @@ const USAGE = `finledger <command>
   lineage <dataset> <partner> <id> [--json]   trace one record: raw file, silver row, dedup outcome, gold
   rerun --from D --to D [--dataset D] [--partner P] [--run-id R]
                                               rerun business dates from raw under a new run id; compare gold
+  quarantine [--date D] [--partner P] [--dataset D] [--file FILE_ID] [--csv | --json] [--state-dir DIR]
+                                              quarantined rows of each file's current run (reason, id, value);
+                                              --csv for a spreadsheet (formula-neutralised cells)
   pan-scan [--state-dir DIR] [--json]         find clear card numbers outside restricted/ in every store of a
                                               state folder; exit 0 clean, 1 found, 2 usage, 3 incomplete
 `;
@@ -34,6 +37,10 @@ async function main(argv: string[]): Promise<number> {
     case 'pan-scan': {
       const { panScanCommand } = await import('./commands/pan-scan.ts');
       return panScanCommand(rest, root);
+    }
+    case 'quarantine': {
+      const { quarantineCommand } = await import('./commands/quarantine.ts');
+      return quarantineCommand(rest, root);
     }
     case 'rerun': {
       const { rerunCommand } = await import('./commands/rerun.ts');

@@ -14,3 +14,11 @@ export function printText(text: string): void {
 export function printJson(value: unknown): void {
   console.log(JSON.stringify(value, maskingJsonReplacer, 2));
 }
+
+/**
+ * Text exactly as given (no line end added), masked: for output that ends its own lines, such as CSV's CRLF.
+ * @example writeText('a,b\r\n')
+ */
+export function writeText(text: string): void {
+  process.stdout.write(maskCardNumbers(text));
+}

@@ -248,7 +248,9 @@ export function hostileCorpus(): HostileCase[] {
           { trailer: null },
         ),
       ),
-      // Stored as received; neutralised in every CSV export (lib/text/spreadsheet-safe.ts).
+      // Valid, so stored as received (silver, gold) and in no export today. Every CSV export neutralises such
+      // cells: the one there is, `finledger quarantine --csv` (quarantined rows), passes each text cell through
+      // lib/text/spreadsheet-safe.ts (test/pipeline/quarantine-export.integration.test.ts); a new one must too.
       expected: { stage: 'validated', valid: 5, quarantined: [] },
       restricted: false,
     },
