@@ -39,6 +39,30 @@ export function scheduleLine(result: ScheduleResult): string {
   return `${status} #${schedule.index} seed ${schedule.seed} ${schedule.kind} ${verb} ${kills} → ${OUTCOME_TEXT[result.outcome](result)} (${seconds(result.durationMs)})`;
 }
 
+/** Differences shown per path in the text output; `--json` lists every one. */
+export const SHOWN_PER_PATH = 10;
+
+/**
+ * Every difference, except that a path with more than SHOWN_PER_PATH (a list of exceptions, say) shows its first
+ * ones and then how many more there are.
+ * @example cappedDifferences(lines) // [..., '… 265 more at exceptions[transactions/2026-11-20/globex-pay] (--json lists every one)']
+ */
+export function cappedDifferences(differences: readonly string[]): string[] {
+  const perPath = new Map<string, string[]>();
+  for (const difference of differences) {
+    const path = difference.slice(0, difference.indexOf(': '));
+    perPath.set(path, [...(perPath.get(path) ?? []), difference]);
+  }
+  return [...perPath].flatMap(([path, lines]) =>
+    lines.length <= SHOWN_PER_PATH
+      ? lines
+      : [
+          ...lines.slice(0, SHOWN_PER_PATH),
+          `… ${lines.length - SHOWN_PER_PATH} more at ${path} (--json lists every one)`,
+        ],
+  );
+}
+
 /** `    <prefix><first line>`, further lines indented below it. */
 const block = (prefix: string, text: string) =>
   text
@@ -49,7 +73,7 @@ const block = (prefix: string, text: string) =>
 /** The schedule line, then every difference, problem, failure tail and observation, indented. */
 export function formatSchedule(result: ScheduleResult): string {
   const lines = [scheduleLine(result)];
-  for (const difference of result.differences) lines.push(`    ${difference}`);
+  lines.push(...cappedDifferences(result.differences).map((line) => `    ${line}`));
   for (const problem of result.problems) lines.push(block('problem: ', problem));
   if (result.failure) lines.push(block('', result.failure));
   const observed = Object.entries(result.observations);
