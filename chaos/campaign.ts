@@ -11,7 +11,7 @@ import {
   rerunToResume,
   saysNotIdle,
 } from './command-lines.ts';
-import { judgeFinalState, readState } from './final-state.ts';
+import { judgeFinalState, readState, stateProblems } from './final-state.ts';
 import { killDelaysMs, type Schedule, type ScheduleKind } from './schedules.ts';
 
 export interface CampaignOptions {
@@ -259,7 +259,7 @@ async function runSchedule(
         attempts,
         outcome: notIdle ? 'not-idle' : 'exit-code',
         differences: [],
-        problems,
+        problems: [...problems, ...(await stateProblems(stateDir))],
         failure: `resumed \`finledger ${last.args.join(' ')}\`: ${exitText(last)}\n${tail(last.stderr)}`,
         durationMs: durationMs(),
       };

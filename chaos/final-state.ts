@@ -55,6 +55,20 @@ function problemsOf(read: StateRead): string[] {
 }
 
 /**
+ * What is wrong in a state folder whose resume failed (DLQ messages, undrained queues, open files), to print beside
+ * the failure; a state that cannot be read says so instead.
+ */
+export async function stateProblems(stateDir: string): Promise<string[]> {
+  try {
+    return problemsOf(await readState(stateDir));
+  } catch (error) {
+    return [
+      `the state could not be read after the failure: ${error instanceof Error ? error.message : String(error)}`,
+    ];
+  }
+}
+
+/**
  * Judge the final state of a sequence whose last command finished: the report is the last `run`'s own `--json`
  * output when it printed one, else the state reader's (`status`-equivalent) report; a rerun adds its JSON.
  */
