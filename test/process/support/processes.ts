@@ -114,11 +114,12 @@ export interface TsProcess {
 /**
  * Run a TypeScript file with the Node running this test, through tsx's CLI exactly as the `npm` scripts
  * do (`tsx cli/finledger.ts …`), or through `--import tsx` in this same process when `wrapper` is false.
+ * `detached` makes the child lead its own process group, so `signalGroup` reaches tsx's wrapper and the Node it runs.
  */
 export function spawnTs(
   entry: string,
   args: readonly string[],
-  options: { wrapper?: boolean; env?: NodeJS.ProcessEnv } = {},
+  options: { wrapper?: boolean; env?: NodeJS.ProcessEnv; detached?: boolean } = {},
 ): TsProcess {
   const nodeArgs =
     options.wrapper === false
@@ -128,6 +129,7 @@ export function spawnTs(
     cwd: repoRoot,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   if (child.pid === undefined) throw new Error(`Could not spawn ${process.execPath} for ${entry}.`);
   let out = '';
@@ -142,6 +144,20 @@ export function spawnTs(
     child.once('close', (code, signal) => resolve({ code, signal }));
   });
   return { child, pid: child.pid, stdout: () => out, stderr: () => err, exited };
+}
+
+/**
+ * Signal the process group a `detached` spawn leads (tsx's wrapper and the Node it runs). DynamoDB Local runs in a
+ * group of its own, which its reaper kills once the Node that started it is gone (`runtime/dynamodb-local.ts`).
+ * Returns false when the group is already gone.
+ */
+export function signalGroup(leader: Pick<TsProcess, 'pid'>, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-leader.pid, signal);
+    return true;
+  } catch {
+    return false; // ESRCH: nothing left in the group.
+  }
 }
 
 /** SIGKILL a process started by this test if it still runs (cleanup in `finally`/`afterAll`). */

@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killIfRunning, spawnTs, type TsProcess } from '../test/process/support/processes.ts';
+import type { CampaignResult } from './campaign.ts';
+
+/**
+ * Flip to true once the crash-recovery fixes of issue 10 (IN_PROGRESS takeover after a crash, receive→journal gap,
+ * graceful SIGTERM, completion-order independence) are merged: from then on every resumed run must match its
+ * baseline with no DLQ message, and this test fails on any difference the harness finds.
+ */
+const RESUMED_RUNS_MATCH_THE_BASELINE = false;
+
+/** `npm run chaos -- --json …` as CI would run it: one SIGKILL schedule and one SIGTERM schedule. */
+const ARGS = [
+  '--json',
+  '--only',
+  'sigkill,sigterm',
+  '--schedules',
+  '2',
+  '--max-kills',
+  '1',
+  '--timeout-seconds',
+  '180',
+];
+
+describe('npm run chaos on one SIGKILL and one SIGTERM schedule', () => {
+  let harness: TsProcess | undefined;
+  let exit: { code: number | null; signal: NodeJS.Signals | null };
+  let result: CampaignResult | undefined;
+
+  beforeAll(async () => {
+    harness = spawnTs('chaos/run.ts', ARGS, {
+      env: { ...process.env, NODE_OPTIONS: '--disable-warning=ExperimentalWarning' },
+    });
+    exit = await harness.exited;
+    try {
+      result = JSON.parse(harness.stdout()) as CampaignResult;
+    } catch {
+      result = undefined;
+    }
+    // The campaign's own lines (stderr with --json), for whoever reads the CI log.
+    console.log(harness.stderr());
+  }, 900_000);
+
+  afterAll(async () => {
+    await killIfRunning(harness);
+  });
+
+  const campaign = () => result ?? expect.fail(`no JSON result on stdout:\n${harness?.stderr()}`);
+
+  it('completes and prints its structured result', () => {
+    expect(exit.signal).toBeNull();
+    expect([0, 1]).toContain(exit.code);
+    expect(campaign().schedules.map((schedule) => schedule.schedule.kind)).toEqual(['sigkill', 'sigterm']);
+    expect(exit.code).toBe(campaign().passed ? 0 : 1);
+  });
+
+  it('measures a clean uninterrupted baseline', () => {
+    const [baseline] = campaign().baselines;
+    expect(baseline?.name).toBe('run');
+    expect(baseline?.failure).toBeUndefined();
+    expect(baseline?.problems).toEqual([]);
+    expect(baseline?.durationMs).toBeGreaterThan(0);
+  });
+
+  it('interrupts each schedule within the baseline duration and reaches a verdict for it', () => {
+    const baselineMs = campaign().baselines[0]?.durationMs ?? 0;
+    for (const schedule of campaign().schedules) {
+      expect(schedule.killDelaysMs).toHaveLength(1);
+      expect(schedule.killDelaysMs[0]).toBeLessThan(baselineMs);
+      expect(schedule.attempts).toHaveLength(1);
+      expect(schedule.outcome).not.toBe('harness-error');
+      expect(schedule.outcome).not.toBe('no-baseline');
+      if (schedule.outcome === 'differences') expect(schedule.differences.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('matches the uninterrupted run after every interruption (once the runtime fixes land)', () => {
+    const failing = campaign().schedules.filter(
+      (schedule) => schedule.outcome !== 'identical' || schedule.problems.length > 0,
+    );
+    const described = failing.map(
+      (schedule) =>
+        `seed ${schedule.schedule.seed} ${schedule.schedule.kind}: ${schedule.outcome}; ` +
+        [...schedule.problems, ...schedule.differences.slice(0, 5)].join(' | '),
+    );
+    if (RESUMED_RUNS_MATCH_THE_BASELINE) expect(described).toEqual([]);
+    else console.log(`chaos differences found (expected until the fixes land):\n${described.join('\n')}`);
+  });
+});
