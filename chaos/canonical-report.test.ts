@@ -38,6 +38,7 @@ function fileRow(overrides: Partial<FileReportRow> = {}): FileReportRow {
 /** A report as `finledger run --json` prints it, with one of everything. */
 function report(runTag: string, files: FileReportRow[] = [fileRow()]): PipelineReport {
   return {
+    attention: [],
     files,
     totals: {
       files: files.length,

@@ -7,6 +7,8 @@ import { deliveryBalance, type StateFacts } from './state-facts.ts';
  * (ids drawn at random, timestamps, timing) left out, and every list in a fixed order.
  */
 export interface CanonicalReport {
+  /** The report's attention items as `KIND scope` (details carry run ids): empty when the state is complete. */
+  readonly attention: readonly string[];
   readonly totals: PipelineReport['totals'];
   /** By `partner/dataset/businessDate/fileName` (the file id appended when two files share that). */
   readonly files: Record<string, CanonicalFile>;
@@ -228,6 +230,7 @@ function canonicalRerun(rerun: RerunReport): CanonicalRerun {
 export function canonicalReport(input: CanonicalInput): CanonicalReport {
   const { report } = input;
   return {
+    attention: sorted(report.attention.map((item) => stableText(`${item.kind} ${item.scope}`))),
     totals: report.totals,
     files: canonicalFiles(input),
     unregistered: sorted(

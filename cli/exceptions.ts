@@ -1,6 +1,7 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { FileValidatedV1, RecordsDeduplicatedV1, SettlementsMatchedV1 } from '../contracts/events/catalog.ts';
+import { FileValidatedV1, RecordsDeduplicatedV1 } from '../contracts/events/catalog.ts';
 import type { PartsRef } from '../contracts/events/envelope.ts';
+import type { SettlementsMatchedPayload } from '../contracts/events/settlements-matched.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
 
 /** What finance and operations must look at, one row per record. */
@@ -32,13 +33,15 @@ type Json = Record<string, unknown>;
 
 /**
  * Every exception of the current runs, read from the outputs the services wrote (quarantine, dedup and match
- * result parts). Dedup and validation outputs are those of each file's current run; matching is the latest run
+ * result parts). Dedup and validation outputs are those of each file's current run; matching is the current run
  * per partner (a full snapshot of its window, so an item a late file matched is no longer listed).
  */
 export async function gatherExceptions(
   s3: S3Client,
   files: readonly FileRecord[],
   events: readonly ArchivedEvent[],
+  /** Per partner, the match run to list (`currentMatchRuns`). */
+  matchRuns: readonly SettlementsMatchedPayload[],
 ): Promise<ExceptionRow[]> {
   const current = new Map(files.map((file) => [file.fileId, file]));
   const rows: ExceptionRow[] = [];
@@ -89,7 +92,7 @@ export async function gatherExceptions(
       });
     }
   }
-  for (const run of latestMatchRuns(events)) {
+  for (const run of matchRuns) {
     for (const record of await jsonLines(s3, run.results)) rows.push(...matchExceptions(run.partner, record));
   }
   return rows.sort(
@@ -182,20 +185,6 @@ function latestPerFile<T extends typeof FileValidatedV1 | typeof RecordsDeduplic
     const detail = parsed.data as Detail;
     const file = current.get(detail.data.fileId);
     if (file && file.runId === detail.runId) latest.set(detail.data.fileId, detail);
-  }
-  return [...latest.values()];
-}
-
-/** Per partner, the match run with the latest business date (the last archived of that date). */
-export function latestMatchRuns(events: readonly ArchivedEvent[]) {
-  const latest = new Map<string, ReturnType<typeof SettlementsMatchedV1.schema.parse>['data']>();
-  for (const event of events) {
-    if (event['detail-type'] !== SettlementsMatchedV1.type) continue;
-    const parsed = SettlementsMatchedV1.schema.safeParse(event.detail);
-    if (!parsed.success) continue;
-    const { data } = parsed.data;
-    const previous = latest.get(data.partner);
-    if (!previous || data.businessDate >= previous.businessDate) latest.set(data.partner, data);
   }
   return [...latest.values()];
 }

@@ -4,7 +4,7 @@ import type { ScenarioClock } from '../runtime/scenario-clock.ts';
 import { generateScenario, type Scenario } from '../test/sample-data/scenario.ts';
 import { printJson, printText } from './output.ts';
 import { pipelineReport, waitForTerminalFiles } from './pipeline-state.ts';
-import { formatReport } from './report.ts';
+import { formatReport, reportExitCode } from './report.ts';
 
 /** The sample set `npm start` delivers: fixed, so every run and every machine gets the same answer. */
 export const MAIN_JOB_SCENARIO = { seed: 20261123, transactionsPerFile: 400 } as const;
@@ -59,7 +59,10 @@ export async function deliverScenario(
  * 1. Deliver the sample scenario (two business days of three partners with known defects, a late file, a
  *    re-delivery and a day of hostile files) at its simulated delivery times.
  * 2. Wait until every file is terminal and the chain (dedup → match → reconcile → ready) is idle.
- * 3. Print the data-quality report per dataset and business date; fail when a file stays open or its rows do not add up.
+ * 3. Print the data-quality report per dataset and business date, led by what makes it incomplete.
+ *
+ * Exit 1 when a file's rows do not add up; 3 when the report has attention items (a DLQ message, queued work,
+ * an open file, a figure not on current facts): the day is not complete, and each item names its next step.
  */
 export async function runMainJob(
   runtime: Runtime,
@@ -70,6 +73,5 @@ export async function runMainJob(
   const report = await pipelineReport(runtime);
   if (options.json) printJson(report);
   else printText(formatReport(report));
-  const conserved = report.files.every((file) => file.conserved !== false);
-  return report.totals.open === 0 && conserved ? 0 : 1;
+  return reportExitCode(report);
 }

@@ -1,14 +1,21 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { readyGates } from '../config/ready-gates.ts';
+import type { DatasetName } from '../contracts/datasets/dataset-contract.ts';
 import {
   DatasetBlockedV1,
   DatasetReadyV1,
   ReconciliationCompletedV1,
   RecordsDeduplicatedV1,
 } from '../contracts/events/catalog.ts';
+import type { SettlementsMatchedPayload } from '../contracts/events/settlements-matched.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
 import { FileRegistryStore } from '../lib/file-registry/file-registry-store.ts';
+import { queueDepths } from '../runtime/idle.ts';
 import type { Runtime } from '../runtime/runtime.ts';
-import { gatherExceptions, latestMatchRuns } from './exceptions.ts';
+import { readyVerdicts } from '../services/rerun/adapters/ready-verdicts.ts';
+import { attentionItems, type QueueCount, type VerdictState } from './attention.ts';
+import { currentMatchRuns, currentReconciliations } from './current-runs.ts';
+import { gatherExceptions } from './exceptions.ts';
 import {
   buildReport,
   type DedupCounts,
@@ -26,7 +33,11 @@ export function registryOf(runtime: Runtime): FileRegistryStore {
   return new FileRegistryStore(doc, runtime.resources.tables.files!.name);
 }
 
-/** Report from the registry plus objects refused before registration (FileRejected with no fileId, from the archive). */
+/**
+ * Report from the registry plus objects refused before registration (FileRejected with no fileId, from the
+ * archive). Every figure is the run that read the current facts (`current-runs.ts`, ready-publisher's own
+ * `dayFacts` for verdicts), whatever order runs finished in; what is missing or parked is listed first.
+ */
 export async function pipelineReport(runtime: Runtime): Promise<PipelineReport> {
   const files = await registryOf(runtime).listAll();
   const events = await runtime.bus.archive.read();
@@ -40,11 +51,78 @@ export async function pipelineReport(runtime: Runtime): Promise<PipelineReport> 
     )
     .filter((detail) => detail.data.fileId === null)
     .map((detail) => ({ key: detail.data.source.key, code: detail.data.code, reason: detail.data.reason }));
-  return buildReport(files, unregistered, latestReconciliations(events), latestVerdicts(events), {
-    dedup: currentDedupCounts(files, events),
-    matching: latestMatching(events),
-    exceptions: await gatherExceptions(runtime.clients.s3, files, events),
+  const dedup = currentDedupCounts(files, events);
+  const deduplicated = new Set(dedup.keys());
+  const reconciliations = currentReconciliations(events, files);
+  const matchRuns = currentMatchRuns(events, files, deduplicated);
+  const verdicts = await verdictStates(runtime, files);
+  const attention = attentionItems({
+    queues: await queueCounts(runtime),
+    files,
+    deduplicated,
+    staleReconciliations: reconciliations
+      .filter((chosen) => !chosen.current)
+      .map(({ run, missed }) => ({ scope: `${run.dataset} ${run.businessDate} ${run.partner}`, missed })),
+    staleMatches: matchRuns
+      .filter((chosen) => !chosen.current)
+      .map(({ run, missed }) => ({ partner: run.partner, asOf: run.businessDate, missed })),
+    verdicts,
   });
+  const currentVerdictRuns = new Set(verdicts.map((state) => state.currentRunId));
+  return buildReport(
+    files,
+    unregistered,
+    reconciliations.map((chosen) => chosen.run),
+    latestVerdicts(events, currentVerdictRuns),
+    {
+      dedup,
+      matching: matchingRows(matchRuns.map((chosen) => chosen.run)),
+      exceptions: await gatherExceptions(
+        runtime.clients.s3,
+        files,
+        events,
+        matchRuns.map((chosen) => chosen.run),
+      ),
+      attention,
+    },
+  );
+}
+
+/** Messages in every service queue, DLQ and bus rule DLQ (approximate counts: nothing is received). */
+async function queueCounts(runtime: Runtime): Promise<QueueCount[]> {
+  const entries = Object.entries(runtime.resources.services).flatMap(([service, queues]) =>
+    (['queue', 'dlq', 'busDlq'] as const).map((queue) => ({ service, queue, url: queues[queue].url })),
+  );
+  const depths = await queueDepths(
+    runtime.clients.sqs,
+    entries.map((entry) => entry.url),
+  );
+  return entries.map((entry, index) => {
+    const depth = depths[index]!;
+    return {
+      service: entry.service,
+      queue: entry.queue,
+      messages: depth.visible + depth.inFlight + depth.delayed,
+    };
+  });
+}
+
+/** Per dataset and business date with files: the ready run id of its current facts and the runs with a verdict. */
+async function verdictStates(runtime: Runtime, files: readonly FileRecord[]): Promise<VerdictState[]> {
+  const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const ports = readyVerdicts(doc, runtime.resources.tables.files!.name, registryOf(runtime), readyGates);
+  const scopes = [...new Set(files.map((file) => `${file.dataset}#${file.businessDate}`))].sort();
+  const states: VerdictState[] = [];
+  for (const key of scopes) {
+    const [dataset, businessDate] = key.split('#') as [DatasetName, string];
+    const currentRunId = await ports.currentReadyRunId({ dataset, businessDate });
+    if (currentRunId === null) continue; // No gates declared: never evaluated by design.
+    const items = await ports.verdictItems({ dataset, businessDate });
+    states.push({ dataset, businessDate, currentRunId, verdictRunIds: items.map((item) => item.runId) });
+  }
+  return states;
 }
 
 /** Dedup counts of each file's current run, from its RecordsDeduplicated. */
@@ -64,9 +142,9 @@ export function currentDedupCounts(
   return counts;
 }
 
-/** Per partner, the latest match run's counts. */
-export function latestMatching(events: readonly { 'detail-type': string; detail: unknown }[]): MatchingRow[] {
-  return latestMatchRuns(events).map((data) => {
+/** The report rows of the chosen match runs. */
+export function matchingRows(runs: readonly SettlementsMatchedPayload[]): MatchingRow[] {
+  return runs.map((data) => {
     const c = data.counts;
     return {
       partner: data.partner,
@@ -87,12 +165,23 @@ export function latestMatching(events: readonly { 'detail-type': string; detail:
   });
 }
 
-/** The latest DatasetReady or DatasetBlocked of each dataset and business date, in archive (publish) order. */
-export function latestVerdicts(events: readonly { 'detail-type': string; detail: unknown }[]): Verdict[] {
+/**
+ * Per dataset and business date, the verdict on the current facts (its run id in `currentRuns`); else the last
+ * archived one (the report's attention section says it is stale). A verdict on older facts published late never
+ * replaces the current one.
+ */
+export function latestVerdicts(
+  events: readonly { 'detail-type': string; detail: unknown }[],
+  currentRuns: ReadonlySet<string> = new Set(),
+): Verdict[] {
   const latest = new Map<string, Verdict>();
   for (const event of events) {
     const verdict = verdictOf(event);
-    if (verdict) latest.set(`${verdict.data.dataset}#${verdict.data.businessDate}`, verdict);
+    if (!verdict) continue;
+    const key = `${verdict.data.dataset}#${verdict.data.businessDate}`;
+    const held = latest.get(key);
+    if (held && currentRuns.has(held.data.runId) && !currentRuns.has(verdict.data.runId)) continue;
+    latest.set(key, verdict);
   }
   return [...latest.values()];
 }

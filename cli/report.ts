@@ -2,6 +2,7 @@ import type { DatasetBlockedPayload } from '../contracts/events/dataset-blocked.
 import type { DatasetReadyPayload } from '../contracts/events/dataset-ready.ts';
 import type { ReconciliationCompletedPayload } from '../contracts/events/reconciliation-completed.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
+import { ATTENTION_EXIT_CODE, type AttentionItem, formatAttention } from './attention.ts';
 import type { ExceptionRow } from './exceptions.ts';
 import { formatDataQuality, formatExceptions, formatMatching, formatReadiness } from './report-sections.ts';
 
@@ -101,9 +102,12 @@ export interface ReportOutputs {
   dedup?: ReadonlyMap<string, DedupCounts>;
   matching?: readonly MatchingRow[];
   exceptions?: readonly ExceptionRow[];
+  attention?: readonly AttentionItem[];
 }
 
 export interface PipelineReport {
+  /** Empty when the report is complete; else what is parked, open or not yet read by a current run (first). */
+  attention: AttentionItem[];
   files: FileReportRow[];
   totals: {
     files: number;
@@ -118,11 +122,11 @@ export interface PipelineReport {
   };
   /** Objects refused before registration (unroutable keys), from FileRejected events. */
   unregistered: { key: string; code: string; reason: string }[];
-  /** Per dataset, business date and partner, from the latest ReconciliationCompleted. */
+  /** Per dataset, business date and partner, the reconciliation of the current files (else the latest). */
   dataQuality: DataQualityRow[];
   /** Per dataset and business date, the latest readiness verdict (DatasetReady or DatasetBlocked). */
   readiness: ReadinessRow[];
-  /** Per partner, the latest settlement-match run. */
+  /** Per partner, the match run of its latest date that read the current files (else the latest). */
   matching: MatchingRow[];
   /** Every quarantined row, duplicate, conflict and open or mismatched match item of the current runs. */
   exceptions: ExceptionRow[];
@@ -165,6 +169,7 @@ export function buildReport(
   const sum = (pick: (row: FileReportRow) => number | null) =>
     rows.reduce((total, row) => total + (pick(row) ?? 0), 0);
   return {
+    attention: [...(outputs.attention ?? [])],
     files: rows,
     totals: {
       files: rows.length,
@@ -263,7 +268,10 @@ export function formatReport(report: PipelineReport): string {
     'notes',
   ];
   const widths = [10, 12, 12, 36, 9, 6, 6, 5, 3, 6, 4, 5, 0];
-  const lines = [header.map((cell, i) => pad(cell, widths[i]!)).join(' ')];
+  const lines = [
+    ...formatAttention(report.attention),
+    header.map((cell, i) => pad(cell, widths[i]!)).join(' '),
+  ];
   for (const row of report.files) {
     const notes = [
       row.rejection,
@@ -302,4 +310,10 @@ export function formatReport(report: PipelineReport): string {
     ...formatReadiness(report.readiness),
   );
   return lines.join('\n');
+}
+
+/** 1 when a file's rows do not add up, 3 when something needs attention (README: exit codes), else 0. */
+export function reportExitCode(report: PipelineReport): number {
+  if (report.files.some((file) => file.conserved === false)) return 1;
+  return report.attention.length > 0 ? ATTENTION_EXIT_CODE : 0;
 }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { printJson, printText } from '../output.ts';
 import { pipelineReport, waitForTerminalFiles } from '../pipeline-state.ts';
-import { formatReport } from '../report.ts';
+import { formatReport, reportExitCode } from '../report.ts';
 
 const OPTIONS = {
   'state-dir': { type: 'string' },
@@ -92,7 +92,7 @@ export async function runtimeCommand(command: string, args: string[], root: stri
         const report = await pipelineReport(runtime);
         if (flags.json) printJson(report);
         else printText(formatReport(report));
-        return 0;
+        return reportExitCode(report);
       });
     case 'replay': {
       if (!flags.from || !flags.to) {

@@ -100,6 +100,7 @@ describe('npm start on a state folder, twice', () => {
     const { exit, stderr } = result();
     expect(exit, stderr).toEqual({ code: 0, signal: null });
     const report = reportOf(result());
+    expect(report.attention).toEqual([]);
     expect(report.totals.open).toBe(0);
     expect(report.totals.validated).toBeGreaterThan(0);
     expect(report.totals.rejected).toBeGreaterThan(0);
