@@ -144,6 +144,25 @@ describe('readyFactsOf', () => {
       expect(facts.matches).toEqual([{ partner: 'acme-bank', runId: 'mr_both', matched: 9, eligible: 9 }]);
     });
 
+    it('takes, of two runs that read both files, the one that also read a late file of an earlier day, even if it committed first', () => {
+      // Prepare: the run without the late file was delayed (a crash, a redrive) and committed last.
+      const runs = new Map([
+        [
+          'acme-bank',
+          [
+            run('mr_with_late_file', ['f_tx', 'f_st', 'f_late_19th'], '2026-11-20T20:04:00Z', 10),
+            run('mr_before_late_file', ['f_tx', 'f_st'], '2026-11-20T20:09:00Z', 9),
+          ],
+        ],
+      ]);
+
+      // Act
+      const { facts } = readyFactsOf(TX, day, new Map(), runs, [settlements]);
+
+      // Assess
+      expect(facts.matches.map((fact) => fact.runId)).toEqual(['mr_with_late_file']);
+    });
+
     it('fails the matching gate while no run has read every current file', () => {
       // Prepare
       const runs = new Map([['acme-bank', [run('mr_tx', ['f_tx'], '2026-11-20T20:03:00Z', 0)]]]);

@@ -153,8 +153,8 @@ function reconciliationFact(run: ReconRun, dedupRuns: readonly DedupRunRecord[])
 }
 
 /**
- * The latest match run that read every current validated file of the partner and date (at its current run), or
- * else the latest at all with the files it missed. Runs of one partner and date can race (a transactions and a
+ * The match run that read every current validated file of the partner and date (at its current run) and the most
+ * inputs, or else the latest at all with the files it missed. Runs of one partner and date can race (a transactions and a
  * settlements file land together); the one that committed last is not necessarily the one that saw more.
  */
 function currentMatch(runs: readonly MatchRun[], files: readonly FileRecord[]): MatchFact | undefined {
@@ -166,7 +166,12 @@ function currentMatch(runs: readonly MatchRun[], files: readonly FileRecord[]): 
       .map((file) => file.fileId)
       .sort(byId);
   const covering = runs.filter((run) => missedBy(run).length === 0);
-  const chosen = latestBy(covering.length > 0 ? covering : runs, (run) => run.committedAt);
+  // Among runs that read every file of the day, the one that read more of its window saw later facts (a late
+  // file of an earlier date); commit time only breaks a tie, as a delayed run may commit last.
+  const chosen =
+    covering.length > 0
+      ? latestBy(covering, (run) => `${String(run.inputs.length).padStart(9, '0')}#${run.committedAt}`)
+      : latestBy(runs, (run) => run.committedAt);
   if (!chosen) return undefined;
   const notCovered = missedBy(chosen);
   return { ...matchFact(chosen), ...(notCovered.length > 0 ? { notCovered } : {}) };
