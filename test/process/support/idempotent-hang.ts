@@ -6,10 +6,9 @@
  *
  * Usage: node --import tsx test/process/support/idempotent-hang.ts <stateDir> <probeKey>
  */
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { silentLogger } from '../../../runtime/logger.ts';
 import { startRuntime } from '../../../runtime/runtime.ts';
-import { idempotentProbe, PROBE_HOLDING_MARKER, PROBE_SERVICE } from './idempotent-probe.ts';
+import { idempotentProbe, PROBE_HOLDING_MARKER, PROBE_SERVICE, sendProbe } from './idempotent-probe.ts';
 
 /** Never outlive a test that died without killing us. */
 const SELF_DESTRUCT_MS = 120_000;
@@ -28,11 +27,7 @@ async function main(stateDir: string, probeKey: string): Promise<void> {
     s3Notifications: false,
     logger: silentLogger,
   });
-  const queueUrl = runtime.resources.services[PROBE_SERVICE]?.queue.url;
-  if (!queueUrl) throw new Error(`The topology has no ${PROBE_SERVICE} queue; check topology/topology.ts.`);
-  await runtime.clients.sqs.send(
-    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ probeKey }) }),
-  );
+  await sendProbe(runtime, probeKey);
   setInterval(() => {}, 60_000);
 }
 

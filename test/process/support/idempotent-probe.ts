@@ -1,3 +1,4 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import { sharedAwsClients } from '../../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../../lib/consumer/idempotency-store.ts';
@@ -5,6 +6,7 @@ import { createSqsConsumer } from '../../../lib/consumer/sqs-consumer.ts';
 import { serviceLogger } from '../../../lib/logging/service-logger.ts';
 import { resources } from '../../../lib/resources.ts';
 import type { SqsHandler } from '../../../runtime/lambda-shapes.ts';
+import type { Runtime } from '../../../runtime/runtime.ts';
 
 /** The line the idempotent child prints, followed by the message id, once its use case holds the record. */
 export const PROBE_HOLDING_MARKER = 'PROBE-HOLDING ';
@@ -52,4 +54,14 @@ export function idempotentProbe(
     );
     return consumer.bare(event, context);
   };
+}
+
+/** Send the one probe message to the probe service's queue of a running runtime. */
+export async function sendProbe(runtime: Runtime, probeKey: string): Promise<void> {
+  const queueUrl = runtime.resources.services[PROBE_SERVICE]?.queue.url;
+  if (!queueUrl) throw new Error(`The topology has no ${PROBE_SERVICE} queue; check topology/topology.ts.`);
+  const probe: ProbeMessage = { probeKey };
+  await runtime.clients.sqs.send(
+    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(probe) }),
+  );
 }

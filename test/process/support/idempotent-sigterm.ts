@@ -6,7 +6,6 @@
  *
  * Usage: node --import tsx test/process/support/idempotent-sigterm.ts <stateDir> <probeKey>
  */
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { stopGracefullyOnSignals } from '../../../runtime/graceful-stop.ts';
 import { silentLogger } from '../../../runtime/logger.ts';
 import { startRuntime } from '../../../runtime/runtime.ts';
@@ -15,6 +14,7 @@ import {
   PROBE_FINISHED_MARKER,
   PROBE_HOLDING_MARKER,
   PROBE_SERVICE,
+  sendProbe,
 } from './idempotent-probe.ts';
 
 /** Never outlive a test that died without killing us. */
@@ -37,11 +37,7 @@ async function main(stateDir: string, probeKey: string): Promise<void> {
     logger: { ...silentLogger, error: (message, data) => console.error(message, JSON.stringify(data)) },
   });
   stopGracefullyOnSignals(runtime);
-  const queueUrl = runtime.resources.services[PROBE_SERVICE]?.queue.url;
-  if (!queueUrl) throw new Error(`The topology has no ${PROBE_SERVICE} queue; check topology/topology.ts.`);
-  await runtime.clients.sqs.send(
-    new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ probeKey }) }),
-  );
+  await sendProbe(runtime, probeKey);
   setInterval(() => {}, 60_000);
 }
 
