@@ -61,6 +61,8 @@ export interface LandingKeyRecord {
   fileId: string;
   sha256: string;
   seenAt: string;
+  /** S3 ETag of those bytes (no quotes), as a notification names them; absent on records written before it. */
+  etag?: string;
 }
 
 export const fileKey = (fileId: string) => ({ pk: `FILE#${fileId}`, sk: 'FILE' as const });

@@ -229,6 +229,41 @@ describe('landFile', () => {
     expect(world.files.get(fileIdOf(withCard))?.redeliveries).toBe(1);
   });
 
+  it('counts an upload whose card-data copy an earlier delivery of the same bytes already removed as a re-delivery', async () => {
+    // Prepare: the same bytes uploaded twice; the first upload's notice is processed after the second upload
+    // (a restart released it late) and deletes the object, so the second notice finds nothing.
+    const withCard = `${CSV.slice(0, -1)}\ntx_c,${PAN}\n`;
+    world.put(BUCKETS.landingBucket, KEY, withCard);
+    await landFile(notice(KEY), world.deps());
+    world.put(BUCKETS.landingBucket, KEY, withCard);
+    const earlier = notice(KEY);
+    world.put(BUCKETS.landingBucket, KEY, withCard);
+    const later = notice(KEY, { etag: `etag-${withCard.length}` });
+    await landFile(earlier, world.deps());
+
+    // Act
+    const outcome = await landFile(later, world.deps());
+
+    // Assess
+    expect(outcome).toEqual({
+      outcome: 'redelivered',
+      fileId: fileIdOf(withCard),
+      detectedBy: 'registry',
+      counted: true,
+    });
+    expect(world.files.get(fileIdOf(withCard))?.redeliveries).toBe(2);
+  });
+
+  it('still fails, for a retry, when a vanished upload is not the bytes the landing key last held', async () => {
+    const withCard = `${CSV.slice(0, -1)}\ntx_c,${PAN}\n`;
+    world.put(BUCKETS.landingBucket, KEY, withCard);
+    await landFile(notice(KEY), world.deps());
+
+    await expect(landFile(notice(KEY, { etag: 'etag-of-other-bytes' }), world.deps())).rejects.toBeInstanceOf(
+      LandingObjectMissingError,
+    );
+  });
+
   it('treats a twin committed concurrently as a redelivery', async () => {
     // Prepare
     world.put(BUCKETS.landingBucket, KEY, CSV);

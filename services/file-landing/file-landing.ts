@@ -91,6 +91,8 @@ export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): 
     if (!routing.ok) return quarantineUnroutable(notice, routing.rejection, null, deps);
     const seen = await ports.getUpload(upload);
     if (seen) return { outcome: 'redelivered', fileId: seen.fileId, detectedBy: 'registry', counted: false };
+    const sibling = await redeliveryWhoseCopyWasRemoved(notice, upload, deps);
+    if (sibling) return sibling;
     throw new LandingObjectMissingError(notice.bucket, notice.key);
   }
   const source: PinnedObject = { ...object, etag: head.etag };
@@ -105,6 +107,40 @@ export async function landFile(notice: S3ObjectCreated, deps: FileLandingDeps): 
   // retries the delivery, which finds the file and deletes then). Later replays find the upload recorded.
   if (content.cardNumbers.count > 0) await ports.deleteObject(object);
   return outcome;
+}
+
+/** ETags as S3 notifications carry them: without the quotes HeadObject adds. */
+const bareEtag = (etag: string) => etag.replaceAll('"', '');
+
+/**
+ * The notified upload is gone because landing itself removed it: two uploads of the same card-data bytes under one
+ * key, and the earlier one's delivery, processed after the later upload, deleted the object (by key: the emulator
+ * has no versions to pin). The landing key's record names those bytes by ETag, so this upload is a re-delivery of
+ * that file, counted once like any other; anything else stays a missing object to retry.
+ */
+async function redeliveryWhoseCopyWasRemoved(
+  notice: S3ObjectCreated,
+  upload: string,
+  deps: FileLandingDeps,
+): Promise<RedeliveredOutcome | null> {
+  const { ports } = deps;
+  if (!notice.etag) return null;
+  const previous = await ports.getLandingKey({ bucket: notice.bucket, key: notice.key });
+  if (!previous?.etag || previous.etag !== bareEtag(notice.etag)) return null;
+  const file = await ports.getFile(previous.fileId);
+  if (!file?.cardDataDetected) return null;
+  const counted = await ports.recordRedelivery({
+    fileId: previous.fileId,
+    landingKey: previous,
+    at: landedAtOf(notice),
+    upload,
+  });
+  return {
+    outcome: 'redelivered',
+    fileId: previous.fileId,
+    detectedBy: 'registry',
+    counted: counted === 'counted',
+  };
 }
 
 /**
@@ -130,6 +166,7 @@ async function registerContent(
     fileId,
     sha256: content.sha256,
     seenAt: landedAt,
+    etag: bareEtag(source.etag),
   };
 
   if (await ports.getFile(fileId)) {
