@@ -1,12 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readyGates } from '../config/ready-gates.ts';
 import type { DatasetName } from '../contracts/datasets/dataset-contract.ts';
-import {
-  DatasetBlockedV1,
-  DatasetReadyV1,
-  ReconciliationCompletedV1,
-  RecordsDeduplicatedV1,
-} from '../contracts/events/catalog.ts';
+import { DatasetBlockedV1, DatasetReadyV1, RecordsDeduplicatedV1 } from '../contracts/events/catalog.ts';
 import type { SettlementsMatchedPayload } from '../contracts/events/settlements-matched.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
 import { FileRegistryStore } from '../lib/file-registry/file-registry-store.ts';
@@ -21,16 +16,15 @@ import {
   type DedupCounts,
   type MatchingRow,
   type PipelineReport,
-  type Reconciliation,
   type Verdict,
 } from './report.ts';
 
+const documentClientOf = (runtime: Runtime) =>
+  DynamoDBDocumentClient.from(runtime.clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+
 /** The file registry of a running offline pipeline. */
 export function registryOf(runtime: Runtime): FileRegistryStore {
-  const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  return new FileRegistryStore(doc, runtime.resources.tables.files!.name);
+  return new FileRegistryStore(documentClientOf(runtime), runtime.resources.tables.files!.name);
 }
 
 /**
@@ -109,10 +103,12 @@ async function queueCounts(runtime: Runtime): Promise<QueueCount[]> {
 
 /** Per dataset and business date with files: the ready run id of its current facts and the runs with a verdict. */
 async function verdictStates(runtime: Runtime, files: readonly FileRecord[]): Promise<VerdictState[]> {
-  const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-  const ports = readyVerdicts(doc, runtime.resources.tables.files!.name, registryOf(runtime), readyGates);
+  const ports = readyVerdicts(
+    documentClientOf(runtime),
+    runtime.resources.tables.files!.name,
+    registryOf(runtime),
+    readyGates,
+  );
   const scopes = [...new Set(files.map((file) => `${file.dataset}#${file.businessDate}`))].sort();
   const states: VerdictState[] = [];
   for (const key of scopes) {
@@ -196,21 +192,6 @@ function verdictOf(event: { 'detail-type': string; detail: unknown }): Verdict |
     return parsed.success ? { kind: 'BLOCKED', data: parsed.data.data } : null;
   }
   return null;
-}
-
-/** The latest ReconciliationCompleted of each dataset, business date and partner, in archive (publish) order. */
-export function latestReconciliations(
-  events: readonly { 'detail-type': string; detail: unknown }[],
-): Reconciliation[] {
-  const latest = new Map<string, Reconciliation>();
-  for (const event of events) {
-    if (event['detail-type'] !== ReconciliationCompletedV1.type) continue;
-    const parsed = ReconciliationCompletedV1.schema.safeParse(event.detail);
-    if (!parsed.success) continue;
-    const { data } = parsed.data;
-    latest.set(`${data.dataset}#${data.businessDate}#${data.partner}`, data);
-  }
-  return [...latest.values()];
 }
 
 /**

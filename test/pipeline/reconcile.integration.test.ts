@@ -2,14 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { latestReconciliations } from '../../cli/pipeline-state.ts';
 import { ReconciliationCompletedV1, RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../contracts/events/envelope.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { generateSampleSet } from '../sample-data/index.ts';
 import {
   archivedDetails,
-  archivedEvents,
   configureTestEnvironment,
   landAndSettle,
   registry,
@@ -42,10 +40,12 @@ describe('reconcile on the offline runtime', () => {
   const sample = generateSampleSet({ seed: 11, dates: ['2026-11-19', '2026-11-20'], rowsPerFile: 30 });
 
   const recons = () => archivedDetails(runtime, ReconciliationCompletedV1);
+  /** The last reconciliation of a scope published. */
   const latest = async (scope: string) =>
-    latestReconciliations(await archivedEvents(runtime, ReconciliationCompletedV1.type)).find(
-      (recon) => scopeOf(recon) === scope,
-    );
+    (await recons())
+      .map((recon) => recon.data)
+      .filter((recon) => scopeOf(recon) === scope)
+      .at(-1);
   const reconItems = async () => {
     const result = await runtime.clients.dynamodb.send(
       new ScanCommand({ TableName: runtime.resources.tables.files!.name, ConsistentRead: true }),
