@@ -166,7 +166,7 @@ describe('run --watch on the offline runtime', () => {
       const smallRecord = await waitForStage('after-big.csv', 300_000);
       const bigRecord = await waitForStage('big-wrong-trailer.csv', 300_000);
       const report = (entry: { line: string }) =>
-        entry.line.startsWith('date ') &&
+        /^date /m.test(entry.line) &&
         entry.line.includes('big-wrong-trailer.csv') &&
         entry.line.includes('after-big.csv');
       await waitFor('the report once idle', () => watcher.lines.some(report), 300_000);
