@@ -36,6 +36,15 @@ describe('containsCardNumber', () => {
       false,
     ],
     ['a UUID made of digits', '41111111-1111-4111-8111-111111111111', false],
+    // finledger's own 24-hex ids (lib/ids/digest-id.ts) hold a Luhn-valid run by chance about once in a few hundred.
+    ['a reconciliation id with a Luhn-valid run', 'recon_f4111111111111111abc1234', false],
+    ['such an id in a sentence', 'Reconciliation recon_f4111111111111111abc1234 of acme-bank', false],
+    ['such an id in a sort key', 'RUN#mr_4111111111111111abcdef12', false],
+    ['such an id in JSON', '{"runId":"ready_4111111111111111abcdef12"}', false],
+    ['a file id', 'f_abc411111111111111112345', false],
+    ['a PAN after an id prefix, not an id', 'recon_4111111111111111', true],
+    ['an id-shaped token glued to more text', 'recon_f4111111111111111abc1234x', true],
+    ['an id prefix glued to a word', 'xrecon_f4111111111111111abc1234', true],
     ['a PAN beside a short hex word', 'cafe4111111111111111', true],
   ])('judges %s as %s', (_name, text, expected) => {
     // Act / Assess

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { isLuhnValid } from '../../contracts/datasets/pan.ts';
+import { DIGEST_ID_HEX_DIGITS, DIGEST_ID_PREFIXES } from '../ids/digest-id.ts';
 
 const MIN_PAN_DIGITS = 13;
 const MAX_PAN_DIGITS = 19;
@@ -68,8 +69,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MIN_DIGEST_HEX = 32;
 
 /**
- * Whether a candidate lies inside a machine token: a hex digest (32 or more hex digits: sha256, md5, ETag, file and
- * run ids) or a UUID. About 1 % of random sha256 hex strings hold a Luhn-valid 13-19 digit window by chance; masking
+ * Whether a candidate lies inside a machine token: a hex digest (32 or more hex digits: sha256, md5, ETag, run ids),
+ * one of finledger's own 24-hex ids (`f_`, `recon_`, `mr_`, `ready_`) or a UUID. About 1 % of random sha256 hex strings hold a Luhn-valid 13-19 digit window by chance; masking
  * them would corrupt content hashes and ids in reasons, logs and reports. A card number glued inside such a token
  * is the one case this gives up, on purpose.
  */
@@ -79,12 +80,27 @@ function insideMachineToken(text: string, span: CardSpan): boolean {
   while (start > 0 && isHex(text.charCodeAt(start - 1))) start -= 1;
   while (end < text.length && isHex(text.charCodeAt(end))) end += 1;
   if (end - start >= MIN_DIGEST_HEX && !/[^0-9a-fA-F]/.test(text.slice(start, end))) return true;
+  if (isDigestIdBody(text, start, end)) return true;
   let uuidStart = span.start;
   let uuidEnd = span.end;
   const isUuidChar = (code: number) => isHex(code) || code === 45;
   while (uuidStart > 0 && isUuidChar(text.charCodeAt(uuidStart - 1))) uuidStart -= 1;
   while (uuidEnd < text.length && isUuidChar(text.charCodeAt(uuidEnd))) uuidEnd += 1;
   return UUID.test(text.slice(uuidStart, uuidEnd));
+}
+
+/** `<prefix>_` of a finledger id (`lib/ids/digest-id.ts`), then exactly its hex digits, not glued to more text. */
+const DIGEST_ID_BODY = new RegExp(
+  `(?:^|[^0-9A-Za-z_])(?:${DIGEST_ID_PREFIXES.join('|')})_[0-9a-f]{${DIGEST_ID_HEX_DIGITS}}$`,
+);
+
+/** Whether hex digits [start, end) are the body of one of finledger's own digest ids (`recon_3bee…`). */
+function isDigestIdBody(text: string, start: number, end: number): boolean {
+  if (end - start !== DIGEST_ID_HEX_DIGITS) return false;
+  const after = end < text.length ? text.charCodeAt(end) : -1;
+  if (after === 95 || (after >= 65 && after <= 90) || (after >= 103 && after <= 122)) return false;
+  const longestPrefix = Math.max(...DIGEST_ID_PREFIXES.map((prefix) => prefix.length)) + 2;
+  return DIGEST_ID_BODY.test(text.slice(Math.max(0, start - longestPrefix), end));
 }
 
 /**

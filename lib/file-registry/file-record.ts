@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { DatasetName } from '../../config/partners.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import type { ControlTotals } from '../../contracts/events/file-validated.ts';
+import { digestId } from '../ids/digest-id.ts';
 import type { TransactItem } from '../outbox/transaction.ts';
 import type { DayKeys } from './day-index.ts';
 
@@ -83,10 +83,10 @@ export function fileIdOf(identity: {
   businessDate: string;
   sha256: string;
 }): string {
-  const digest = createHash('sha256')
-    .update(`${identity.partner}\n${identity.dataset}\n${identity.businessDate}\n${identity.sha256}`)
-    .digest('hex');
-  return `f_${digest.slice(0, 24)}`;
+  return digestId(
+    'f',
+    `${identity.partner}\n${identity.dataset}\n${identity.businessDate}\n${identity.sha256}`,
+  );
 }
 
 /** Transaction actions that move an open file to a terminal stage, once, for its current run. */

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import type { FileRecord } from '../../lib/file-registry/file-record.ts';
 import type { DayListing } from '../../lib/file-registry/file-registry-store.ts';
+import { digestId } from '../../lib/ids/digest-id.ts';
 import type { MatchFact, ReadyFacts, ReconciliationFact } from './gate-facts.ts';
 import type { MatchRun, ReadyScope, ReconRun } from './ports.ts';
 
@@ -205,5 +205,5 @@ export function readyRunIdOf(
     ...reconciliations.map((fact) => `recon:${fact.partner}:${fact.reconRunId}`),
     ...matches.map((fact) => `match:${fact.partner}:${fact.runId}`),
   ].sort(byId);
-  return `ready_${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 24)}`;
+  return digestId('ready', lines.join('\n'));
 }

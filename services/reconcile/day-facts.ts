@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { RejectionCodeSchema } from '../../contracts/events/file-rejected.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import type { FileRecord } from '../../lib/file-registry/file-record.ts';
 import type { DayListing } from '../../lib/file-registry/file-registry-store.ts';
+import { digestId } from '../../lib/ids/digest-id.ts';
 import { ReconcileInputError } from './errors.ts';
 import type { ReconcileScope } from './ports.ts';
 import type { FileFacts, ReconcileInput } from './reconcile-input.ts';
@@ -120,5 +120,5 @@ export function reconRunIdOf(
   const lines = files
     .map((file) => `${file.fileId}:${file.stage}:${file.runId}:${dedupOf.get(file.fileId)?.eventId ?? '-'}`)
     .sort();
-  return `recon_${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 24)}`;
+  return digestId('recon', lines.join('\n'));
 }

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { MatchingRules } from '../../config/matching-rules.ts';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { DatasetContract, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
 import type { TransactionType } from '../../contracts/datasets/transactions.ts';
+import { digestId } from '../../lib/ids/digest-id.ts';
 import { readSilverPart } from '../../lib/parquet/silver-part-reader.ts';
 import { addDays, type MatchingWindow } from './business-dates.ts';
 import { MatchInputError, SettlementMatchError } from './errors.ts';
@@ -48,7 +48,7 @@ export function latestRunPerFile(runs: readonly DedupRunRef[]): DedupRunRef[] {
  */
 export function matchRunIdOf(inputs: readonly DedupRunRef[]): string {
   const lines = inputs.map((input) => `${input.fileId}:${input.runId}`).sort(cmp);
-  return `mr_${createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 24)}`;
+  return digestId('mr', lines.join('\n'));
 }
 
 /** The rows of a window, as matching reads them. */
