@@ -1,10 +1,9 @@
 import {
-  type AttributeValue,
   ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
-  ScanCommand,
 } from '@aws-sdk/client-dynamodb';
+import { scanTable } from '../lib/aws/scan-table.ts';
 import type { RuntimeLogger } from './logger.ts';
 
 /** Powertools' attribute names and in-progress status (`DynamoDBPersistenceLayer` defaults). */
@@ -72,23 +71,10 @@ export async function takeOverInProgress(options: {
   return { takenOver };
 }
 
-async function* inProgressRecords(
-  dynamodb: DynamoDBClient,
-  tableName: string,
-): AsyncGenerator<Record<string, AttributeValue>> {
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await dynamodb.send(
-      new ScanCommand({
-        TableName: tableName,
-        ConsistentRead: true,
-        FilterExpression: '#status = :inProgress',
-        ExpressionAttributeNames: { '#status': STATUS },
-        ExpressionAttributeValues: { ':inProgress': { S: IN_PROGRESS } },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    yield* page.Items ?? [];
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+function inProgressRecords(dynamodb: DynamoDBClient, tableName: string) {
+  return scanTable(dynamodb, tableName, {
+    FilterExpression: '#status = :inProgress',
+    ExpressionAttributeNames: { '#status': STATUS },
+    ExpressionAttributeValues: { ':inProgress': { S: IN_PROGRESS } },
+  });
 }

@@ -1,4 +1,9 @@
-import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  type DynamoDBClient,
+  ScanCommand,
+  type ScanCommandInput,
+} from '@aws-sdk/client-dynamodb';
 
 /**
  * Every item of a table, as DynamoDB returns it (numbers stay text), following `LastEvaluatedKey` page by page
@@ -9,11 +14,16 @@ import { type AttributeValue, type DynamoDBClient, ScanCommand } from '@aws-sdk/
 export async function* scanTable(
   dynamodb: DynamoDBClient,
   tableName: string,
+  /** Optional server-side filter (FilterExpression and its names and values). */
+  filter: Pick<
+    ScanCommandInput,
+    'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+  > = {},
 ): AsyncGenerator<Record<string, AttributeValue>> {
   let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await dynamodb.send(
-      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ...filter, ExclusiveStartKey: startKey }),
     );
     yield* page.Items ?? [];
     startKey = page.LastEvaluatedKey;
