@@ -34,7 +34,7 @@ describe('provision', () => {
     // Assess
     expect(again).toEqual(stack.resources);
     expect(tables.sort()).toEqual([
-      'finledger-test-dedup-keys',
+      'finledger-test-dedup-history',
       'finledger-test-files',
       'finledger-test-idempotency',
       'finledger-test-outbox',

@@ -147,7 +147,18 @@ function createTrigger(spec: FunctionSpec, fn: sst.aws.Function, deps: ServiceDe
 }
 
 /**
- * One Lambda per service and worker (Node.js 22 on arm64), linked to the resources its handler
+ * A DuckDB function: the native binding cannot be bundled, so `install` ships @duckdb/node-api into the package's
+ * node_modules as npm installs it on the deploying machine (linux-x64 in CI), hence x86_64; /tmp holds the staged
+ * Parquet and the spill files (the engine's memory limit is 1 GB of the 2 GB function).
+ */
+const SET_ENGINE_FUNCTION = {
+  architecture: 'x86_64' as const,
+  nodejs: { install: ['@duckdb/node-api'] },
+  storage: '10 GB' as const,
+};
+
+/**
+ * One Lambda per service and worker (Node.js 22 on arm64, DuckDB ones on x86_64), linked to the resources its handler
  * reads through `Resource`, with exactly the IAM statements of stacks/plan/iam.ts, and its trigger.
  */
 export function createFunctions(
@@ -161,7 +172,7 @@ export function createFunctions(
     const fn = new sst.aws.Function(spec.name, {
       handler: spec.handler,
       runtime: 'nodejs22.x',
-      architecture: 'arm64',
+      ...(spec.setEngine ? SET_ENGINE_FUNCTION : { architecture: 'arm64' as const }),
       memory: `${spec.memoryMb} MB`,
       timeout: `${spec.timeoutSeconds} seconds`,
       link: spec.links.map((name) => lookup(links, name, 'linkable resource')),

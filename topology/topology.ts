@@ -73,13 +73,12 @@ const declared = {
       ttlAttribute: 'expiration',
     },
     {
-      // Natural keys already accepted into silver, for cross-file and cross-day dedup:
-      // pk KEY#<dataset>#<partner>#<natural id> → content fingerprint and owner lineage. Expires after the
-      // dedup retention (FINLEDGER_DEDUP_RETENTION_DAYS, default 400).
-      name: 'dedup-keys',
+      // The manifest of each key history (pk HISTORY#<dataset>#<partner>): the version and the Parquet segments
+      // under the silver bucket's history/dedup/ that hold the natural keys already accepted, for cross-file and
+      // cross-day dedup. One item per partner and dataset, swapped on its version: no per-record item.
+      name: 'dedup-history',
       partitionKey: { name: 'pk', type: 'S' },
       indexes: [],
-      ttlAttribute: 'expiresAt',
     },
   ],
   buckets: [
@@ -99,10 +98,11 @@ const declared = {
     },
     {
       name: 'silver',
-      purpose: 'Validated rows as Parquet, one folder per run and schema version.',
+      purpose:
+        'Validated rows as Parquet, one folder per run and schema version; dedup key-history segments under history/dedup/.',
       immutable: false,
       eventBridgeNotifications: false,
-      prefixes: ['silver/'],
+      prefixes: ['silver/', 'history/'],
     },
     {
       name: 'quarantine',
@@ -166,12 +166,13 @@ const declared = {
       name: 'dedup',
       handler: 'services/dedup/handler.ts',
       subscriptions: [{ kind: 'event', type: 'FileValidated', version: 1 }],
-      // Two passes over a file's silver parts plus one BatchGetItem and one TransactWriteItems per 100 keys.
+      // DuckDB over the file's silver parts and the partner's key-history segments (1 GB memory limit, spill
+      // to /tmp), then one conditional manifest swap per file.
       queue: queueFor(900),
-      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1 },
-      tables: ['files', 'outbox', 'idempotency', 'dedup-keys'],
+      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1, setEngine: true },
+      tables: ['files', 'outbox', 'idempotency', 'dedup-history'],
       buckets: {
-        silver: { mode: 'readwrite', prefixes: ['silver/'] },
+        silver: { mode: 'readwrite', prefixes: ['silver/', 'history/dedup/'] },
         quarantine: { mode: 'write', prefixes: ['quarantine/dedup/'] },
       },
       publishes: [{ type: 'RecordsDeduplicated', version: 1 }],

@@ -36,6 +36,11 @@ export interface FunctionSettings {
   readonly timeoutSeconds: number;
   /** Largest SQS batch handed to one invocation. */
   readonly batchSize: number;
+  /**
+   * Runs set work in DuckDB (`lib/duckdb/set-engine.ts`): its native binding ships unbundled, and the
+   * function gets /tmp room for staged Parquet and spill.
+   */
+  readonly setEngine?: boolean;
 }
 
 /** A service consumes from its own queue, fed by the subscriptions' bus rules. */
@@ -141,6 +146,6 @@ export interface Topology {
   readonly workers: readonly WorkerSpec[];
 }
 
-export type TableName = 'files' | 'outbox' | 'idempotency' | 'dedup-keys';
+export type TableName = 'files' | 'outbox' | 'idempotency' | 'dedup-history';
 export type BucketName = 'landing' | 'raw' | 'silver' | 'quarantine' | 'gold';
 export type SecretName = 'PanHmacKey';

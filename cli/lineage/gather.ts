@@ -12,8 +12,10 @@ import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import type { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
-import { dynamoKeyStore } from '../../services/dedup/adapters/dynamo-key-store.ts';
+import { dynamoHistoryManifests } from '../../services/dedup/adapters/dynamo-history-manifests.ts';
+import { s3Objects } from '../../services/dedup/adapters/s3-objects.ts';
 import type { ConflictEntry, DuplicateEntry } from '../../services/dedup/dedup-outputs.ts';
+import { findKeyRecords } from '../../services/dedup/key-history/find-key-records.ts';
 import { dedupQuarantinePrefix } from '../../services/dedup/object-keys.ts';
 import { dedupKeyOf } from '../../services/dedup/record-identity.ts';
 import { goldColumnsOf } from '../../services/ready-publisher/gold-content.ts';
@@ -38,7 +40,7 @@ const LINEAGE_NAMES = new Set(LINEAGE_COLUMNS.map((column) => column.name));
 
 /**
  * Gather the facts `traceRecord` needs for one natural key from the offline runtime (or any runtime's clients).
- * 1. The `dedup-keys` item names the owner: file, run, row, business date, sha256.
+ * 1. The key's record in the partner's dedup key history names the owner: file, run, row, business date, sha256.
  * 2. The owner's registry row; the validated silver parts and dedup unique parts of the run `rowsRunOf` picks (the
  *    file's current run once validated there, else the owner's), at `_row_number`.
  * 3. The dedup quarantine of every run of the owner's date and of every date the bus archive saw deduplicated
@@ -50,8 +52,10 @@ export async function gatherLineageFacts(runtime: Runtime, query: LineageQuery):
   const buckets = bucketNames(runtime);
   const key = dedupKeyOf(query.dataset, query.partner, query.id);
   const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
-  const keys = dynamoKeyStore(doc, tableName(runtime, 'dedup-keys'));
-  const keyRecord = (await keys.getKeys([key])).get(key) ?? null;
+  const history = dynamoHistoryManifests(doc, tableName(runtime, 'dedup-history'));
+  const scope = { dataset: query.dataset, partner: query.partner };
+  const found = await findKeyRecords({ objects: s3Objects(s3), history }, buckets.silver, scope, [key]);
+  const keyRecord = found.get(key) ?? null;
   const registry = registryOf(runtime);
   const owner = keyRecord?.owner ?? null;
 

@@ -1,116 +1,85 @@
+import type { SetEngine } from '../../lib/duckdb/set-engine.ts';
+import { sqlText } from '../../lib/duckdb/set-engine.ts';
 import { FingerprintDriftError } from './errors.ts';
-import type { DedupKeyStore, KeyRecord, RowLineage } from './ports.ts';
+import type { RowLineage } from './ports.ts';
 
-/** The first occurrence of a key in this file, not in conflict within it: the row to check against other files. */
-export interface Candidate {
-  readonly key: string;
-  readonly fingerprint: string;
-  readonly row: RowLineage;
-}
-
-/** What the rest of the partner's history says about a candidate. */
-export type CrossFileVerdict =
-  /** No other file holds the key: this file owns it (newly claimed, or already ours from an earlier attempt). */
-  | { readonly kind: 'unique'; readonly claimed: boolean }
-  /** Another file owns the key with the same content. */
-  | { readonly kind: 'duplicate'; readonly owner: KeyRecord }
-  /** Another file owns the key with different content. */
-  | { readonly kind: 'conflict'; readonly owner: KeyRecord };
-
+/** What a new key record says about its owner: this run's row of this file. */
 export interface ClaimContext {
   readonly fileId: string;
+  readonly runId: string;
+  readonly businessDate: string;
+  readonly sha256: string;
   readonly fingerprintVersion: number;
   readonly nowSeconds: number;
   readonly expiresAt: number;
 }
 
 /**
- * Classify up to 100 candidates against the `dedup-keys` store in two round trips when nobody races.
- *
- * Primary course:
- * 1. Read every candidate's key at once (BatchGetItem); an expired record counts as absent (TTL deletes late).
- * 2. A key owned by this file is unique again (a retry, a redelivery or a rerun of the same file); one owned
- *    by another file is a duplicate (same fingerprint) or a conflict (different fingerprint).
- * 3. Claim the absent keys in one conditional transaction.
- * 4. When the transaction is cancelled because some keys were claimed meanwhile, classify only those against
- *    the record that won, and claim the rest again (nothing was written by the cancelled transaction).
+ * Classify the file's candidates against the live key records of the partner's history (`history`, a relation),
+ * as `verdicts`: every routed row with
+ * - `claim`: no live record holds the key, so this file takes it;
+ * - `own`: this same file holds it (a retry, a redelivery, a rerun with a new runId): unique again;
+ * - `duplicate-across` / `conflict-across`: another file holds it with the same / other content, owner columns set;
+ * - `conflict` / `duplicate`: decided within the file (within-file.ts), kept as they are.
+ * Re-run after a refused swap against the longer history: only the verdicts of the new keys can change.
  */
 export async function classifyAcrossFiles(
-  candidates: readonly Candidate[],
-  store: DedupKeyStore,
+  engine: SetEngine,
+  history: string,
   context: ClaimContext,
-): Promise<CrossFileVerdict[]> {
-  const verdicts: (CrossFileVerdict | undefined)[] = candidates.map(() => undefined);
-  const byKey = new Map(candidates.map((candidate, index) => [candidate.key, index]));
-  const decide = (index: number, record: KeyRecord) => {
-    verdicts[index] = verdictOf(candidates[index] as Candidate, record, context);
-  };
-  const live = (record: KeyRecord | undefined): record is KeyRecord =>
-    record !== undefined && record.expiresAt > context.nowSeconds;
-
-  let pending: number[] = [];
-  const existing = await store.getKeys(candidates.map((candidate) => candidate.key));
-  candidates.forEach((candidate, index) => {
-    const record = existing.get(candidate.key);
-    if (live(record)) decide(index, record);
-    else pending.push(index);
-  });
-
-  // Each round settles at least one key or the store is broken; bound it rather than spin.
-  for (let round = 0; pending.length > 0; round += 1) {
-    if (round > candidates.length + 2)
-      throw new Error('Key claims made no progress; the key store is inconsistent.');
-    const outcome = await store.claim(
-      pending.map((index) => recordOf(candidates[index] as Candidate, context)),
-      context.nowSeconds,
-    );
-    if (outcome.kind === 'claimed') {
-      for (const index of pending) verdicts[index] = { kind: 'unique', claimed: true };
-      break;
-    }
-    if (outcome.lost.size === 0) throw new Error('The key store refused a claim without naming a lost key.');
-    const unknown: number[] = [];
-    for (const [key, record] of outcome.lost) {
-      const index = byKey.get(key);
-      if (index === undefined)
-        throw new Error(`The key store reported a lost key it was not asked for: ${key}.`);
-      if (live(record)) decide(index, record);
-      else unknown.push(index);
-    }
-    const lost = new Set(outcome.lost.keys());
-    pending = pending.filter((index) => !lost.has((candidates[index] as Candidate).key));
-    if (unknown.length > 0) {
-      const reread = await store.getKeys(unknown.map((index) => (candidates[index] as Candidate).key));
-      for (const index of unknown) {
-        const record = reread.get((candidates[index] as Candidate).key);
-        if (live(record)) decide(index, record);
-        else pending.push(index);
-      }
-    }
-  }
-  return verdicts.map((verdict) => {
-    if (!verdict) throw new Error('A candidate was left unclassified.');
-    return verdict;
-  });
+): Promise<void> {
+  await engine.db.run(`
+    CREATE OR REPLACE TABLE owners AS
+    SELECT h.* FROM ${history} h
+    WHERE h.key IN (SELECT key FROM routed WHERE within = 'candidate')
+    QUALIFY row_number() OVER (PARTITION BY h.key ORDER BY h.expires_at DESC, h.file_id) = 1`);
+  await engine.db.run(`
+    CREATE OR REPLACE TABLE verdicts AS
+    SELECT r.row_number, r.key, r.fingerprint, r.other_row,
+      CASE WHEN r.within <> 'candidate' THEN r.within
+           WHEN o.key IS NULL THEN 'claim'
+           WHEN o.file_id = ${sqlText(context.fileId)} THEN 'own'
+           WHEN o.fingerprint = r.fingerprint THEN 'duplicate-across'
+           ELSE 'conflict-across' END AS verdict,
+      o.fingerprint AS owner_fingerprint, o.file_id AS owner_file_id, o.run_id AS owner_run_id,
+      o.row_number AS owner_row_number, o.business_date AS owner_business_date, o.sha256 AS owner_sha256
+    FROM routed r LEFT JOIN owners o ON o.key = r.key AND r.within = 'candidate'`);
+  await refuseFingerprintDrift(engine, context.fileId);
 }
 
-function verdictOf(candidate: Candidate, record: KeyRecord, context: ClaimContext): CrossFileVerdict {
-  if (record.owner.fileId === context.fileId) {
-    if (record.fingerprint !== candidate.fingerprint)
-      throw new FingerprintDriftError(candidate.key, context.fileId, candidate.row.rowNumber);
-    return { kind: 'unique', claimed: false };
-  }
-  return record.fingerprint === candidate.fingerprint
-    ? { kind: 'duplicate', owner: record }
-    : { kind: 'conflict', owner: record };
+/** A key this file owns under another fingerprint means the canonical form changed under it: stop, never reclassify. */
+async function refuseFingerprintDrift(engine: SetEngine, fileId: string): Promise<void> {
+  const drifted = await engine.db.runAndReadAll(
+    `SELECT key, row_number FROM verdicts WHERE verdict = 'own' AND owner_fingerprint <> fingerprint ORDER BY row_number LIMIT 1`,
+  );
+  const [key, rowNumber] = drifted.getRows()[0] ?? [];
+  if (key !== undefined) throw new FingerprintDriftError(String(key), fileId, Number(rowNumber));
 }
 
-function recordOf(candidate: Candidate, context: ClaimContext): KeyRecord {
+/** The new key records this run would add to the history: one per claimed key, owned by its row. */
+export function claimedRecords(context: ClaimContext): string {
+  return `SELECT key, fingerprint, ${context.fingerprintVersion} AS fingerprint_version,
+    ${sqlText(context.fileId)} AS file_id, ${sqlText(context.runId)} AS run_id, row_number,
+    ${sqlText(context.businessDate)} AS business_date, ${sqlText(context.sha256)} AS sha256,
+    ${context.expiresAt}::BIGINT AS expires_at
+  FROM verdicts WHERE verdict = 'claim'`;
+}
+
+/** Rows the history would gain; 0 when every candidate is already decided. */
+export async function countClaims(engine: SetEngine): Promise<number> {
+  const counted = await engine.db.runAndReadAll(
+    `SELECT count(*)::BIGINT FROM verdicts WHERE verdict = 'claim'`,
+  );
+  return Number(counted.getRows()[0]?.[0] ?? 0);
+}
+
+/** Lineage of a row of an owner, from a verdict row's owner columns. */
+export function ownerLineage(row: Readonly<Record<string, unknown>>): RowLineage {
   return {
-    key: candidate.key,
-    fingerprint: candidate.fingerprint,
-    fingerprintVersion: context.fingerprintVersion,
-    owner: candidate.row,
-    expiresAt: context.expiresAt,
+    fileId: String(row.owner_file_id),
+    runId: String(row.owner_run_id),
+    rowNumber: Number(row.owner_row_number),
+    businessDate: String(row.owner_business_date),
+    sha256: String(row.owner_sha256),
   };
 }

@@ -2,7 +2,6 @@ import type { DatasetContract, DatasetName, SilverValue } from '../../contracts/
 import type { PartsRef } from '../../contracts/events/envelope.ts';
 import type { ClaimContext } from './cross-file.ts';
 import type { ConflictEntry, DuplicateEntry, EntryParts, UniqueParts } from './dedup-outputs.ts';
-import type { CompactKeyMap } from './key-map.ts';
 import type { ControlAmount, OutcomeTotals } from './outcome-totals.ts';
 import type { DedupConfig, DedupPorts } from './ports.ts';
 import type { RecordIdentity } from './record-identity.ts';
@@ -21,14 +20,13 @@ export interface DedupFileInput {
   readonly silver: PartsRef;
 }
 
-/** Everything one dedup run holds while it streams a file. */
+/** Everything one dedup run holds while it writes a file's outcomes. */
 export interface Run {
   readonly input: DedupFileInput;
   readonly contract: DatasetContract;
   readonly identity: RecordIdentity;
   readonly ports: DedupPorts;
   readonly config: DedupConfig;
-  readonly keys: CompactKeyMap;
   readonly claim: ClaimContext;
   readonly unique: UniqueParts;
   readonly duplicates: EntryParts<DuplicateEntry>;

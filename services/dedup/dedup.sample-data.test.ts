@@ -15,7 +15,7 @@ import {
   testConfig as validateConfig,
 } from '../schema-validate/test-support/fake-ports.ts';
 import { dedupFile } from './dedup.ts';
-import { memoryKeyStore, memoryObjects, testConfig, testPorts } from './test-support/fakes.ts';
+import { memoryHistory, memoryObjects, testConfig, testPorts } from './test-support/fakes.ts';
 
 /** The column a re-sent row changes to conflict with its first version: fingerprinted, not the amount. */
 const CONFLICT_COLUMN: Readonly<Record<DatasetName, number>> = {
@@ -52,7 +52,7 @@ function resendOf(file: SampleFile, businessDate: string): SampleFile {
 async function validateAndDedup(files: readonly SampleFile[]) {
   const store = memoryStore();
   const objects = memoryObjects();
-  const ports = testPorts(objects, memoryKeyStore());
+  const ports = testPorts(objects, memoryHistory());
   const results: { file: SampleFile; validTotals: ControlTotals; totals: DedupTotals }[] = [];
   for (const [index, file] of files.entries()) {
     const raw = rawFile(file.bytes, { key: `raw/${file.landingKey}`, chunkBytes: 4096 });

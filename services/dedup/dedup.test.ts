@@ -7,14 +7,16 @@ import {
 import { dedupFile } from './dedup.ts';
 import type { ConflictEntry, DuplicateEntry } from './dedup-outputs.ts';
 import { FingerprintDriftError, SilverMismatchError, UnknownContractError } from './errors.ts';
-import type { KeyRecord } from './ports.ts';
+import { findKeyRecords } from './key-history/find-key-records.ts';
 import { FINGERPRINT_VERSION } from './record-identity.ts';
 import {
   fileIds,
   landSilver,
-  memoryKeyStore,
+  memoryHistory,
   memoryObjects,
+  NOW,
   NOW_SECONDS,
+  SILVER_BUCKET,
   type SilverFile,
   testConfig,
   testPorts,
@@ -26,15 +28,26 @@ const A = txValues('tx-1');
 const B = txValues('tx-1', { amount: '11.00' });
 const other = (n: number) => txValues(`tx-${n}`);
 
-/** Dedup `files` in order on one key store; returns the last file's payload and what it wrote. */
-async function dedupInOrder(files: readonly SilverFile[], keys = memoryKeyStore(), config = testConfig()) {
-  const objects = memoryObjects();
-  const ports = testPorts(objects, keys);
+/** A fake S3 and key-history table shared by the files of one test. */
+const newWorld = () => ({ objects: memoryObjects(), history: memoryHistory() });
+type World = ReturnType<typeof newWorld>;
+
+/** Dedup `files` in order on one key history; returns the last file's payload and what it wrote. */
+async function dedupInOrder(files: readonly SilverFile[], world: World = newWorld(), config = testConfig()) {
+  const { objects, history } = world;
+  const ports = testPorts(objects, history);
   let payload: Awaited<ReturnType<typeof dedupFile>> | undefined;
   for (const file of files) payload = await dedupFile(landSilver(objects, file), ports, config);
   if (!payload) throw new Error('no file');
-  return { payload, objects, keys };
+  return { payload, objects, history };
 }
+
+/** Every key record of acme-bank's transactions history, by key. */
+const keyRecords = (world: Pick<World, 'objects' | 'history'>) =>
+  findKeyRecords({ objects: world.objects.objects, history: world.history.history }, SILVER_BUCKET, {
+    dataset: 'transactions',
+    partner: 'acme-bank',
+  });
 
 /** What an entry says, in a form a table can state. */
 const summary = (entry: DuplicateEntry | ConflictEntry) => {
@@ -187,14 +200,18 @@ describe('dedupFile', () => {
 
   it('records both lineages and the fingerprints of a cross-file conflict', async () => {
     // Act
-    const { payload, objects, keys } = await dedupInOrder([
-      { fileId: fileIds.a, runId: 'run_a', rows: [A] },
-      { fileId: fileIds.b, runId: 'run_b', rows: [B] },
-    ]);
+    const world = newWorld();
+    const { payload, objects } = await dedupInOrder(
+      [
+        { fileId: fileIds.a, runId: 'run_a', rows: [A] },
+        { fileId: fileIds.b, runId: 'run_b', rows: [B] },
+      ],
+      world,
+    );
 
     // Assess
     const [conflict] = entries<ConflictEntry>(objects, payload.conflicts);
-    const owner = keys.records.get('KEY#transactions#acme-bank#tx-1');
+    const owner = (await keyRecords(world)).get('KEY#transactions#acme-bank#tx-1');
     expect(conflict).toMatchObject({
       key: 'KEY#transactions#acme-bank#tx-1',
       naturalKey: { partner: 'acme-bank', transaction_id: 'tx-1' },
@@ -211,36 +228,37 @@ describe('dedupFile', () => {
 
   it('classifies a retry of the same run exactly as the first attempt, from its own keys', async () => {
     // Prepare
-    const objects = memoryObjects();
-    const keys = memoryKeyStore();
+    const world = newWorld();
+    const { objects, history } = world;
     const input = landSilver(objects, { fileId: fileIds.a, rows: [A, other(2), A] });
 
     // Act
-    const first = await dedupFile(input, testPorts(objects, keys), testConfig());
-    const claimed = new Map(keys.records);
-    const retry = await dedupFile(input, testPorts(objects, keys), testConfig());
+    const first = await dedupFile(input, testPorts(objects, history), testConfig());
+    const claimed = await keyRecords(world);
+    const retry = await dedupFile(input, testPorts(objects, history), testConfig());
 
     // Assess
     expect(retry).toEqual(first);
     expect(retry.counts).toEqual({ valid: 3, unique: 2, duplicates: 1, conflicts: 0 });
-    expect(keys.records).toEqual(claimed);
+    expect(await keyRecords(world)).toEqual(claimed);
+    expect(history.calls).toMatchObject({ swap: 1 });
   });
 
   it('reproduces the classification for a rerun with a new runId, under the new run, keeping the first owner', async () => {
     // Prepare
-    const objects = memoryObjects();
-    const keys = memoryKeyStore();
+    const world = newWorld();
+    const { objects, history } = world;
     const rows = [A, other(2), A];
 
     // Act
     const first = await dedupFile(
       landSilver(objects, { fileId: fileIds.a, runId: 'run_1', rows }),
-      testPorts(objects, keys),
+      testPorts(objects, history),
       testConfig(),
     );
     const rerun = await dedupFile(
       landSilver(objects, { fileId: fileIds.a, runId: 'run_2', rows }),
-      testPorts(objects, keys),
+      testPorts(objects, history),
       testConfig(),
     );
 
@@ -249,42 +267,32 @@ describe('dedupFile', () => {
     expect(rerun.unique.prefix).toContain('/run_id=run_2/');
     expect(rerun.unique.prefix.startsWith('silver/dedup/dataset=transactions/')).toBe(true);
     expect(await uniqueRows(objects, rerun.unique)).toEqual(await uniqueRows(objects, first.unique));
-    expect(keys.records.get('KEY#transactions#acme-bank#tx-1')?.owner.runId).toBe('run_1');
+    expect((await keyRecords(world)).get('KEY#transactions#acme-bank#tx-1')?.owner.runId).toBe('run_1');
   });
 
-  it.each([
-    ['returns the winner', true],
-    ['makes it read the winner again', false],
-  ])('re-classifies only the keys lost to a race when the store %s', async (_name, reportWinner) => {
-    // Prepare: between our read and our claim, file a claims tx-1 with the same content and tx-3 with another.
+  it('classifies again against the longer history when another file published first, then publishes', async () => {
+    // Prepare: between file b's classification and its swap, file a publishes tx-1 (same content) and tx-3 (other).
+    const objects = memoryObjects();
     let raced = false;
-    const winner = (id: string, fingerprint: string): KeyRecord => ({
-      key: `KEY#transactions#acme-bank#${id}`,
-      fingerprint,
-      fingerprintVersion: 1,
-      owner: {
-        fileId: fileIds.a,
-        runId: 'run_a',
-        rowNumber: 9,
-        businessDate: '2026-11-19',
-        sha256: 'a'.repeat(64),
-      },
-      expiresAt: NOW_SECONDS + 60,
-    });
-    const keys = memoryKeyStore({
-      reportWinner,
-      race: (claims) => {
-        if (raced) return [];
+    const history = memoryHistory({
+      race: async () => {
+        if (raced) return;
         raced = true;
-        const tx1 = claims.find((claim) => claim.key.endsWith('#tx-1'));
-        return [winner('tx-1', tx1?.fingerprint ?? ''), winner('tx-3', 'e'.repeat(64))];
+        const rival = {
+          fileId: fileIds.a,
+          runId: 'run_a',
+          businessDate: '2026-11-19',
+          rows: [A, txValues('tx-3', { amount: '99.00' })],
+        };
+        await dedupFile(landSilver(objects, rival), testPorts(objects, history), testConfig());
       },
     });
+    const world = { objects, history };
 
     // Act
-    const { payload, objects } = await dedupInOrder(
+    const { payload } = await dedupInOrder(
       [{ fileId: fileIds.b, rows: [A, other(2), other(3), other(4)] }],
-      keys,
+      world,
     );
 
     // Assess
@@ -295,60 +303,110 @@ describe('dedupFile', () => {
       ...entries<ConflictEntry>(objects, payload.conflicts),
     ];
     expect(written.map(summary).sort()).toEqual([
-      'conflict cross-file row 4 ↔ f_a:9@2026-11-19',
-      'duplicate cross-file row 2 ↔ f_a:9@2026-11-19',
+      'conflict cross-file row 4 ↔ f_a:3@2026-11-19',
+      'duplicate cross-file row 2 ↔ f_a:2@2026-11-19',
     ]);
-    expect(keys.records.get('KEY#transactions#acme-bank#tx-2')?.owner.fileId).toBe(fileIds.b);
-    expect(keys.records.get('KEY#transactions#acme-bank#tx-1')?.owner.fileId).toBe(fileIds.a);
-    expect(keys.calls.claim).toEqual([4, 2]);
+    const records = await keyRecords(world);
+    expect(
+      [...records.values()]
+        .map((record) => `${record.key.slice(-4)} ${record.owner.fileId.slice(0, 3)}`)
+        .sort(),
+    ).toEqual(['tx-1 f_a', 'tx-2 f_b', 'tx-3 f_a', 'tx-4 f_b']);
+    expect(history.calls).toMatchObject({ swap: 3, refused: 1 });
   });
 
-  it('claims again a key whose retention has passed (TTL deletes late)', async () => {
-    // Prepare
-    const keys = memoryKeyStore();
-    keys.records.set('KEY#transactions#acme-bank#tx-1', {
-      key: 'KEY#transactions#acme-bank#tx-1',
-      fingerprint: '0'.repeat(64),
-      fingerprintVersion: 1,
-      owner: {
-        fileId: fileIds.a,
-        runId: 'r',
-        rowNumber: 2,
-        businessDate: '2025-01-01',
-        sha256: 'a'.repeat(64),
-      },
-      expiresAt: NOW_SECONDS,
-    });
+  it('accepts each key once when two files sharing keys are deduplicated at the same instant, again and again', async () => {
+    for (let round = 0; round < 12; round += 1) {
+      // Prepare: two files of one partner, 40 keys each, 20 shared (half with other content in the second file).
+      const world = newWorld();
+      const ids = (from: number) => Array.from({ length: 40 }, (_, index) => from + index);
+      const first = ids(0).map((n) => other(n));
+      const second = ids(20).map((n) => (n % 2 === 0 ? other(n) : txValues(`tx-${n}`, { amount: '77.00' })));
+      const inputs = [
+        landSilver(world.objects, { fileId: fileIds.a, rows: first }),
+        landSilver(world.objects, { fileId: fileIds.b, rows: second }),
+      ];
+      const ports = testPorts(world.objects, world.history);
+
+      // Act: both at once, which one starts first alternating by round.
+      const order = round % 2 === 0 ? inputs : [...inputs].reverse();
+      const payloads = await Promise.all(order.map((input) => dedupFile(input, ports, testConfig())));
+
+      // Assess: 60 distinct keys, each unique in exactly one file; the 20 shared ones a duplicate or conflict in the other.
+      const unique = payloads.reduce((sum, payload) => sum + payload.counts.unique, 0);
+      const shared = payloads.reduce(
+        (sum, payload) => sum + payload.counts.duplicates + payload.counts.conflicts,
+        0,
+      );
+      expect({ unique, shared }).toEqual({ unique: 60, shared: 20 });
+      const records = await keyRecords(world);
+      expect(records.size).toBe(60);
+      const uniqueIds = new Set<string>();
+      for (const payload of payloads)
+        for (const row of await uniqueRows(world.objects, payload.unique)) {
+          expect(uniqueIds.has(String(row.id))).toBe(false);
+          uniqueIds.add(String(row.id));
+          expect(records.get(`KEY#transactions#acme-bank#${row.id}`)?.owner.fileId).toBe(payload.fileId);
+        }
+    }
+  });
+
+  it('claims again a key whose retention has passed', async () => {
+    // Prepare: file a claimed tx-1 longer ago than the retention.
+    const world = newWorld();
+    const longAgo = new Date(NOW.getTime() - 401 * 86_400_000);
+    const input = landSilver(world.objects, { fileId: fileIds.a, rows: [A] });
+    await dedupFile(input, { ...testPorts(world.objects, world.history), now: () => longAgo }, testConfig());
 
     // Act
-    const { payload } = await dedupInOrder([{ fileId: fileIds.b, rows: [B] }], keys);
+    const { payload } = await dedupInOrder([{ fileId: fileIds.b, rows: [B] }], world);
 
     // Assess
     expect(payload.counts.unique).toBe(1);
-    expect(keys.records.get('KEY#transactions#acme-bank#tx-1')?.owner.fileId).toBe(fileIds.b);
+    expect((await keyRecords(world)).get('KEY#transactions#acme-bank#tx-1')?.owner.fileId).toBe(fileIds.b);
   });
 
-  it('reads and claims at most keyBatchSize keys at a time and keeps file order across parts', async () => {
+  it('reads the history once and publishes once per file, keeping file order across parts', async () => {
     // Prepare
-    const keys = memoryKeyStore();
+    const world = newWorld();
     const rows = Array.from({ length: 250 }, (_, index) => other(index));
-    const objects = memoryObjects();
-    const input = landSilver(objects, { fileId: fileIds.a, rows }, { partRows: 70 });
+    const input = landSilver(world.objects, { fileId: fileIds.a, rows }, { partRows: 70 });
 
     // Act
     const payload = await dedupFile(
       input,
-      testPorts(objects, keys),
-      testConfig({ keyBatchSize: 100, claimConcurrency: 3, partRows: 90 }),
+      testPorts(world.objects, world.history),
+      testConfig({ partRows: 90 }),
     );
 
     // Assess
     expect(input.silver.parts).toHaveLength(4);
-    expect(Math.max(...keys.calls.getKeys, ...keys.calls.claim)).toBeLessThanOrEqual(100);
-    expect(keys.calls.getKeys.reduce((sum, count) => sum + count, 0)).toBe(250);
+    expect(world.history.calls).toEqual({ read: 1, swap: 1, refused: 0 });
     expect(payload.unique.parts).toHaveLength(3);
-    expect((await uniqueRows(objects, payload.unique)).map((row) => row.rowNumber)).toEqual(
+    expect((await uniqueRows(world.objects, payload.unique)).map((row) => row.rowNumber)).toEqual(
       rows.map((_, index) => index + 2),
+    );
+  });
+
+  it('merges the segments into one, dropping expired keys, once a history reaches compactAtSegments', async () => {
+    // Prepare: one key claimed longer ago than the retention, then files of one new key each.
+    const world = newWorld();
+    const longAgo = new Date(NOW.getTime() - 401 * 86_400_000);
+    const old = landSilver(world.objects, { fileId: fileIds.c, rows: [other(99)] });
+    await dedupFile(old, { ...testPorts(world.objects, world.history), now: () => longAgo }, testConfig());
+    const config = testConfig({ compactAtSegments: 4 });
+
+    // Act
+    for (let index = 0; index < 3; index += 1)
+      await dedupInOrder([{ fileId: `f_${String(index).repeat(24)}`, rows: [other(index)] }], world, config);
+
+    // Assess
+    const manifest = await world.history.history.read({ dataset: 'transactions', partner: 'acme-bank' });
+    expect(manifest.version).toBe(4);
+    expect(manifest.segments).toHaveLength(1);
+    expect(manifest.segments[0]?.rows).toBe(3);
+    expect([...(await keyRecords(world)).keys()].sort()).toEqual(
+      ['tx-0', 'tx-1', 'tx-2'].map((id) => `KEY#transactions#acme-bank#${id}`),
     );
   });
 
@@ -375,17 +433,17 @@ describe('dedupFile', () => {
     );
     await expect(
       dedupFile({ ...input, fileId: fileIds.c }, testPorts(objects), testConfig()),
-    ).rejects.toThrow(/holds rows of f_aaa/);
+    ).rejects.toThrow(/hold rows of f_aaa/);
   });
 
   it('refuses a key this file owns under another fingerprint instead of reclassifying it', async () => {
     // Prepare
-    const keys = memoryKeyStore();
-    await dedupInOrder([{ fileId: fileIds.a, rows: [A] }], keys);
+    const world = newWorld();
+    await dedupInOrder([{ fileId: fileIds.a, rows: [A] }], world);
 
     // Act / Assess
     await expect(
-      dedupInOrder([{ fileId: fileIds.a, runId: 'run_2', rows: [B] }], keys),
+      dedupInOrder([{ fileId: fileIds.a, runId: 'run_2', rows: [B] }], world),
     ).rejects.toBeInstanceOf(FingerprintDriftError);
   });
 

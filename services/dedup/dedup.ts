@@ -2,39 +2,41 @@ import type { z } from 'zod';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { DatasetContract } from '../../contracts/datasets/dataset-contract.ts';
 import type { RecordsDeduplicatedPayloadSchema } from '../../contracts/events/records-deduplicated.ts';
-import { readSilverPart, type SilverRows } from '../../lib/parquet/silver-part-reader.ts';
-import { classifyAcrossFiles } from './cross-file.ts';
+import { type SetEngine, withSetEngine } from '../../lib/duckdb/set-engine.ts';
+import { classifyAcrossFiles, countClaims } from './cross-file.ts';
 import { EntryParts, UniqueParts } from './dedup-outputs.ts';
 import type { DedupFileInput, Run } from './dedup-run.ts';
-import { SilverMismatchError, UnknownContractError } from './errors.ts';
-import { CompactKeyMap } from './key-map.ts';
+import { emitOutcomes } from './emit-outcomes.ts';
+import { KeyHistoryContentionError, UnknownContractError } from './errors.ts';
+import { liveRecords, stageSegments } from './key-history/history-segments.ts';
+import { publishClaims } from './key-history/publish-claims.ts';
 import { controlAmountReader, OutcomeTotals } from './outcome-totals.ts';
 import type { DedupConfig, DedupPorts } from './ports.ts';
 import { FINGERPRINT_VERSION, recordIdentityOf } from './record-identity.ts';
-import { type ClassifiedSegment, emitSegment, keyRow, routeRow, type Segment } from './row-routing.ts';
+import { identitySqlOf } from './sql/identity-sql.ts';
+import { classifyWithinFile, loadFileRows } from './within-file.ts';
 
 export type { DedupFileInput };
 
 export type RecordsDeduplicatedPayload = z.input<typeof RecordsDeduplicatedPayloadSchema>;
 
-/** Rows per segment at most, whatever their kind, so a run of within-file repeats stays bounded too. */
-const SEGMENT_MAX_ROWS = 1_000;
-
 /**
  * Split a validated file's rows into unique, exact duplicates and conflicts, within the file and across every
- * earlier file of the partner and dataset.
+ * earlier file of the partner and dataset, as set work in DuckDB.
  *
  * Primary course:
  * 1. Find the dataset contract; its natural key and business columns define a row's key and fingerprint.
- * 2. First pass over the silver parts: note each key's first row and fingerprint in a compact map; a later row
- *    with the same key is a within-file duplicate (same fingerprint) or puts the key in conflict (different).
- * 3. Second pass, in file order: a row of a key in conflict is quarantined (every version, none kept); a repeat
- *    of a key's first row is a dropped duplicate; a first row is a candidate for the cross-file check.
- * 4. Candidates go in batches of up to 100 to the `dedup-keys` store (classifyAcrossFiles), a few batches at
- *    a time; results are emitted in file order to the unique Parquet parts and the quarantine entry parts, and
- *    each row's control amount (the contract's silver amount column, bigint) to the totals of its outcome.
- * 5. Write the last parts and return the RecordsDeduplicated payload, valid = unique + duplicates + conflicts,
- *    with totals per outcome that add up to FileValidated's validTotals (reconcile checks it).
+ * 2. Stage the silver parts locally and load (row, key, fingerprint) of every row, checking the parts hold
+ *    exactly the rows FileValidated announced.
+ * 3. Within the file: a key with two contents puts every row of it in conflict; a repeat of a key's first row is
+ *    a duplicate; a key's first row is a candidate (within-file.ts).
+ * 4. Across files: read the partner's key-history manifest, stage its segments and classify the candidates
+ *    against their live records (cross-file.ts). A key owned by this same file is unique again.
+ * 5. Publish the newly claimed keys as the history's next version (publish-claims.ts); when another run
+ *    published first, go back to 4 with the longer history.
+ * 6. In file order, write unique rows to Parquet parts, duplicates and conflicts to quarantine entries, and each
+ *    row's control amount to its outcome's totals (emit-outcomes.ts); return the RecordsDeduplicated payload,
+ *    valid = unique + duplicates + conflicts, totals adding up to FileValidated's validTotals.
  *
  * Safe to repeat: keys this file claimed are its own on a retry or rerun, so the classification and every part
  * key come out the same, and the parts are overwritten in place.
@@ -47,8 +49,13 @@ export async function dedupFile(
   const contract = findDataset(input.dataset, input.schemaV);
   if (!contract) throw new UnknownContractError(input.dataset, input.schemaV);
   const run = startRun(input, contract, ports, config);
-  await noteKeys(run);
-  await routeRows(run);
+  await withSetEngine(config.engine, async (engine) => {
+    const partPaths = await stageSilverParts(run, engine);
+    await loadFileRows(engine, partPaths, identitySqlOf(contract, input.partner), input);
+    await classifyWithinFile(engine);
+    await classifyAgainstHistory(run, engine);
+    await emitOutcomes(run, engine, partPaths);
+  });
   await run.unique.flush({ evenIfEmpty: true });
   await run.duplicates.flush();
   await run.conflicts.flush();
@@ -86,9 +93,11 @@ function startRun(
     identity: recordIdentityOf(contract),
     ports,
     config,
-    keys: new CompactKeyMap(input.valid),
     claim: {
       fileId: input.fileId,
+      runId: input.runId,
+      businessDate: input.businessDate,
+      sha256: input.sha256,
       fingerprintVersion: FINGERPRINT_VERSION,
       nowSeconds,
       expiresAt: nowSeconds + config.retentionDays * 86_400,
@@ -101,68 +110,34 @@ function startRun(
   };
 }
 
-/** Read the silver parts in order, checking each row belongs to this file; `visit` sees every row. */
-async function eachPart(run: Run, visit: (rows: SilverRows) => Promise<void> | void): Promise<void> {
-  let total = 0;
-  for (const key of run.input.silver.parts) {
-    const rows = await readSilverPart(
-      await run.ports.objects.getObject({ bucket: run.input.silver.bucket, key }),
-      run.contract,
-    );
-    for (let index = 0; index < rows.length; index += 1) {
-      if (rows.fileId(index) !== run.input.fileId)
-        throw new SilverMismatchError(run.input.fileId, `${key} holds rows of ${rows.fileId(index)}`);
-    }
-    total += rows.length;
-    if (total > run.input.valid)
-      throw new SilverMismatchError(
-        run.input.fileId,
-        `more than the ${run.input.valid} valid rows announced`,
-      );
-    await visit(rows);
+/** Copy the file's silver parts to the session's folder, in order (DuckDB and the emit pass read them there). */
+async function stageSilverParts(run: Run, engine: SetEngine): Promise<string[]> {
+  const paths: string[] = [];
+  for (const [index, key] of run.input.silver.parts.entries()) {
+    const bytes = await run.ports.objects.getObject({ bucket: run.input.silver.bucket, key });
+    paths.push(await engine.stage(`silver-${index}.parquet`, bytes));
   }
-  if (total !== run.input.valid)
-    throw new SilverMismatchError(run.input.fileId, `${total} rows, ${run.input.valid} announced`);
+  return paths;
 }
 
-/** First pass: what the whole file says about each key. */
-async function noteKeys(run: Run): Promise<void> {
-  await eachPart(run, (rows) => {
-    for (let index = 0; index < rows.length; index += 1) {
-      run.keys.observe(keyRow(run, rows.values(index)).hashed, rows.rowNumber(index));
-    }
-  });
-}
-
-/** Second pass: route every row in file order, classify candidates in batches, emit in order. */
-async function routeRows(run: Run): Promise<void> {
-  const window: Promise<ClassifiedSegment>[] = [];
-  let segment: Segment = { rows: [], candidates: 0 };
-  const submit = async () => {
-    if (segment.rows.length === 0) return;
-    const current = segment;
-    segment = { rows: [], candidates: 0 };
-    const candidates = current.rows.flatMap((row) => (row.kind === 'candidate' ? [row.candidate] : []));
-    const resolving = (
-      candidates.length === 0
-        ? Promise.resolve([])
-        : classifyAcrossFiles(candidates, run.ports.keys, run.claim)
-    ).then((verdicts) => ({ segment: current, verdicts }));
-    // Awaited in order below; marked handled now so a later batch failing first is not an unhandled rejection.
-    resolving.catch(() => undefined);
-    window.push(resolving);
-    if (window.length >= run.config.claimConcurrency)
-      await emitSegment(run, await (window.shift() as (typeof window)[number]));
-  };
-
-  await eachPart(run, async (rows) => {
-    for (let index = 0; index < rows.length; index += 1) {
-      segment.rows.push(routeRow(run, rows.values(index), rows.rowNumber(index)));
-      if (segment.rows.at(-1)?.kind === 'candidate') segment.candidates += 1;
-      if (segment.candidates >= run.config.keyBatchSize || segment.rows.length >= SEGMENT_MAX_ROWS)
-        await submit();
-    }
-  });
-  await submit();
-  while (window.length > 0) await emitSegment(run, await (window.shift() as (typeof window)[number]));
+/** Steps 4 and 5: classify against the history and publish the claims, again while other runs publish first. */
+async function classifyAgainstHistory(run: Run, engine: SetEngine): Promise<void> {
+  const scope = { dataset: run.contract.name, partner: run.input.partner };
+  const staged = new Map<string, string>();
+  for (let attempt = 1; ; attempt += 1) {
+    const manifest = await run.ports.history.read(scope);
+    const segmentPaths = await stageSegments(
+      engine,
+      run.ports.objects,
+      run.config.buckets.silver,
+      manifest.segments,
+      staged,
+    );
+    await classifyAcrossFiles(engine, liveRecords(segmentPaths, run.claim.nowSeconds), run.claim);
+    if ((await countClaims(engine)) === 0) return;
+    const attemptState = { scope, manifest, segmentPaths, context: run.claim };
+    if (await publishClaims(engine, run.ports, run.config, attemptState)) return;
+    if (attempt >= run.config.maxHistoryAttempts)
+      throw new KeyHistoryContentionError(scope.dataset, scope.partner, attempt);
+  }
 }

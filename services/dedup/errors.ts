@@ -60,16 +60,16 @@ export class DedupCommitConflictError extends DedupError {
   }
 }
 
-/** DynamoDB kept cancelling a key claim for a transient reason (TransactionConflict, throttling). */
-export class KeyClaimContentionError extends DedupError {
+/** Other runs of the same partner kept publishing to the key history first; nothing of this run was published. */
+export class KeyHistoryContentionError extends DedupError {
   constructor(
+    readonly dataset: string,
+    readonly partner: string,
     readonly attempts: number,
-    readonly codes: readonly string[],
-    options?: ErrorOptions,
   ) {
     super(
-      `Claiming dedup keys was cancelled ${attempts} times (${codes.join(', ')}). The record will be retried; if it reaches the DLQ, check dedup-keys throttling.`,
-      options,
+      `The ${dataset} key history of ${partner} moved under this run ${attempts} times in a row; nothing was published. ` +
+        'The record will be retried; if it reaches the DLQ, look for a stuck or looping dedup run of that partner before redriving.',
     );
   }
 }

@@ -1,4 +1,6 @@
+import type { DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
+import { DEFAULT_SET_ENGINE_LIMITS, type SetEngineLimits } from '../../lib/duckdb/set-engine.ts';
 
 /** Where a key's accepted row came from: enough to find it in silver and in the raw file. */
 export interface RowLineage {
@@ -11,7 +13,7 @@ export interface RowLineage {
   readonly sha256: string;
 }
 
-/** One natural key accepted into silver, as the `dedup-keys` table holds it. */
+/** One natural key accepted into silver, as a key-history segment row holds it. */
 export interface KeyRecord {
   /** `KEY#<dataset>#<partner>#<natural id>`. */
   readonly key: string;
@@ -19,28 +21,39 @@ export interface KeyRecord {
   readonly fingerprint: string;
   readonly fingerprintVersion: number;
   readonly owner: RowLineage;
-  /** Epoch seconds after which the key is forgotten (DynamoDB TTL). */
+  /** Epoch seconds after which the key is forgotten (compaction drops it; readers ignore it at once). */
   readonly expiresAt: number;
 }
 
-/** The result of claiming keys in one transaction. */
-export type ClaimOutcome =
-  | { readonly kind: 'claimed' }
-  /**
-   * Some keys were taken meanwhile (another file won the race), so nothing was written. Each lost key maps to
-   * the record that won it, or undefined when the store could not say (read it again).
-   */
-  | { readonly kind: 'lost'; readonly lost: ReadonlyMap<string, KeyRecord | undefined> };
+/** Whose keys one history holds: a dataset of one partner (keys never collide across partners). */
+export interface HistoryScope {
+  readonly dataset: DatasetName;
+  readonly partner: string;
+}
 
-/** The cross-file key store (DynamoDB `dedup-keys`). */
-export interface DedupKeyStore {
-  /** Current records of up to 100 distinct keys, read consistently; keys never claimed are absent. */
-  getKeys(keys: readonly string[]): Promise<ReadonlyMap<string, KeyRecord>>;
-  /**
-   * Claim up to 100 distinct keys at once, each only if no record exists or the existing one expired before
-   * `nowSeconds`. All or nothing: when any key is refused, none is written.
-   */
-  claim(records: readonly KeyRecord[], nowSeconds: number): Promise<ClaimOutcome>;
+/** One immutable Parquet file of key records (`key-history/segment-keys.ts` names it). */
+export interface HistorySegment {
+  /** Object key in the silver bucket. */
+  readonly key: string;
+  readonly rows: number;
+}
+
+/** The segments that make up a scope's key history at one version; version 0 is the empty history. */
+export interface HistoryManifest {
+  readonly version: number;
+  readonly segments: readonly HistorySegment[];
+}
+
+/**
+ * The atomic pointer to each scope's key history (one DynamoDB item per scope). A dedup run classifies against
+ * the version it read and publishes its new keys by swapping in the next version: a swap that finds another
+ * version refuses, so two files racing for a key can never both accept it.
+ */
+export interface HistoryManifests {
+  /** The current manifest, read strongly consistent. */
+  read(scope: HistoryScope): Promise<HistoryManifest>;
+  /** Replace the segment list when the manifest is still at `expectedVersion`; false when another run moved it. */
+  swap(scope: HistoryScope, expectedVersion: number, segments: readonly HistorySegment[]): Promise<boolean>;
 }
 
 /** Objects dedup reads (silver parts) and writes (unique parts, quarantine entries). */
@@ -53,7 +66,7 @@ export interface DedupObjects {
 
 export interface DedupPorts {
   readonly objects: DedupObjects;
-  readonly keys: DedupKeyStore;
+  readonly history: HistoryManifests;
   readonly now: () => Date;
 }
 
@@ -67,14 +80,13 @@ export interface DedupConfig {
   /** Entries and characters per quarantine JSON Lines part. */
   readonly quarantinePartEntries: number;
   readonly quarantinePartCharacters: number;
-  /** Keys per BatchGetItem / TransactWriteItems (DynamoDB allows at most 100 of each). */
-  readonly keyBatchSize: number;
-  /** Key batches classified concurrently; results are still emitted in file order. */
-  readonly claimConcurrency: number;
+  /** Memory and threads of the DuckDB session that classifies the file. */
+  readonly engine: SetEngineLimits;
+  /** Segments a history may reach before a commit merges them into one (dropping expired keys). */
+  readonly compactAtSegments: number;
+  /** Swaps refused by a racing run before giving up (the record is retried). */
+  readonly maxHistoryAttempts: number;
 }
-
-/** DynamoDB's limit for both BatchGetItem keys and TransactWriteItems actions. */
-export const MAX_KEY_BATCH = 100;
 
 /** Defaults for everything but names. */
 export const DEFAULT_DEDUP_LIMITS = {
@@ -82,6 +94,7 @@ export const DEFAULT_DEDUP_LIMITS = {
   partRows: 100_000,
   quarantinePartEntries: 10_000,
   quarantinePartCharacters: 16 * 1024 * 1024,
-  keyBatchSize: MAX_KEY_BATCH,
-  claimConcurrency: 4,
+  engine: DEFAULT_SET_ENGINE_LIMITS,
+  compactAtSegments: 32,
+  maxHistoryAttempts: 20,
 } as const satisfies Partial<DedupConfig>;

@@ -106,7 +106,7 @@ export function naturalIdOf(identity: RecordIdentity, values: readonly SilverVal
 }
 
 /**
- * Partition key of a natural key in the `dedup-keys` table.
+ * Key of a natural key in the dedup key history (`key-history/`).
  * @example dedupKeyOf('transactions', 'acme-bank', 'tx-1') // 'KEY#transactions#acme-bank#tx-1'
  */
 export function dedupKeyOf(dataset: DatasetName, partner: string, naturalId: string): string {

@@ -25,7 +25,7 @@ describe('configFromEnv', () => {
     expect(config).toMatchObject({
       buckets: { silver: 'silver-b', quarantine: 'quarantine-b' },
       retentionDays: days,
-      keyBatchSize: 100,
+      compactAtSegments: 32,
     });
   });
 

@@ -9,7 +9,7 @@ import {
   type DedupCommitResult,
   dynamoDedupCommitter,
 } from './adapters/dynamo-dedup-committer.ts';
-import { dynamoKeyStore } from './adapters/dynamo-key-store.ts';
+import { dynamoHistoryManifests } from './adapters/dynamo-history-manifests.ts';
 import { s3Objects } from './adapters/s3-objects.ts';
 import { DEFAULT_DEDUP_LIMITS, type DedupConfig, type DedupPorts } from './ports.ts';
 
@@ -40,7 +40,7 @@ function build(): DedupSideEffects {
     dedup: {
       ports: {
         objects: s3Objects(clients.s3),
-        keys: dynamoKeyStore(clients.doc, resources.table('dedup-keys')),
+        history: dynamoHistoryManifests(clients.doc, resources.table('dedup-history')),
         now: () => new Date(),
       },
       config: configFromEnv(),

@@ -43,6 +43,8 @@ export interface FunctionSpec {
   readonly handler: string;
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
+  /** Runs DuckDB: ships its native binding and gets ephemeral storage for staging and spill. */
+  readonly setEngine: boolean;
   readonly trigger: Trigger;
   /** Link names the handler reads through `Resource` (no permissions come with a link). */
   readonly links: readonly string[];
@@ -129,6 +131,7 @@ export function planFunctions(topology: Topology): FunctionSpec[] {
       handler: sstHandler(service.handler),
       memoryMb: service.function.memoryMb,
       timeoutSeconds: service.function.timeoutSeconds,
+      setEngine: service.function.setEngine === true,
       trigger: {
         kind: 'queue',
         queue: names.queue(service.name),
@@ -160,6 +163,7 @@ export function planFunctions(topology: Topology): FunctionSpec[] {
       handler: sstHandler(worker.handler, worker.exportName),
       memoryMb: worker.function.memoryMb,
       timeoutSeconds: worker.function.timeoutSeconds,
+      setEngine: worker.function.setEngine === true,
       trigger: workerTrigger(worker),
       links: [...dataLinks(worker.tables, worker.buckets), ...(publishesToBus ? [names.bus()] : [])],
       tables: worker.tables,

@@ -117,7 +117,7 @@ async function snapshot(scenario: Scenario) {
   return {
     report: await pipelineReport(runtime),
     files: sortedItems(await scanAll(runtime, 'files')),
-    dedupKeys: sortedItems(await scanAll(runtime, 'dedup-keys')),
+    dedupHistory: sortedItems(await scanAll(runtime, 'dedup-history')),
     idempotencyKeys: (await scanAll(runtime, 'idempotency')).map((item) => String(item.id)).sort(),
     outbox: countBy(outbox, (item) => `${String(item.type)} ${String(item.status)}`),
     archive: countBy(archive, (event) => event['detail-type']),

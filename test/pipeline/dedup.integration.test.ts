@@ -249,7 +249,9 @@ describe('dedup on the offline runtime', () => {
     const quarantine = runtime.resources.buckets.quarantine!.name;
     const snapshot = async () => ({
       events: (await archivedDetails(runtime, RecordsDeduplicatedV1)).map((event) => event.eventId).sort(),
-      keys: (await scanTable(runtime, 'dedup-keys')).sort((a, b) => String(a.pk).localeCompare(String(b.pk))),
+      history: (await scanTable(runtime, 'dedup-history')).sort((a, b) =>
+        String(a.pk).localeCompare(String(b.pk)),
+      ),
       runs: (await scanTable(runtime, 'files')).filter((item) => String(item.sk).startsWith('DEDUP#')).length,
       unique: await listKeys(runtime, silver, 'silver/dedup/'),
       quarantined: await listKeys(runtime, quarantine, 'quarantine/dedup/'),

@@ -4,10 +4,8 @@ import { marshall } from '@aws-sdk/util-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { RecordsDeduplicatedV1 } from '../../../contracts/events/catalog.ts';
 import { createEvent } from '../../../lib/outbox/event-factory.ts';
-import { DedupCommitConflictError, KeyClaimContentionError } from '../errors.ts';
-import type { KeyRecord } from '../ports.ts';
+import { DedupCommitConflictError } from '../errors.ts';
 import { type DedupCommit, dynamoDedupCommitter } from './dynamo-dedup-committer.ts';
-import { dynamoKeyStore } from './dynamo-key-store.ts';
 
 /** A document client answering each send with the next scripted response (an Error is thrown). */
 function scriptedDoc(responses: unknown[]) {
@@ -32,88 +30,6 @@ const cancelled = (reasons: { Code: string; Item?: Record<string, unknown> }[]) 
       ...(reason.Item ? { Item: marshall(reason.Item) } : {}),
     })),
   });
-
-const record = (id: string): KeyRecord => ({
-  key: `KEY#transactions#acme-bank#${id}`,
-  fingerprint: 'a'.repeat(64),
-  fingerprintVersion: 1,
-  owner: { fileId: 'f_1', runId: 'run_1', rowNumber: 2, businessDate: '2026-11-20', sha256: 'b'.repeat(64) },
-  expiresAt: 2_000_000_000,
-});
-
-const noWait = { sleep: async () => {} };
-
-describe('dynamoKeyStore', () => {
-  it('claims keys in one transaction of conditional puts that return the winner on failure', async () => {
-    // Prepare
-    const { doc, sent } = scriptedDoc([{}]);
-
-    // Act
-    const outcome = await dynamoKeyStore(doc, 'keys', noWait).claim([record('tx-1'), record('tx-2')], 1_000);
-
-    // Assess
-    expect(outcome).toEqual({ kind: 'claimed' });
-    const items = (sent[0]?.input.TransactItems ?? []) as { Put: Record<string, unknown> }[];
-    expect(items).toHaveLength(2);
-    expect(items[0]?.Put).toMatchObject({
-      TableName: 'keys',
-      ConditionExpression: 'attribute_not_exists(pk) OR expiresAt <= :now',
-      ExpressionAttributeValues: { ':now': 1_000 },
-      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      Item: { pk: 'KEY#transactions#acme-bank#tx-1', fingerprint: 'a'.repeat(64), expiresAt: 2_000_000_000 },
-    });
-  });
-
-  it('names the keys that lost the race, with the record that won, from CancellationReasons', async () => {
-    // Prepare
-    const winner = { ...record('tx-2'), owner: { ...record('tx-2').owner, fileId: 'f_other' } };
-    const { key, ...item } = winner;
-    const { doc } = scriptedDoc([
-      cancelled([{ Code: 'None' }, { Code: 'ConditionalCheckFailed', Item: { pk: key, ...item } }]),
-    ]);
-
-    // Act
-    const outcome = await dynamoKeyStore(doc, 'keys', noWait).claim([record('tx-1'), record('tx-2')], 1_000);
-
-    // Assess
-    expect(outcome).toEqual({ kind: 'lost', lost: new Map([[key, winner]]) });
-  });
-
-  it('retries a transaction cancelled for a transient reason, then succeeds', async () => {
-    const { doc, sent } = scriptedDoc([cancelled([{ Code: 'TransactionConflict' }, { Code: 'None' }]), {}]);
-
-    const outcome = await dynamoKeyStore(doc, 'keys', noWait).claim([record('tx-1'), record('tx-2')], 1_000);
-
-    expect(outcome).toEqual({ kind: 'claimed' });
-    expect(sent).toHaveLength(2);
-  });
-
-  it('gives up after maxAttempts transient cancellations', async () => {
-    const conflict = () => cancelled([{ Code: 'TransactionConflict' }]);
-    const { doc } = scriptedDoc([conflict(), conflict(), conflict()]);
-
-    await expect(
-      dynamoKeyStore(doc, 'keys', { ...noWait, maxAttempts: 3 }).claim([record('tx-1')], 1_000),
-    ).rejects.toBeInstanceOf(KeyClaimContentionError);
-  });
-
-  it('reads keys consistently and asks again for UnprocessedKeys', async () => {
-    // Prepare
-    const { key, ...item } = record('tx-1');
-    const { doc, sent } = scriptedDoc([
-      { Responses: { keys: [] }, UnprocessedKeys: { keys: { Keys: [{ pk: key }] } } },
-      { Responses: { keys: [{ pk: key, ...item, claimedAt: 'x' }] } },
-    ]);
-
-    // Act
-    const found = await dynamoKeyStore(doc, 'keys', noWait).getKeys([key, 'KEY#transactions#acme-bank#tx-9']);
-
-    // Assess
-    expect(found).toEqual(new Map([[key, record('tx-1')]]));
-    expect(sent).toHaveLength(2);
-    expect(sent[0]?.input).toMatchObject({ RequestItems: { keys: { ConsistentRead: true } } });
-  });
-});
 
 const FILE_ID = 'f_0123456789abcdef01234567';
 const EVENT_ID = '00000000-0000-4000-8000-000000000001';

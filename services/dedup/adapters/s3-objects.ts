@@ -3,7 +3,7 @@ import { putPart } from '../../../lib/aws/s3-parts.ts';
 import { DedupError } from '../errors.ts';
 import type { DedupObjects } from '../ports.ts';
 
-/** S3 as dedup uses it: whole silver parts in (bounded by their row count), finished parts out. */
+/** S3 as dedup uses it: whole silver parts and history segments in, finished parts and segments out. */
 export function s3Objects(s3: S3Client): DedupObjects {
   return {
     async getObject(ref) {

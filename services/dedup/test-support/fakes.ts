@@ -6,13 +6,13 @@ import { ParquetPartBuffer } from '../../../lib/parquet/parquet-part-buffer.ts';
 import { silverPartKey, silverPrefix } from '../../../lib/parquet/part-keys.ts';
 import type { DedupFileInput } from '../dedup.ts';
 import {
-  type ClaimOutcome,
   DEFAULT_DEDUP_LIMITS,
   type DedupConfig,
-  type DedupKeyStore,
   type DedupObjects,
   type DedupPorts,
-  type KeyRecord,
+  type HistoryManifest,
+  type HistoryManifests,
+  type HistoryScope,
 } from '../ports.ts';
 
 export const SILVER_BUCKET = 'silver-bucket';
@@ -55,39 +55,36 @@ export function memoryObjects() {
 }
 
 /**
- * The `dedup-keys` table as DynamoDB behaves: consistent reads, all-or-nothing claims refused per key that exists
- * unexpired. `race` runs before a claim is evaluated, to put records another file "just" claimed.
+ * The `dedup-history` table as DynamoDB behaves: consistent reads, a swap refused unless the version is the
+ * expected one. `race` runs before a swap is evaluated, to let another run publish "just" before it.
  */
-export function memoryKeyStore(
-  options: { race?: (claims: readonly KeyRecord[]) => readonly KeyRecord[]; reportWinner?: boolean } = {},
-) {
-  const records = new Map<string, KeyRecord>();
-  const calls = { getKeys: [] as number[], claim: [] as number[] };
-  const store: DedupKeyStore = {
-    async getKeys(keys) {
-      calls.getKeys.push(keys.length);
-      return new Map(keys.flatMap((key) => (records.has(key) ? [[key, records.get(key) as KeyRecord]] : [])));
+export function memoryHistory(options: { race?: (scope: HistoryScope) => Promise<void> | void } = {}) {
+  const manifests = new Map<string, HistoryManifest>();
+  const calls = { read: 0, swap: 0, refused: 0 };
+  const id = (scope: HistoryScope) => `${scope.dataset}#${scope.partner}`;
+  const history: HistoryManifests = {
+    async read(scope) {
+      calls.read += 1;
+      return manifests.get(id(scope)) ?? { version: 0, segments: [] };
     },
-    async claim(claims, nowSeconds): Promise<ClaimOutcome> {
-      calls.claim.push(claims.length);
-      for (const won of options.race?.(claims) ?? []) records.set(won.key, won);
-      const lost = new Map<string, KeyRecord | undefined>();
-      for (const claim of claims) {
-        const existing = records.get(claim.key);
-        if (existing && existing.expiresAt > nowSeconds)
-          lost.set(claim.key, options.reportWinner === false ? undefined : existing);
+    async swap(scope, expectedVersion, segments) {
+      calls.swap += 1;
+      await options.race?.(scope);
+      const current = manifests.get(id(scope))?.version ?? 0;
+      if (current !== expectedVersion) {
+        calls.refused += 1;
+        return false;
       }
-      if (lost.size > 0) return { kind: 'lost', lost };
-      for (const claim of claims) records.set(claim.key, claim);
-      return { kind: 'claimed' };
+      manifests.set(id(scope), { version: expectedVersion + 1, segments: [...segments] });
+      return true;
     },
   };
-  return { store, records, calls };
+  return { history, manifests, calls };
 }
 
 /** Ports over a fake S3 and key store, with a fixed clock. */
-export function testPorts(objects = memoryObjects(), keys = memoryKeyStore()): DedupPorts {
-  return { objects: objects.objects, keys: keys.store, now: () => NOW };
+export function testPorts(objects = memoryObjects(), history = memoryHistory()): DedupPorts {
+  return { objects: objects.objects, history: history.history, now: () => NOW };
 }
 
 export function requireDataset(name: string, version = 1): DatasetContract {

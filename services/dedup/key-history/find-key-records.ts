@@ -1,0 +1,46 @@
+import { type SetEngineLimits, sqlText, withSetEngine } from '../../../lib/duckdb/set-engine.ts';
+import type { DedupObjects, HistoryManifests, HistoryScope, KeyRecord } from '../ports.ts';
+import { liveRecords, stageSegments } from './history-segments.ts';
+
+/** A lookup of a few keys needs little: one thread, a small memory limit. */
+const LOOKUP_LIMITS: SetEngineLimits = { memoryLimit: '256MB', threads: 1 };
+
+/**
+ * The key records a scope's current history holds for `keys`, or for every key when `keys` is omitted (for
+ * lineage, operators and tests, not for dedup itself), expired ones included until compaction drops them; the
+ * latest record of a key wins.
+ * @example const records = await findKeyRecords(ports, 'silver-bucket', scope, ['KEY#transactions#acme-bank#tx-1'])
+ */
+export async function findKeyRecords(
+  ports: { readonly objects: DedupObjects; readonly history: HistoryManifests },
+  bucket: string,
+  scope: HistoryScope,
+  keys?: readonly string[],
+): Promise<Map<string, KeyRecord>> {
+  const manifest = await ports.history.read(scope);
+  if (keys?.length === 0 || manifest.segments.length === 0) return new Map();
+  return withSetEngine(LOOKUP_LIMITS, async (engine) => {
+    const paths = await stageSegments(engine, ports.objects, bucket, manifest.segments, new Map());
+    const found = await engine.db.runAndReadAll(
+      `SELECT * FROM ${liveRecords(paths, Number.MIN_SAFE_INTEGER)} WHERE ${keys ? `key IN (${keys.map(sqlText).join(', ')})` : 'true'}
+       QUALIFY row_number() OVER (PARTITION BY key ORDER BY expires_at DESC, file_id) = 1`,
+    );
+    const records = new Map<string, KeyRecord>();
+    for (const row of found.getRowObjects()) {
+      records.set(String(row.key), {
+        key: String(row.key),
+        fingerprint: String(row.fingerprint),
+        fingerprintVersion: Number(row.fingerprint_version),
+        owner: {
+          fileId: String(row.file_id),
+          runId: String(row.run_id),
+          rowNumber: Number(row.row_number),
+          businessDate: String(row.business_date),
+          sha256: String(row.sha256),
+        },
+        expiresAt: Number(row.expires_at),
+      });
+    }
+    return records;
+  });
+}

@@ -1,0 +1,23 @@
+import { keySegment } from '../../../lib/parquet/part-keys.ts';
+import type { HistoryScope } from '../ports.ts';
+
+/**
+ * Folder of a scope's key-history segments in the silver bucket (outside `silver/`, so no reader of silver
+ * rows ever lists them).
+ * @example historyPrefix({ dataset: 'transactions', partner: 'acme-bank' }) // 'history/dedup/dataset=transactions/source=acme-bank/'
+ */
+export function historyPrefix(scope: HistoryScope): string {
+  return `history/dedup/${keySegment('dataset', scope.dataset)}/${keySegment('source', scope.partner)}/`;
+}
+
+/**
+ * The segment that would make `version`: one name per version and writer, so a refused attempt never overwrites
+ * a segment a manifest points at (only one writer's swap can create a version).
+ * @example segmentKey(scope, 7, 'f_ab…') // 'history/dedup/dataset=…/source=…/v=000000007/f_ab….parquet'
+ */
+export function segmentKey(scope: HistoryScope, version: number, writer: string): string {
+  return `${historyPrefix(scope)}${keySegment('v', String(version).padStart(9, '0'))}/${keySegment('writer', writer)}.parquet`;
+}
+
+/** DynamoDB item key of a scope's manifest. */
+export const manifestKey = (scope: HistoryScope): string => `HISTORY#${scope.dataset}#${scope.partner}`;

@@ -1,0 +1,69 @@
+import type { SetEngine } from '../../lib/duckdb/set-engine.ts';
+import { sqlPaths, sqlText } from '../../lib/duckdb/set-engine.ts';
+import { SilverMismatchError } from './errors.ts';
+import type { IdentitySql } from './sql/identity-sql.ts';
+
+/** What one file's silver parts must hold: FileValidated's file id and valid count. */
+export interface AnnouncedRows {
+  readonly fileId: string;
+  readonly valid: number;
+}
+
+/**
+ * Load the file's rows as (row_number, key, fingerprint) into `file_rows`, refusing parts that hold other rows
+ * than FileValidated announced (another file's rows, or a different count).
+ */
+export async function loadFileRows(
+  engine: SetEngine,
+  partPaths: readonly string[],
+  identity: IdentitySql,
+  announced: AnnouncedRows,
+): Promise<void> {
+  const source =
+    partPaths.length === 0
+      ? `(SELECT NULL::BIGINT AS _row_number, NULL::VARCHAR AS _file_id, NULL::VARCHAR AS key, NULL::VARCHAR AS fingerprint WHERE false)`
+      : `(SELECT _row_number, _file_id, ${identity.key} AS key, ${identity.fingerprint} AS fingerprint FROM read_parquet(${sqlPaths(partPaths)}))`;
+  await engine.db.run(
+    `CREATE TABLE file_rows AS SELECT _row_number::BIGINT AS row_number, _file_id AS file_id, key, fingerprint FROM ${source}`,
+  );
+  const check = await engine.db.runAndReadAll(
+    `SELECT count(*)::BIGINT AS total, count(DISTINCT row_number)::BIGINT AS lines,
+            min(file_id) FILTER (WHERE file_id IS DISTINCT FROM ${sqlText(announced.fileId)}) AS foreign_file
+     FROM file_rows`,
+  );
+  const [total, lines, foreign] = check.getRows()[0] ?? [];
+  if (foreign !== null && foreign !== undefined)
+    throw new SilverMismatchError(announced.fileId, `the parts hold rows of ${String(foreign)}`);
+  if (Number(total) !== announced.valid)
+    throw new SilverMismatchError(announced.fileId, `${Number(total)} rows, ${announced.valid} announced`);
+  if (Number(lines) !== Number(total))
+    throw new SilverMismatchError(announced.fileId, 'a row number appears more than once');
+}
+
+/**
+ * Classify every row against the rest of its file, as `routed(row_number, key, fingerprint, within, other_row)`:
+ * - `conflict`: the key has two or more contents in the file; every row of it is quarantined, none kept.
+ *   `other_row` is the first row with the other content (for the key's first content) or the key's first row;
+ * - `duplicate`: a later row of the key with the first row's content; `other_row` is that first row;
+ * - `candidate`: the key's first row, to be checked against the partner's key history.
+ */
+export async function classifyWithinFile(engine: SetEngine): Promise<void> {
+  await engine.db.run(`
+    CREATE TABLE routed AS
+    WITH firsts AS (
+      SELECT key, arg_min(fingerprint, row_number) AS first_fp, min(row_number) AS first_row
+      FROM file_rows GROUP BY key
+    ),
+    conflicted AS (
+      SELECT r.key, min(r.row_number) AS conflict_row
+      FROM file_rows r JOIN firsts f USING (key)
+      WHERE r.fingerprint <> f.first_fp GROUP BY r.key
+    )
+    SELECT r.row_number, r.key, r.fingerprint,
+      CASE WHEN c.key IS NOT NULL THEN 'conflict'
+           WHEN r.row_number <> f.first_row THEN 'duplicate'
+           ELSE 'candidate' END AS within,
+      CASE WHEN c.key IS NOT NULL AND r.fingerprint = f.first_fp THEN c.conflict_row
+           ELSE f.first_row END AS other_row
+    FROM file_rows r JOIN firsts f USING (key) LEFT JOIN conflicted c USING (key)`);
+}
