@@ -1,7 +1,11 @@
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PurgeQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { topology } from '../topology/topology.ts';
+import { createArchive } from './bus-archive.ts';
 import type { BusEvent } from './bus-events.ts';
 import { localClientConfig, localEventBridgeClient } from './clients.ts';
 import { type LocalBus, startLocalBus } from './local-bus.ts';
@@ -232,6 +236,64 @@ describe('local bus', () => {
     );
     expect(replayed.every((event) => event['replay-name'] === 'test-replay')).toBe(true);
     expect((await bus.archive.read()).length).toBe(archivedBefore);
+  });
+
+  it('delivers on start an event a killed bus archived but never delivered, and only that one', async () => {
+    // Prepare: a state folder whose bus archived two events and journalled the first one delivered.
+    const stateDir = await mkdtemp(join(tmpdir(), 'bus-journal-'));
+    const first = await putFileLanded(1, { marker: 'delivered-before' });
+    const [delivered] = await bodies(queue('schema-validate'));
+    const archived: BusEvent = { ...(delivered as BusEvent), id: 'archived-only' };
+    const archive = createArchive(join(stateDir, 'bus-archive', `${stack.resources.bus.name}.jsonl`));
+    await archive.append(delivered as BusEvent);
+    await archive.append(archived);
+    const journal = join(stateDir, 'bus-deliveries', `${stack.resources.bus.name}.txt`);
+    await mkdir(dirname(journal), { recursive: true });
+    await writeFile(journal, `${first.Entries?.[0]?.EventId}\n`);
+
+    // Act
+    const resumed = await startLocalBus({
+      topology,
+      resources: stack.resources,
+      sqs: stack.clients.sqs,
+      stateDir,
+      logger: recordingLogger(),
+    });
+    await resumed.stop();
+
+    // Assess
+    expect((await bodies(queue('schema-validate'))).map((event) => event.id)).toEqual(['archived-only']);
+    expect((await readFile(journal, 'utf8')).split('\n').filter(Boolean)).toEqual([
+      first.Entries?.[0]?.EventId,
+      'archived-only',
+    ]);
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('takes what a state folder archived before the journal existed as delivered', async () => {
+    // Prepare
+    const stateDir = await mkdtemp(join(tmpdir(), 'bus-journal-'));
+    await putFileLanded(1, { marker: 'old' });
+    const [old] = await bodies(queue('schema-validate'));
+    await createArchive(join(stateDir, 'bus-archive', `${stack.resources.bus.name}.jsonl`)).append(
+      old as BusEvent,
+    );
+
+    // Act
+    const resumed = await startLocalBus({
+      topology,
+      resources: stack.resources,
+      sqs: stack.clients.sqs,
+      stateDir,
+      logger: recordingLogger(),
+    });
+    await resumed.stop();
+
+    // Assess
+    expect(await bodies(queue('schema-validate'))).toEqual([]);
+    const journal = join(stateDir, 'bus-deliveries', `${stack.resources.bus.name}.txt`);
+    expect((await readFile(journal, 'utf8')).trim()).toBe((old as BusEvent).id);
+    await rm(stateDir, { recursive: true, force: true });
   });
 
   it('lists its rules as data', () => {

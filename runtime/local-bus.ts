@@ -6,6 +6,7 @@ import { containsCardNumber } from '../lib/card-data/card-numbers.ts';
 import type { Topology } from '../topology/types.ts';
 import { type BusArchive, createArchive, routedArchive } from './bus-archive.ts';
 import { type DeliveryOutcome, deliver } from './bus-delivery.ts';
+import { createDeliveryJournal } from './bus-delivery-journal.ts';
 import {
   type BusEvent,
   entrySize,
@@ -79,7 +80,8 @@ const MAX_BODY_BYTES = 4 * 1024 * 1024;
  * Primary course of PutEvents:
  * 1. Reject the whole request like AWS (more than 10 entries, over 256 KB).
  * 2. Validate each entry; failures get ErrorCode/ErrorMessage and count in FailedEntryCount.
- * 3. Archive each accepted event, then deliver it to every matching rule's queue.
+ * 3. Archive each accepted event, then deliver it to every matching rule's queue, then journal it delivered.
+ * On start, events archived but never journalled (a process killed in between) are delivered first.
  * @example const bus = await startLocalBus({ topology, resources, sqs });
  */
 export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus> {
@@ -104,6 +106,18 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
   );
   const acceptedBusNames = new Set(['default', resources.bus.name, resources.bus.arn]);
   const delivery = { sqs: options.sqs, queueUrls, attempts: options.deliveryAttempts ?? 3, logger };
+  const journal = createDeliveryJournal(
+    options.stateDir ? join(options.stateDir, 'bus-deliveries', `${resources.bus.name}.txt`) : undefined,
+  );
+  const deliverAndMark = async (event: BusEvent) => {
+    await deliver(
+      event,
+      rules.filter((rule) => matchesPattern(rule.eventPattern, event)),
+      delivery,
+    );
+    await journal.markDelivered(event.id);
+  };
+  await deliverWhatAStoppedBusArchivedOnly(archive, journal, deliverAndMark, logger);
   let inFlight = 0;
 
   const tracked = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -135,11 +149,7 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
               ErrorMessage: 'The local bus could not archive the event.',
             };
           }
-          await deliver(
-            built.event,
-            rules.filter((rule) => matchesPattern(rule.eventPattern, built.event)),
-            delivery,
-          );
+          await deliverAndMark(built.event);
           return { EventId: built.event.id };
         }),
       );
@@ -312,4 +322,26 @@ export function isCardDataNotification(event: BusEvent): boolean {
   if (event.source !== 'aws.s3') return false;
   const key = (event.detail as { object?: { key?: unknown } } | undefined)?.object?.key;
   return typeof key === 'string' && containsCardNumber(key);
+}
+
+/** Deliver the archived events a previous process accepted but was killed before delivering, in archive order. */
+async function deliverWhatAStoppedBusArchivedOnly(
+  archive: BusArchive,
+  journal: ReturnType<typeof createDeliveryJournal>,
+  deliverAndMark: (event: BusEvent) => Promise<void>,
+  logger: RuntimeLogger,
+): Promise<void> {
+  const delivered = await journal.delivered();
+  const archived = await archive.read();
+  if (delivered === null) {
+    // A new state folder, or one archived before the journal existed: what is archived was delivered then.
+    await journal.start(archived.map((event) => event.id));
+    return;
+  }
+  const pending = archived.filter((event) => !delivered.has(event.id));
+  if (pending.length === 0) return;
+  logger.warn('delivering archived events a stopped runtime had accepted but not delivered', {
+    events: pending.length,
+  });
+  for (const event of pending) await deliverAndMark(event);
 }
