@@ -1,48 +1,40 @@
 /**
- * `npm run bench`: throughput and memory of the hot path, each bench and size in a fresh process so peak RSS
- * is its own.
- * - csv-parse: schema-validate must stream, so its heap is capped at 256 MiB and peak RSS at 1M rows should
- *   match 200k rows (flat), not grow with the file.
- * - gold-build, settlement-match: ready-publisher and settlement-match hold every row of a date (a window) in
- *   memory by design, so they run with a 4 GiB heap and their memory is expected to grow with the rows: the
- *   numbers say how far one function goes.
- * Pass row counts to override the sizes of every bench: `npm run bench -- 3000000`.
+ * `npm run bench`: the day bench (default) or the micro-benches.
+ * - `npm run bench [-- day] [records…]`: generated days (default 100K and 1M records) end to end on the offline
+ *   runtime beside a bare DuckDB SQL job on the same files, with peak RSS, AWS requests per 1M records and the monthly
+ *   cost; written to bench/results/latest.{json,md} (bench/README.md).
+ * - `npm run bench -- micro [rows…]`: CSV parsing, gold build and settlement matching alone (default 200k and 1M rows).
  */
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { benchDay, type DaySizeResult } from './day/day-bench.ts';
+import { dayOptions } from './day/day-options.ts';
+import { writeResults } from './day/report/write-results.ts';
+import { runMicroBenches } from './micro.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const requested = process.argv.slice(2).filter((arg) => /^[0-9]+$/.test(arg));
-const sizes = requested.length > 0 ? requested : ['200000', '1000000'];
+const [first, ...rest] = process.argv.slice(2);
 
-const benches = [
-  {
-    file: 'bench/csv-parse.bench.ts',
-    flags: ['--max-old-space-size=256'],
-    note: 'heap capped at 256 MiB: a whole-file buffer would not fit',
-  },
-  {
-    file: 'bench/gold-build.bench.ts',
-    flags: ['--max-old-space-size=4096', '--expose-gc'],
-    note: 'rows held in memory by design: 4 GiB heap',
-  },
-  {
-    file: 'bench/settlement-match.bench.ts',
-    flags: ['--max-old-space-size=4096', '--expose-gc'],
-    note: 'rows held in memory by design: 4 GiB heap',
-  },
-] as const;
-
-for (const bench of benches) {
-  for (const rows of sizes) {
-    console.log(`\n== ${bench.file}, ${Number(rows).toLocaleString('en')} rows (${bench.note}) ==`);
-    const result = spawnSync(process.execPath, [...bench.flags, '--import', 'tsx', bench.file, rows], {
-      cwd: root,
-      stdio: 'inherit',
-    });
-    if (result.status !== 0) {
-      console.error(`${bench.file} failed for ${rows} rows (exit ${result.status})`);
-      process.exitCode = 1;
-    }
-  }
+if (first === 'micro') {
+  if (!runMicroBenches(rest)) process.exitCode = 1;
+} else {
+  const options = dayOptions(first === 'day' ? rest : process.argv.slice(2));
+  const machine = {
+    measuredAt: new Date().toISOString(),
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown CPU',
+    memoryGiB: totalmem() / 1024 ** 3,
+    loadAverageAtStart: loadavg(),
+    node: process.version,
+    seed: options.seed,
+  };
+  console.log(
+    `day bench: ${options.sizes.map((size) => size.toLocaleString('en')).join(', ')} records; load average ${loadavg()
+      .map((load) => load.toFixed(2))
+      .join(' ')}; ${(freemem() / 1024 ** 3).toFixed(1)} GiB free`,
+  );
+  const results: DaySizeResult[] = [];
+  for (const records of options.sizes) results.push(await benchDay(records, options));
+  console.log(`\n${await writeResults(machine, results)}`);
+  console.log('written: bench/results/latest.json, bench/results/latest.md');
+  const failed = results.some((result) => !result.endToEnd.ok || !result.bare.ok);
+  if (failed) process.exitCode = 1;
 }

@@ -190,3 +190,73 @@ describe('readyFactsOf', () => {
     });
   });
 });
+
+describe('readyFactsOf pending facts', () => {
+  const covering = new Map([['acme-bank', [recon('r_both', ['f_1', 'f_2'], '2026-11-20T20:02:00Z')]]]);
+
+  it.each<[string, { files: FileRecord[]; dedupRuns: DedupRunRecord[] }, Map<string, ReconRun[]>, string[]]>([
+    [
+      'waits for a file not yet validated',
+      { files: [file('f_1'), file('f_2', { stage: 'LANDED' })], dedupRuns: [dedup('f_1')] },
+      covering,
+      ['f_2 is not validated yet'],
+    ],
+    [
+      'waits for a validated file not yet deduplicated',
+      { files: [file('f_1'), file('f_2')], dedupRuns: [dedup('f_1')] },
+      covering,
+      ['f_2 is not deduplicated yet'],
+    ],
+    [
+      'waits for a reconciliation over the current files',
+      { files: [file('f_1'), file('f_2')], dedupRuns: [dedup('f_1'), dedup('f_2')] },
+      new Map([['acme-bank', [recon('r_one', ['f_1'], '2026-11-20T20:03:00Z')]]]),
+      ['the reconciliation of acme-bank'],
+    ],
+    [
+      'has settled once every file is deduplicated and reconciled',
+      { files: [file('f_1'), file('f_2')], dedupRuns: [dedup('f_1'), dedup('f_2')] },
+      covering,
+      [],
+    ],
+    [
+      'has settled with a rejected file the reconciliation covers',
+      { files: [file('f_1'), file('f_2', { stage: 'REJECTED' })], dedupRuns: [dedup('f_1')] },
+      new Map([
+        [
+          'acme-bank',
+          [
+            {
+              ...recon('r_rej', ['f_1'], '2026-11-20T20:02:00Z'),
+              inputs: [
+                { fileId: 'f_1', dedupRunId: 'run_f_1' },
+                { fileId: 'f_2', dedupRunId: null },
+              ],
+            },
+          ],
+        ],
+      ]),
+      [],
+    ],
+  ])('%s', (_name, listing, recons, pending) => {
+    // Act
+    const day = readyFactsOf(SCOPE, listing, recons, new Map());
+
+    // Assess
+    expect(day.pending).toEqual(pending);
+  });
+
+  it('waits for a settlement match over the current transactions files', () => {
+    // Prepare
+    const scope = { dataset: 'transactions', businessDate: SCOPE.businessDate } as const;
+    const tx = (fileId: string) => file(fileId, { dataset: 'transactions' });
+    const listing = { files: [tx('f_1')], dedupRuns: [dedup('f_1', { dataset: 'transactions' })] };
+    const recons = new Map([['acme-bank', [recon('r_1', ['f_1'], '2026-11-20T20:02:00Z')]]]);
+
+    // Act
+    const day = readyFactsOf(scope, listing, recons, new Map());
+
+    // Assess
+    expect(day.pending).toEqual(['the settlement match of acme-bank']);
+  });
+});

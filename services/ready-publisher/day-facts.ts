@@ -12,6 +12,11 @@ export interface DayFacts {
   readonly uniqueRuns: readonly DedupRunRecord[];
   /** `ready_<24 hex>`: equal for equal facts (a replay), different for any new fact. */
   readonly runId: string;
+  /**
+   * Facts a stage already on its way will bring (a file not yet validated or deduplicated, a reconciliation or
+   * settlement match not yet over the current files), each a short reason; empty when the day has settled.
+   */
+  readonly pending: readonly string[];
 }
 
 const byId = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -86,7 +91,45 @@ export function readyFactsOf(
     reconciliations,
     matches: matchFacts,
   };
-  return { facts, uniqueRuns, runId: readyRunIdOf(scope, files, uniqueRuns, reconciliations, matchFacts) };
+  return {
+    facts,
+    uniqueRuns,
+    runId: readyRunIdOf(scope, files, uniqueRuns, reconciliations, matchFacts),
+    pending: pendingFacts(scope, files, uniqueRuns, partners, recons, matchFacts),
+  };
+}
+
+/**
+ * What the day still waits for from stages that always follow: every landed file is validated or rejected (then
+ * reconciled), every validated file deduplicated (then reconciled and, for transactions, matched). A verdict
+ * before those arrive would only be an interim BLOCKED; the event that brings the last one evaluates the day.
+ */
+function pendingFacts(
+  scope: ReadyScope,
+  files: readonly FileRecord[],
+  uniqueRuns: readonly DedupRunRecord[],
+  partners: readonly string[],
+  recons: ReadonlyMap<string, readonly ReconRun[]>,
+  matchFacts: readonly MatchFact[],
+): string[] {
+  const deduped = new Set(uniqueRuns.map((run) => run.fileId));
+  const pending = files.flatMap((file) => {
+    if (file.stage === 'LANDED') return [`${file.fileId} is not validated yet`];
+    if (file.stage === 'VALIDATED' && !deduped.has(file.fileId))
+      return [`${file.fileId} is not deduplicated yet`];
+    return [];
+  });
+  if (pending.length > 0) return pending;
+  for (const partner of partners) {
+    const own = files.filter((file) => file.partner === partner);
+    if (own.length === 0) continue;
+    if (!coversExactly(recons.get(partner) ?? [], own)) pending.push(`the reconciliation of ${partner}`);
+    const validated = own.some((file) => file.stage === 'VALIDATED');
+    const match = matchFacts.find((fact) => fact.partner === partner);
+    if (scope.dataset === 'transactions' && validated && (!match || (match.notCovered?.length ?? 0) > 0))
+      pending.push(`the settlement match of ${partner}`);
+  }
+  return pending;
 }
 
 function latestBy<T>(items: readonly T[], at: (item: T) => string): T | undefined {
@@ -110,18 +153,23 @@ function latestDedupRun(file: FileRecord, runs: readonly DedupRunRecord[]): Dedu
  * reconciliation of a file's earlier run from counting as current while a rerun is in flight.
  */
 function currentRecon(runs: readonly ReconRun[], files: readonly FileRecord[]): ReconRun | undefined {
+  const covering = runs.filter((run) => coversExactly([run], files));
+  return latestBy(covering.length > 0 ? covering : runs, (run) => run.committedAt);
+}
+
+/** Whether one of `runs` reconciled exactly these files at their current runs. */
+function coversExactly(runs: readonly ReconRun[], files: readonly FileRecord[]): boolean {
   const current = files
     .map((file) => `${file.fileId}:${file.stage === 'VALIDATED' ? file.runId : '-'}`)
     .sort(byId)
     .join(',');
-  const covering = runs.filter(
+  return runs.some(
     (run) =>
       run.inputs
         .map((input) => `${input.fileId}:${input.dedupRunId ?? '-'}`)
         .sort(byId)
         .join(',') === current,
   );
-  return latestBy(covering.length > 0 ? covering : runs, (run) => run.committedAt);
 }
 
 function reconciliationFact(run: ReconRun, dedupRuns: readonly DedupRunRecord[]): ReconciliationFact {

@@ -30,7 +30,7 @@ export type ReadyResult = {
   /** `<dataset>:<businessDate>`. */
   scope: string;
   runId: string;
-  verdict: 'ready' | 'blocked' | 'already-published';
+  verdict: 'ready' | 'blocked' | 'already-published' | 'deferred';
   /** False when the same facts were published or blocked before: no event. */
   committed: boolean;
   goldObjectsWritten: number;
@@ -71,7 +71,7 @@ export async function processTrigger(
   if (!outcome.verdict)
     return {
       ...base,
-      verdict: 'already-published',
+      verdict: outcome.kind === 'deferred' ? 'deferred' : 'already-published',
       committed: false,
       goldObjectsWritten: 0,
       filesMissingByCutoff: 0,

@@ -16,7 +16,8 @@ export type DayVerdict =
 
 /** The outcome of one evaluation. */
 export interface PublishOutcome {
-  readonly kind: 'ready' | 'blocked' | 'already-published';
+  /** `deferred`: facts are still on their way (`DayFacts.pending`); the event that brings the last evaluates. */
+  readonly kind: 'ready' | 'blocked' | 'already-published' | 'deferred';
   readonly runId: string;
   readonly verdict: DayVerdict | null;
   readonly goldObjectsWritten: number;
@@ -28,9 +29,11 @@ export interface PublishOutcome {
  * Primary course:
  * 1. Read the day's facts from the registry (files, dedup runs; reconciliation and match runs per partner in
  *    scope) and derive the run id from them.
- * 2. Evaluate the gates as of `now` (the triggering event's time). Blocked: return the verdict; nothing is written.
- * 3. A publication of the same run id already committed (a replay): nothing to do.
- * 4. Read the curated rows, plan gold (checked against each reconciliation), write the parts, then the marker,
+ * 2. While a stage that always follows is still to bring a fact (a file to validate or deduplicate, a
+ *    reconciliation or match over the current files), decide nothing: its own event evaluates the day again.
+ * 3. Evaluate the gates as of `now` (the triggering event's time). Blocked: return the verdict; nothing is written.
+ * 4. A publication of the same run id already committed (a replay): nothing to do.
+ * 5. Read the curated rows, plan gold (checked against each reconciliation), write the parts, then the marker,
  *    never over an existing key. The caller commits the verdict and its event.
  */
 export async function publishDay(
@@ -40,6 +43,8 @@ export async function publishDay(
   config: ReadyConfig,
 ): Promise<PublishOutcome> {
   const day = await dayFacts(scope, ports, config.gates);
+  if (day.pending.length > 0)
+    return { kind: 'deferred', runId: day.runId, verdict: null, goldObjectsWritten: 0 };
   const evaluation = evaluateGates(
     { dataset: scope.dataset, businessDate: scope.businessDate, now, facts: day.facts },
     config.gates,

@@ -1,0 +1,50 @@
+/**
+ * `npm run bench -- micro [rows…]`: throughput and memory of the hot path, each bench and size in a fresh process so
+ * peak RSS is its own.
+ * - csv-parse: schema-validate must stream, so its heap is capped at 256 MiB and peak RSS at 1M rows should
+ *   match 200k rows (flat), not grow with the file.
+ * - gold-build, settlement-match: ready-publisher and settlement-match hold every row of a date (a window) in
+ *   memory by design, so they run with a 4 GiB heap and their memory is expected to grow with the rows: the
+ *   numbers say how far one function goes.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+const benches = [
+  {
+    file: 'bench/csv-parse.bench.ts',
+    flags: ['--max-old-space-size=256'],
+    note: 'heap capped at 256 MiB: a whole-file buffer would not fit',
+  },
+  {
+    file: 'bench/gold-build.bench.ts',
+    flags: ['--max-old-space-size=4096', '--expose-gc'],
+    note: 'rows held in memory by design: 4 GiB heap',
+  },
+  {
+    file: 'bench/settlement-match.bench.ts',
+    flags: ['--max-old-space-size=4096', '--expose-gc'],
+    note: 'rows held in memory by design: 4 GiB heap',
+  },
+] as const;
+
+/** Run every micro-bench at each row count (default 200k and 1M); returns false when one failed. */
+export function runMicroBenches(sizes: readonly string[]): boolean {
+  let ok = true;
+  for (const bench of benches) {
+    for (const rows of sizes.length > 0 ? sizes : ['200000', '1000000']) {
+      console.log(`\n== ${bench.file}, ${Number(rows).toLocaleString('en')} rows (${bench.note}) ==`);
+      const result = spawnSync(process.execPath, [...bench.flags, '--import', 'tsx', bench.file, rows], {
+        cwd: root,
+        stdio: 'inherit',
+      });
+      if (result.status !== 0) {
+        console.error(`${bench.file} failed for ${rows} rows (exit ${result.status})`);
+        ok = false;
+      }
+    }
+  }
+  return ok;
+}
