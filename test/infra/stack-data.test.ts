@@ -149,20 +149,24 @@ describe.each(STAGES)('%s stage', (stage) => {
 
   describe('functions', () => {
     it.each(units.map((unit) => [unit.name, unit] as const))(
-      'runs %s on Node.js 22 arm64 as the topology says',
+      'runs %s on Node.js 22 (arm64, DuckDB ones on x86_64 with 10 GB /tmp) as the topology says',
       (name, unit) => {
         const fn = one(s().run, 'aws:lambda/function:Function', `${names.function(name)}Function`);
         const logs = one(s().run, 'aws:cloudwatch/logGroup:LogGroup', `${names.function(name)}LogGroup`);
         const build = s().run.builds.find((request) => request.functionID === names.function(name));
         const exportName = ('exportName' in unit && unit.exportName) || 'handler';
 
+        const setEngine = 'setEngine' in unit.function && unit.function.setEngine === true;
         expect(fn.inputs).toMatchObject({
           runtime: 'nodejs22.x',
-          architectures: ['arm64'],
+          architectures: [setEngine ? 'x86_64' : 'arm64'],
           memorySize: unit.function.memoryMb,
           timeout: unit.function.timeoutSeconds,
+          ...(setEngine ? { ephemeralStorage: { size: 10240 } } : {}),
         });
         expect(build?.handler).toBe(`${unit.handler.replace(/\.ts$/, '')}.${exportName}`);
+        // The native binding cannot be bundled: it ships in the package's node_modules.
+        if (setEngine) expect(build?.properties).toMatchObject({ install: { '@duckdb/node-api': '*' } });
         expect(Object.keys(build?.links ?? {}).sort()).toEqual(
           [...(s().plan.functions.find((spec) => spec.unit === name)?.links ?? [])].sort(),
         );

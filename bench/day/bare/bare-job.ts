@@ -4,7 +4,6 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { findMatchingRules, type MatchingRules } from '../../../config/matching-rules.ts';
 import type { DatasetName } from '../../../config/partners.ts';
 import { sqlText } from '../../../lib/duckdb/set-engine.ts';
-import { markMeasuring } from '../child-run.ts';
 import type { PartnerCounts } from '../day-counts.ts';
 import type { DayManifest } from '../generate/day-truth.ts';
 import { rawRowsSql } from './csv-sources.ts';
@@ -63,7 +62,7 @@ export async function runBareJob(
   const parquetFolder = join(folder, 'parquet');
   await mkdir(parquetFolder, { recursive: true });
 
-  markMeasuring(true);
+  measuring(true);
   const started = performance.now();
   await step('read CSV', [
     currenciesSql(),
@@ -88,7 +87,7 @@ export async function runBareJob(
     settlements: Number((await rows(trailerBreaksSql('settlements')))[0]?.breaks ?? 0),
   };
   const seconds = (performance.now() - started) / 1000;
-  markMeasuring(false);
+  measuring(false);
 
   const version = String((await rows('SELECT version() AS v'))[0]?.v ?? '?');
   db.closeSync();

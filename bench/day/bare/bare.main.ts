@@ -5,7 +5,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAsChild } from '../child-run.ts';
+import { markMeasuring, runAsChild } from '../child-run.ts';
 import type { DayManifest } from '../generate/day-truth.ts';
 import { runBareJob } from './bare-job.ts';
 
@@ -15,7 +15,7 @@ const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as DayManifest
 const folder = await mkdtemp(join(tmpdir(), 'finledger-bench-bare-'));
 await runAsChild(async () => {
   try {
-    return await runBareJob(manifest, folder, Number(threads));
+    return await runBareJob(manifest, folder, Number(threads), markMeasuring);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@
  * RSS of this process and its DynamoDB Local child alone. Run: tsx bench/day/e2e/end-to-end.main.ts <manifest> [timeout s]
  */
 import { readFile } from 'node:fs/promises';
-import { runAsChild } from '../child-run.ts';
+import { markMeasuring, runAsChild } from '../child-run.ts';
 import type { DayManifest } from '../generate/day-truth.ts';
 
 // The offline defaults `npm start` sets before any handler loads (cli/commands/runtime-commands.ts), except the file
@@ -18,5 +18,5 @@ if (!manifestPath) throw new Error('usage: end-to-end.main.ts <manifest.json> [t
 const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as DayManifest;
 await runAsChild(async () => {
   const { runEndToEnd } = await import('./end-to-end.ts');
-  return runEndToEnd(manifest, Number(timeoutSeconds) * 1000);
+  return runEndToEnd(manifest, Number(timeoutSeconds) * 1000, markMeasuring);
 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipelineReport, registryOf } from '../../../cli/pipeline-state.ts';
 import { ScenarioClock } from '../../../runtime/scenario-clock.ts';
-import { markMeasuring } from '../child-run.ts';
 import type { PartnerCounts } from '../day-counts.ts';
 import type { DayManifest } from '../generate/day-truth.ts';
 import { asActor, BENCH_ACTOR, LANDING_ACTOR } from './actor-context.ts';
@@ -41,12 +40,17 @@ export interface EndToEndResult {
  * 3. Wait until every file is terminal and each dataset has its verdict on current facts with the runtime idle.
  * 4. Stop counting; read the report, the key history and the bus archive; stop the runtime; remove the state folder.
  */
-export async function runEndToEnd(manifest: DayManifest, timeoutMs: number): Promise<EndToEndResult> {
+export async function runEndToEnd(
+  manifest: DayManifest,
+  timeoutMs: number,
+  /** Told when the timed phase starts and ends (the bench child forwards it to the RSS sampler). */
+  measuring: (on: boolean) => void = () => {},
+): Promise<EndToEndResult> {
   const stateDir = await mkdtemp(join(tmpdir(), 'finledger-bench-state-'));
   const clock = new ScenarioClock();
   const { runtime, requests, invocations } = await startInstrumentedPipeline(stateDir, clock);
   try {
-    markMeasuring(true);
+    measuring(true);
     requests.start();
     invocations.start();
     const startedAt = Date.now();
@@ -61,7 +65,7 @@ export async function runEndToEnd(manifest: DayManifest, timeoutMs: number): Pro
     );
     requests.stop();
     invocations.stop();
-    markMeasuring(false);
+    measuring(false);
     const decidedAt = Math.max(...verdicts.map((verdict) => Date.parse(verdict.committedAt)));
     return await asActor(BENCH_ACTOR, async () => {
       const report = await pipelineReport(runtime);
@@ -79,7 +83,7 @@ export async function runEndToEnd(manifest: DayManifest, timeoutMs: number): Pro
       };
     });
   } finally {
-    markMeasuring(false);
+    measuring(false);
     await runtime.stop();
     await rm(stateDir, { recursive: true, force: true });
   }

@@ -40,6 +40,7 @@ export function resultsMarkdown(machine: BenchMachine, sizes: readonly DaySizeRe
       'phase. Bare SQL: one DuckDB session reading the same CSV files, validating, deduplicating, matching, summing and ' +
       'writing Parquet.',
   ];
+  lines.push('', ...targetLines(sizes));
   for (const size of sizes) lines.push('', ...sizeSection(size));
   lines.push(
     '',
@@ -57,6 +58,21 @@ export function resultsMarkdown(machine: BenchMachine, sizes: readonly DaySizeRe
       `${KEY_RETENTION_DAYS} days at S3 Standard's first-tier price.`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** Issue #11's targets beside what each size measured (reported, never asserted). */
+function targetLines(sizes: readonly DaySizeResult[]): string[] {
+  const lines = [
+    'Issue #11 targets: a 1M-record day ≤ 60 s drop to verdict; end to end ≤ 3× the bare job; ≤ $1,500/month at 120M records/day.',
+    '',
+  ];
+  for (const size of sizes) {
+    const seconds = size.endToEnd.ok ? `${fixed(size.endToEnd.result.seconds)} s` : 'no verdict';
+    const ratio = size.ratio === null ? '—' : `${fixed(size.ratio)}×`;
+    const month = size.cost ? usd(size.cost.totalUsd) : '—';
+    lines.push(`- ${count(size.records)} records: ${seconds}, ratio ${ratio}, ${month}/month projected.`);
+  }
+  return lines;
 }
 
 function summaryRow(size: DaySizeResult): string {

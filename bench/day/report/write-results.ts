@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,17 @@ export async function writeResults(machine: BenchMachine, sizes: readonly DaySiz
     prices: { lookedUpOn: PRICES_LOOKED_UP_ON, region: PRICES_REGION, list: AWS_LIST_PRICES },
     sizes,
   };
-  await writeFile(join(RESULTS_FOLDER, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`);
+  const jsonPath = join(RESULTS_FOLDER, 'latest.json');
+  await writeFile(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
   await writeFile(join(RESULTS_FOLDER, 'latest.md'), markdown);
+  formatLikeTheRepo(jsonPath);
   return markdown;
+}
+
+/** The results are committed: format them with the repo's Biome so `npm run lint` stays clean. */
+function formatLikeTheRepo(path: string): void {
+  const biome = fileURLToPath(new URL('../../../node_modules/.bin/biome', import.meta.url));
+  const result = spawnSync(biome, ['format', '--write', path], { encoding: 'utf8' });
+  if (result.status !== 0)
+    console.warn(`could not format ${path} with Biome: ${result.stderr || result.error}`);
 }
