@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
  * facts it names (equal facts, equal id). The card-number scanner knows this shape (`lib/card-data`): about one id
  * in a few hundred holds a Luhn-valid 13-19 digit run by chance, which must not be masked or reported as a card.
  */
-export const DIGEST_ID_PREFIXES = ['f', 'recon', 'mr', 'ready'] as const;
+export const DIGEST_ID_PREFIXES = ['f', 'recon', 'mr', 'ready', 'seg'] as const;
 export type DigestIdPrefix = (typeof DIGEST_ID_PREFIXES)[number];
 
 /** Hex digits after the prefix. */

@@ -110,4 +110,25 @@ describe('publishDay', () => {
     await expect(attempt).rejects.toThrow('not expected to read');
     expect(touched).toEqual(['read silver/dedup/f_1/part-00000.parquet']);
   });
+
+  it('decides nothing while a file of the day is not yet deduplicated, and reads nothing', async () => {
+    // Prepare: a second file validated, its dedup run not committed yet.
+    const { ports, touched } = readyDay();
+    const second = { ...file, fileId: 'f_2', runId: 'run_2' };
+    const waiting: ReadyPorts = {
+      ...ports,
+      listDay: async () => ({ files: [file, second], dedupRuns: [dedup] }),
+    };
+
+    // Act
+    const outcome = await publishDay({ dataset: 'settlements', businessDate: DATE }, AFTER_CUTOFFS, waiting, {
+      goldBucket: 'gold',
+      gates: GATES,
+      maxGoldRows: 8,
+    });
+
+    // Assess
+    expect(outcome).toMatchObject({ kind: 'deferred', verdict: null, goldObjectsWritten: 0 });
+    expect(touched).toEqual([]);
+  });
 });

@@ -7,7 +7,6 @@ import type { Runtime } from '../../runtime/runtime.ts';
 import { ScenarioClock } from '../../runtime/scenario-clock.ts';
 import type { ScenarioDefectKind } from '../sample-data/scenario-truth.ts';
 import { expectNoClearCardNumbers } from './card-data-scan.ts';
-import { verdictsOf } from './scenario-support.ts';
 import { configureTestEnvironment, startTestPipeline } from './support.ts';
 
 /**
@@ -143,17 +142,6 @@ describe('the main job sample set on the offline runtime', () => {
         }))
         .sort(byScope),
     );
-  });
-
-  it("announces a day's verdict once its facts settle, not for every interim fact", async () => {
-    // At most one verdict when the day's files settle and one more when the late file changes the facts
-    // (before #11 item 5: up to seven, six of them interim BLOCKED while files were still on their way).
-    for (const { dataset, businessDate } of truth.verdicts) {
-      const published = await verdictsOf(runtime, dataset, businessDate);
-      const sequence = published.map((verdict) => verdict.kind).join(' ');
-      expect(published.length, `${dataset} ${businessDate}: ${sequence}`).toBeGreaterThanOrEqual(1);
-      expect(published.length, `${dataset} ${businessDate}: ${sequence}`).toBeLessThanOrEqual(2);
-    }
   });
 
   it('reports the late file on the verdict it was accepted in', () => {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SetEngine } from '../../../lib/duckdb/set-engine.ts';
+import { digestId } from '../../../lib/ids/digest-id.ts';
 import { type ClaimContext, claimedRecords } from '../cross-file.ts';
 import type { DedupConfig, DedupPorts, HistoryManifest, HistoryScope } from '../ports.ts';
 import { liveRecords, writeSegment } from './history-segments.ts';
@@ -37,7 +38,8 @@ export async function publishClaims(
   const version = manifest.version + 1;
   const ref = {
     bucket: config.buckets.silver,
-    key: segmentKey(scope, version, `${context.fileId}.${randomUUID()}`),
+    // Random per attempt: two runs (or a retry) writing one version never share a key.
+    key: segmentKey(scope, version, digestId('seg', `${context.fileId}:${context.runId}:${randomUUID()}`)),
   };
   const segment = await writeSegment(engine, `segment-v${version}.parquet`, select);
   await ports.objects.putObject(ref, segment.bytes);

@@ -11,12 +11,13 @@ export function historyPrefix(scope: HistoryScope): string {
 }
 
 /**
- * The segment that would make `version`: one name per version and writer, so a refused attempt never overwrites
- * a segment a manifest points at (only one writer's swap can create a version).
- * @example segmentKey(scope, 7, 'f_ab…') // 'history/dedup/dataset=…/source=…/v=000000007/f_ab….parquet'
+ * The segment that would make `version`, named by its writer's id (`seg_<24 hex>`, random per attempt), so a
+ * refused attempt never overwrites a segment a manifest points at (only one writer's swap can create a version).
+ * @example segmentKey(scope, 7, 'seg_3bee…') // 'history/dedup/dataset=…/source=…/v=000000007/seg_3bee….parquet'
  */
 export function segmentKey(scope: HistoryScope, version: number, writer: string): string {
-  return `${historyPrefix(scope)}${keySegment('v', String(version).padStart(9, '0'))}/${keySegment('writer', writer)}.parquet`;
+  if (!/^seg_[0-9a-f]{24}$/.test(writer)) throw new Error(`Segment writer ${writer} is not a seg_ id.`);
+  return `${historyPrefix(scope)}${keySegment('v', String(version).padStart(9, '0'))}/${writer}.parquet`;
 }
 
 /** DynamoDB item key of a scope's manifest. */
