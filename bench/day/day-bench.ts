@@ -32,6 +32,7 @@ export interface DaySizeResult {
   readonly cost: MonthlyCost | null;
 }
 
+/** How every size of one `npm run bench` invocation is run. */
 export interface DayBenchOptions {
   readonly seed: number;
   readonly timeoutSeconds: number;

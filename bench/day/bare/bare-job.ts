@@ -38,6 +38,8 @@ export async function runBareJob(
   manifest: DayManifest,
   folder: string,
   threads: number,
+  /** Told when the timed phase starts and ends (the bench child forwards it to the RSS sampler). */
+  measuring: (on: boolean) => void = () => {},
 ): Promise<BareResult> {
   await mkdir(join(folder, 'spill'), { recursive: true });
   const instance = await DuckDBInstance.create(':memory:', {

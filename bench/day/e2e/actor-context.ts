@@ -21,8 +21,9 @@ export function asActor<T>(actor: string, work: () => Promise<T>): Promise<T> {
 /** The frame of the running call, if any. */
 export const currentFrame = (): ActorFrame | undefined => frames.getStore();
 
-/** The actor name the bench uses for its own uploads (partner deliveries) and for its polling (not counted). */
+/** The bench uploading the partners' files: billed like a partner's PUTs to the landing bucket. */
 export const LANDING_ACTOR = 'landing (partner uploads)';
+/** The bench polling for verdicts and reading results afterwards: never billed. */
 export const BENCH_ACTOR = 'bench';
 /** Calls made with no actor: the runtime emulating event source mappings, bus targets and S3 notifications. */
 export const RUNTIME_ACTOR = 'runtime';

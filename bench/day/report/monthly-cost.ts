@@ -6,6 +6,7 @@ import { billedUnits, billingClassOf, s3RequestClass } from './billing.ts';
 
 /** The design load the cost is projected to (issue #11). */
 export const DESIGN_RECORDS_PER_DAY = 120_000_000;
+/** A month of days at the design load (a flat 30, not a calendar month). */
 export const DAYS_PER_MONTH = 30;
 /** Dedup keys are kept this long (FINLEDGER_DEDUP_RETENTION_DAYS default). */
 export const KEY_RETENTION_DAYS = 400;
