@@ -14,7 +14,10 @@ export type RecordsDeduplicatedDetail = EventDetail<typeof RecordsDeduplicatedV1
 export type SettlementMatchResult = {
   partner: string;
   asOf: string;
+  /** Empty when the run was left to a file of the same date still being deduplicated (`deferredTo`). */
   matchRunId: string;
+  /** Files of the partner and date whose own RecordsDeduplicated will run the window with this file's rows. */
+  deferredTo?: string[];
   /** False when a run over the same inputs had already committed: no second event. */
   committed: boolean;
   counts: { transactions: number; settlements: number; matchedGroups: number; unmatchedTransactions: number };
@@ -44,12 +47,29 @@ export function triggerOf(detail: RecordsDeduplicatedDetail): MatchTrigger {
  * Match the partner's window as of the deduplicated file's business date, then record the run and put
  * SettlementsMatched in the outbox in one transaction. Safe to repeat: the run id hashes the inputs, result
  * parts are overwritten under the same keys, and a second commit over the same inputs is recognised and skipped.
+ *
+ * When other files of the partner and date are validated but not yet deduplicated (files landed together), the
+ * run is left to them: each brings its own RecordsDeduplicated, and the last one matches every file's rows once
+ * instead of the window being matched once per file. A file that is still being validated does not defer (it may
+ * be rejected and bring no RecordsDeduplicated).
  */
 export async function processRecordsDeduplicated(
   detail: RecordsDeduplicatedDetail,
   deps: SettlementMatchDeps = sideEffects().match,
 ): Promise<SettlementMatchResult> {
   const trigger = triggerOf(detail);
+  const awaiting = (await deps.ports.filesAwaitingDedup(trigger.asOf, trigger.partner)).filter(
+    (fileId) => fileId !== trigger.run.fileId,
+  );
+  if (awaiting.length > 0)
+    return {
+      partner: trigger.partner,
+      asOf: trigger.asOf,
+      matchRunId: '',
+      deferredTo: awaiting,
+      committed: false,
+      counts: { transactions: 0, settlements: 0, matchedGroups: 0, unmatchedTransactions: 0 },
+    };
   const run = await matchPartnerDay(trigger, deps.ports, deps.config);
   const event = createEvent(
     SettlementsMatchedV1,

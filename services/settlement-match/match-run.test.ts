@@ -21,6 +21,7 @@ describe('matchPartnerDay', () => {
     const reads: string[] = [];
     const ports: SettlementMatchPorts = {
       dedupRuns: async (date) => (date === '2026-11-19' ? [run('f_st', 'settlements', 400)] : []),
+      filesAwaitingDedup: async () => [],
       objects: {
         getObject: async (ref) => {
           reads.push(ref.key);

@@ -28,6 +28,11 @@ export interface MatchObjects {
 export interface SettlementMatchPorts {
   /** Committed dedup runs of a partner's files of one business date (both datasets), from the file registry. */
   dedupRuns(businessDate: string, partner: string): Promise<readonly DedupRunRef[]>;
+  /**
+   * A partner's files of one business date (both datasets) validated by their current run but not yet
+   * deduplicated, read strongly consistent: each will bring its own RecordsDeduplicated.
+   */
+  filesAwaitingDedup(businessDate: string, partner: string): Promise<readonly string[]>;
   readonly objects: MatchObjects;
 }
 

@@ -9,7 +9,7 @@ import {
   type MatchCommit,
   type MatchCommitResult,
 } from './adapters/dynamo-match-committer.ts';
-import { registryDedupRuns } from './adapters/registry-dedup-runs.ts';
+import { registryDedupRuns, registryFilesAwaitingDedup } from './adapters/registry-dedup-runs.ts';
 import { s3Objects } from './adapters/s3-objects.ts';
 import { DEFAULT_MATCH_LIMITS, type SettlementMatchConfig, type SettlementMatchPorts } from './ports.ts';
 
@@ -34,10 +34,12 @@ export const sideEffects: () => SettlementMatchSideEffects = perEnvironment(buil
 function build(): SettlementMatchSideEffects {
   const clients = sharedAwsClients();
   const files = resources.table('files');
+  const registry = new FileRegistryStore(clients.doc, files);
   return {
     match: {
       ports: {
-        dedupRuns: registryDedupRuns(new FileRegistryStore(clients.doc, files)),
+        dedupRuns: registryDedupRuns(registry),
+        filesAwaitingDedup: registryFilesAwaitingDedup(registry),
         objects: s3Objects(clients.s3),
       },
       config: { ...DEFAULT_MATCH_LIMITS, silverBucket: resources.bucket('silver') },

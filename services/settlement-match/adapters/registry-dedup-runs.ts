@@ -21,3 +21,18 @@ export function registryDedupRuns(store: Pick<FileRegistryStore, 'committedDedup
     }));
   };
 }
+
+/**
+ * A partner's files of one business date validated by their current run whose dedup record is not committed yet,
+ * from strongly consistent reads (the index only says which files the date has).
+ */
+export function registryFilesAwaitingDedup(store: Pick<FileRegistryStore, 'listDayConsistent'>) {
+  return async (businessDate: string, partner: string): Promise<string[]> => {
+    const { files, dedupRuns } = await store.listDayConsistent(businessDate, { partner });
+    const deduplicated = new Set(dedupRuns.map((run) => `${run.fileId}:${run.runId}`));
+    return files
+      .filter((file) => file.stage === 'VALIDATED' && !deduplicated.has(`${file.fileId}:${file.runId}`))
+      .map((file) => file.fileId)
+      .sort();
+  };
+}

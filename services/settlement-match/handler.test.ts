@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
+import { createEvent } from '../../lib/outbox/event-factory.ts';
+import { processRecordsDeduplicated } from './handler.ts';
+import { DEFAULT_MATCH_LIMITS } from './ports.ts';
+import type { SettlementMatchDeps } from './side-effects.ts';
+
+const FILE_ID = 'f_0123456789abcdef01234567';
+
+/** RecordsDeduplicated of one acme-bank transactions file of 2026-11-20, as dedup publishes it. */
+const deduplicated = createEvent(
+  RecordsDeduplicatedV1,
+  { producer: 'dedup', correlationId: 'c', causationId: 'e', runId: 'run_1' },
+  {
+    fileId: FILE_ID,
+    partner: 'acme-bank',
+    dataset: 'transactions',
+    businessDate: '2026-11-20',
+    schemaV: 1,
+    sha256: 'a'.repeat(64),
+    counts: { valid: 1, unique: 1, duplicates: 0, conflicts: 0 },
+    totals: {
+      unique: { rowCount: 1, sums: { EUR: '100' } },
+      duplicates: { rowCount: 0, sums: {} },
+      conflicts: { rowCount: 0, sums: {} },
+    },
+    unique: { bucket: 'silver', prefix: 'silver/dedup/x/', parts: ['silver/dedup/x/part-00000.parquet'] },
+    duplicates: null,
+    conflicts: null,
+  },
+);
+
+/** Deps whose registry says `awaiting` are still to be deduplicated; every other use is recorded. */
+function depsWith(awaiting: string[]) {
+  const touched: string[] = [];
+  const deps: SettlementMatchDeps = {
+    ports: {
+      filesAwaitingDedup: async () => awaiting,
+      dedupRuns: async (date) => {
+        touched.push(`dedupRuns ${date}`);
+        return [];
+      },
+      objects: {
+        getObject: async (ref) => {
+          touched.push(`read ${ref.key}`);
+          throw new Error('not expected to read');
+        },
+        putObject: async () => {},
+      },
+    },
+    config: { ...DEFAULT_MATCH_LIMITS, silverBucket: 'silver' },
+    commit: async () => {
+      touched.push('commit');
+      return 'committed';
+    },
+  };
+  return { deps, touched };
+}
+
+describe('processRecordsDeduplicated', () => {
+  it('leaves the window to a file of the same date still being deduplicated, reading and committing nothing', async () => {
+    // Prepare
+    const { deps, touched } = depsWith(['f_fedcba9876543210fedcba98']);
+
+    // Act
+    const result = await processRecordsDeduplicated(deduplicated, deps);
+
+    // Assess
+    expect(result).toMatchObject({
+      matchRunId: '',
+      committed: false,
+      deferredTo: ['f_fedcba9876543210fedcba98'],
+    });
+    expect(touched).toEqual([]);
+  });
+
+  it('matches the window when no other file of the date awaits dedup', async () => {
+    // Prepare: the window's registry is read; the trigger's own part is where reading stops.
+    const { deps, touched } = depsWith([FILE_ID]);
+
+    // Act
+    const attempt = processRecordsDeduplicated(deduplicated, deps);
+
+    // Assess
+    await expect(attempt).rejects.toThrow('not expected to read');
+    expect(touched).toContain('dedupRuns 2026-11-20');
+  });
+});
