@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { DatasetContract } from '../../contracts/datasets/dataset-contract.ts';
@@ -139,5 +140,7 @@ async function classifyAgainstHistory(run: Run, engine: SetEngine): Promise<void
     if (await publishClaims(engine, run.ports, run.config, attemptState)) return;
     if (attempt >= run.config.maxHistoryAttempts)
       throw new KeyHistoryContentionError(scope.dataset, scope.partner, attempt);
+    // Every refusal means another run published, so this always ends; the jitter spreads a burst of one partner's files.
+    await sleep(Math.random() * Math.min(1_000, 25 * attempt));
   }
 }

@@ -84,7 +84,10 @@ export interface DedupConfig {
   readonly engine: SetEngineLimits;
   /** Segments a history may reach before a commit merges them into one (dropping expired keys). */
   readonly compactAtSegments: number;
-  /** Swaps refused by a racing run before giving up (the record is retried). */
+  /**
+   * Swaps refused by racing runs before giving up (the record is retried). Each refusal is another run's
+   * success, so a burst of N files of one partner needs at most N; 200 is a day's files.
+   */
   readonly maxHistoryAttempts: number;
 }
 
@@ -96,5 +99,5 @@ export const DEFAULT_DEDUP_LIMITS = {
   quarantinePartCharacters: 16 * 1024 * 1024,
   engine: DEFAULT_SET_ENGINE_LIMITS,
   compactAtSegments: 32,
-  maxHistoryAttempts: 20,
+  maxHistoryAttempts: 200,
 } as const satisfies Partial<DedupConfig>;
