@@ -68,6 +68,14 @@ export class UniqueParts {
     return this.buffer.rowCount >= this.config.partRows;
   }
 
+  /** Write a part made elsewhere (DuckDB, write-outcomes.ts) as the next part, with its row count. */
+  async putPart(bytes: Uint8Array, rowCount: number): Promise<void> {
+    const key = uniquePartKey(this.prefix, this.keys.length);
+    await this.objects.putObject({ bucket: this.config.buckets.silver, key }, bytes);
+    this.keys.push(key);
+    this.count += rowCount;
+  }
+
   /** Write the buffered rows as the next part; with `evenIfEmpty`, an empty part when none was written yet. */
   async flush(options: { evenIfEmpty?: boolean } = {}): Promise<void> {
     if (this.buffer.rowCount === 0 && !(options.evenIfEmpty && this.keys.length === 0)) return;

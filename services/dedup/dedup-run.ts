@@ -2,7 +2,6 @@ import type { DatasetContract, DatasetName, SilverValue } from '../../contracts/
 import type { PartsRef } from '../../contracts/events/envelope.ts';
 import type { ClaimContext } from './cross-file.ts';
 import type { ConflictEntry, DuplicateEntry, EntryParts, UniqueParts } from './dedup-outputs.ts';
-import type { ControlAmount, OutcomeTotals } from './outcome-totals.ts';
 import type { DedupConfig, DedupPorts } from './ports.ts';
 import type { RecordIdentity } from './record-identity.ts';
 
@@ -31,8 +30,4 @@ export interface Run {
   readonly unique: UniqueParts;
   readonly duplicates: EntryParts<DuplicateEntry>;
   readonly conflicts: EntryParts<ConflictEntry>;
-  /** A row's control amount (the contract's silver amount column and currency). */
-  readonly amountOf: (values: readonly SilverValue[], rowNumber: number) => ControlAmount;
-  /** Rows and amounts per currency of each outcome so far. */
-  readonly totals: OutcomeTotals;
 }

@@ -7,15 +7,14 @@ import { type SetEngine, withSetEngine } from '../../lib/duckdb/set-engine.ts';
 import { classifyAcrossFiles, countClaims } from './cross-file.ts';
 import { EntryParts, UniqueParts } from './dedup-outputs.ts';
 import type { DedupFileInput, Run } from './dedup-run.ts';
-import { emitOutcomes } from './emit-outcomes.ts';
 import { KeyHistoryContentionError, UnknownContractError } from './errors.ts';
 import { liveRecords, stageSegments } from './key-history/history-segments.ts';
 import { publishClaims } from './key-history/publish-claims.ts';
-import { controlAmountReader, OutcomeTotals } from './outcome-totals.ts';
 import type { DedupConfig, DedupPorts } from './ports.ts';
 import { FINGERPRINT_VERSION, recordIdentityOf } from './record-identity.ts';
 import { identitySqlOf } from './sql/identity-sql.ts';
 import { classifyWithinFile, loadFileRows } from './within-file.ts';
+import { writeOutcomes } from './write-outcomes.ts';
 
 export type { DedupFileInput };
 
@@ -35,9 +34,10 @@ export type RecordsDeduplicatedPayload = z.input<typeof RecordsDeduplicatedPaylo
  *    against their live records (cross-file.ts). A key owned by this same file is unique again.
  * 5. Publish the newly claimed keys as the history's next version (publish-claims.ts); when another run
  *    published first, go back to 4 with the longer history.
- * 6. In file order, write unique rows to Parquet parts, duplicates and conflicts to quarantine entries, and each
- *    row's control amount to its outcome's totals (emit-outcomes.ts); return the RecordsDeduplicated payload,
- *    valid = unique + duplicates + conflicts, totals adding up to FileValidated's validTotals.
+ * 6. In file order, write unique rows to Parquet parts and duplicates and conflicts to quarantine entries, and
+ *    total each outcome's control amounts per currency, all in SQL (write-outcomes.ts); return the
+ *    RecordsDeduplicated payload, valid = unique + duplicates + conflicts, totals adding up to FileValidated's
+ *    validTotals.
  *
  * Safe to repeat: keys this file claimed are its own on a retry or rerun, so the classification and every part
  * key come out the same, and the parts are overwritten in place.
@@ -50,16 +50,13 @@ export async function dedupFile(
   const contract = findDataset(input.dataset, input.schemaV);
   if (!contract) throw new UnknownContractError(input.dataset, input.schemaV);
   const run = startRun(input, contract, ports, config);
-  await withSetEngine(config.engine, async (engine) => {
+  const totals = await withSetEngine(config.engine, async (engine) => {
     const partPaths = await stageSilverParts(run, engine);
     await loadFileRows(engine, partPaths, identitySqlOf(contract, input.partner), input);
     await classifyWithinFile(engine);
     await classifyAgainstHistory(run, engine);
-    await emitOutcomes(run, engine, partPaths);
+    return writeOutcomes(run, engine, partPaths);
   });
-  await run.unique.flush({ evenIfEmpty: true });
-  await run.duplicates.flush();
-  await run.conflicts.flush();
   return {
     fileId: input.fileId,
     partner: input.partner,
@@ -73,7 +70,7 @@ export async function dedupFile(
       duplicates: run.duplicates.count,
       conflicts: run.conflicts.count,
     },
-    totals: run.totals.toJSON(),
+    totals,
     unique: run.unique.ref(),
     duplicates: run.duplicates.ref(),
     conflicts: run.conflicts.ref(),
@@ -106,8 +103,6 @@ function startRun(
     unique: new UniqueParts(ports.objects, config, runIdentity, contract.silverColumns, input),
     duplicates: new EntryParts(ports.objects, config, runIdentity, 'duplicates'),
     conflicts: new EntryParts(ports.objects, config, runIdentity, 'conflicts'),
-    amountOf: controlAmountReader(contract, input.fileId),
-    totals: new OutcomeTotals(),
   };
 }
 
