@@ -1,6 +1,4 @@
-import type { SilverColumn, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
 import type { PartsRef } from '../../contracts/events/envelope.ts';
-import { ParquetPartBuffer, type PartLineage } from '../../lib/parquet/parquet-part-buffer.ts';
 import {
   dedupQuarantinePrefix,
   entriesPartKey,
@@ -43,45 +41,26 @@ export interface ConflictEntry {
   readonly record: Readonly<Record<string, unknown>>;
 }
 
-/** Unique rows as silver Parquet parts (schema-validate's writer: same columns, lineage and encoding). */
+/** Unique rows as silver Parquet parts, written by DuckDB (write-outcomes.ts), numbered in file order. */
 export class UniqueParts {
   readonly prefix: string;
   readonly keys: string[] = [];
-  private readonly buffer: ParquetPartBuffer;
   count = 0;
 
   constructor(
     private readonly objects: DedupObjects,
     private readonly config: DedupConfig,
     run: RunIdentity,
-    columns: readonly SilverColumn[],
-    lineage: PartLineage,
   ) {
     this.prefix = uniquePrefix(run);
-    this.buffer = new ParquetPartBuffer(columns, lineage);
   }
 
-  /** Buffer a row; true when the part is full and must be flushed before the next append. */
-  append(values: readonly SilverValue[], rowNumber: number): boolean {
-    this.buffer.append(values, rowNumber);
-    this.count += 1;
-    return this.buffer.rowCount >= this.config.partRows;
-  }
-
-  /** Write a part made elsewhere (DuckDB, write-outcomes.ts) as the next part, with its row count. */
+  /** Write one finished part as the next part, with its row count. */
   async putPart(bytes: Uint8Array, rowCount: number): Promise<void> {
     const key = uniquePartKey(this.prefix, this.keys.length);
     await this.objects.putObject({ bucket: this.config.buckets.silver, key }, bytes);
     this.keys.push(key);
     this.count += rowCount;
-  }
-
-  /** Write the buffered rows as the next part; with `evenIfEmpty`, an empty part when none was written yet. */
-  async flush(options: { evenIfEmpty?: boolean } = {}): Promise<void> {
-    if (this.buffer.rowCount === 0 && !(options.evenIfEmpty && this.keys.length === 0)) return;
-    const key = uniquePartKey(this.prefix, this.keys.length);
-    await this.objects.putObject({ bucket: this.config.buckets.silver, key }, this.buffer.finish());
-    this.keys.push(key);
   }
 
   ref(): PartsRef {

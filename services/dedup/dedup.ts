@@ -100,7 +100,7 @@ function startRun(
       nowSeconds,
       expiresAt: nowSeconds + config.retentionDays * 86_400,
     },
-    unique: new UniqueParts(ports.objects, config, runIdentity, contract.silverColumns, input),
+    unique: new UniqueParts(ports.objects, config, runIdentity),
     duplicates: new EntryParts(ports.objects, config, runIdentity, 'duplicates'),
     conflicts: new EntryParts(ports.objects, config, runIdentity, 'conflicts'),
   };
