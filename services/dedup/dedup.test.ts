@@ -422,6 +422,16 @@ describe('dedupFile', () => {
     expect(await uniqueRows(objects, payload.unique)).toEqual([]);
   });
 
+  it('writes one empty unique part for a validated file without a valid row (no silver part)', async () => {
+    // Act
+    const { payload, objects } = await dedupInOrder([{ fileId: fileIds.a, rows: [] }]);
+
+    // Assess
+    expect(payload.counts).toEqual({ valid: 0, unique: 0, duplicates: 0, conflicts: 0 });
+    expect(payload.unique.parts).toHaveLength(1);
+    expect(await uniqueRows(objects, payload.unique)).toEqual([]);
+  });
+
   it('refuses silver parts that hold other than the announced rows', async () => {
     // Prepare
     const objects = memoryObjects();

@@ -52,7 +52,7 @@ export async function dedupFile(
   const run = startRun(input, contract, ports, config);
   const totals = await withSetEngine(config.engine, async (engine) => {
     const partPaths = await stageSilverParts(run, engine);
-    await loadFileRows(engine, partPaths, identitySqlOf(contract, input.partner), input);
+    await loadFileRows(engine, contract, partPaths, identitySqlOf(contract, input.partner), input);
     await classifyWithinFile(engine);
     await classifyAgainstHistory(run, engine);
     return writeOutcomes(run, engine, partPaths);

@@ -1,6 +1,8 @@
+import type { DatasetContract } from '../../contracts/datasets/dataset-contract.ts';
 import type { SetEngine } from '../../lib/duckdb/set-engine.ts';
-import { sqlPaths, sqlText } from '../../lib/duckdb/set-engine.ts';
+import { sqlText } from '../../lib/duckdb/set-engine.ts';
 import { SilverMismatchError } from './errors.ts';
+import { silverRelation } from './silver-relation.ts';
 import type { IdentitySql } from './sql/identity-sql.ts';
 
 /** What one file's silver parts must hold: FileValidated's file id and valid count. */
@@ -15,16 +17,15 @@ export interface AnnouncedRows {
  */
 export async function loadFileRows(
   engine: SetEngine,
+  contract: DatasetContract,
   partPaths: readonly string[],
   identity: IdentitySql,
   announced: AnnouncedRows,
 ): Promise<void> {
-  const source =
-    partPaths.length === 0
-      ? `(SELECT NULL::BIGINT AS _row_number, NULL::VARCHAR AS _file_id, NULL::VARCHAR AS key, NULL::VARCHAR AS fingerprint WHERE false)`
-      : `(SELECT _row_number, _file_id, ${identity.key} AS key, ${identity.fingerprint} AS fingerprint FROM read_parquet(${sqlPaths(partPaths)}))`;
   await engine.db.run(
-    `CREATE TABLE file_rows AS SELECT _row_number::BIGINT AS row_number, _file_id AS file_id, key, fingerprint FROM ${source}`,
+    `CREATE TABLE file_rows AS
+     SELECT _row_number::BIGINT AS row_number, _file_id AS file_id, ${identity.key} AS key, ${identity.fingerprint} AS fingerprint
+     FROM ${silverRelation(contract, partPaths)}`,
   );
   const check = await engine.db.runAndReadAll(
     `SELECT count(*)::BIGINT AS total, count(DISTINCT row_number)::BIGINT AS lines,

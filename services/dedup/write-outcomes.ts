@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import type { SilverColumn, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
 import type { DedupTotals } from '../../contracts/events/records-deduplicated.ts';
 import type { SetEngine } from '../../lib/duckdb/set-engine.ts';
-import { sqlName, sqlPaths, sqlText } from '../../lib/duckdb/set-engine.ts';
+import { sqlName, sqlText } from '../../lib/duckdb/set-engine.ts';
 import { ownerLineage } from './cross-file.ts';
 import type { Run } from './dedup-run.ts';
 import { SilverMismatchError } from './errors.ts';
 import type { RowLineage } from './ports.ts';
 import { recordOf } from './record-identity.ts';
+import { silverRelation } from './silver-relation.ts';
 
 /** Verdicts whose row stays in silver. */
 const KEPT = `('claim', 'own')`;
@@ -35,17 +36,11 @@ export async function writeOutcomes(
   await engine.db.run(`
     CREATE TABLE outcome_rows AS
     SELECT s.*, v.verdict, row_number() OVER (PARTITION BY v.verdict IN ${KEPT} ORDER BY s._row_number) - 1 AS seq
-    FROM ${silverRelation(partPaths)} s JOIN verdicts v ON v.row_number = s._row_number`);
+    FROM ${silverRelation(run.contract, partPaths)} s JOIN verdicts v ON v.row_number = s._row_number`);
   const totals = await outcomeTotals(run, engine);
   await writeUniqueParts(run, engine);
   await writeEntries(run, engine);
   return totals;
-}
-
-/** The staged silver parts as one relation (an empty one with no part). */
-function silverRelation(partPaths: readonly string[]): string {
-  if (partPaths.length === 0) throw new Error('A validated file always has at least one silver part.');
-  return `read_parquet(${sqlPaths(partPaths)})`;
 }
 
 /** Rows and control amounts per outcome and currency; a row without an INT64 amount and a currency is refused. */
