@@ -73,13 +73,16 @@ export async function countClaims(engine: SetEngine): Promise<number> {
   return Number(counted.getRows()[0]?.[0] ?? 0);
 }
 
-/** Lineage of a row of an owner, from a verdict row's owner columns. */
-export function ownerLineage(row: Readonly<Record<string, unknown>>): RowLineage {
+/**
+ * A key owner's lineage from a row holding a segment's owner columns: a segment row itself (`file_id`, …) or a
+ * verdict row, where they carry the `owner_` prefix.
+ */
+export function ownerLineage(row: Readonly<Record<string, unknown>>, prefix = 'owner_'): RowLineage {
   return {
-    fileId: String(row.owner_file_id),
-    runId: String(row.owner_run_id),
-    rowNumber: Number(row.owner_row_number),
-    businessDate: String(row.owner_business_date),
-    sha256: String(row.owner_sha256),
+    fileId: String(row[`${prefix}file_id`]),
+    runId: String(row[`${prefix}run_id`]),
+    rowNumber: Number(row[`${prefix}row_number`]),
+    businessDate: String(row[`${prefix}business_date`]),
+    sha256: String(row[`${prefix}sha256`]),
   };
 }

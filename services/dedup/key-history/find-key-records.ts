@@ -1,4 +1,5 @@
 import { type SetEngineLimits, sqlText, withSetEngine } from '../../../lib/duckdb/set-engine.ts';
+import { ownerLineage } from '../cross-file.ts';
 import type { DedupObjects, HistoryManifests, HistoryScope, KeyRecord } from '../ports.ts';
 import { liveRecords, stageSegments } from './history-segments.ts';
 
@@ -31,13 +32,7 @@ export async function findKeyRecords(
         key: String(row.key),
         fingerprint: String(row.fingerprint),
         fingerprintVersion: Number(row.fingerprint_version),
-        owner: {
-          fileId: String(row.file_id),
-          runId: String(row.run_id),
-          rowNumber: Number(row.row_number),
-          businessDate: String(row.business_date),
-          sha256: String(row.sha256),
-        },
+        owner: ownerLineage(row, ''),
         expiresAt: Number(row.expires_at),
       });
     }
