@@ -34,6 +34,18 @@ describe('local bus', () => {
       }),
     );
 
+  /** A second bus on the same queues, persisting to `stateDir` (as a restarted runtime's bus would). */
+  const startBusOn = (stateDir: string) =>
+    startLocalBus({
+      topology,
+      resources: stack.resources,
+      sqs: stack.clients.sqs,
+      stateDir,
+      logger: recordingLogger(),
+    });
+  const archiveOf = (stateDir: string) => join(stateDir, 'bus-archive', `${stack.resources.bus.name}.jsonl`);
+  const journalOf = (stateDir: string) => join(stateDir, 'bus-deliveries', `${stack.resources.bus.name}.txt`);
+
   beforeAll(async () => {
     stack = await startTestStack({ stage: 'bus' });
     bus = await startLocalBus({
@@ -244,22 +256,15 @@ describe('local bus', () => {
     const first = await putFileLanded(1, { marker: 'delivered-before' });
     const [delivered] = await bodies(queue('schema-validate'));
     const archived: BusEvent = { ...(delivered as BusEvent), id: 'archived-only' };
-    const archive = createArchive(join(stateDir, 'bus-archive', `${stack.resources.bus.name}.jsonl`));
+    const archive = createArchive(archiveOf(stateDir));
     await archive.append(delivered as BusEvent);
     await archive.append(archived);
-    const journal = join(stateDir, 'bus-deliveries', `${stack.resources.bus.name}.txt`);
+    const journal = journalOf(stateDir);
     await mkdir(dirname(journal), { recursive: true });
     await writeFile(journal, `${first.Entries?.[0]?.EventId}\n`);
 
     // Act
-    const resumed = await startLocalBus({
-      topology,
-      resources: stack.resources,
-      sqs: stack.clients.sqs,
-      stateDir,
-      logger: recordingLogger(),
-    });
-    await resumed.stop();
+    await (await startBusOn(stateDir)).stop();
 
     // Assess
     expect((await bodies(queue('schema-validate'))).map((event) => event.id)).toEqual(['archived-only']);
@@ -275,23 +280,14 @@ describe('local bus', () => {
     const stateDir = await mkdtemp(join(tmpdir(), 'bus-journal-'));
     await putFileLanded(1, { marker: 'old' });
     const [old] = await bodies(queue('schema-validate'));
-    await createArchive(join(stateDir, 'bus-archive', `${stack.resources.bus.name}.jsonl`)).append(
-      old as BusEvent,
-    );
+    await createArchive(archiveOf(stateDir)).append(old as BusEvent);
 
     // Act
-    const resumed = await startLocalBus({
-      topology,
-      resources: stack.resources,
-      sqs: stack.clients.sqs,
-      stateDir,
-      logger: recordingLogger(),
-    });
-    await resumed.stop();
+    await (await startBusOn(stateDir)).stop();
 
     // Assess
     expect(await bodies(queue('schema-validate'))).toEqual([]);
-    const journal = join(stateDir, 'bus-deliveries', `${stack.resources.bus.name}.txt`);
+    const journal = journalOf(stateDir);
     expect((await readFile(journal, 'utf8')).trim()).toBe((old as BusEvent).id);
     await rm(stateDir, { recursive: true, force: true });
   });
