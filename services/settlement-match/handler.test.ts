@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import { processRecordsDeduplicated } from './handler.ts';
-import { DEFAULT_MATCH_LIMITS } from './ports.ts';
+import { DEFAULT_MATCH_LIMITS, type DedupRunRef } from './ports.ts';
 import type { SettlementMatchDeps } from './side-effects.ts';
 
 const FILE_ID = 'f_0123456789abcdef01234567';
@@ -84,5 +84,64 @@ describe('processRecordsDeduplicated', () => {
     // Assess
     await expect(attempt).rejects.toThrow('not expected to read');
     expect(touched).toContain('dedupRuns 2026-11-20');
+  });
+
+  it('matches again the later windows that read the date and hold deduplicated files, not those still awaiting dedup', async () => {
+    // Prepare: files of 11-22 and 11-27 were deduplicated before this 11-20 file finished (a resume, a redrive);
+    // 11-24 has a file awaiting dedup (its own event will match); 11-28 is beyond the 7-day window.
+    const committed: { asOf: string; inputs: string[] }[] = [];
+    const [F22, F24, F27, F28] = ['22', '24', '27', '28'].map((day) => `f_${day.padEnd(24, '0')}`) as [
+      string,
+      string,
+      string,
+      string,
+    ];
+    const runOf = (fileId: string, businessDate: string): DedupRunRef => ({
+      fileId,
+      partner: 'acme-bank',
+      dataset: 'settlements',
+      businessDate,
+      schemaV: 1,
+      runId: `run_${fileId}`,
+      unique: { bucket: 'silver', prefix: `p/${fileId}/`, parts: [] },
+      uniqueRows: 0,
+      committedAt: `${businessDate}T20:00:00Z`,
+    });
+    const registry: Record<string, DedupRunRef[]> = {
+      '2026-11-22': [runOf(F22, '2026-11-22')],
+      '2026-11-24': [runOf(F24, '2026-11-24')],
+      '2026-11-27': [runOf(F27, '2026-11-27')],
+      '2026-11-28': [runOf(F28, '2026-11-28')],
+    };
+    const deps: SettlementMatchDeps = {
+      ports: {
+        filesAwaitingDedup: async (date) => (date === '2026-11-24' ? ['f_24b0000000000000000000000'] : []),
+        dedupRuns: async (date) => registry[date] ?? [],
+        objects: { getObject: async () => new Uint8Array(), putObject: async () => {} },
+      },
+      config: { ...DEFAULT_MATCH_LIMITS, silverBucket: 'silver' },
+      commit: async ({ event }) => {
+        committed.push({
+          asOf: event.data.businessDate,
+          inputs: event.data.inputs.map((input) => input.fileId),
+        });
+        return 'committed';
+      },
+    };
+    const trigger = {
+      ...deduplicated,
+      data: { ...deduplicated.data, unique: { ...deduplicated.data.unique, parts: [] } },
+    };
+
+    // Act
+    const result = await processRecordsDeduplicated(trigger, deps);
+
+    // Assess: each later run reads the trigger's file beside its own window's files.
+    expect(committed).toEqual([
+      { asOf: '2026-11-20', inputs: [FILE_ID] },
+      { asOf: '2026-11-22', inputs: [F22, FILE_ID] },
+      { asOf: '2026-11-27', inputs: [F22, F24, F27, FILE_ID] },
+    ]);
+    expect(result.laterWindows?.map((window) => window.asOf)).toEqual(['2026-11-22', '2026-11-27']);
   });
 });

@@ -1,14 +1,24 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { findMatchingRules } from '../../config/matching-rules.ts';
 import { RecordsDeduplicatedV1, SettlementsMatchedV1 } from '../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../contracts/events/envelope.ts';
 import { perEnvironment } from '../../lib/aws/clients.ts';
 import { parseEventRecord } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
+import { laterWindowsToRematch } from './later-windows.ts';
 import { type MatchTrigger, matchPartnerDay } from './match-run.ts';
 import { type SettlementMatchDeps, sideEffects } from './side-effects.ts';
 
 export type RecordsDeduplicatedDetail = EventDetail<typeof RecordsDeduplicatedV1>;
+
+/** One window matched and committed (or found already committed) by a record's processing. */
+export type MatchedWindow = {
+  asOf: string;
+  matchRunId: string;
+  /** False when a run over the same inputs had already committed: no second event. */
+  committed: boolean;
+};
 
 /** What one record's processing returns (stored by Powertools idempotency, so JSON only). */
 export type SettlementMatchResult = {
@@ -21,6 +31,8 @@ export type SettlementMatchResult = {
   /** False when a run over the same inputs had already committed: no second event. */
   committed: boolean;
   counts: { transactions: number; settlements: number; matchedGroups: number; unmatchedTransactions: number };
+  /** Later dates whose windows read this file's date, matched again with its rows (`laterWindowsToRematch`). */
+  laterWindows?: MatchedWindow[];
 };
 
 /** The trigger from a RecordsDeduplicated v1 detail: its partner and business date, and its own dedup run. */
@@ -43,6 +55,23 @@ export function triggerOf(detail: RecordsDeduplicatedDetail): MatchTrigger {
   };
 }
 
+/** Match one window and commit the run with its SettlementsMatched in one transaction. */
+async function matchAndCommit(trigger: MatchTrigger, causationId: string, deps: SettlementMatchDeps) {
+  const run = await matchPartnerDay(trigger, deps.ports, deps.config);
+  const event = createEvent(
+    SettlementsMatchedV1,
+    {
+      producer: 'settlement-match',
+      correlationId: `${trigger.partner}:${trigger.asOf}`,
+      causationId,
+      runId: run.matchRunId,
+    },
+    run.payload,
+  );
+  const result = await deps.commit({ event, notSettlingTransactions: run.notSettlingTransactions });
+  return { asOf: trigger.asOf, matchRunId: run.matchRunId, committed: result === 'committed', event };
+}
+
 /**
  * Match the partner's window as of the deduplicated file's business date, then record the run and put
  * SettlementsMatched in the outbox in one transaction. Safe to repeat: the run id hashes the inputs, result
@@ -52,6 +81,9 @@ export function triggerOf(detail: RecordsDeduplicatedDetail): MatchTrigger {
  * run is left to them: each brings its own RecordsDeduplicated, and the last one matches every file's rows once
  * instead of the window being matched once per file. A file that is still being validated does not defer (it may
  * be rejected and bring no RecordsDeduplicated).
+ *
+ * Then the later dates whose windows read this date and already hold deduplicated files are matched again, so a
+ * date's latest run reads every current file whatever order the files finished in (`laterWindowsToRematch`).
  */
 export async function processRecordsDeduplicated(
   detail: RecordsDeduplicatedDetail,
@@ -70,30 +102,27 @@ export async function processRecordsDeduplicated(
       committed: false,
       counts: { transactions: 0, settlements: 0, matchedGroups: 0, unmatchedTransactions: 0 },
     };
-  const run = await matchPartnerDay(trigger, deps.ports, deps.config);
-  const event = createEvent(
-    SettlementsMatchedV1,
-    {
-      producer: 'settlement-match',
-      correlationId: `${trigger.partner}:${trigger.asOf}`,
-      causationId: detail.eventId,
-      runId: run.matchRunId,
-    },
-    run.payload,
-  );
-  const result = await deps.commit({ event, notSettlingTransactions: run.notSettlingTransactions });
-  const { counts } = event.data;
+  const own = await matchAndCommit(trigger, detail.eventId, deps);
+  const rules = findMatchingRules(trigger.partner);
+  const laterWindows: MatchedWindow[] = [];
+  if (rules)
+    for (const asOf of await laterWindowsToRematch(trigger.partner, trigger.asOf, rules, deps.ports)) {
+      const { event: _event, ...later } = await matchAndCommit({ ...trigger, asOf }, detail.eventId, deps);
+      laterWindows.push(later);
+    }
+  const { counts } = own.event.data;
   return {
     partner: trigger.partner,
     asOf: trigger.asOf,
-    matchRunId: run.matchRunId,
-    committed: result === 'committed',
+    matchRunId: own.matchRunId,
+    committed: own.committed,
     counts: {
       transactions: counts.transactions,
       settlements: counts.settlements,
       matchedGroups: counts.matchedGroups,
       unmatchedTransactions: counts.unmatchedTransactions,
     },
+    ...(laterWindows.length > 0 ? { laterWindows } : {}),
   };
 }
 
