@@ -1,6 +1,6 @@
 /**
- * `npm run chaos -- [--schedules N] [--seed S] [--only KIND[,KIND]] [--schedule-seed N] [--max-kills N]
- * [--timeout-seconds N] [--keep] [--json]`: a crash campaign. Runs the main job (and, per kind, the command after it)
+ * `npm run chaos -- [--schedules N] [--first N] [--seed S] [--only KIND[,KIND]] [--schedule-seed N]
+ * [--max-kills N] [--timeout-seconds N] [--keep] [--json]`: a crash campaign. Runs the main job (and, per kind, the command after it)
  * once uninterrupted as a baseline, then each seeded schedule on a fresh state folder: interrupted as drawn
  * (SIGKILL of the process group, SIGTERM of the main pid), resumed to completion, and compared field by field with
  * its baseline (`chaos/canonical-report.ts`). Exit 0 only when every schedule matched, 1 otherwise, 2 on bad flags.
@@ -18,14 +18,16 @@ import {
   scheduleFor,
 } from './schedules.ts';
 
-const USAGE = `Usage: npm run chaos -- [--schedules N] [--seed S] [--only KIND[,KIND…]] [--schedule-seed N]
-                        [--max-kills N] [--timeout-seconds N] [--keep] [--json]
+const USAGE = `Usage: npm run chaos -- [--schedules N] [--first N] [--seed S] [--only KIND[,KIND…]]
+                        [--schedule-seed N] [--max-kills N] [--timeout-seconds N] [--keep] [--json]
   kinds: ${SCHEDULE_KINDS.join(', ')}
+  --first N           start at schedule N of the seed's plan (split a long campaign over sittings)
   --schedule-seed N   reproduce single schedules: the kill points a result line printed for that seed
                       (one schedule per --only kind)`;
 
 const OPTIONS = {
   schedules: { type: 'string', default: '10' },
+  first: { type: 'string', default: '0' },
   seed: { type: 'string', default: String(DEFAULT_SEED) },
   only: { type: 'string' },
   'schedule-seed': { type: 'string' },
@@ -47,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
   let kinds: ScheduleKind[];
   let seed: number;
   let count: number;
+  let first: number;
   let maxKills: number;
   let timeoutSeconds: number;
   let scheduleSeed: number | undefined;
@@ -62,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     kinds = only as ScheduleKind[];
     seed = wholeNumber(flags.seed, '--seed');
     count = wholeNumber(flags.schedules, '--schedules');
+    first = wholeNumber(flags.first, '--first');
     maxKills = wholeNumber(flags['max-kills'], '--max-kills');
     timeoutSeconds = wholeNumber(flags['timeout-seconds'], '--timeout-seconds');
     scheduleSeed =
@@ -74,7 +78,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const schedules =
     scheduleSeed === undefined
-      ? planSchedules({ seed, count, kinds, maxKills })
+      ? planSchedules({ seed, count, kinds, maxKills, first })
       : kinds.map((kind, index) => scheduleFor(kind, scheduleSeed, index, maxKills));
   // With --json, stdout holds the result document only; progress goes to stderr.
   const progress = (line: string) => (flags.json ? console.error(line) : console.log(line));

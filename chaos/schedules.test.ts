@@ -12,6 +12,18 @@ describe('planSchedules', () => {
     expect(second).toEqual(first);
   });
 
+  it('splits a campaign over sittings into exactly the schedules of one sitting', () => {
+    // Act
+    const whole = planSchedules({ seed: 42, count: 12, kinds: SCHEDULE_KINDS });
+    const split = [
+      ...planSchedules({ seed: 42, count: 5, kinds: SCHEDULE_KINDS }),
+      ...planSchedules({ seed: 42, count: 7, kinds: SCHEDULE_KINDS, first: 5 }),
+    ];
+
+    // Assess
+    expect(split).toEqual(whole);
+  });
+
   it('draws other kill points for another seed', () => {
     const first = planSchedules({ seed: 42, count: 5, kinds: SCHEDULE_KINDS });
     const second = planSchedules({ seed: 43, count: 5, kinds: SCHEDULE_KINDS });

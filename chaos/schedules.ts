@@ -51,7 +51,9 @@ export function scheduleFor(kind: ScheduleKind, seed: number, index = 0, maxKill
 }
 
 /**
- * `count` schedules from a campaign seed, the kinds taken in turn so a handful covers each of them.
+ * `count` schedules from a campaign seed, the kinds taken in turn so a handful covers each of them. `first` skips
+ * that many: a long campaign split over several sittings (`--first 100 --schedules 100` after `--schedules 100`)
+ * runs exactly the schedules one sitting would.
  * @example planSchedules({ seed: 20261210, count: 10, kinds: SCHEDULE_KINDS })
  */
 export function planSchedules(options: {
@@ -59,9 +61,12 @@ export function planSchedules(options: {
   readonly count: number;
   readonly kinds: readonly ScheduleKind[];
   readonly maxKills?: number;
+  readonly first?: number;
 }): Schedule[] {
   if (options.kinds.length === 0) throw new Error('planSchedules needs at least one kind');
-  return Array.from({ length: options.count }, (_, index) => {
+  const first = options.first ?? 0;
+  return Array.from({ length: options.count }, (_, offset) => {
+    const index = first + offset;
     const kind = options.kinds[index % options.kinds.length] as ScheduleKind;
     return scheduleFor(kind, seedFor(options.seed, `schedule#${index}`), index, options.maxKills);
   });
