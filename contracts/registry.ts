@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { eventParties } from '../topology/event-parties.ts';
 import { datasetCatalog, datasetJsonSchema } from './datasets/catalog.ts';
 import { eventCatalog } from './events/catalog.ts';
 
@@ -23,6 +24,8 @@ export function eventJsonSchema(definition: (typeof eventCatalog)[number]): Reco
 function eventReadme(type: string): string {
   const versions = eventCatalog.filter((event) => event.type === type);
   const latest = versions[versions.length - 1]!;
+  const parties = eventParties(type, latest.version);
+  const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : '(none yet)');
   const lines = [
     `# ${type}`,
     '',
@@ -31,8 +34,8 @@ function eventReadme(type: string): string {
     latest.description,
     '',
     `- **EventBridge**: \`detail-type\` = \`${type}\`, \`source\` = \`finledger.<producer>\`, rules match \`detail.version\`.`,
-    `- **Producers**: ${latest.producers.join(', ')}`,
-    `- **Consumers**: ${latest.consumers.join(', ')}`,
+    `- **Producers** (v${latest.version}, from the topology): ${list(parties.producers)}`,
+    `- **Consumers** (v${latest.version}, from the topology): ${list(parties.consumers)}`,
     '',
     '| version | schema |',
     '| --- | --- |',

@@ -268,6 +268,7 @@ const declared = {
       // times out is resumed with its run id.
       function: { memoryMb: 512, timeoutSeconds: 900 },
       tables: ['files', 'outbox'],
+      publishes: [{ type: 'FileLanded', version: 1 }],
       buckets: {
         raw: { mode: 'list', prefixes: ['raw/'] },
         quarantine: { mode: 'list', prefixes: ['restricted/'] },

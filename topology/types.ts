@@ -126,6 +126,8 @@ export interface WorkerSpec {
   readonly buckets: Readonly<Partial<Record<BucketName, BucketAccess>>>;
   /** Calls PutEvents itself (the relay, and the watchdog when it re-drives); services publish through the outbox only. */
   readonly publishesToBus?: boolean;
+  /** Events the worker produces through the outbox (the watchdog's re-drives republish others' events: not listed). */
+  readonly publishes?: readonly { type: string; version: number }[];
 }
 
 /** A secret set per stage (`sst secret set <name> <value> --stage <stage>`), linked only where declared. */

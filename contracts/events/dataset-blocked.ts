@@ -21,7 +21,5 @@ export const DatasetBlockedV1 = defineEvent({
   version: 1,
   description:
     'At least one readiness gate of a dataset and business date failed, so no gold was published; lists each failed gate with its detail, observed value and threshold. A later file or rerun evaluates the gates again.',
-  producers: ['ready-publisher'],
-  consumers: [],
   payload: DatasetBlockedPayloadSchema,
 });

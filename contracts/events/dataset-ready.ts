@@ -51,7 +51,5 @@ export const DatasetReadyV1 = defineEvent({
   version: 1,
   description:
     'Every readiness gate of a dataset and business date passed (files on time, quarantine rate, open conflicts, reconciliation, matching rate); the gold partition and its ready marker were written under this run id, with a content hash equal across reruns over unchanged data.',
-  producers: ['ready-publisher'],
-  consumers: [],
   payload: DatasetReadyPayloadSchema,
 });

@@ -46,8 +46,7 @@ export interface EventDefinition<Type extends string, Version extends number, Pa
   readonly type: Type;
   readonly version: Version;
   readonly description: string;
-  readonly producers: readonly string[];
-  readonly consumers: readonly string[];
+  /** Producers and consumers are not declared here: the topology says who publishes and subscribes (`eventParties`). */
   readonly payload: Payload;
   /** The full `detail` schema: envelope + type + version + payload. */
   readonly schema: z.ZodObject<
@@ -68,8 +67,6 @@ export function defineEvent<Type extends string, Version extends number, Payload
   type: Type;
   version: Version;
   description: string;
-  producers: readonly string[];
-  consumers: readonly string[];
   payload: Payload;
 }): EventDefinition<Type, Version, Payload> {
   const schema = EnvelopeFieldsSchema.extend({

@@ -30,7 +30,5 @@ export const FileLandedV1 = defineEvent({
   version: 1,
   description:
     'A partner file was received, hashed, registered once per content hash and copied to an immutable location. Carries the claim check to that copy. The completeness watchdog may re-publish it unchanged (same eventId) when the file stalls. A rerun (services/rerun) publishes it again for the same file and raw snapshot under a new runId, so the file is processed again beside its earlier runs.',
-  producers: ['file-landing', 'rerun'],
-  consumers: ['schema-validate'],
   payload: FileLandedPayloadSchema,
 });

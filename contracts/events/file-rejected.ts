@@ -62,7 +62,5 @@ export const FileRejectedV1 = defineEvent({
   version: 1,
   description:
     'A file could not be accepted as a whole (unreadable, malformed, truncated, wrong header, or too many bad rows). Nothing from it reaches silver; the reason says what to ask the partner for.',
-  producers: ['schema-validate', 'file-landing'],
-  consumers: ['reconcile', 'ready-publisher'],
   payload: FileRejectedPayloadSchema,
 });

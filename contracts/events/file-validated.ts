@@ -53,8 +53,6 @@ export const FileValidatedV1 = defineEvent({
   version: 1,
   description:
     'Every row of a landed file was checked against its dataset contract; valid rows are in silver as Parquet and invalid rows in quarantine, with counts that add up.',
-  producers: ['schema-validate'],
-  consumers: ['dedup'],
   payload: FileValidatedPayloadSchema,
 });
 

@@ -145,7 +145,5 @@ export const ReconciliationCompletedV1 = defineEvent({
   version: 1,
   description:
     "Control totals of one partner's files for a dataset and business date were compared stage by stage (declared → read → valid → curated), per currency, with row conservation checked at every stage. Balanced, or with each break's amounts and cause.",
-  producers: ['reconcile'],
-  consumers: ['ready-publisher'],
   payload: ReconciliationCompletedPayloadSchema,
 });

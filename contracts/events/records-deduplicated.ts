@@ -93,8 +93,6 @@ export const RecordsDeduplicatedV1 = defineEvent({
   version: 1,
   description:
     "A validated file's rows were checked for repeats by natural key and content fingerprint, within the file and against every earlier file of the partner (cross-file, cross-day). Unique rows are in silver as Parquet; exact duplicates were dropped and conflicts (same key, different content) quarantined, both with lineage; counts add up to the file's valid rows, and the control totals of the three outcomes (rows, amount per currency in minor units) add up to FileValidated's validTotals.",
-  producers: ['dedup'],
-  consumers: ['settlement-match', 'reconcile'],
   payload: RecordsDeduplicatedPayloadSchema,
 });
 

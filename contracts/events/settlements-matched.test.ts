@@ -144,7 +144,7 @@ describe('SettlementsMatched v1 payload', () => {
 });
 
 describe('SettlementsMatched v1 event', () => {
-  it('validates a full detail and names its producer and consumers', () => {
+  it('validates a full detail', () => {
     // Prepare
     const detail = {
       eventId: randomUUID(),
@@ -160,8 +160,6 @@ describe('SettlementsMatched v1 event', () => {
 
     // Act / Assess
     expect(SettlementsMatchedV1.schema.parse(detail)).toEqual(detail);
-    expect(SettlementsMatchedV1.producers).toEqual(['settlement-match']);
-    expect(SettlementsMatchedV1.consumers).toEqual(['reconcile', 'ready-publisher']);
   });
 
   it('converts to JSON Schema as the registry does', () => {

@@ -179,8 +179,6 @@ export const SettlementsMatchedV1 = defineEvent({
   version: 1,
   description:
     "A partner's deduplicated settlements were matched to its transactions over a window of business dates ending on businessDate, by the partner's matching rules: matched groups (1:1, partial 1:N, payout batch N:1), partially settled transactions with what is outstanding, unmatched transactions with their age, orphan settlements and amount mismatches (AMOUNT, FEE, CURRENCY). Each run is a full snapshot of its window: a later run for the same partner and date (a late file arrived) supersedes it, so never add counts across runs. Counts and per-currency sums add up to the rows read.",
-  producers: ['settlement-match'],
-  consumers: ['reconcile', 'ready-publisher'],
   payload: SettlementsMatchedPayloadSchema,
 });
 

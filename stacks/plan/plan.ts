@@ -86,7 +86,7 @@ export function buildPlan(topology: Topology, config: StageConfig): Plan {
     rules,
     functions,
     alarms: planAlarms(queues, functions, config),
-    schemas: planSchemas(eventCatalog),
+    schemas: planSchemas(eventCatalog, topology),
   };
   assertUniqueNames(plan);
   return plan;

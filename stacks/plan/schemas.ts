@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { eventCatalog } from '../../contracts/events/catalog.ts';
+import { eventParties } from '../../topology/event-parties.ts';
+import type { Topology } from '../../topology/types.ts';
 import { names } from './names.ts';
 
 type EventDefinition = (typeof eventCatalog)[number];
@@ -38,16 +40,21 @@ export function eventJsonSchema(event: EventDefinition): Record<string, unknown>
   };
 }
 
-export function planSchemas(catalog: readonly EventDefinition[]): SchemaPlan[] {
-  return catalog.map((event) => ({
-    name: names.schema(event.type, event.version),
-    schemaName: `finledger@${event.type}-v${event.version}`,
-    type: 'JSONSchemaDraft4',
-    description:
-      `${event.description} Producers: ${event.producers.join(', ')}. Consumers: ${event.consumers.join(', ')}.`.slice(
-        0,
-        256,
-      ),
-    content: JSON.stringify(eventJsonSchema(event)),
-  }));
+/** One schema per event version; the description names its producers and consumers from the topology. */
+export function planSchemas(catalog: readonly EventDefinition[], from: Topology): SchemaPlan[] {
+  return catalog.map((event) => {
+    const parties = eventParties(event.type, event.version, from);
+    return {
+      name: names.schema(event.type, event.version),
+      schemaName: `finledger@${event.type}-v${event.version}`,
+      type: 'JSONSchemaDraft4',
+      // The registry keeps 256 characters: who produces and consumes first, so truncation cuts only prose.
+      description:
+        `Producers: ${parties.producers.join(', ') || 'none'}. Consumers: ${parties.consumers.join(', ') || 'none'}. ${event.description}`.slice(
+          0,
+          256,
+        ),
+      content: JSON.stringify(eventJsonSchema(event)),
+    };
+  });
 }
