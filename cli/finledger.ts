@@ -8,6 +8,7 @@ const USAGE = `finledger <command>
 
   run [--watch] [--state-dir DIR] [--json]   start the offline runtime, land the sample set, report, exit
   contracts write|check                       regenerate / verify the contracts registry (events/, contracts/)
+  schemas list|show|diff|check|publish        review contracts: versions, compatibility, frozen published versions
   status [--state-dir DIR] [--json]           file registry report from a state folder
   replay --from ISO --to ISO [--state-dir]    re-send archived bus events in a time range
   dlq list|redrive [SERVICE] [--state-dir]    inspect or redrive dead-letter queues
@@ -26,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'contracts':
       return contractsCommand(rest[0], root);
+    case 'schemas': {
+      const { schemasCommand } = await import('./commands/schemas.ts');
+      return schemasCommand(rest, root);
+    }
     case 'run':
     case 'status':
     case 'replay':
