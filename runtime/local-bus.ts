@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { containsCardNumber } from '../lib/card-data/card-numbers.ts';
@@ -7,15 +6,9 @@ import type { Topology } from '../topology/types.ts';
 import { type BusArchive, createArchive, routedArchive } from './bus-archive.ts';
 import { type DeliveryOutcome, deliver } from './bus-delivery.ts';
 import { createDeliveryJournal } from './bus-delivery-journal.ts';
-import {
-  type BusEvent,
-  entrySize,
-  MAX_ENTRIES,
-  MAX_REQUEST_BYTES,
-  type ResultEntry,
-  toBusEvent,
-  type WireEntry,
-} from './bus-events.ts';
+import { type BusEvent, type ResultEntry, toBusEvent, type WireEntry } from './bus-events.ts';
+import { handleHttp, listen, type Operations, putEventsRequest, sendError } from './bus-http.ts';
+import { archiveArn, createReplayControl, type ReplayControl } from './bus-replays.ts';
 import { type BusRule, busRules, type EventPattern, matchesPattern } from './bus-rules.ts';
 import { consoleLogger, describeError, type RuntimeLogger } from './logger.ts';
 import type { ProvisionedResources } from './provision.ts';
@@ -48,8 +41,13 @@ export interface ReplayOptions {
   readonly filter?: EventPattern | ((event: BusEvent) => boolean);
   /** Only these rules receive the replay (EventBridge's `FilterArns`); default all. */
   readonly ruleNames?: readonly string[];
-  /** AWS does not replay in the original order; 'shuffled' (default) keeps consumers honest about that. */
-  readonly order?: 'shuffled' | 'archived';
+  /**
+   * AWS does not replay in the original order; 'shuffled' (default) keeps consumers honest about that. 'by-minute'
+   * is what AWS does: minute by minute of event time, in no order within a minute (StartReplay uses it).
+   */
+  readonly order?: 'shuffled' | 'by-minute' | 'archived';
+  /** Called after each event is delivered (StartReplay's progress, `EventLastReplayedTime`). */
+  readonly onReplayed?: (event: BusEvent) => void;
 }
 
 /** The running local bus. */
@@ -60,6 +58,11 @@ export interface LocalBus {
   readonly arn: string;
   readonly rules: readonly BusRule[];
   readonly archive: BusArchive;
+  /** The archive's name and ARN (StartReplay's `EventSourceArn`). */
+  readonly archiveName: string;
+  readonly archiveArn: string;
+  /** StartReplay, DescribeReplay, ListReplays, ListArchives (also served over HTTP to the SDK). */
+  readonly replays: ReplayControl;
   /**
    * The PutEvents logic without HTTP. `allowAwsSources` lets trusted local producers (the S3 bridge,
    * tests) emit `aws.*` events, which AWS reserves for its own services.
@@ -71,8 +74,6 @@ export interface LocalBus {
   inFlight(): number;
   stop(): Promise<void>;
 }
-
-const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 /**
  * Start a local EventBridge bus on 127.0.0.1 speaking the PutEvents JSON protocol, routing by the
@@ -168,12 +169,32 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
         const event: BusEvent = { ...archived, 'replay-name': replayOptions.replayName };
         const matched = targetRules.filter((rule) => matchesPattern(rule.eventPattern, event));
         outcomes.push(...(await deliver(event, matched, delivery)));
+        replayOptions.onReplayed?.(archived);
       }
       return { replayed: selected.length, outcomes };
     });
 
+  const archiveName = `${resources.bus.name}-archive`;
+  const replays = await createReplayControl({
+    region: resources.region,
+    busArn: resources.bus.arn,
+    archiveName,
+    archive,
+    rules,
+    ...(options.stateDir
+      ? { statePath: join(options.stateDir, 'bus-archive', `${resources.bus.name}.replays.json`) }
+      : {}),
+    replay: (request) => replay({ ...request, order: 'by-minute' }),
+  });
+  const operations: Operations = {
+    'AWSEvents.PutEvents': (input) => putEventsRequest(input, putEvents),
+    'AWSEvents.StartReplay': (input) => replays.startReplay(input),
+    'AWSEvents.DescribeReplay': async (input) => replays.describeReplay(input),
+    'AWSEvents.ListReplays': async (input) => replays.listReplays(input),
+    'AWSEvents.ListArchives': (input) => replays.listArchives(input),
+  };
   const server = createServer((request, response) => {
-    void handleHttp(request, response, putEvents).catch((error) => {
+    void handleHttp(request, response, operations).catch((error) => {
       logger.error('local bus request failed', describeError(error));
       sendError(response, 500, 'InternalException', 'The local bus failed; see the runtime log.');
     });
@@ -187,6 +208,9 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
     arn: resources.bus.arn,
     rules,
     archive,
+    archiveName,
+    archiveArn: archiveArn(resources.region, archiveName),
+    replays,
     putEvents,
     replay,
     inFlight: () => inFlight,
@@ -203,56 +227,6 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
   };
 }
 
-async function handleHttp(
-  request: IncomingMessage,
-  response: ServerResponse,
-  putEvents: LocalBus['putEvents'],
-): Promise<void> {
-  const target = request.headers['x-amz-target'];
-  if (request.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
-    sendError(
-      response,
-      400,
-      'UnknownOperationException',
-      `The local bus implements only AWSEvents.PutEvents, not ${String(target)}.`,
-    );
-    return;
-  }
-  const body = await readBody(request);
-  if (body === undefined) {
-    sendError(response, 413, 'ValidationException', 'Request body is too large.');
-    return;
-  }
-  let input: { Entries?: WireEntry[] };
-  try {
-    input = JSON.parse(body) as { Entries?: WireEntry[] };
-  } catch {
-    sendError(response, 400, 'SerializationException', 'Request body is not JSON.');
-    return;
-  }
-  const entries = input.Entries ?? [];
-  if (entries.length < 1 || entries.length > MAX_ENTRIES) {
-    sendError(
-      response,
-      400,
-      'ValidationException',
-      `Entries must hold 1 to ${MAX_ENTRIES} entries; got ${entries.length}.`,
-    );
-    return;
-  }
-  // AWS rejects the whole request, not one entry, when the entries together exceed 256 KB.
-  if (entries.reduce((sum, entry) => sum + entrySize(entry), 0) > MAX_REQUEST_BYTES) {
-    sendError(
-      response,
-      400,
-      'ValidationException',
-      'Total size of the entries in the request is over the limit.',
-    );
-    return;
-  }
-  send(response, 200, await putEvents(entries));
-}
-
 function selectForReplay(events: BusEvent[], options: ReplayOptions): BusEvent[] {
   // Event times carry whole seconds, so the window is widened to whole seconds too.
   const from = Math.floor(options.from.getTime() / 1000) * 1000;
@@ -265,51 +239,24 @@ function selectForReplay(events: BusEvent[], options: ReplayOptions): BusEvent[]
     return typeof filter === 'function' ? filter(event) : matchesPattern(filter, event);
   });
   if (options.order === 'archived') return selected;
-  for (let index = selected.length - 1; index > 0; index--) {
+  shuffle(selected);
+  if (options.order !== 'by-minute') return selected;
+  const minute = (event: BusEvent) => Math.floor(Date.parse(event.time) / 60_000);
+  // Array#sort is stable: the shuffled order stays within each minute.
+  return selected.sort((a, b) => minute(a) - minute(b));
+}
+
+function shuffle(events: BusEvent[]): void {
+  for (let index = events.length - 1; index > 0; index--) {
     const other = Math.floor(Math.random() * (index + 1));
-    [selected[index], selected[other]] = [selected[other] as BusEvent, selected[index] as BusEvent];
+    [events[index], events[other]] = [events[other] as BusEvent, events[index] as BusEvent];
   }
-  return selected;
 }
 
 function assertReplayName(name: string): void {
   if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name)) {
     throw new Error(`Replay name "${name}" is invalid: use 1-64 characters from [.-_A-Za-z0-9].`);
   }
-}
-
-function readBody(request: IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    request.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    request.on('end', () =>
-      resolve(size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')),
-    );
-    request.on('error', reject);
-  });
-}
-
-function send(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1' });
-  response.end(JSON.stringify(body));
-}
-
-function sendError(response: ServerResponse, status: number, type: string, message: string): void {
-  if (response.headersSent) return;
-  // The JSON protocol names the error in `__type`; the SDK turns it into an exception of that name.
-  response.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type });
-  response.end(JSON.stringify({ __type: type, message }));
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
-  });
 }
 
 /**

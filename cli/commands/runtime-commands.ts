@@ -13,6 +13,9 @@ const OPTIONS = {
   from: { type: 'string' },
   to: { type: 'string' },
   type: { type: 'string' },
+  source: { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+  stage: { type: 'string' },
   max: { type: 'string' },
   'timeout-seconds': { type: 'string' },
 } as const;
@@ -67,6 +70,12 @@ export async function withRuntime(
 /** `run`, `status`, `replay`, `dlq`, `lineage`: commands that need the offline runtime on a state folder. */
 export async function runtimeCommand(command: string, args: string[], root: string): Promise<number> {
   const { values: flags, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
+  if (flags.stage !== undefined) {
+    console.error(
+      `${command} --stage ${flags.stage}: commands against a deployed stage are not built yet (issue #12); without --stage they work on the offline state folder.`,
+    );
+    return 2;
+  }
   const timeoutMs = Number(flags['timeout-seconds'] ?? 300) * 1000;
   switch (command) {
     case 'run': {
@@ -96,30 +105,41 @@ export async function runtimeCommand(command: string, args: string[], root: stri
       });
     case 'replay': {
       if (!flags.from || !flags.to) {
-        console.error('Usage: finledger replay --from <ISO instant> --to <ISO instant> [--type FileLanded]');
+        console.error(
+          'Usage: finledger replay --from <ISO instant> --to <ISO instant> [--type FileLanded] [--source aws.s3] [--dry-run] [--json]',
+        );
         return 2;
       }
       const from = new Date(flags.from);
       const to = new Date(flags.to);
-      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from > to) {
+      if (Number.isNaN(from.getTime()) || Number.isNaN(to.getTime()) || from >= to) {
         console.error(
-          `replay: --from ${flags.from} and --to ${flags.to} must be ISO 8601 instants with from ≤ to, e.g. --from 2026-11-19T00:00:00Z --to 2026-11-20T00:00:00Z`,
+          `replay: --from ${flags.from} and --to ${flags.to} must be ISO 8601 instants with from < to, e.g. --from 2026-11-19T00:00:00Z --to 2026-11-20T00:00:00Z`,
         );
         return 2;
       }
-      const type = flags.type;
-      return withRuntime(flags, root, 'pipeline', async (runtime) => {
-        const replayName = `cli-${Date.now()}`;
-        const { replayed } = await runtime.bus.replay({
-          from,
-          to,
-          replayName,
-          ...(type ? { filter: (event) => event['detail-type'] === type } : {}),
-        });
-        await waitForTerminalFiles(runtime, timeoutMs);
-        printText(`Replayed ${replayed} archived events as ${replayName}; every file is terminal again.`);
-        return 0;
-      });
+      const { replayArchive } = await import('./replay.ts');
+      return withRuntime(flags, root, flags['dry-run'] ? 'inspect' : 'pipeline', (runtime) =>
+        replayArchive(
+          {
+            eventBridge: runtime.clients.eventbridge,
+            busArn: runtime.bus.arn,
+            archiveArn: runtime.bus.archiveArn,
+            rules: runtime.bus.rules,
+            archivedEvents: () => runtime.bus.archive.read(),
+            settle: () => waitForTerminalFiles(runtime, timeoutMs),
+          },
+          {
+            from,
+            to,
+            ...(flags.type ? { type: flags.type } : {}),
+            ...(flags.source ? { source: flags.source } : {}),
+            dryRun: flags['dry-run'],
+            json: flags.json,
+            progress: (line) => process.stderr.write(`${line}\n`),
+          },
+        ),
+      );
     }
     case 'dlq':
       return withRuntime(flags, root, 'inspect', (runtime) => dlqCommand(runtime, positionals, flags));
