@@ -43,7 +43,7 @@ describe('attentionItems', () => {
 
     expect(items.map((item) => item.kind)).toEqual(['DLQ_MESSAGES', 'FILE_OPEN']);
     expect(items[0]).toMatchObject({ scope: 'dedup DLQ', detail: expect.stringMatching(/^2 message/) });
-    expect(items[0]?.next).toMatch(/dlq list dedup .*dlq redrive dedup/);
+    expect(items[0]?.next).toMatch(/dlq show dedup .*dlq redrive dedup/);
     expect(formatAttention(items)[0]).toMatch(/^INCOMPLETE: 2 item\(s\).*exit 3/);
   });
 

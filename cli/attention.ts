@@ -73,7 +73,7 @@ export function attentionItems(inputs: AttentionInputs): AttentionItem[] {
             kind: 'DLQ_MESSAGES',
             scope,
             detail: `${count.messages} message(s) failed every retry and wait in the DLQ; their work is NOT in the figures below`,
-            next: `npm run finledger -- dlq list ${count.service} ${STATE} to read why, fix the cause, then npm run finledger -- dlq redrive ${count.service} ${STATE}`,
+            next: `npm run finledger -- dlq show ${count.service} ${STATE} to read why, fix the cause, then npm run finledger -- dlq redrive ${count.service} ${STATE}`,
           },
     );
   }
@@ -92,7 +92,7 @@ export function attentionItems(inputs: AttentionInputs): AttentionItem[] {
       kind: 'DEDUP_MISSING',
       scope: `${file.fileId} (${file.partner} ${file.dataset} ${file.businessDate})`,
       detail: `validated (run ${file.runId}) but no dedup result for that run`,
-      next: `npm start -- ${STATE} resumes it; if it persists, npm run finledger -- dlq list dedup ${STATE}`,
+      next: `npm start -- ${STATE} resumes it; if it persists, npm run finledger -- dlq show dedup ${STATE}`,
     });
   }
   for (const stale of inputs.staleReconciliations)
@@ -100,14 +100,14 @@ export function attentionItems(inputs: AttentionInputs): AttentionItem[] {
       kind: 'RECONCILIATION_STALE',
       scope: stale.scope,
       detail: `no reconciliation read the current files (missed: ${stale.missed.join(', ')})`,
-      next: `npm start -- ${STATE} resumes it; if it persists, npm run finledger -- dlq list reconcile ${STATE}`,
+      next: `npm start -- ${STATE} resumes it; if it persists, npm run finledger -- dlq show reconcile ${STATE}`,
     });
   for (const stale of inputs.staleMatches)
     items.push({
       kind: 'MATCH_STALE',
       scope: `${stale.partner} as of ${stale.asOf}`,
       detail: `no settlement-match run read the current files (missed: ${stale.missed.join(', ')})`,
-      next: `npm start -- ${STATE} resumes it; if it persists, npm run finledger -- dlq list settlement-match ${STATE}`,
+      next: `npm start -- ${STATE} resumes it; if it persists, npm run finledger -- dlq show settlement-match ${STATE}`,
     });
   for (const verdict of inputs.verdicts) {
     if (verdict.verdictRunIds.includes(verdict.currentRunId)) continue;
@@ -118,13 +118,13 @@ export function attentionItems(inputs: AttentionInputs): AttentionItem[] {
             kind: 'VERDICT_MISSING',
             scope,
             detail: 'no readiness verdict yet',
-            next: `npm start -- ${STATE} resumes it; if it persists, npm run finledger -- dlq list ready-publisher ${STATE}`,
+            next: `npm start -- ${STATE} resumes it; if it persists, npm run finledger -- dlq show ready-publisher ${STATE}`,
           }
         : {
             kind: 'VERDICT_STALE',
             scope,
             detail: `the latest verdict was on earlier facts; none yet on the current ones (run ${verdict.currentRunId})`,
-            next: `npm start -- ${STATE} resumes it; if it persists, npm run finledger -- dlq list ready-publisher ${STATE}`,
+            next: `npm start -- ${STATE} resumes it; if it persists, npm run finledger -- dlq show ready-publisher ${STATE}`,
           },
     );
   }

@@ -11,7 +11,8 @@ const USAGE = `finledger <command>
   schemas list|show|diff|check|publish        review contracts: versions, compatibility, frozen published versions
   status [--state-dir DIR] [--json]           file registry report from a state folder
   replay --from ISO --to ISO [--state-dir]    re-send archived bus events in a time range
-  dlq list|redrive [SERVICE] [--state-dir]    inspect or redrive dead-letter queues
+  dlq list|show|redrive [SERVICE] [--kind queue|rule] [--json]
+                                              DLQ depths (exit 3 while any holds a message), messages, redrive
   lineage <dataset> <partner> <id> [--json]   trace one record: raw file, silver row, dedup outcome, gold
   rerun --from D --to D [--dataset D] [--partner P] [--run-id R]
                                               rerun business dates from raw under a new run id; compare gold

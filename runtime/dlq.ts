@@ -33,9 +33,9 @@ const PEEK_HIDE_SECONDS = 30;
 /**
  * DLQ tools over the provisioned queues.
  * Redrive is receive → send to the service queue → delete, at least once: a crash between send and delete
- * leaves a copy in both, which idempotent consumers absorb. In AWS the CLI uses StartMessageMoveTask for
- * the SQS DLQs (fauxqs does not implement it) and this same receive/send path for the EventBridge
- * rule-target DLQs, which StartMessageMoveTask cannot redrive.
+ * leaves a copy in both, which idempotent consumers absorb. The CLI redrives the SQS DLQs with
+ * StartMessageMoveTask (offline through the runtime's front, `sqs-message-moves.ts`) and uses this path for the
+ * EventBridge rule-target DLQs, which StartMessageMoveTask cannot redrive.
  * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
  */
 export function dlqTools(sqs: SQSClient, resources: ProvisionedResources): DlqTools {

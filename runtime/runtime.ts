@@ -1,8 +1,9 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { physicalName } from '../topology/names.ts';
 import { topology as finledgerTopology } from '../topology/topology.ts';
 import type { Topology } from '../topology/types.ts';
-import { type LocalClients, localClients, localEventBridgeClient } from './clients.ts';
+import { type LocalClients, localClientConfig, localClients, localEventBridgeClient } from './clients.ts';
 import { type DlqTools, dlqTools } from './dlq.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
 import { type HandlerMap, loadServiceHandlers } from './handlers.ts';
@@ -17,6 +18,7 @@ import { type Poller, startPoller } from './poller.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
 import { applyResourceEnv, offlineSecrets, type ResourceEndpoints, resourceEnv } from './resource-env.ts';
 import { type S3Notifications, startS3Notifications } from './s3-notifications.ts';
+import { startSqsMessageMoves } from './sqs-message-moves.ts';
 import { acquireStateLock } from './state-lock.ts';
 
 /** One iteration of a scheduled or polling worker. */
@@ -68,7 +70,11 @@ export interface Runtime {
   readonly env: Readonly<Record<string, string>>;
   readonly emulators: Emulators;
   readonly bus: LocalBus;
-  readonly clients: Omit<LocalClients, 'destroy'> & { readonly eventbridge: EventBridgeClient };
+  readonly clients: Omit<LocalClients, 'destroy'> & {
+    readonly eventbridge: EventBridgeClient;
+    /** SQS for operator commands: the emulator behind a front that adds the message-move API (DLQ redrive). */
+    readonly operatorSqs: SQSClient;
+  };
   readonly pollers: Readonly<Record<string, Poller>>;
   readonly loops: Readonly<Record<string, Loop>>;
   readonly dlq: DlqTools;
@@ -139,6 +145,15 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     teardown.push(() => bus.stop());
     const eventbridge = localEventBridgeClient(bus.endpoint, region);
     teardown.push(() => eventbridge.destroy());
+    const moves = await startSqsMessageMoves({
+      upstream: emulators.endpoints.sqs,
+      sqs: clients.sqs,
+      resources,
+      logger,
+    });
+    teardown.push(() => moves.stop());
+    const operatorSqs = new SQSClient(localClientConfig('sqs', { sqs: moves.endpoint }, region));
+    teardown.push(() => operatorSqs.destroy());
 
     const endpoints: ResourceEndpoints = { ...emulators.endpoints, eventbridge: bus.endpoint };
     const env = resourceEnv(resources, endpoints, offlineSecrets(topology));
@@ -183,7 +198,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       env,
       emulators,
       bus,
-      clients: { dynamodb: clients.dynamodb, sqs: clients.sqs, s3: clients.s3, eventbridge },
+      clients: { dynamodb: clients.dynamodb, sqs: clients.sqs, s3: clients.s3, eventbridge, operatorSqs },
       pollers,
       loops,
       dlq: dlqTools(clients.sqs, resources),
@@ -194,6 +209,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
           queueUrls: Object.keys(pollers).flatMap((name) => resources.services[name]?.queue.url ?? []),
           busy: () => ({
             bus: bus.inFlight(),
+            messageMoves: moves.running(),
             s3Notifications: bridge?.inFlight() ?? 0,
             ...Object.fromEntries(
               Object.entries(pollers).map(([name, poller]) => [`poller ${name}`, poller.inFlight()]),

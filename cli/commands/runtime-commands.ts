@@ -16,6 +16,7 @@ const OPTIONS = {
   source: { type: 'string' },
   'dry-run': { type: 'boolean', default: false },
   stage: { type: 'string' },
+  kind: { type: 'string' },
   max: { type: 'string' },
   'timeout-seconds': { type: 'string' },
 } as const;
@@ -156,34 +157,45 @@ export async function runtimeCommand(command: string, args: string[], root: stri
 
 async function dlqCommand(runtime: Runtime, positionals: string[], flags: Flags): Promise<number> {
   const [action, service] = positionals;
-  const services = service ? [service] : runtime.topology.services.map((entry) => entry.name);
-  const max = Number(flags.max ?? 100);
-  if (action === 'list') {
+  const { listDlqs, offlineDlqTarget, redriveDlqs } = await import('./dlq.ts');
+  const kind = flags.kind as 'queue' | 'rule' | undefined;
+  if (kind !== undefined && kind !== 'queue' && kind !== 'rule') {
+    console.error(
+      `dlq: --kind is queue (the service queue's DLQ) or rule (the bus rule target's DLQ), not ${kind}`,
+    );
+    return 2;
+  }
+  const target = offlineDlqTarget(runtime);
+  const options = {
+    json: flags.json,
+    ...(service ? { service } : {}),
+    ...(kind === 'queue' || kind === 'rule' ? { kind } : {}),
+    progress: (line: string) => process.stderr.write(`${line}\n`),
+  };
+  if (action === 'list') return listDlqs(target, options);
+  if (action === 'redrive') return redriveDlqs(target, options);
+  if (action === 'show') {
+    const max = Number(flags.max ?? 100);
+    const services = service ? [service] : runtime.topology.services.map((entry) => entry.name);
     for (const name of services) {
-      for (const kind of ['dlq', 'bus'] as const) {
-        const messages = await runtime.dlq.listDlq(name, { kind, max });
-        printText(`${name} ${kind === 'dlq' ? 'queue DLQ' : 'bus rule DLQ'}: ${messages.length} message(s)`);
+      for (const which of ['dlq', 'bus'] as const) {
+        if (kind && (which === 'dlq') !== (kind === 'queue')) continue;
+        const messages = await runtime.dlq.listDlq(name, { kind: which, max });
+        printText(`${name} ${which === 'dlq' ? 'queue DLQ' : 'rule DLQ'}: ${messages.length} message(s)`);
         for (const message of messages) {
+          const error = message.messageAttributes.ERROR_CODE
+            ? ` error=${message.messageAttributes.ERROR_CODE}: ${message.messageAttributes.ERROR_MESSAGE ?? ''}`
+            : '';
           printText(
-            `  ${message.messageId} receives=${message.attributes.ApproximateReceiveCount ?? '?'} ${message.body.slice(0, 200)}`,
+            `  ${message.messageId} receives=${message.attributes.ApproximateReceiveCount ?? '?'}${error} ${message.body.slice(0, 200)}`,
           );
         }
       }
     }
     return 0;
   }
-  if (action === 'redrive') {
-    for (const name of services) {
-      for (const kind of ['dlq', 'bus'] as const) {
-        const { moved } = await runtime.dlq.redriveDlq(name, { kind, max });
-        if (moved > 0)
-          printText(
-            `${name}: moved ${moved} message(s) from the ${kind === 'dlq' ? 'queue DLQ' : 'bus rule DLQ'} back to its queue`,
-          );
-      }
-    }
-    return 0;
-  }
-  console.error('Usage: finledger dlq list|redrive [SERVICE] [--max N]');
+  console.error(
+    'Usage: finledger dlq list|show|redrive [SERVICE] [--kind queue|rule] [--json]\n  exit 0 ok, 1 a redrive failed, 2 usage, 3 (list) messages wait in a DLQ',
+  );
   return 2;
 }

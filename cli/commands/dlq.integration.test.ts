@@ -1,0 +1,62 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startRuntime } from '../../runtime/index.ts';
+import type { Runtime } from '../../runtime/runtime.ts';
+import { drainVisible, recordingLogger } from '../../runtime/testing/helpers.ts';
+import { DLQ_EXIT, listDlqs, offlineDlqTarget, redriveDlqs } from './dlq.ts';
+
+/** `dlq list` and `dlq redrive` on the offline runtime, through the SQS message-move API its front speaks. */
+describe('dlq commands on the offline runtime', () => {
+  let runtime: Runtime;
+  const options = { json: true, progress: () => {}, pollMs: 20 };
+  const printed = async (run: () => Promise<number>) => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const code = await run();
+      return { code, output: JSON.parse(String(log.mock.calls.at(-1)?.[0])) as Record<string, unknown> };
+    } finally {
+      log.mockRestore();
+    }
+  };
+
+  beforeAll(async () => {
+    // No consumers: redriven messages stay in the service queue where the test reads them.
+    runtime = await startRuntime({
+      stage: 'dlqcli',
+      handlers: {},
+      s3Notifications: false,
+      logger: recordingLogger(),
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('lists every DLQ and exits 3 while one holds a message, then redrives it back and exits 0', async () => {
+    // Prepare: two messages parked in dedup's queue DLQ.
+    const dedup = runtime.resources.services.dedup;
+    for (const marker of ['a', 'b'])
+      await runtime.clients.sqs.send(
+        new SendMessageCommand({ QueueUrl: dedup?.dlq.url, MessageBody: marker }),
+      );
+    const target = offlineDlqTarget(runtime);
+
+    // Act
+    const before = await printed(() => listDlqs(target, options));
+    const redrive = await printed(() => redriveDlqs(target, { ...options, service: 'dedup' }));
+    const after = await printed(() => listDlqs(target, options));
+
+    // Assess
+    expect(before.code).toBe(DLQ_EXIT.attention);
+    expect(before.output).toMatchObject({ waiting: 2 });
+    expect((before.output.queues as { kind: string }[]).map((queue) => queue.kind)).toContain('rule');
+    expect(redrive).toMatchObject({
+      code: 0,
+      output: { results: [{ service: 'dedup', kind: 'queue', moved: 2, status: 'COMPLETED' }] },
+    });
+    expect(after).toMatchObject({ code: DLQ_EXIT.ok, output: { waiting: 0 } });
+    const back = await drainVisible(runtime.clients.sqs, dedup?.queue.url as string);
+    expect(back.map((message) => message.Body).sort()).toEqual(['a', 'b']);
+  });
+});
