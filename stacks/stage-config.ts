@@ -46,7 +46,10 @@ export interface StageConfig {
    * long as a business need requires.
    */
   readonly restrictedRetentionDays: number;
-  /** On-call address subscribed to the alarm topic (needs a one-time confirmation), or null for none. */
+  /**
+   * On-call address subscribed to the alarm topic (needs a one-time confirmation), or null for none. Set per deploy
+   * in `FINLEDGER_ALARM_EMAIL`, never in the code: required for a production profile.
+   */
   readonly alarmEmail: string | null;
   /** Business alarm threshold: quarantined rows as a percentage of rows in, per file. */
   readonly quarantineRatePercent: number;
@@ -66,7 +69,7 @@ const production: StageConfig = {
   // month it belongs to. A month covers that. The price: a rerun of that file after expiry is skipped with
   // RAW_SNAPSHOT_MISSING (services/rerun) and needs the partner's clean resend, which PCI DSS prefers anyway.
   restrictedRetentionDays: 30,
-  alarmEmail: 'finledger-oncall@example.com',
+  alarmEmail: null,
   quarantineRatePercent: 5,
   keyDeletionWindowDays: 30,
 };
@@ -101,12 +104,61 @@ const development: Omit<StageConfig, 'stage'> = {
   keyDeletionWindowDays: 7,
 };
 
-const named: Readonly<Record<string, StageConfig>> = { production, staging };
+/** The profiles a stage can have. */
+export type StageProfile = 'production' | 'staging' | 'development';
+
+/** Development stages by name: shared `dev`, CI (`ci`, `ci-…`), pull requests (`pr-<n>`) and personal `dev-<name>`. */
+export const DEVELOPMENT_STAGE = /^(dev|ci|local|test)(-[a-z0-9][a-z0-9-]{0,30})?$|^pr-\d{1,6}$/;
+
+/** What a deploy may set: the profile of a stage not named here, and the on-call address. */
+export interface StageEnvironment {
+  readonly FINLEDGER_STAGE_PROFILE?: string;
+  readonly FINLEDGER_ALARM_EMAIL?: string;
+}
+
+/** The stage cannot be deployed as configured; the message says what to set. */
+export class StageConfigError extends Error {}
+
+const profiles: Readonly<Record<StageProfile, Omit<StageConfig, 'stage'>>> = {
+  production,
+  staging,
+  development,
+};
+const PLACEHOLDER_ADDRESS = /@(example\.(com|org|net)|[^@]*\.(example|invalid|test|localhost))$/i;
+
+function profileOf(stage: string, env: StageEnvironment): StageProfile {
+  const given = env.FINLEDGER_STAGE_PROFILE;
+  if (given !== undefined) {
+    if (given in profiles) return given as StageProfile;
+    throw new StageConfigError(
+      `FINLEDGER_STAGE_PROFILE=${given} is not a profile; use one of ${Object.keys(profiles).join(', ')}.`,
+    );
+  }
+  if (stage === 'production' || stage === 'staging') return stage;
+  if (DEVELOPMENT_STAGE.test(stage)) return 'development';
+  throw new StageConfigError(
+    `Stage "${stage}" has no profile. Known: production, staging, and development stages named dev, dev-<name>, ci, ci-<name>, pr-<number>. Deploy under one of those names, or give this stage a profile: FINLEDGER_STAGE_PROFILE=production|staging|development sst deploy --stage ${stage}.`,
+  );
+}
+
+function alarmEmailOf(stage: string, profile: StageProfile, env: StageEnvironment): string | null {
+  const address = env.FINLEDGER_ALARM_EMAIL?.trim() || null;
+  if (address !== null && (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address) || PLACEHOLDER_ADDRESS.test(address)))
+    throw new StageConfigError(`FINLEDGER_ALARM_EMAIL=${address} is not a real on-call address.`);
+  if (address === null && profile === 'production')
+    throw new StageConfigError(
+      `Stage "${stage}" is production: set FINLEDGER_ALARM_EMAIL to the on-call address that alarms page (it confirms the subscription once), then deploy again.`,
+    );
+  return address;
+}
 
 /**
- * Settings of a stage: `production` and `staging` are declared; any other name is a development stage.
- * @example stageConfig('production').archiveRetentionDays // 0 (indefinite)
+ * Settings of a stage: `production` and `staging` by name, development stages by name pattern, any other name
+ * only with `FINLEDGER_STAGE_PROFILE` (so `prod` never silently gets the disposable development profile). The
+ * alarm address comes from `FINLEDGER_ALARM_EMAIL`, required for production.
+ * @example stageConfig('production', { FINLEDGER_ALARM_EMAIL: 'payments-oncall@finledger.dev' }).archiveRetentionDays // 0
  */
-export function stageConfig(stage: string): StageConfig {
-  return named[stage] ?? { ...development, stage };
+export function stageConfig(stage: string, env: StageEnvironment = process.env): StageConfig {
+  const profile = profileOf(stage, env);
+  return { ...profiles[profile], stage, alarmEmail: alarmEmailOf(stage, profile, env) };
 }

@@ -8,11 +8,12 @@ import { CardDataPlacementError } from '../../stacks/plan/storage.ts';
 import { stageConfig } from '../../stacks/stage-config.ts';
 import { topology } from '../../topology/topology.ts';
 import type { BucketName } from '../../topology/types.ts';
+import { TEST_ONCALL } from './harness/sst-mocks.ts';
 
 /** The pure plan (no Pulumi): functions and their triggers, least-privilege IAM, tables and buckets. */
 
 const dev = buildPlan(topology, stageConfig('dev'));
-const production = buildPlan(topology, stageConfig('production'));
+const production = buildPlan(topology, stageConfig('production', TEST_ONCALL));
 const units = [...topology.services, ...topology.workers];
 
 describe('functions', () => {

@@ -6,14 +6,15 @@ import { buildPlan, componentNames } from '../../stacks/plan/plan.ts';
 import { keyPolicy, queuePolicy } from '../../stacks/plan/policies.ts';
 import { TopologyRuleError } from '../../stacks/plan/queues.ts';
 import { eventPattern, TARGET_RETRY } from '../../stacks/plan/rules.ts';
-import { stageConfig } from '../../stacks/stage-config.ts';
+import { StageConfigError, stageConfig } from '../../stacks/stage-config.ts';
 import { topology } from '../../topology/topology.ts';
 import type { BucketName, ServiceSpec, Topology } from '../../topology/types.ts';
+import { TEST_ONCALL } from './harness/sst-mocks.ts';
 
 /** The pure plan (no Pulumi): stage config, queues, rules, alarms, schemas, names, resource policies. */
 
 const dev = buildPlan(topology, stageConfig('dev'));
-const production = buildPlan(topology, stageConfig('production'));
+const production = buildPlan(topology, stageConfig('production', TEST_ONCALL));
 
 function withService(change: (service: ServiceSpec) => ServiceSpec): Topology {
   const [first, ...rest] = topology.services;
@@ -23,18 +24,49 @@ function withService(change: (service: ServiceSpec) => ServiceSpec): Topology {
 
 describe('stage config', () => {
   it('keeps production events indefinitely and locks raw objects for 7 years in compliance mode', () => {
-    const config = stageConfig('production');
+    const config = stageConfig('production', TEST_ONCALL);
 
     expect(config.archiveRetentionDays).toBe(0);
     expect(config.objectLock).toEqual({ mode: 'COMPLIANCE', years: 7 });
     expect(config.production).toBe(true);
   });
 
-  it.each(['dev', 'ci', 'alice'])('treats %s as a removable development stage', (stage) => {
-    const config = stageConfig(stage);
+  it.each(['dev', 'ci', 'dev-alice', 'ci-1234', 'pr-42'])(
+    'treats %s as a removable development stage',
+    (stage) => {
+      const config = stageConfig(stage, {});
 
-    expect(config).toMatchObject({ stage, production: false, objectLock: null, alarmEmail: null });
-    expect(config.archiveRetentionDays).toBeGreaterThan(0);
+      expect(config).toMatchObject({ stage, production: false, objectLock: null, alarmEmail: null });
+      expect(config.archiveRetentionDays).toBeGreaterThan(0);
+    },
+  );
+
+  it.each(['prod', 'alice', 'Production'])(
+    'refuses stage %s without a declared profile, naming the profiles',
+    (stage) => {
+      expect(() => stageConfig(stage, {})).toThrow(StageConfigError);
+      expect(() => stageConfig(stage, {})).toThrow(
+        /no profile.*production, staging.*FINLEDGER_STAGE_PROFILE/,
+      );
+    },
+  );
+
+  it('gives a stage the profile it is deployed with', () => {
+    const config = stageConfig('prod', { FINLEDGER_STAGE_PROFILE: 'production', ...TEST_ONCALL });
+
+    expect(config).toMatchObject({
+      stage: 'prod',
+      production: true,
+      alarmEmail: TEST_ONCALL.FINLEDGER_ALARM_EMAIL,
+    });
+    expect(() => stageConfig('prod', { FINLEDGER_STAGE_PROFILE: 'prodution' })).toThrow(/not a profile/);
+  });
+
+  it('refuses production without an on-call address, or with a placeholder one', () => {
+    expect(() => stageConfig('production', {})).toThrow(/FINLEDGER_ALARM_EMAIL/);
+    expect(() =>
+      stageConfig('production', { FINLEDGER_ALARM_EMAIL: 'finledger-oncall@example.com' }),
+    ).toThrow(/not a real on-call address/);
   });
 });
 

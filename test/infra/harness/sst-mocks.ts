@@ -186,6 +186,9 @@ async function setGlobals(stage: string): Promise<void> {
   scope.sst = await load(join(platform, 'src/components/index.ts'));
 }
 
+/** The on-call address tests deploy production with. */
+export const TEST_ONCALL = { FINLEDGER_ALARM_EMAIL: 'payments-oncall@finledger.dev' } as const;
+
 /**
  * Run sst.config.ts for a stage under Pulumi mocks and return everything it declared.
  * @example const run = await runStack('dev'); run.resources.filter((r) => r.type === 'aws:sqs/queue:Queue')
@@ -201,6 +204,9 @@ export async function runStack(stage: string): Promise<StackRun> {
   // What `sst secret set` provides at deploy time; sst.Secret refuses to deploy without it.
   for (const secret of topology.secrets)
     process.env[`SST_SECRET_${secret.name}`] ??= `mock-${secret.name}-value`;
+  // What a production deploy must set (stacks/stage-config.ts refuses production without it); others page nobody.
+  if (stage === 'production') process.env.FINLEDGER_ALARM_EMAIL = TEST_ONCALL.FINLEDGER_ALARM_EMAIL;
+  else delete process.env.FINLEDGER_ALARM_EMAIL;
   const cwd = process.cwd();
   try {
     await setGlobals(stage);
