@@ -262,8 +262,9 @@ function assertReplayName(name: string): void {
 /**
  * An S3 "Object Created" notification whose object key holds a card number. S3 writes the partner's key into the
  * event and an archived event cannot be edited, so offline it is archived apart, under the state folder's
- * `restricted/` (the rules of the `restricted/` prefix: deletable, never Object Lock). In AWS these notifications
- * stay on the default bus, which finledger does not archive; file-landing moves such objects out of landing.
+ * `restricted/` (the rules of the `restricted/` prefix: deletable, never Object Lock). In AWS landing notifications
+ * stay on the default bus, in their own archive that expires like card data (`stacks/bus.ts`
+ * `createNotificationArchive`); file-landing moves such objects out of landing.
  */
 export function isCardDataNotification(event: BusEvent): boolean {
   if (event.source !== 'aws.s3') return false;

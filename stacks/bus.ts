@@ -54,3 +54,56 @@ export function createRules(
   }
   return rules;
 }
+
+/**
+ * The archive of what finledger consumes from the account's default bus (S3 "Object Created" of the landing
+ * bucket), so file-landing is replayable on a deployed stage like every other consumer. Its pattern is the union of
+ * the default-bus rules' patterns: nothing else of the account is kept. A partner chooses its object keys and a key
+ * can hold a card number, which an archive cannot delete: so it expires like card data (`restrictedRetentionDays`);
+ * a landing older than that is reprocessed from raw by `rerun`, never replayed.
+ */
+export function createNotificationArchive(
+  specs: readonly RuleSpec[],
+  deps: { buckets: Buckets },
+  config: StageConfig,
+): aws.cloudwatch.EventArchive | undefined {
+  const fromDefault = specs.filter((spec) => spec.bus === 'default');
+  if (fromDefault.length === 0) return undefined;
+  const bucketNames = $resolve(
+    Object.fromEntries(Object.entries(deps.buckets).map(([name, bucket]) => [name, bucket.name])),
+  );
+  const region = aws.getRegionOutput().name;
+  const account = aws.getCallerIdentityOutput().accountId;
+  return new aws.cloudwatch.EventArchive(names.notificationArchive(), {
+    eventSourceArn: $interpolate`arn:aws:events:${region}:${account}:event-bus/default`,
+    retentionDays: config.restrictedRetentionDays,
+    description: `S3 notifications finledger consumes on ${$app.stage} (landing), for replay; expire like card data.`,
+    eventPattern: bucketNames.apply((resolved) =>
+      JSON.stringify(
+        mergePatterns(
+          fromDefault.map((spec) =>
+            eventPattern(spec.match, (bucket: BucketName) => lookup(resolved, bucket, 'bucket')),
+          ),
+        ),
+      ),
+    ),
+  });
+}
+
+/** One pattern matching what any of `patterns` matches, when they differ only in the values of the same fields. */
+function mergePatterns(patterns: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (Array.isArray(a) && Array.isArray(b)) return [...new Set([...a, ...b])];
+    if (typeof a === 'object' && a && typeof b === 'object' && b) {
+      const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+      return Object.fromEntries(
+        [...keys].map((key) => [
+          key,
+          merge((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+        ]),
+      );
+    }
+    return a ?? b;
+  };
+  return patterns.reduce((merged, pattern) => merge(merged, pattern) as Record<string, unknown>, {});
+}

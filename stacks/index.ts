@@ -1,6 +1,6 @@
 import { topology } from '../topology/topology.ts';
 import { createAlarms } from './alarms.ts';
-import { createBus, createRules } from './bus.ts';
+import { createBus, createNotificationArchive, createRules } from './bus.ts';
 import { createKeys } from './keys.ts';
 import { linkNamesOnly } from './links.ts';
 import { lookup } from './lookup.ts';
@@ -34,6 +34,7 @@ export function deploy() {
   const { bus, archive } = createBus(config);
   const queues = createQueues(plan.queues, messagingKey);
   const rules = createRules(plan.rules, { bus, queues, buckets });
+  const notificationArchive = createNotificationArchive(plan.rules, { buckets }, config);
   createQueuePolicies(plan.queuePolicies, queues, rules);
 
   // No placeholder: a stage deploys only once its secrets are set (`sst secret set <name> <value> --stage <stage>`).
@@ -48,6 +49,7 @@ export function deploy() {
   return {
     bus: bus.name,
     archive: archive.name,
+    ...(notificationArchive ? { notificationArchive: notificationArchive.name } : {}),
     alarmTopic: topic.arn,
     schemaRegistry: registry.name,
     // Operator-invoked functions by their generated names: `aws lambda invoke --function-name <output>` (stacks/README.md).

@@ -112,6 +112,7 @@ export const DEVELOPMENT_STAGE = /^(dev|ci|local|test)(-[a-z0-9][a-z0-9-]{0,30})
 
 /** What a deploy may set: the profile of a stage not named here, and the on-call address. */
 export interface StageEnvironment {
+  readonly [name: string]: string | undefined;
   readonly FINLEDGER_STAGE_PROFILE?: string;
   readonly FINLEDGER_ALARM_EMAIL?: string;
 }

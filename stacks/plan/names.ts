@@ -35,6 +35,8 @@ export const names = {
   bucketKey: (bucket: BucketName) => `${linkNames.bucket(bucket)}Key`,
   messagingKey: () => 'MessagingKey',
   archive: () => 'BusArchive',
+  /** Archive of the AWS-native events finledger consumes from the default bus (S3 notifications of landing). */
+  notificationArchive: () => 'NotificationArchive',
   alarmTopic: () => 'OnCallTopic',
   schemaRegistry: () => 'EventSchemas',
   schema: (type: string, version: number) => `${type}V${version}Schema`,

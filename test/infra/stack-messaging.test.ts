@@ -6,7 +6,7 @@ import { eventPattern } from '../../stacks/plan/rules.ts';
 import { stageConfig } from '../../stacks/stage-config.ts';
 import { topology } from '../../topology/topology.ts';
 import type { BucketName } from '../../topology/types.ts';
-import { ofType } from './harness/sst-mocks.ts';
+import { ofType, TEST_ONCALL } from './harness/sst-mocks.ts';
 import { json, one, STAGES, subscriptions, units, useStages } from './harness/stages.ts';
 
 /**
@@ -76,7 +76,23 @@ describe.each(STAGES)('%s stage', (stage) => {
 
       expect(archive.inputs.eventSourceArn).toBe(s().arns.arn(names.bus(), 'bus'));
       expect(archive.inputs.retentionDays).toBe(
-        stage === 'production' ? 0 : stageConfig(stage).archiveRetentionDays,
+        stage === 'production' ? 0 : stageConfig(stage, {}).archiveRetentionDays,
+      );
+    });
+
+    it('archives the landing notifications S3 sends to the default bus, exactly what the rules consume, expiring like card data', () => {
+      const archive = one(s().run, 'aws:cloudwatch/eventArchive:EventArchive', names.notificationArchive());
+      const fromDefault = ofType(s().run, 'aws:cloudwatch/eventRule:EventRule').filter(
+        (rule) => rule.inputs.eventBusName === 'default',
+      );
+
+      expect(fromDefault).toHaveLength(1);
+      expect(String(archive.inputs.eventSourceArn)).toMatch(
+        /^arn:aws:events:[^:]+:\d{12}:event-bus\/default$/,
+      );
+      expect(json(archive.inputs.eventPattern)).toEqual(json(fromDefault[0]?.inputs.eventPattern));
+      expect(archive.inputs.retentionDays).toBe(
+        stageConfig(stage, stage === 'production' ? TEST_ONCALL : {}).restrictedRetentionDays,
       );
     });
 
