@@ -3,7 +3,8 @@
  * - `npm run bench [-- day] [records…]`: generated days (default 100K and 1M records) end to end on the offline
  *   runtime beside a bare DuckDB SQL job on the same files, with peak RSS, AWS requests per 1M records and the monthly
  *   cost; written to bench/results/latest.{json,md} (bench/README.md).
- * - `npm run bench -- micro [rows…]`: CSV parsing, gold build and settlement matching alone (default 200k and 1M rows).
+ * - `npm run bench -- micro [name] [rows…]`: CSV parsing, gold build and settlement matching alone (default 200k and
+ *   1M rows); `name` (e.g. `gold-build`) runs only that one.
  */
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
 import { benchDay, type DaySizeResult } from './day/day-bench.ts';

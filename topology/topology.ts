@@ -213,10 +213,11 @@ const declared = {
         { kind: 'event', type: 'ReconciliationCompleted', version: 1 },
         { kind: 'event', type: 'SettlementsMatched', version: 1 },
       ],
-      // Reads a dataset's whole date of unique parts and builds gold in memory; one record at a time, so each
-      // evaluation reads the verdicts and gold the previous ones committed.
+      // Sorts a dataset's whole date of unique parts into gold in DuckDB (1 GB memory limit, spill to /tmp) and
+      // streams it into Parquet parts; one record at a time, so each evaluation reads the verdicts and gold the
+      // previous ones committed.
       queue: queueFor(900),
-      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1 },
+      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1, setEngine: true },
       tables: ['files', 'outbox', 'idempotency'],
       buckets: {
         silver: { mode: 'read', prefixes: ['silver/dedup/'] },

@@ -1,9 +1,7 @@
-import { findDataset } from '../../contracts/datasets/catalog.ts';
-import { dateToEpochDays } from '../../contracts/datasets/fields.ts';
+import { type SetEngine, sqlPaths } from '../../lib/duckdb/set-engine.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
-import { readSilverPart } from '../../lib/parquet/silver-part-reader.ts';
+import { partNumber } from '../../lib/parquet/part-keys.ts';
 import { GoldInputError } from './errors.ts';
-import type { GoldRow } from './gold-rows.ts';
 import type { ReadyPorts } from './ports.ts';
 
 /** The one schema version of the runs gold reads (a partition holds one); null when there is no run. */
@@ -17,36 +15,59 @@ export function schemaVersionOf(runs: readonly DedupRunRecord[]): number | null 
 }
 
 /**
- * The curated rows of a day: every unique part of each file's latest dedup run, with lineage from the run record.
- * Parts are bounded by dedup's part size, so each is read whole.
+ * A day's curated parts staged for DuckDB: `relation` reads every staged part with its local path as `filename`
+ * (null when no run has a part); table `gold_parts(path, part_key, input, file_id)` says which run (index in the
+ * runs given) each part belongs to.
  */
-export async function readCuratedRows(
+export interface StagedCuratedParts {
+  readonly relation: string | null;
+}
+
+/**
+ * Stage every unique part of each run (each file's latest dedup run) into the engine's scratch folder, one object in
+ * memory at a time (bounded by dedup's part size), and record in `gold_parts` which run each belongs to.
+ * @example const staged = await stageCuratedParts(day.uniqueRuns, ports.getObject, engine)
+ */
+export async function stageCuratedParts(
   runs: readonly DedupRunRecord[],
   getObject: ReadyPorts['getObject'],
-): Promise<GoldRow[]> {
-  const rows: GoldRow[] = [];
-  for (const run of runs) {
-    const contract = findDataset(run.dataset, run.schemaV);
-    if (!contract) throw new GoldInputError(`no dataset contract ${run.dataset} v${run.schemaV}`);
+  engine: SetEngine,
+): Promise<StagedCuratedParts> {
+  await engine.db.run(
+    'CREATE TABLE gold_parts (path VARCHAR, part_key VARCHAR, input INTEGER, file_id VARCHAR)',
+  );
+  const appender = await engine.db.createAppender('gold_parts');
+  const paths: string[] = [];
+  for (const [input, run] of runs.entries()) {
     for (const key of run.unique.parts) {
-      const part = await readSilverPart(await getObject({ bucket: run.unique.bucket, key }), contract);
-      for (let index = 0; index < part.length; index += 1) {
-        if (part.fileId(index) !== run.fileId)
-          throw new GoldInputError(`part ${key} of ${run.fileId} holds a row of ${part.fileId(index)}`);
-        const values = part.values(index);
-        rows.push({
-          ...Object.fromEntries(
-            contract.silverColumns.map((column, at) => [column.name, values[at] ?? null]),
-          ),
-          partner: run.partner,
-          business_date: dateToEpochDays(run.businessDate),
-          _file_id: run.fileId,
-          _file_sha256: run.sha256,
-          _row_number: BigInt(part.rowNumber(index)),
-          _schema_v: run.schemaV,
-        });
-      }
+      const bytes = await getObject({ bucket: run.unique.bucket, key });
+      const path = await engine.stage(`curated-${partNumber(paths.length)}.parquet`, bytes);
+      paths.push(path);
+      appender.appendVarchar(path);
+      appender.appendVarchar(key);
+      appender.appendInteger(input);
+      appender.appendVarchar(run.fileId);
+      appender.endRow();
     }
   }
-  return rows;
+  appender.closeSync();
+  return { relation: paths.length > 0 ? `read_parquet(${sqlPaths(paths)}, filename = true)` : null };
+}
+
+/**
+ * Refuse a part holding a row of another file than its run's (as JavaScript reads the file id): one run per file
+ * was read, so such a row is a wiring or dedup bug. Needs `defineGoldOrderMacros`.
+ */
+export async function refuseForeignRows(engine: SetEngine, staged: StagedCuratedParts): Promise<void> {
+  if (!staged.relation) return;
+  const reader = await engine.db.runAndReadAll(
+    `SELECT g.part_key, g.file_id, p._file_id
+     FROM ${staged.relation} p JOIN gold_parts g ON g.path = p.filename
+     WHERE gold_js_text(p._file_id) IS DISTINCT FROM g.file_id
+     ORDER BY g.path LIMIT 1`,
+  );
+  const found = reader.getRows()[0];
+  if (!found) return;
+  const [key, fileId, other] = found;
+  throw new GoldInputError(`part ${String(key)} of ${String(fileId)} holds a row of ${String(other)}`);
 }

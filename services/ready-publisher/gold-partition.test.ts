@@ -2,8 +2,9 @@ import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { GoldInputError } from './errors.ts';
 import { GOLD_CONTENT_FORMAT } from './gold-content.ts';
-import { buildGoldPartition, GoldPartitionWriter, type GoldRow } from './gold-partition.ts';
+import { GoldPartitionWriter, type GoldRow } from './gold-partition.ts';
 import { at, DATE, frozen, txRow } from './test-support/facts.ts';
+import { buildGoldPartitionInMemory } from './test-support/in-memory-gold.ts';
 
 const target = { dataset: 'transactions' as const, businessDate: DATE, runId: 'run_gold_1', schemaV: 1 };
 
@@ -21,14 +22,14 @@ async function readPart(bytes: Uint8Array): Promise<Record<string, unknown>[]> {
   return parquetReadObjects({ file });
 }
 
-const bytesOf = (partition: ReturnType<typeof buildGoldPartition>) =>
-  partition.parts.map((part) => Buffer.from(part.bytes));
+const bytesOf = (partition: ReturnType<typeof buildGoldPartitionInMemory>) =>
+  Promise.all(partition.parts.map(async (part) => Buffer.from(await part.read())));
 
-describe('buildGoldPartition', () => {
+describe('GoldPartitionWriter, fed rows sorted in memory', () => {
   it('orders rows by natural key then lineage and writes gold columns without run-specific lineage', async () => {
     // Act
-    const partition = buildGoldPartition(frozen(rows), target);
-    const written = await readPart(at(partition.parts, 0).bytes);
+    const partition = buildGoldPartitionInMemory(frozen(rows), target);
+    const written = await readPart(await at(partition.parts, 0).read());
 
     // Assess
     expect(partition.prefix).toBe('gold/dataset=transactions/dt=2026-11-20/run_id=run_gold_1/');
@@ -51,7 +52,7 @@ describe('buildGoldPartition', () => {
 
   it('sums amounts per currency and per partner, in minor units', () => {
     // Act
-    const partition = buildGoldPartition(rows, target);
+    const partition = buildGoldPartitionInMemory(rows, target);
 
     // Assess
     expect(partition.rowCount).toBe(5);
@@ -66,28 +67,31 @@ describe('buildGoldPartition', () => {
     ['reversed', [...rows].reverse()],
     ['rotated', [...rows.slice(2), ...rows.slice(0, 2)]],
     ['interleaved', [at(rows, 4), at(rows, 0), at(rows, 3), at(rows, 1), at(rows, 2)]],
-  ])('gives byte-identical Parquet and the same content hash for the same rows %s', (_name, reordered) => {
-    // Act
-    const first = buildGoldPartition(rows, target);
-    const second = buildGoldPartition(reordered, target);
+  ])(
+    'gives byte-identical Parquet and the same content hash for the same rows %s',
+    async (_name, reordered) => {
+      // Act
+      const first = buildGoldPartitionInMemory(rows, target);
+      const second = buildGoldPartitionInMemory(reordered, target);
 
-    // Assess
-    expect(bytesOf(second)).toEqual(bytesOf(first));
-    expect(second.parts.map((part) => part.sha256)).toEqual(first.parts.map((part) => part.sha256));
-    expect(second.contentHash).toBe(first.contentHash);
-  });
+      // Assess
+      expect(await bytesOf(second)).toEqual(await bytesOf(first));
+      expect(second.parts.map((part) => part.sha256)).toEqual(first.parts.map((part) => part.sha256));
+      expect(second.contentHash).toBe(first.contentHash);
+    },
+  );
 
-  it('gives a rerun over unchanged data the same hashes and bytes under its own run id', () => {
+  it('gives a rerun over unchanged data the same hashes and bytes under its own run id', async () => {
     // Prepare: the rerun re-validated the same raw files, so only the silver run id differs.
     const rerunRows = rows.map((row) => ({ ...row, _run_id: 'run_validate_2' }));
 
     // Act
-    const first = buildGoldPartition(rows, target);
-    const rerun = buildGoldPartition(rerunRows, { ...target, runId: 'run_gold_2' });
+    const first = buildGoldPartitionInMemory(rows, target);
+    const rerun = buildGoldPartitionInMemory(rerunRows, { ...target, runId: 'run_gold_2' });
 
     // Assess
     expect(rerun.contentHash).toBe(first.contentHash);
-    expect(bytesOf(rerun)).toEqual(bytesOf(first));
+    expect(await bytesOf(rerun)).toEqual(await bytesOf(first));
     expect(at(rerun.parts, 0).key).toBe(
       'gold/dataset=transactions/dt=2026-11-20/run_id=run_gold_2/part-00000.parquet',
     );
@@ -102,8 +106,8 @@ describe('buildGoldPartition', () => {
     ['a row fewer', (all) => all.slice(1)],
   ])('changes the content hash when %s changes', (_name, change) => {
     // Act
-    const before = buildGoldPartition(rows, target);
-    const after = buildGoldPartition(change(rows), target);
+    const before = buildGoldPartitionInMemory(rows, target);
+    const after = buildGoldPartitionInMemory(change(rows), target);
 
     // Assess
     expect(after.contentHash).not.toBe(before.contentHash);
@@ -111,8 +115,8 @@ describe('buildGoldPartition', () => {
 
   it('hashes the rows, not their Parquet layout: the part size changes parts, never the content hash', () => {
     // Act
-    const whole = buildGoldPartition(rows, target);
-    const split = buildGoldPartition(rows, target, { maxRowsPerPart: 2 });
+    const whole = buildGoldPartitionInMemory(rows, target);
+    const split = buildGoldPartitionInMemory(rows, target, { maxRowsPerPart: 2 });
 
     // Assess
     expect(split.parts.map((part) => [part.key.slice(-18), part.rowCount])).toEqual([
@@ -126,13 +130,13 @@ describe('buildGoldPartition', () => {
 
   it('writes one empty part for a date with no curated row, with a stable hash', async () => {
     // Act
-    const empty = buildGoldPartition([], target);
-    const again = buildGoldPartition([], { ...target, runId: 'run_other' });
+    const empty = buildGoldPartitionInMemory([], target);
+    const again = buildGoldPartitionInMemory([], { ...target, runId: 'run_other' });
 
     // Assess
     expect(empty.parts).toHaveLength(1);
     expect(empty.rowCount).toBe(0);
-    expect(await readPart(at(empty.parts, 0).bytes)).toEqual([]);
+    expect(await readPart(await at(empty.parts, 0).read())).toEqual([]);
     expect(again.contentHash).toBe(empty.contentHash);
     expect(empty.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(GOLD_CONTENT_FORMAT).toBe('finledger-gold-content/v1');
@@ -159,8 +163,8 @@ describe('buildGoldPartition', () => {
     ['a column the contract lacks', [{ ...txRow('tx-1'), extra: 'x' }], /has column extra/],
   ])('refuses %s', (_name, input, message) => {
     // Act / Assess
-    expect(() => buildGoldPartition(input, target)).toThrow(GoldInputError);
-    expect(() => buildGoldPartition(input, target)).toThrow(message);
+    expect(() => buildGoldPartitionInMemory(input, target)).toThrow(GoldInputError);
+    expect(() => buildGoldPartitionInMemory(input, target)).toThrow(message);
   });
 
   it('refuses rows out of gold order when streamed', () => {
@@ -174,6 +178,6 @@ describe('buildGoldPartition', () => {
 
   it('refuses a run id that could leave its folder', () => {
     // Act / Assess
-    expect(() => buildGoldPartition(rows, { ...target, runId: '../x' })).toThrow(/Refusing run_id/);
+    expect(() => buildGoldPartitionInMemory(rows, { ...target, runId: '../x' })).toThrow(/Refusing run_id/);
   });
 });

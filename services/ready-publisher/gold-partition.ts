@@ -8,6 +8,7 @@ import { GoldInputError } from './errors.ts';
 import { ContentHasher, goldColumnsOf } from './gold-content.ts';
 import { type GoldTarget, goldPartKey, goldPrefix } from './gold-keys.ts';
 import { type GoldRow, goldOrder, goldValuesOf } from './gold-rows.ts';
+import { type GoldPartSpool, memorySpool } from './gold-spool.ts';
 
 export type { GoldRow, GoldTarget };
 
@@ -16,10 +17,20 @@ export const GOLD_PART_ROWS = 100_000;
 
 export interface GoldPart {
   readonly key: string;
-  readonly bytes: Uint8Array;
   /** SHA-256 of the part's bytes, hex. */
   readonly sha256: string;
   readonly rowCount: number;
+  readonly sizeBytes: number;
+  /** The part's bytes, from the writer's spool (memory or a local file): read once, when it is uploaded. */
+  readonly read: () => Promise<Uint8Array>;
+}
+
+/** How a writer cuts and keeps parts. */
+export interface GoldWriterOptions {
+  /** Rows per part (GOLD_PART_ROWS). */
+  readonly maxRowsPerPart?: number;
+  /** Where finished parts wait until they are published (memorySpool unless given). */
+  readonly spool?: GoldPartSpool;
 }
 
 /** A gold partition ready to write: its parts, content hash and totals. */
@@ -39,8 +50,9 @@ const sortedRecord = (sums: Map<string, bigint>): Record<string, string> =>
   Object.fromEntries([...sums.keys()].sort().map((currency) => [currency, String(sums.get(currency))]));
 
 /**
- * Builds a gold partition from rows already in gold order, one row at a time, so a caller can stream a merge of
- * sorted inputs; out-of-order rows and repeated natural keys throw. Pure: returns bytes, writes nothing.
+ * Builds a gold partition from rows already in gold order, one row at a time, so a caller can stream sorted rows
+ * (`buildGoldPartition` streams them from DuckDB); out-of-order rows and repeated natural keys throw. Writes
+ * nothing to the gold bucket: each finished part goes to the spool, and memory holds one part's rows.
  * @example const writer = new GoldPartitionWriter(target); for (const row of sorted) writer.append(row); writer.finish()
  */
 export class GoldPartitionWriter {
@@ -58,11 +70,15 @@ export class GoldPartitionWriter {
   private readonly amountIndex: number;
   private readonly currencyIndex: number;
   private readonly partnerIndex: number;
+  private readonly maxRowsPerPart: number;
+  private readonly spool: GoldPartSpool;
 
   constructor(
     private readonly target: GoldTarget,
-    private readonly maxRowsPerPart = GOLD_PART_ROWS,
+    options: GoldWriterOptions = {},
   ) {
+    this.maxRowsPerPart = options.maxRowsPerPart ?? GOLD_PART_ROWS;
+    this.spool = options.spool ?? memorySpool;
     const contract = findDataset(target.dataset, target.schemaV);
     if (!contract) throw new GoldInputError(`no dataset contract ${target.dataset} v${target.schemaV}`);
     this.columns = goldColumnsOf(contract);
@@ -152,31 +168,14 @@ export class GoldPartitionWriter {
         createdBy: 'finledger ready-publisher',
       }),
     );
+    const index = this.parts.length;
     this.parts.push({
-      key: goldPartKey(this.prefix, this.parts.length),
-      bytes,
+      key: goldPartKey(this.prefix, index),
       sha256: createHash('sha256').update(bytes).digest('hex'),
       rowCount,
+      sizeBytes: bytes.byteLength,
+      read: this.spool.keep(index, bytes),
     });
     this.buffer = this.columns.map(() => []);
   }
-}
-
-/**
- * Order curated rows deterministically (natural key, then file id and row number) and build the gold partition:
- * the same rows in any input order give byte-identical parts and the same content hash.
- * Holds every row in memory to sort it; for large dates feed `GoldPartitionWriter` a merge of sorted inputs.
- * @example buildGoldPartition(rows, { dataset: 'transactions', businessDate: '2026-11-20', runId, schemaV: 1 })
- */
-export function buildGoldPartition(
-  rows: readonly GoldRow[],
-  target: GoldTarget,
-  options: { maxRowsPerPart?: number } = {},
-): GoldPartition {
-  const writer = new GoldPartitionWriter(target, options.maxRowsPerPart);
-  const contract = findDataset(target.dataset, target.schemaV);
-  if (!contract) throw new GoldInputError(`no dataset contract ${target.dataset} v${target.schemaV}`);
-  const { compare } = goldOrder(contract);
-  for (const row of [...rows].sort(compare)) writer.append(row);
-  return writer.finish();
 }

@@ -28,6 +28,18 @@ function typeMatches(column: SilverColumn, value: SilverValue): boolean {
   }
 }
 
+/** Names a row may carry, per column list: built once per writer, not once per row (it is on the hot path). */
+const knownColumns = new WeakMap<readonly SilverColumn[], ReadonlySet<string>>();
+
+function knownColumnsOf(columns: readonly SilverColumn[]): ReadonlySet<string> {
+  let known = knownColumns.get(columns);
+  if (!known) {
+    known = new Set([...columns.map((column) => column.name), ...RUN_SPECIFIC_COLUMNS]);
+    knownColumns.set(columns, known);
+  }
+  return known;
+}
+
 /**
  * The row's values in gold column order, checked against the columns and the partition: right JS type per
  * column, nulls only where nullable, business date and schema version of the partition, no unknown column.
@@ -38,7 +50,7 @@ export function goldValuesOf(
   target: Omit<GoldTarget, 'runId'>,
 ): SilverValue[] {
   const where = () => `row ${String(row._file_id)}:${String(row._row_number)}`;
-  const known = new Set([...columns.map((column) => column.name), ...RUN_SPECIFIC_COLUMNS]);
+  const known = knownColumnsOf(columns);
   for (const name of Object.keys(row)) {
     if (!known.has(name))
       throw new GoldInputError(

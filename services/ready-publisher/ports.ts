@@ -2,6 +2,7 @@ import type { DatasetGates } from '../../config/ready-gates.ts';
 import type { DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import type { MatchCountsPayload } from '../../contracts/events/settlements-matched.ts';
+import type { SetEngineLimits } from '../../lib/duckdb/set-engine.ts';
 import type { DayListing } from '../../lib/file-registry/file-registry-store.ts';
 
 /** What one evaluation is about: a dataset and business date. */
@@ -53,4 +54,6 @@ export interface ReadyConfig {
   readonly gates: readonly DatasetGates[];
   /** Most curated rows one gold partition may hold (config/limits.ts `MAX_GOLD_PARTITION_ROWS`). */
   readonly maxGoldRows: number;
+  /** Memory and threads of the DuckDB session that sorts gold (`DEFAULT_SET_ENGINE_LIMITS`). */
+  readonly engine: SetEngineLimits;
 }

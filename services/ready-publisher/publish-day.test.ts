@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DatasetGates } from '../../config/ready-gates.ts';
+import { DEFAULT_SET_ENGINE_LIMITS } from '../../lib/duckdb/set-engine.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import { fileRecordFixture } from '../../lib/file-registry/test-support/file-record.ts';
 import type { ReadyPorts } from './ports.ts';
@@ -83,6 +84,7 @@ describe('publishDay', () => {
       goldBucket: 'gold',
       gates: GATES,
       maxGoldRows: 7,
+      engine: DEFAULT_SET_ENGINE_LIMITS,
     });
 
     // Assess
@@ -104,6 +106,7 @@ describe('publishDay', () => {
       goldBucket: 'gold',
       gates: GATES,
       maxGoldRows: 8,
+      engine: DEFAULT_SET_ENGINE_LIMITS,
     });
 
     // Assess: it reached the unique part (the fake refuses to serve it).
@@ -125,6 +128,7 @@ describe('publishDay', () => {
       goldBucket: 'gold',
       gates: GATES,
       maxGoldRows: 8,
+      engine: DEFAULT_SET_ENGINE_LIMITS,
     });
 
     // Assess

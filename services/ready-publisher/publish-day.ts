@@ -1,11 +1,13 @@
 import { type DatasetGates, gatesFor } from '../../config/ready-gates.ts';
 import type { DatasetBlockedPayload } from '../../contracts/events/dataset-blocked.ts';
 import type { DatasetReadyPayload } from '../../contracts/events/dataset-ready.ts';
+import { withSetEngine } from '../../lib/duckdb/set-engine.ts';
 import { type DayFacts, readyFactsOf } from './day-facts.ts';
 import { GatesNotDeclaredError } from './errors.ts';
 import { evaluateGates, expectedFiles } from './evaluate-gates.ts';
 import { goldSizeGate } from './gates.ts';
-import { readCuratedRows, schemaVersionOf } from './gold-input.ts';
+import { buildGoldPartition } from './gold-build.ts';
+import { schemaVersionOf } from './gold-input.ts';
 import type { MatchRun, ReadyConfig, ReadyPorts, ReadyScope, ReconRun } from './ports.ts';
 import { blockedPayloadOf, planPublication } from './ready-publisher.ts';
 
@@ -33,8 +35,9 @@ export interface PublishOutcome {
  *    reconciliation or match over the current files), decide nothing: its own event evaluates the day again.
  * 3. Evaluate the gates as of `now` (the triggering event's time). Blocked: return the verdict; nothing is written.
  * 4. A publication of the same run id already committed (a replay): nothing to do.
- * 5. Read the curated rows, plan gold (checked against each reconciliation), write the parts, then the marker,
- *    never over an existing key. The caller commits the verdict and its event.
+ * 5. Build gold from the curated rows as set work (`buildGoldPartition`, DuckDB), check it against each
+ *    reconciliation, write the parts one at a time from the scratch folder, then the marker, never over an
+ *    existing key. The caller commits the verdict and its event.
  */
 export async function publishDay(
   scope: ReadyScope,
@@ -61,22 +64,33 @@ export async function publishDay(
   );
   if (!size.passed)
     return blocked(blockedPayloadOf({ ...scope, runId: day.runId }, [...evaluation.gates, size]), day.runId);
-  const plan = planPublication({
-    ...base,
-    evaluation,
-    createdAt: now,
-    rows: await readCuratedRows(day.uniqueRuns, ports.getObject),
-    reconciliations: day.facts.reconciliations,
+  // The parts wait in the engine's scratch folder, so they are written before it closes.
+  return withSetEngine(config.engine, async (engine) => {
+    const partition = await buildGoldPartition({
+      runs: day.uniqueRuns,
+      target: { ...scope, runId: day.runId, schemaV: base.schemaV },
+      getObject: ports.getObject,
+      engine,
+    });
+    const plan = planPublication({
+      ...base,
+      evaluation,
+      createdAt: now,
+      partition,
+      reconciliations: day.facts.reconciliations,
+    });
+    if (plan.kind === 'blocked') return blocked(plan.payload, day.runId);
+    let written = 0;
+    for (const { key, contentType, read } of plan.objects) {
+      if ((await ports.putObjectOnce({ key, contentType, bytes: await read() })) === 'created') written += 1;
+    }
+    return {
+      kind: 'ready',
+      runId: day.runId,
+      verdict: { kind: 'ready', runId: day.runId, payload: plan.payload },
+      goldObjectsWritten: written,
+    };
   });
-  if (plan.kind === 'blocked') return blocked(plan.payload, day.runId);
-  let written = 0;
-  for (const object of plan.objects) if ((await ports.putObjectOnce(object)) === 'created') written += 1;
-  return {
-    kind: 'ready',
-    runId: day.runId,
-    verdict: { kind: 'ready', runId: day.runId, payload: plan.payload },
-    goldObjectsWritten: written,
-  };
 }
 
 function blocked(payload: DatasetBlockedPayload, runId: string): PublishOutcome {

@@ -34,7 +34,7 @@ export function readyMarkerOf(
       key: part.key,
       sha256: part.sha256,
       rowCount: part.rowCount,
-      sizeBytes: part.bytes.byteLength,
+      sizeBytes: part.sizeBytes,
     })),
     rowCount: partition.rowCount,
     sums: partition.sums,

@@ -13,6 +13,7 @@ import {
   txRow,
   without,
 } from './test-support/facts.ts';
+import { buildGoldPartitionInMemory } from './test-support/in-memory-gold.ts';
 
 const PARTNERS = ['acme-bank', 'globex-pay'];
 const CREATED_AT = new Date('2026-11-21T12:00:05Z');
@@ -43,6 +44,12 @@ function plan(runId: string, change: { facts?: typeof facts; rows?: typeof rows 
     ...row,
     business_date: (row.business_date as number) + 1,
   }));
+  const partition = buildGoldPartitionInMemory(frozen(satRows), {
+    dataset: 'transactions',
+    businessDate: SATURDAY,
+    runId,
+    schemaV: 1,
+  });
   return planPublication(
     frozen({
       evaluation,
@@ -50,7 +57,7 @@ function plan(runId: string, change: { facts?: typeof facts; rows?: typeof rows 
       schemaV: 1,
       bucket: 'gold-bucket',
       createdAt: CREATED_AT,
-      rows: satRows,
+      partition,
       reconciliations: (change.facts ?? facts).reconciliations,
     }),
   );
@@ -81,13 +88,13 @@ describe('planPublication', () => {
     expect(result.payload.gates.map((gate) => gate.name)).toContain('gold-matches-reconciliation:globex-pay');
   });
 
-  it('writes a marker naming the run, the content hash, each part hash and every gate', () => {
+  it('writes a marker naming the run, the content hash, each part hash and every gate', async () => {
     // Act
     const result = plan('run_pub_1');
 
     // Assess
     if (result.kind !== 'ready') throw new Error('blocked');
-    const marker = JSON.parse(new TextDecoder().decode(at(result.objects, -1).bytes));
+    const marker = JSON.parse(new TextDecoder().decode(await at(result.objects, -1).read()));
     expect(marker).toMatchObject({
       dataset: 'transactions',
       businessDate: SATURDAY,
@@ -103,14 +110,14 @@ describe('planPublication', () => {
       expect.objectContaining({
         key: at(result.objects, 0).key,
         rowCount: 4,
-        sizeBytes: at(result.objects, 0).bytes.byteLength,
+        sizeBytes: (await at(result.objects, 0).read()).byteLength,
       }),
     ]);
     expect(marker.parts[0].sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(marker.gates.every((gate: { passed: boolean }) => gate.passed)).toBe(true);
   });
 
-  it('reruns beside the earlier run: new keys, identical content hash and part bytes', () => {
+  it('reruns beside the earlier run: new keys, identical content hash and part bytes', async () => {
     // Act
     const first = plan('run_pub_1');
     const rerun = plan('run_pub_2', { rows: rows.map((row) => ({ ...row, _run_id: 'run_validate_2' })) });
@@ -120,7 +127,9 @@ describe('planPublication', () => {
     const firstKeys = first.objects.map((object) => object.key);
     expect(rerun.objects.some((object) => firstKeys.includes(object.key))).toBe(false);
     expect(rerun.payload.contentHash).toBe(first.payload.contentHash);
-    expect(Buffer.from(at(rerun.objects, 0).bytes)).toEqual(Buffer.from(at(first.objects, 0).bytes));
+    expect(Buffer.from(await at(rerun.objects, 0).read())).toEqual(
+      Buffer.from(await at(first.objects, 0).read()),
+    );
   });
 
   it('blocks without writing anything when a gate fails, listing failed and passed gates', () => {

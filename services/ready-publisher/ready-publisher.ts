@@ -3,7 +3,7 @@ import type { DatasetReadyPayload, GateOutcome } from '../../contracts/events/da
 import { evaluateGates } from './evaluate-gates.ts';
 import type { GateEvaluation, GateResult, ReconciliationFact } from './gate-facts.ts';
 import { readyMarkerKey } from './gold-keys.ts';
-import { buildGoldPartition, type GoldPartition, type GoldRow } from './gold-partition.ts';
+import type { GoldPartition } from './gold-partition.ts';
 import { readyMarkerBytes, readyMarkerOf } from './ready-marker.ts';
 
 export { evaluateGates };
@@ -11,8 +11,9 @@ export { evaluateGates };
 /** An object the handler writes to the gold bucket, in order (the marker last); never over an existing key. */
 export interface GoldObject {
   readonly key: string;
-  readonly bytes: Uint8Array;
   readonly contentType: string;
+  /** Its bytes: a part from the writer's spool, one at a time, or the marker. */
+  readonly read: () => Promise<Uint8Array>;
 }
 
 export type PublicationPlan =
@@ -99,14 +100,13 @@ function nonZero(sums: Readonly<Record<string, string>>): Record<string, string>
 }
 
 /**
- * Decide what to publish for a dataset and business date, given the gates evaluated now and the curated rows.
+ * Decide what to publish for a dataset and business date, given the gates evaluated now and the gold partition
+ * built from the curated rows (`buildGoldPartition`, under this run's prefix, beside earlier runs).
  *
  * Primary course:
  * 1. A failed gate: DatasetBlocked listing every failed and passed gate; nothing is written.
- * 2. Otherwise build the gold partition (deterministic order, Parquet parts, content hash) under this run's
- *    prefix, beside earlier runs.
- * 3. Check gold against each partner's reconciliation (rows and sums); a mismatch blocks like a failed gate.
- * 4. Ready: the parts, then the `_READY.json` marker (written last), and the DatasetReady payload.
+ * 2. Check gold against each partner's reconciliation (rows and sums); a mismatch blocks like a failed gate.
+ * 3. Ready: the parts, then the `_READY.json` marker (written last), and the DatasetReady payload.
  */
 export function planPublication(input: {
   readonly evaluation: GateEvaluation;
@@ -114,20 +114,14 @@ export function planPublication(input: {
   readonly schemaV: number;
   readonly bucket: string;
   readonly createdAt: Date;
-  readonly rows: readonly GoldRow[];
+  readonly partition: GoldPartition;
   readonly reconciliations: readonly ReconciliationFact[];
-  readonly maxRowsPerPart?: number;
 }): PublicationPlan {
-  const { evaluation, runId } = input;
+  const { evaluation, runId, partition } = input;
   const target = { dataset: evaluation.dataset, businessDate: evaluation.businessDate, runId };
   if (!evaluation.ready) {
     return { kind: 'blocked', gates: evaluation.gates, payload: blockedPayloadOf(target, evaluation.gates) };
   }
-  const partition = buildGoldPartition(
-    input.rows,
-    { ...target, schemaV: input.schemaV },
-    input.maxRowsPerPart === undefined ? {} : { maxRowsPerPart: input.maxRowsPerPart },
-  );
   const gates = [...evaluation.gates, ...goldMatchesReconciliation(partition, input.reconciliations)];
   if (!gates.every((gate) => gate.passed)) {
     return { kind: 'blocked', gates, payload: blockedPayloadOf(target, gates) };
@@ -140,10 +134,10 @@ export function planPublication(input: {
     objects: [
       ...partition.parts.map((part) => ({
         key: part.key,
-        bytes: part.bytes,
         contentType: 'application/vnd.apache.parquet',
+        read: part.read,
       })),
-      { key: markerKey, bytes: readyMarkerBytes(marker), contentType: 'application/json' },
+      { key: markerKey, contentType: 'application/json', read: async () => readyMarkerBytes(marker) },
     ],
     payload: {
       dataset: evaluation.dataset,

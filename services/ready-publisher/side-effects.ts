@@ -4,6 +4,7 @@ import { readyGates } from '../../config/ready-gates.ts';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
+import { DEFAULT_SET_ENGINE_LIMITS } from '../../lib/duckdb/set-engine.ts';
 import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
@@ -50,7 +51,12 @@ function build(): ReadySideEffects {
         ...registryRuns(clients.doc, files),
         ...s3Gold(clients.s3, goldBucket),
       },
-      config: { goldBucket, gates: readyGates, maxGoldRows: MAX_GOLD_PARTITION_ROWS },
+      config: {
+        goldBucket,
+        gates: readyGates,
+        maxGoldRows: MAX_GOLD_PARTITION_ROWS,
+        engine: DEFAULT_SET_ENGINE_LIMITS,
+      },
       commit: dynamoReadyCommitter(clients.doc, { files, outbox: resources.table('outbox') }),
     },
     consumer: {

@@ -9,9 +9,11 @@ import {
 } from '../../contracts/events/catalog.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
-import { readCuratedRows } from '../../services/ready-publisher/gold-input.ts';
-import { buildGoldPartition } from '../../services/ready-publisher/gold-partition.ts';
 import type { ReadyMarker } from '../../services/ready-publisher/ready-marker.ts';
+import {
+  buildGoldPartitionInMemory,
+  readCuratedRows,
+} from '../../services/ready-publisher/test-support/in-memory-gold.ts';
 import { generateSampleSet } from '../sample-data/index.ts';
 import {
   archivedDetails,
@@ -110,7 +112,7 @@ describe('ready-publisher on the offline runtime', () => {
     );
     expect(runs.map((run) => run.partner).sort()).toEqual(['acme-bank', 'globex-pay', LATE_PARTNER]);
     const rows = await readCuratedRows(runs, (ref) => readObjectBytes(runtime, ref.bucket, ref.key));
-    const expected = buildGoldPartition(rows, {
+    const expected = buildGoldPartitionInMemory(rows, {
       dataset: 'settlements',
       businessDate: DATE,
       runId: marker.runId,
