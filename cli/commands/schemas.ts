@@ -19,7 +19,8 @@ const USAGE = `Usage: finledger schemas <action> [--json]
   diff <name> <v1> <v2>         fields added and removed, and what breaks BACKWARD compatibility
   check                         every version against all earlier ones (BACKWARD_TRANSITIVE), published versions
                                 unchanged; exit 0 ok, 1 broken, 2 usage
-  publish                       freeze the versions not published yet (contracts/published-versions.json)`;
+  publish                       freeze the versions not published yet (contracts/published-versions.json)
+  asyncapi [--out FILE]         the whole bus as an AsyncAPI 3.0 document (channels, payloads, producers, consumers)`;
 
 /** Field paths of a schema (`data.fileId`, `data.inputs[].fileId`), each with whether it is required. */
 function fieldsOf(schema: Record<string, unknown>, path = ''): Map<string, boolean> {
@@ -163,6 +164,17 @@ export async function schemasCommand(argv: string[], root: string): Promise<numb
       );
       return 0;
     }
+    case 'asyncapi': {
+      const { asyncApiDocument } = await import('../../contracts/asyncapi.ts');
+      const text = `${JSON.stringify(asyncApiDocument(), null, 2)}\n`;
+      if (parsed.values.out === undefined) process.stdout.write(text);
+      else {
+        const { writeFile } = await import('node:fs/promises');
+        await writeFile(parsed.values.out, text);
+        console.error(`Wrote ${parsed.values.out}`);
+      }
+      return 0;
+    }
     default:
       console.error(USAGE);
       return 2;
@@ -172,6 +184,7 @@ export async function schemasCommand(argv: string[], root: string): Promise<numb
 const OPTIONS = {
   json: { type: 'boolean', default: false },
   version: { type: 'string' },
+  out: { type: 'string' },
   help: { type: 'boolean', default: false },
 } as const;
 
