@@ -54,18 +54,7 @@ export function dlqTools(sqs: SQSClient, resources: ProvisionedResources): DlqTo
   };
 
   return {
-    async listDlq(service, options = {}) {
-      const url = dlqUrl(service, options.kind);
-      const seen: Message[] = [];
-      const max = options.max ?? 100;
-      while (seen.length < max) {
-        const batch = await receiveBatch(sqs, url, Math.min(10, max - seen.length), PEEK_HIDE_SECONDS);
-        if (batch.length === 0) break;
-        seen.push(...batch);
-      }
-      await release(sqs, url, seen);
-      return seen.map(toDlqMessage);
-    },
+    listDlq: (service, options = {}) => peekMessages(sqs, dlqUrl(service, options.kind), options.max ?? 100),
 
     async redriveDlq(service, options = {}) {
       const url = dlqUrl(service, options.kind);
@@ -90,6 +79,21 @@ export function dlqTools(sqs: SQSClient, resources: ProvisionedResources): DlqTo
       return { moved };
     },
   };
+}
+
+/**
+ * Up to `max` messages of a queue without consuming them: each is hidden while the scan goes on (so each is seen
+ * once), then made visible again. Receive counts go up by one, as any peek at SQS does.
+ */
+export async function peekMessages(sqs: SQSClient, url: string, max: number): Promise<DlqMessage[]> {
+  const seen: Message[] = [];
+  while (seen.length < max) {
+    const batch = await receiveBatch(sqs, url, Math.min(10, max - seen.length), PEEK_HIDE_SECONDS);
+    if (batch.length === 0) break;
+    seen.push(...batch);
+  }
+  await release(sqs, url, seen);
+  return seen.map(toDlqMessage);
 }
 
 async function receiveBatch(

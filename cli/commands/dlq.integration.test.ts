@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRuntime } from '../../runtime/index.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { drainVisible, recordingLogger } from '../../runtime/testing/helpers.ts';
-import { DLQ_EXIT, listDlqs, offlineDlqTarget, redriveDlqs } from './dlq.ts';
+import { DLQ_EXIT, errorFingerprint, listDlqs, offlineDlqTarget, redriveDlqs, showDlqs } from './dlq.ts';
 
 /** `dlq list` and `dlq redrive` on the offline runtime, through the SQS message-move API its front speaks. */
 describe('dlq commands on the offline runtime', () => {
@@ -58,5 +58,52 @@ describe('dlq commands on the offline runtime', () => {
     expect(after).toMatchObject({ code: DLQ_EXIT.ok, output: { waiting: 0 } });
     const back = await drainVisible(runtime.clients.sqs, dedup?.queue.url as string);
     expect(back.map((message) => message.Body).sort()).toEqual(['a', 'b']);
+  });
+
+  it('shows a rule DLQ grouped by error fingerprint and by event type, without consuming it', async () => {
+    // Prepare: two FileLanded events the bus could not deliver, failing with the same error about other ids.
+    const reconcile = runtime.resources.services.reconcile;
+    for (const id of ['4b1c2d3e-0000-4000-8000-000000000001', '4b1c2d3e-0000-4000-8000-000000000002'])
+      await runtime.clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: reconcile?.busDlq.url,
+          MessageBody: JSON.stringify({ 'detail-type': 'FileRejected', detail: { eventId: id } }),
+          MessageAttributes: {
+            ERROR_CODE: { DataType: 'String', StringValue: 'SDK_CLIENT_ERROR' },
+            ERROR_MESSAGE: {
+              DataType: 'String',
+              StringValue: `queue of event ${id} unreachable after 3 attempts`,
+            },
+          },
+        }),
+      );
+    const target = offlineDlqTarget(runtime);
+    const scope = { ...options, service: 'reconcile', kind: 'rule' as const };
+
+    // Act
+    const byError = await printed(() => showDlqs(target, { ...scope, groupBy: 'error' }));
+    const byType = await printed(() => showDlqs(target, { ...scope, groupBy: 'type' }));
+    const stillThere = await printed(() => listDlqs(target, scope));
+
+    // Assess
+    expect(byError.output).toEqual({
+      queues: [
+        expect.objectContaining({
+          groups: [
+            { error: 'SDK_CLIENT_ERROR: queue of event <id> unreachable after <n> attempts', messages: 2 },
+          ],
+        }),
+      ],
+    });
+    expect(byType.output).toEqual({
+      queues: [expect.objectContaining({ groups: [{ type: 'FileRejected', messages: 2 }] })],
+    });
+    expect(stillThere).toMatchObject({ code: DLQ_EXIT.attention, output: { waiting: 2 } });
+  });
+});
+
+describe('errorFingerprint', () => {
+  it('names a queue DLQ message as carrying no error', () => {
+    expect(errorFingerprint({})).toMatch(/no error recorded/);
   });
 });

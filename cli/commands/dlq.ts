@@ -4,6 +4,7 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { peekMessages } from '../../runtime/dlq.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { printJson, printText } from '../output.ts';
 
@@ -33,6 +34,10 @@ export interface DlqTarget {
 
 export interface DlqOptions {
   readonly json: boolean;
+  /** `dlq show`: group the messages by error fingerprint or by event type. */
+  readonly groupBy?: 'error' | 'type';
+  /** `dlq show`: most messages read per DLQ. */
+  readonly max?: number;
   readonly service?: string;
   readonly kind?: DeadLetterQueue['kind'];
   readonly progress: (line: string) => void;
@@ -97,6 +102,89 @@ export async function listDlqs(target: DlqTarget, options: DlqOptions): Promise<
       ].join('\n'),
     );
   return waiting > 0 ? DLQ_EXIT.attention : DLQ_EXIT.ok;
+}
+
+/** A message's error, with ids, numbers and quoted values taken out so the same failure groups together. */
+export function errorFingerprint(attributes: Readonly<Record<string, string>>): string {
+  const code = attributes.ERROR_CODE;
+  if (!code) return 'no error recorded (a queue DLQ: read the service log for the message id)';
+  const message = (attributes.ERROR_MESSAGE ?? '')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
+    .replace(/"[^"]*"|'[^']*'/g, '<value>')
+    .replace(/\d+/g, '<n>');
+  return `${code}: ${message}`.slice(0, 200);
+}
+
+const eventTypeOf = (body: string): string => {
+  try {
+    return String((JSON.parse(body) as { 'detail-type'?: unknown })['detail-type'] ?? 'not an event');
+  } catch {
+    return 'not JSON';
+  }
+};
+
+/**
+ * `dlq show`: the parked messages of each selected DLQ (peeked, not consumed): event type, error fingerprint (rule
+ * DLQs carry ERROR_CODE/ERROR_MESSAGE), receive count, age, and the body's start (card numbers masked by the output);
+ * `--group-by error|type` counts them per group instead.
+ */
+export async function showDlqs(target: DlqTarget, options: DlqOptions): Promise<number> {
+  const queues = selected(target, options);
+  if (typeof queues === 'string') {
+    console.error(`dlq: ${queues}`);
+    return DLQ_EXIT.usage;
+  }
+  const now = Date.now();
+  const shown = [];
+  for (const queue of queues) {
+    const messages = (await peekMessages(target.sqs, queue.url, options.max ?? 100)).map((message) => ({
+      messageId: message.messageId,
+      type: eventTypeOf(message.body),
+      error: errorFingerprint(message.messageAttributes),
+      receives: Number(message.attributes.ApproximateReceiveCount ?? 0),
+      ageSeconds: Math.max(0, Math.round((now - Number(message.attributes.SentTimestamp ?? now)) / 1000)),
+      sample: message.body.slice(0, 200),
+    }));
+    const groups = new Map<string, number>();
+    if (options.groupBy)
+      for (const message of messages) {
+        const key = message[options.groupBy];
+        groups.set(key, (groups.get(key) ?? 0) + 1);
+      }
+    shown.push({
+      service: queue.service,
+      kind: queue.kind,
+      name: queue.name,
+      ...(options.groupBy
+        ? {
+            groups: [...groups].map(([key, count]) => ({
+              [options.groupBy as string]: key,
+              messages: count,
+            })),
+          }
+        : { messages }),
+    });
+  }
+  if (options.json) printJson({ queues: shown });
+  else
+    printText(
+      shown
+        .map((queue) =>
+          [
+            `${queue.service} ${queue.kind} DLQ (${queue.name}):`,
+            ...('groups' in queue
+              ? (queue.groups ?? []).map(
+                  (group) => `  ${String(group.messages).padStart(5)}  ${String(Object.values(group)[0])}`,
+                )
+              : (queue.messages ?? []).map(
+                  (message) =>
+                    `  ${message.messageId} ${message.type} receives=${message.receives} age=${message.ageSeconds}s ${message.error}\n    ${message.sample}`,
+                )),
+          ].join('\n'),
+        )
+        .join('\n'),
+    );
+  return DLQ_EXIT.ok;
 }
 
 /**

@@ -17,6 +17,7 @@ const OPTIONS = {
   'dry-run': { type: 'boolean', default: false },
   stage: { type: 'string' },
   kind: { type: 'string' },
+  'group-by': { type: 'string' },
   max: { type: 'string' },
   'timeout-seconds': { type: 'string' },
 } as const;
@@ -157,7 +158,7 @@ export async function runtimeCommand(command: string, args: string[], root: stri
 
 async function dlqCommand(runtime: Runtime, positionals: string[], flags: Flags): Promise<number> {
   const [action, service] = positionals;
-  const { listDlqs, offlineDlqTarget, redriveDlqs } = await import('./dlq.ts');
+  const { listDlqs, offlineDlqTarget, redriveDlqs, showDlqs } = await import('./dlq.ts');
   const kind = flags.kind as 'queue' | 'rule' | undefined;
   if (kind !== undefined && kind !== 'queue' && kind !== 'rule') {
     console.error(
@@ -175,27 +176,18 @@ async function dlqCommand(runtime: Runtime, positionals: string[], flags: Flags)
   if (action === 'list') return listDlqs(target, options);
   if (action === 'redrive') return redriveDlqs(target, options);
   if (action === 'show') {
-    const max = Number(flags.max ?? 100);
-    const services = service ? [service] : runtime.topology.services.map((entry) => entry.name);
-    for (const name of services) {
-      for (const which of ['dlq', 'bus'] as const) {
-        if (kind && (which === 'dlq') !== (kind === 'queue')) continue;
-        const messages = await runtime.dlq.listDlq(name, { kind: which, max });
-        printText(`${name} ${which === 'dlq' ? 'queue DLQ' : 'rule DLQ'}: ${messages.length} message(s)`);
-        for (const message of messages) {
-          const error = message.messageAttributes.ERROR_CODE
-            ? ` error=${message.messageAttributes.ERROR_CODE}: ${message.messageAttributes.ERROR_MESSAGE ?? ''}`
-            : '';
-          printText(
-            `  ${message.messageId} receives=${message.attributes.ApproximateReceiveCount ?? '?'}${error} ${message.body.slice(0, 200)}`,
-          );
-        }
-      }
+    if (flags['group-by'] !== undefined && flags['group-by'] !== 'error' && flags['group-by'] !== 'type') {
+      console.error(`dlq show: --group-by is error or type, not ${flags['group-by']}`);
+      return 2;
     }
-    return 0;
+    return showDlqs(target, {
+      ...options,
+      max: Number(flags.max ?? 100),
+      ...(flags['group-by'] ? { groupBy: flags['group-by'] as 'error' | 'type' } : {}),
+    });
   }
   console.error(
-    'Usage: finledger dlq list|show|redrive [SERVICE] [--kind queue|rule] [--json]\n  exit 0 ok, 1 a redrive failed, 2 usage, 3 (list) messages wait in a DLQ',
+    'Usage: finledger dlq list|show|redrive [SERVICE] [--kind queue|rule] [--group-by error|type] [--json]\n  exit 0 ok, 1 a redrive failed, 2 usage, 3 (list) messages wait in a DLQ',
   );
   return 2;
 }
