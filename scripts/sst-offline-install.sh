@@ -37,8 +37,9 @@ if [[ -z "$bun" ]]; then
   exit 1
 fi
 
-# SST_BUN_PATH must be absolute: SST runs Bun from inside .sst/platform.
-SST_BUN_PATH="$bun" SST_SKIP_DEPENDENCY_CHECK=1 SST_TELEMETRY_DISABLED=1 \
+# SST_BUN_PATH must be absolute: SST runs Bun from inside .sst/platform. `sst install` evaluates sst.config.ts's
+# app() for the stage, and stacks/stage-config.ts refuses a stage without a declared profile.
+FINLEDGER_STAGE_PROFILE=development SST_BUN_PATH="$bun" SST_SKIP_DEPENDENCY_CHECK=1 SST_TELEMETRY_DISABLED=1 \
   node_modules/.bin/sst install --stage "${SST_STAGE:-typecheck}"
 
 rm -rf "$platform/types"
