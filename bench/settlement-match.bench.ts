@@ -1,56 +1,179 @@
 /**
- * Settlement matching scaling: `matchSettlements` (checks, canonical sort, every pass, open items, counts) over
- * one partner's window of N transactions and about N settlements held in memory, as settlement-match does
- * after `readWindowRows`. Mostly 1:1, with instalments (1:N), payout batches (N:1), open transactions,
- * orphans and amount, fee and currency mismatches; see `window-rows.ts`. Only the matching is timed; the
- * input's RSS and heap are printed beside the peak.
- * Run: npm exec -- tsx --expose-gc bench/settlement-match.bench.ts [rows]
+ * Settlement matching scaling: settlement-match's SQL match (`matchWindowInSql`: staging, checks, canonical order,
+ * every pass, counts and sums) and its result parts streamed out (`writeResults`), over one partner's generated
+ * window of N rows (transactions + settlements) as silver Parquet parts (`settlement-window/generate-window.ts`).
+ * Each size is generated in one child process and matched in another with Node's heap capped, so the peak RSS
+ * printed is the match's own (Node + DuckDB, `process.resourceUsage().maxRSS`), with the scratch folder's peak
+ * (staged parts + spill) and the CPU time of all its threads (less sensitive to a busy machine than wall time).
+ * Run: npm exec -- tsx bench/settlement-match.bench.ts [rows…]   (default 2M and 5M rows)
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { findMatchingRules, type MatchingRules } from '../config/matching-rules.ts';
-import { matchSettlements } from '../services/settlement-match/matching.ts';
-import { generateInput, measure, perSecond, report, rowsArgument } from './measure.ts';
-import { windowRows } from './window-rows.ts';
+import { withSetEngine } from '../lib/duckdb/set-engine.ts';
+import { writeResults } from '../services/settlement-match/match-run.ts';
+import { DEFAULT_MATCH_LIMITS, type MatchObjects } from '../services/settlement-match/ports.ts';
+import { matchWindowInSql } from '../services/settlement-match/sql/match-window.ts';
+import { mib, perSecond } from './measure.ts';
+import { AS_OF, type GeneratedFile, PARTNER } from './settlement-window/generate-window.ts';
 
-const rows = rowsArgument(1_000_000);
-const PARTNER = 'globex-pay';
-const AS_OF = '2026-11-20';
+const root = fileURLToPath(new URL('..', import.meta.url));
+/** Node's heap in the measuring process: matching must not need the window in JS. */
+const HEAP_MIB = 512;
 
-const configured = findMatchingRules(PARTNER);
-if (!configured) throw new Error(`no matching rules for ${PARTNER} in config/matching-rules.ts`);
 /** The partner's rules (by reference, then payout batches N:1) with instalments (1:N) allowed too, so every shape runs. */
-const rules: MatchingRules = {
-  ...configured,
-  passes: configured.passes.map((pass, index) =>
-    index === 0 ? { ...pass, partialSettlements: true } : pass,
-  ),
-};
+function benchRules(): MatchingRules {
+  const configured = findMatchingRules(PARTNER);
+  if (!configured) throw new Error(`no matching rules for ${PARTNER} in config/matching-rules.ts`);
+  return {
+    ...configured,
+    passes: configured.passes.map((pass, index) =>
+      index === 0 ? { ...pass, partialSettlements: true } : pass,
+    ),
+  };
+}
 
-const input = generateInput(
-  () =>
-    windowRows({
-      transactions: rows,
-      partner: PARTNER,
-      asOf: AS_OF,
-      windowDays: rules.windowDays,
-      seed: 20261120,
+/** Bytes under a folder now (staged parts, spill files); 0 once it is gone. */
+async function folderBytes(folder: string): Promise<number> {
+  try {
+    const names = await readdir(folder, { recursive: true });
+    const sizes = await Promise.all(
+      names.map((name) =>
+        stat(join(folder, name)).then(
+          (s) => (s.isFile() ? s.size : 0),
+          () => 0,
+        ),
+      ),
+    );
+    return sizes.reduce((sum, size) => sum + size, 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Match the generated window in `folder` as settlement-match does, and print one line of JSON. */
+async function matchFolder(folder: string): Promise<void> {
+  const files = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')) as GeneratedFile[];
+  const runs = files.map((file) => ({
+    fileId: file.fileId,
+    partner: PARTNER,
+    dataset: file.dataset,
+    businessDate: file.businessDate,
+    schemaV: 1,
+    runId: file.runId,
+    unique: { bucket: 'local', prefix: folder, parts: file.parts },
+    uniqueRows: file.rows,
+    committedAt: `${AS_OF}T20:00:00Z`,
+  }));
+  const written = { parts: 0, bytes: 0 };
+  const objects: MatchObjects = {
+    getObject: async (ref) => new Uint8Array(await readFile(ref.key)),
+    putObject: async (_ref, bytes) => {
+      written.parts += 1;
+      written.bytes += bytes.length;
+    },
+  };
+  const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
+  let scratchPeak = 0;
+  const outcome = await withSetEngine(DEFAULT_MATCH_LIMITS.engine, async (engine) => {
+    const sampler = setInterval(() => {
+      void folderBytes(engine.folder).then((bytes) => {
+        scratchPeak = Math.max(scratchPeak, bytes);
+      });
+    }, 250);
+    try {
+      const match = await matchWindowInSql(engine, {
+        partner: PARTNER,
+        asOf: AS_OF,
+        rules: benchRules(),
+        runs,
+        objects,
+      });
+      const matchedAt = performance.now();
+      const ports = { dedupRuns: async () => [], filesAwaitingDedup: async () => [], objects };
+      await writeResults(match.records(), 'silver/matches/bench/', ports, {
+        ...DEFAULT_MATCH_LIMITS,
+        silverBucket: 'local',
+      });
+      return { counts: match.counts, matchSeconds: (matchedAt - started) / 1000 };
+    } finally {
+      clearInterval(sampler);
+    }
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuAtStart);
+  console.log(
+    JSON.stringify({
+      ...outcome,
+      seconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      peakRss: process.resourceUsage().maxRSS * 1024,
+      scratchPeak,
+      written,
     }),
-  (made) => ({
-    text:
-      `${made.transactions.length.toLocaleString('en')} transactions and ${made.settlements.length.toLocaleString('en')} ` +
-      `settlements over ${rules.windowDays + 1} business dates`,
-    rows: made.transactions.length + made.settlements.length,
-  }),
-);
+  );
+}
 
-const measured = measure(() => matchSettlements({ partner: PARTNER, asOf: AS_OF, rules, ...input }));
-const { counts, matched } = measured.value;
-const shapes = new Map<string, number>();
-for (const group of matched) shapes.set(group.shape, (shapes.get(group.shape) ?? 0) + 1);
-report(
-  'settlement match (matchSettlements)',
-  { rows, unit: 'transactions' },
-  measured,
-  `${perSecond(counts.transactions + counts.settlements, measured.seconds)} input rows/s (transactions + settlements); matched groups ${[...shapes].map(([shape, groups]) => `${shape} ${groups.toLocaleString('en')}`).join(', ')}; ` +
-    `partially settled ${counts.partiallySettled}, unmatched ${counts.unmatchedTransactions}, ` +
-    `orphans ${counts.orphanSettlements}, mismatches ${counts.amountMismatches}`,
-);
+/** Generate a window of `rows` rows in a child process, match it in another, print the figures. */
+function benchSize(rows: number, folder: string): boolean {
+  const child = (nodeFlags: string[], script: string, args: string[]) =>
+    spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+  const generating = performance.now();
+  const generated = child([], 'bench/settlement-window/generate-window.ts', [String(rows), folder]);
+  if (generated.status !== 0) return false;
+  const generation = (performance.now() - generating) / 1000;
+  const matched = child([`--max-old-space-size=${HEAP_MIB}`], 'bench/settlement-match.bench.ts', [
+    '--match',
+    folder,
+  ]);
+  const line = matched.stdout.trim().split('\n').at(-1);
+  if (matched.status !== 0 || !line) return false;
+  const figures = JSON.parse(line) as {
+    counts: Record<string, number>;
+    seconds: number;
+    cpuSeconds: number;
+    matchSeconds: number;
+    peakRss: number;
+    scratchPeak: number;
+    written: { parts: number; bytes: number };
+  };
+  const { counts } = figures;
+  const read = (counts.transactions ?? 0) + (counts.settlements ?? 0);
+  console.log(
+    `settlement match (SQL): ${read.toLocaleString('en')} rows (${counts.transactions?.toLocaleString('en')} transactions + ` +
+      `${counts.settlements?.toLocaleString('en')} settlements, generated in ${generation.toFixed(1)} s), ` +
+      `${figures.seconds.toFixed(1)} s → ${perSecond(read, figures.seconds)} rows/s ` +
+      `(match ${figures.matchSeconds.toFixed(1)} s, results ${(figures.seconds - figures.matchSeconds).toFixed(1)} s: ` +
+      `${figures.written.parts} parts, ${mib(figures.written.bytes)}); CPU ${figures.cpuSeconds.toFixed(1)} s (Node and DuckDB ` +
+      `threads); peak RSS ${mib(figures.peakRss)} (Node heap capped at ${HEAP_MIB} MiB, DuckDB at 1 GB); ` +
+      `scratch folder peak ${mib(figures.scratchPeak)}\n  matched groups ${counts.matchedGroups?.toLocaleString('en')}, ` +
+      `partially settled ${counts.partiallySettled}, unmatched ${counts.unmatchedTransactions}, ` +
+      `orphans ${counts.orphanSettlements}, mismatches ${counts.amountMismatches}`,
+  );
+  return true;
+}
+
+const args = process.argv.slice(2);
+if (args[0] === '--match' && args[1]) await matchFolder(args[1]);
+else {
+  const sizes = args.filter((arg) => /^[0-9]+$/.test(arg)).map(Number);
+  for (const rows of sizes.length > 0 ? sizes : [2_000_000, 5_000_000]) {
+    const folder = await mkdtemp(join(tmpdir(), 'finledger-window-'));
+    try {
+      if (!benchSize(rows, folder)) {
+        console.error(`settlement match bench failed for ${rows} rows`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+}

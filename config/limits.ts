@@ -20,8 +20,14 @@ export const MAX_PARTNER_FILE_BYTES = 1024 ** 3;
 export const MAX_GOLD_PARTITION_ROWS = 10_000_000;
 
 /**
- * Most rows (transactions plus settlements) settlement-match holds for one partner's matching window in one
- * invocation. Measured (`npm run bench`, settlement-match): peak RSS ≈ 0.55 GiB for 0.4M rows and ≈ 2.2 GiB for 2M,
- * against settlement-match's 2 GiB. Above it the run stops with WindowTooLargeError before reading a row.
+ * Most rows (transactions plus settlements) settlement-match matches for one partner's window in one invocation.
+ * Matching is SQL in DuckDB (1 GB memory limit, spill to /tmp) with results streamed out a chunk at a time, so memory
+ * grows only slowly with the window; time and /tmp grow with it, and one invocation has 900 s. Measured
+ * (`bench/settlement-match.bench.ts`: globex-pay's rules with instalments, Node heap capped at 512 MiB, 2 vCPU shared
+ * with a crash campaign at load ≈ 2): 2M rows 22 s (31 s of CPU), 5M rows 64 s (90 s CPU), 10M rows 128 s (188 s CPU),
+ * 1.5-2× the wall time at load ≈ 5; peak RSS 1.18, 1.45 and 1.60 GiB (Node and DuckDB) against the function's 2 GiB;
+ * /tmp peak 0.09, 1.1 and 3.5 GiB of its 10 GiB. At 10M rows a 2 GiB Lambda (≈ 1.2 vCPU) needs ≈ 160 s for that CPU
+ * work plus the S3 reads and ≈ 3 GiB of result uploads, inside 900 s. Above it the run stops with WindowTooLargeError
+ * before reading a row (the in-memory matcher it replaced needed 2.2 GiB for 2M rows, hence the 1M limit before).
  */
-export const MAX_MATCH_WINDOW_ROWS = 1_000_000;
+export const MAX_MATCH_WINDOW_ROWS = 10_000_000;

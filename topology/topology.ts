@@ -181,9 +181,10 @@ const declared = {
       name: 'settlement-match',
       handler: 'services/settlement-match/handler.ts',
       subscriptions: [{ kind: 'event', type: 'RecordsDeduplicated', version: 1 }],
-      // Reads a partner's whole window (up to windowDays + 1 dates of unique parts) per record.
+      // Matches a partner's whole window (up to windowDays + 1 dates of unique parts) per record, as SQL in DuckDB
+      // (1 GB memory limit, staged parts and spill in /tmp).
       queue: queueFor(900),
-      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1 },
+      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1, setEngine: true },
       tables: ['files', 'outbox', 'idempotency'],
       buckets: {
         // Modes are per bucket: reads silver/dedup/, writes silver/matches/.

@@ -47,3 +47,17 @@ export function daysBetween(from: string, to: string): number {
 export function matchingWindow(asOf: string, rules: Pick<MatchingRules, 'windowDays'>): MatchingWindow {
   return { from: addDays(asOf, -rules.windowDays), to: addDays(asOf, 0) };
 }
+
+/**
+ * Age of an open item as of a run: whole days since its business date, aged past `settlementWaitDays`, and
+ * `leavesWindow` on the last run whose window still reads it.
+ * @example openItemAge('2026-11-17', '2026-11-20', { settlementWaitDays: 2, windowDays: 3 }) // { ageDays: 3, aged: true, leavesWindow: true }
+ */
+export function openItemAge(
+  businessDate: string,
+  asOf: string,
+  rules: Pick<MatchingRules, 'settlementWaitDays' | 'windowDays'>,
+): { ageDays: number; aged: boolean; leavesWindow: boolean } {
+  const ageDays = daysBetween(businessDate, asOf);
+  return { ageDays, aged: ageDays > rules.settlementWaitDays, leavesWindow: ageDays >= rules.windowDays };
+}

@@ -33,8 +33,8 @@ export class MatchRulesError extends SettlementMatchError {
 }
 
 /**
- * A partner's matching window holds more rows than one invocation can match in memory (config/limits.ts). Raised
- * before a row is read, so the message (not an out-of-memory crash) reaches the DLQ and the on-call.
+ * A partner's matching window holds more rows than one invocation is measured to match within its timeout
+ * (config/limits.ts). Raised before a row is read, so the message (not a timeout loop) reaches the DLQ and the on-call.
  */
 export class WindowTooLargeError extends SettlementMatchError {
   constructor(
@@ -44,7 +44,7 @@ export class WindowTooLargeError extends SettlementMatchError {
     readonly limit: number,
   ) {
     super(
-      `The matching window of ${partner} as of ${asOf} holds ${rows} rows (transactions and settlements), more than the ${limit} one settlement-match invocation matches in memory (MAX_MATCH_WINDOW_ROWS, config/limits.ts, measured by npm run bench). Shorten the partner's window in config/matching-rules.ts or raise the function's memory and the limit together (re-measure), deploy, then redrive the settlement-match DLQ.`,
+      `The matching window of ${partner} as of ${asOf} holds ${rows} rows (transactions and settlements), more than the ${limit} one settlement-match invocation is measured to match within its timeout (MAX_MATCH_WINDOW_ROWS, config/limits.ts, measured by bench/settlement-match.bench.ts). Shorten the partner's window in config/matching-rules.ts, or measure a larger window and raise the limit, deploy, then redrive the settlement-match DLQ.`,
     );
   }
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bySettlingType, latestRunPerFile, matchRunIdOf, windowDates } from './match-inputs.ts';
+import { latestRunPerFile, matchRunIdOf, windowDates } from './match-inputs.ts';
 import type { DedupRunRef } from './ports.ts';
-import { tx } from './test-support/rows.ts';
 
 const run = (
   fileId: string,
@@ -49,13 +48,5 @@ describe('match inputs', () => {
     expect(matchRunIdOf([a, b])).toBe(matchRunIdOf([b, a]));
     expect(matchRunIdOf([a, b])).not.toBe(matchRunIdOf([a]));
     expect(matchRunIdOf([a])).toMatch(/^mr_[0-9a-f]{24}$/);
-  });
-
-  it('leaves transaction types the partner does not settle out of matching', () => {
-    const { settling, notSettling } = bySettlingType([tx('t1', 100n), tx('t2', -5n, { type: 'refund' })], {
-      settlingTypes: ['payment'],
-    });
-    expect(settling.map((row) => row.transaction_id)).toEqual(['t1']);
-    expect(notSettling.map((row) => row.transaction_id)).toEqual(['t2']);
   });
 });

@@ -1,21 +1,15 @@
 import { findMatchingRules } from '../../config/matching-rules.ts';
 import type { PartsRef } from '../../contracts/events/envelope.ts';
 import type { SettlementsMatchedPayload } from '../../contracts/events/settlements-matched.ts';
+import { withSetEngine } from '../../lib/duckdb/set-engine.ts';
 import { JsonLinesPartBuffer } from '../../lib/parquet/json-lines-part-buffer.ts';
 import { keySegment, partNumber } from '../../lib/parquet/part-keys.ts';
 import { matchingWindow } from './business-dates.ts';
 import { SettlementMatchError, WindowTooLargeError } from './errors.ts';
-import {
-  bySettlingType,
-  latestRunPerFile,
-  matchRunIdOf,
-  readWindowRows,
-  windowDates,
-} from './match-inputs.ts';
-import { summarizeMatch } from './match-summary.ts';
-import { matchSettlements } from './matching.ts';
+import { latestRunPerFile, matchRunIdOf, windowDates } from './match-inputs.ts';
 import type { DedupRunRef, SettlementMatchConfig, SettlementMatchPorts } from './ports.ts';
-import { type ResultRecord, resultRecords } from './result-records.ts';
+import type { ResultRecord } from './result-records.ts';
+import { matchWindowInSql } from './sql/match-window.ts';
 
 /** What triggers a run: a file of the partner was deduplicated (RecordsDeduplicated v1). */
 export interface MatchTrigger {
@@ -45,8 +39,9 @@ export function matchesPrefix(partner: string, asOf: string, matchRunId: string)
 /**
  * Match a partner's window as of the trigger's business date.
  * 1. Take the partner's rules and window; list each date's committed dedup runs, the latest per file.
- * 2. Read their unique parts; leave out transaction types the partner does not settle.
- * 3. Match, summarise, and write the result records as bounded JSON Lines parts (same keys on a retry).
+ * 2. Stage their unique parts in DuckDB and match there (`matchWindowInSql`), leaving out transaction types the
+ *    partner does not settle.
+ * 3. Stream the result records out as bounded JSON Lines parts (same keys on a retry).
  */
 export async function matchPartnerDay(
   trigger: MatchTrigger,
@@ -68,21 +63,24 @@ export async function matchPartnerDay(
     throw new WindowTooLargeError(partner, asOf, windowRows, config.maxWindowRows);
   const matchRunId = matchRunIdOf(inputs);
 
-  const rows = await readWindowRows(inputs, ports.objects, asOf);
-  const { settling, notSettling } = bySettlingType(rows.transactions, rules);
-  const read = { transactions: settling, settlements: rows.settlements };
-  const result = matchSettlements({ partner, asOf, rules, ...read });
-  const { counts, sums } = summarizeMatch(result, read);
-  const results = await writeResults(
-    resultRecords(result),
-    matchesPrefix(partner, asOf, matchRunId),
-    ports,
-    config,
+  const { counts, sums, notSettlingTransactions, results } = await withSetEngine(
+    config.engine,
+    async (engine) => {
+      const match = await matchWindowInSql(engine, {
+        partner,
+        asOf,
+        rules,
+        runs: inputs,
+        objects: ports.objects,
+      });
+      const prefix = matchesPrefix(partner, asOf, matchRunId);
+      return { ...match, results: await writeResults(match.records(), prefix, ports, config) };
+    },
   );
 
   return {
     matchRunId,
-    notSettlingTransactions: notSettling.length,
+    notSettlingTransactions,
     payload: {
       partner,
       businessDate: asOf,
@@ -102,9 +100,13 @@ export async function matchPartnerDay(
   };
 }
 
-/** Always at least one part (empty when nothing was read), so readers find the run. */
-async function writeResults(
-  records: Iterable<ResultRecord>,
+/**
+ * Write records as JSON Lines parts of at most `resultPartEntries` records or `resultPartCharacters` characters,
+ * always at least one part (empty when nothing was read), so readers find the run.
+ * @example await writeResults(match.records(), matchesPrefix(partner, asOf, matchRunId), ports, config)
+ */
+export async function writeResults(
+  records: AsyncIterable<ResultRecord> | Iterable<ResultRecord>,
   prefix: string,
   ports: SettlementMatchPorts,
   config: SettlementMatchConfig,
@@ -116,7 +118,7 @@ async function writeResults(
     await ports.objects.putObject({ bucket: config.silverBucket, key }, buffer.finish());
     parts.push(key);
   };
-  for (const record of records) {
+  for await (const record of records) {
     buffer.add(record);
     if (buffer.full) await flush();
   }

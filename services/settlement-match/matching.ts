@@ -1,6 +1,7 @@
 import type { MatchingRules } from '../../config/matching-rules.ts';
-import { daysBetween, matchingWindow } from './business-dates.ts';
-import { MatchInputError, SettlementMatchError } from './errors.ts';
+import { daysBetween, matchingWindow, openItemAge } from './business-dates.ts';
+import { assertConservation } from './conservation.ts';
+import { MatchInputError } from './errors.ts';
 import { inputFiles } from './input-checks.ts';
 import { runPass } from './key-groups.ts';
 import type {
@@ -40,9 +41,13 @@ const byFirstTransaction = (a: { group: MatchGroup } | MatchGroup, b: { group: M
 };
 
 /**
- * Match a partner's settlements to its transactions over a window of business dates. Pure and
+ * Match a partner's settlements to its transactions over a window of business dates, in memory. Pure and
  * deterministic: the same rows in any order give the same result, so a rerun after a late file is just
  * another call with more rows.
+ *
+ * The reference implementation, for tests only: settlement-match runs the same decisions as set work in DuckDB
+ * (`matchWindowInSql`, sql/match-window.ts), and sql/match-window.duckdb.test.ts checks over seeded random windows
+ * that both give the same records, counts and sums. Change a rule here and there together.
  * 1. Check the rules and the rows (partner, window, no row twice, one run per file); a breach is a bug and throws.
  * 2. Sort both sides canonically; run each pass of the rules over the rows still open.
  * 3. Report what is still open with its age, and count; every row lands in exactly one outcome.
@@ -63,10 +68,7 @@ export function matchSettlements(request: MatchRequest): MatchResult {
   const matched: MatchedGroup[] = [];
   const partiallySettled: PartiallySettledGroup[] = [];
   const amountMismatches: AmountMismatch[] = [];
-  const ageOf = (businessDate: string): OpenItemAge => {
-    const ageDays = daysBetween(businessDate, asOf);
-    return { ageDays, aged: ageDays > rules.settlementWaitDays, leavesWindow: ageDays >= rules.windowDays };
-  };
+  const ageOf = (businessDate: string): OpenItemAge => openItemAge(businessDate, asOf, rules);
 
   for (const pass of rules.passes) {
     const result = runPass(pass, openTransactions, openSettlements, rules);
@@ -140,23 +142,4 @@ export function countOutcomes(
     mismatchedTransactions: rows(mismatched, 'transactions'),
     mismatchedSettlements: rows(mismatched, 'settlements'),
   };
-}
-
-/** Every transaction and every settlement is in exactly one outcome; anything else is a bug here. */
-function assertConservation(partner: string, asOf: string, counts: MatchCounts): void {
-  const transactions =
-    counts.matchedTransactions +
-    counts.partiallySettled +
-    counts.unmatchedTransactions +
-    counts.mismatchedTransactions;
-  const settlements =
-    counts.matchedSettlements +
-    counts.partiallySettledSettlements +
-    counts.orphanSettlements +
-    counts.mismatchedSettlements;
-  if (transactions !== counts.transactions || settlements !== counts.settlements) {
-    throw new SettlementMatchError(
-      `Matching ${partner} as of ${asOf} lost or doubled rows (transactions ${counts.transactions} → ${transactions}, settlements ${counts.settlements} → ${settlements}). This is a bug in settlement-match; nothing was written.`,
-    );
-  }
 }

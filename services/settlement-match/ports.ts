@@ -1,6 +1,7 @@
 import { MAX_MATCH_WINDOW_ROWS } from '../../config/limits.ts';
 import type { DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef, PartsRef } from '../../contracts/events/envelope.ts';
+import { DEFAULT_SET_ENGINE_LIMITS, type SetEngineLimits } from '../../lib/duckdb/set-engine.ts';
 
 /** One committed dedup run of one file: where its unique rows are (a `DedupRunRecord`, reduced). */
 export interface DedupRunRef {
@@ -45,10 +46,13 @@ export interface SettlementMatchConfig {
   readonly resultPartCharacters: number;
   /** Most rows one window may hold (config/limits.ts `MAX_MATCH_WINDOW_ROWS`). */
   readonly maxWindowRows: number;
+  /** The DuckDB session each window is matched in (memory limit, threads). */
+  readonly engine: SetEngineLimits;
 }
 
 export const DEFAULT_MATCH_LIMITS = {
   resultPartEntries: 10_000,
   resultPartCharacters: 16 * 1024 * 1024,
   maxWindowRows: MAX_MATCH_WINDOW_ROWS,
+  engine: DEFAULT_SET_ENGINE_LIMITS,
 } as const satisfies Partial<SettlementMatchConfig>;
