@@ -8,8 +8,9 @@ import {
   PutEventsCommand,
   StartReplayCommand,
 } from '@aws-sdk/client-eventbridge';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayTarget, replayArchive } from '../cli/commands/replay.ts';
+import { printedJson as printed } from '../cli/test-support/printed-json.ts';
 import { topology } from '../topology/topology.ts';
 import type { BusEvent } from './bus-events.ts';
 import { localEventBridgeClient } from './clients.ts';
@@ -58,15 +59,6 @@ describe('local bus replays (StartReplay, DescribeReplay, ListReplays, ListArchi
     rules: bus.rules,
     archivedEvents: () => bus.archive.read(),
   });
-  const printed = async (run: () => Promise<number>) => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    try {
-      const code = await run();
-      return { code, output: JSON.parse(String(log.mock.calls.at(-1)?.[0])) as Record<string, unknown> };
-    } finally {
-      log.mockRestore();
-    }
-  };
 
   beforeAll(async () => {
     stack = await startTestStack({ stage: 'replays' });

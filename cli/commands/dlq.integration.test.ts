@@ -1,23 +1,15 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime } from '../../runtime/index.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { drainVisible, recordingLogger } from '../../runtime/testing/helpers.ts';
+import { printedJson as printed } from '../test-support/printed-json.ts';
 import { DLQ_EXIT, errorFingerprint, listDlqs, offlineDlqTarget, redriveDlqs, showDlqs } from './dlq.ts';
 
 /** `dlq list` and `dlq redrive` on the offline runtime, through the SQS message-move API its front speaks. */
 describe('dlq commands on the offline runtime', () => {
   let runtime: Runtime;
   const options = { json: true, progress: () => {}, pollMs: 20 };
-  const printed = async (run: () => Promise<number>) => {
-    const log = vi.spyOn(console, 'log').mockImplementation(() => {});
-    try {
-      const code = await run();
-      return { code, output: JSON.parse(String(log.mock.calls.at(-1)?.[0])) as Record<string, unknown> };
-    } finally {
-      log.mockRestore();
-    }
-  };
 
   beforeAll(async () => {
     // No consumers: redriven messages stay in the service queue where the test reads them.
