@@ -71,6 +71,6 @@ describe('a day with a message in a DLQ is never reported complete', () => {
     const [first, item, next] = status.stdout.split('\n');
     expect(first).toMatch(/^INCOMPLETE: 1 item/);
     expect(item).toMatch(/DLQ_MESSAGES dedup DLQ: 1 message/);
-    expect(next).toMatch(/next: npm run finledger -- dlq list dedup .* dlq redrive dedup/);
+    expect(next).toMatch(/next: npm run finledger -- dlq show dedup .* dlq redrive dedup/);
   });
 });
