@@ -1,11 +1,10 @@
 import {
   ChangeMessageVisibilityBatchCommand,
-  DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
-  SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { moveMessages } from './dlq-move.ts';
 import type { ProvisionedResources, ProvisionedServiceQueues } from './provision.ts';
 
 /** Which DLQ: the SQS redrive DLQ (`dlq`) or the bus rule-target DLQ (`bus`). */
@@ -31,12 +30,8 @@ export interface DlqTools {
 const PEEK_HIDE_SECONDS = 30;
 
 /**
- * DLQ tools over the provisioned queues.
- * Redrive is receive → send to the service queue → delete, at least once: a crash between send and delete
- * leaves a copy in both, which idempotent consumers absorb. The CLI redrives the SQS DLQs with
- * StartMessageMoveTask (offline through the runtime's front, `sqs-message-moves.ts`) and uses this path for the
- * EventBridge rule-target DLQs, which StartMessageMoveTask cannot redrive.
- * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
+ * DLQ tools over the provisioned queues, for tests and the runtime. Redrive is `moveMessages` (kill-safe, at least
+ * once) back to the service queue; the CLI redrives with StartMessageMoveTask or the same `moveMessages`.
  */
 export function dlqTools(sqs: SQSClient, resources: ProvisionedResources): DlqTools {
   const queuesOf = (service: string): ProvisionedServiceQueues => {
@@ -57,25 +52,11 @@ export function dlqTools(sqs: SQSClient, resources: ProvisionedResources): DlqTo
     listDlq: (service, options = {}) => peekMessages(sqs, dlqUrl(service, options.kind), options.max ?? 100),
 
     async redriveDlq(service, options = {}) {
-      const url = dlqUrl(service, options.kind);
-      const target = queuesOf(service).queue.url;
-      const max = options.max ?? Number.POSITIVE_INFINITY;
-      let moved = 0;
-      while (moved < max) {
-        const batch = await receiveBatch(sqs, url, Math.min(10, max - moved), PEEK_HIDE_SECONDS);
-        if (batch.length === 0) break;
-        for (const message of batch) {
-          await sqs.send(
-            new SendMessageCommand({
-              QueueUrl: target,
-              MessageBody: message.Body ?? '',
-              ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
-            }),
-          );
-          await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: message.ReceiptHandle }));
-          moved++;
-        }
-      }
+      const { moved } = await moveMessages(sqs, {
+        fromUrl: dlqUrl(service, options.kind),
+        toUrl: queuesOf(service).queue.url,
+        ...(options.max === undefined ? {} : { max: options.max }),
+      });
       return { moved };
     },
   };

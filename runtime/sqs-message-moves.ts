@@ -9,6 +9,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { listen } from './bus-http.ts';
+import { moveMessages } from './dlq-move.ts';
 import { describeError, type RuntimeLogger } from './logger.ts';
 import type { ProvisionedQueue, ProvisionedResources } from './provision.ts';
 
@@ -72,55 +73,17 @@ export async function startSqsMessageMoves(options: {
   const running = new Set<Promise<void>>();
 
   const move = async (task: MoveTask, from: ProvisionedQueue, to: ProvisionedQueue) => {
-    const perSecond = task.MaxNumberOfMessagesPerSecond ?? 500;
-    const started = Date.now();
     try {
-      while (
-        task.Status === 'RUNNING' &&
-        task.ApproximateNumberOfMessagesMoved < task.ApproximateNumberOfMessagesToMove
-      ) {
-        const wanted = Math.min(
-          10,
-          Math.max(1, Math.floor(perSecond)),
-          task.ApproximateNumberOfMessagesToMove - task.ApproximateNumberOfMessagesMoved,
-        );
-        const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: from.url,
-            MaxNumberOfMessages: wanted,
-            VisibilityTimeout: 30,
-            WaitTimeSeconds: 0,
-            MessageAttributeNames: ['All'],
-          }),
-        );
-        if (Messages.length === 0) break;
-        for (const message of Messages) {
-          // The rate limit, as a floor on the time taken for what has moved; a cancel stops before the next one.
-          const due = started + (task.ApproximateNumberOfMessagesMoved / perSecond) * 1000;
-          if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
-          if (task.Status !== 'RUNNING') {
-            await sqs.send(
-              new ChangeMessageVisibilityCommand({
-                QueueUrl: from.url,
-                ReceiptHandle: message.ReceiptHandle,
-                VisibilityTimeout: 0,
-              }),
-            );
-            continue;
-          }
-          await sqs.send(
-            new SendMessageCommand({
-              QueueUrl: to.url,
-              MessageBody: message.Body ?? '',
-              ...(message.MessageAttributes ? { MessageAttributes: message.MessageAttributes } : {}),
-            }),
-          );
-          await sqs.send(
-            new DeleteMessageCommand({ QueueUrl: from.url, ReceiptHandle: message.ReceiptHandle }),
-          );
-          task.ApproximateNumberOfMessagesMoved += 1;
-        }
-      }
+      await moveMessages(sqs, {
+        fromUrl: from.url,
+        toUrl: to.url,
+        max: task.ApproximateNumberOfMessagesToMove,
+        perSecond: task.MaxNumberOfMessagesPerSecond ?? 500,
+        stopRequested: () => task.Status !== 'RUNNING',
+        onMoved: (_message, moved) => {
+          task.ApproximateNumberOfMessagesMoved = moved;
+        },
+      });
       task.Status = task.Status === 'CANCELLING' ? 'CANCELLED' : 'COMPLETED';
     } catch (error) {
       task.Status = 'FAILED';

@@ -94,6 +94,71 @@ describe('dlq commands on the offline runtime', () => {
   });
 });
 
+describe('dlq redrive with a selection', () => {
+  let runtime: Runtime;
+  const options = { json: true, progress: () => {} };
+
+  beforeAll(async () => {
+    runtime = await startRuntime({
+      stage: 'dlqselect',
+      handlers: {},
+      s3Notifications: false,
+      logger: recordingLogger(),
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('dry-runs, then moves only the messages of the error asked for, at most --max of them', async () => {
+    // Prepare: settlement-match's rule DLQ holds three timeouts and two access errors.
+    const match = runtime.resources.services['settlement-match'] ?? expect.fail('no settlement-match');
+    const park = (id: string, code: string) =>
+      runtime.clients.sqs.send(
+        new SendMessageCommand({
+          QueueUrl: match.busDlq.url,
+          MessageBody: JSON.stringify({ id, 'detail-type': 'RecordsDeduplicated', detail: {} }),
+          MessageAttributes: { ERROR_CODE: { DataType: 'String', StringValue: code } },
+        }),
+      );
+    for (const id of ['t1', 't2', 't3']) await park(id, 'SDK_CLIENT_ERROR');
+    for (const id of ['a1', 'a2']) await park(id, 'NO_PERMISSIONS');
+    const target = offlineDlqTarget(runtime);
+    const scope = { ...options, service: 'settlement-match', kind: 'rule' as const };
+
+    // Act
+    const dryRun = await printed(() =>
+      redriveDlqs(target, { ...scope, selection: { error: 'NO_PERMISSIONS' }, dryRun: true }),
+    );
+    const moved = await printed(() =>
+      redriveDlqs(target, { ...scope, selection: { error: 'SDK_CLIENT', max: 2 } }),
+    );
+
+    // Assess
+    expect(dryRun.output).toMatchObject({
+      dryRun: true,
+      results: [
+        {
+          moved: 2,
+          left: 3,
+          selected: [{ type: 'RecordsDeduplicated', error: 'NO_PERMISSIONS', messages: 2 }],
+        },
+      ],
+    });
+    expect(moved.output).toMatchObject({ results: [{ moved: 2, left: 3, status: 'COMPLETED' }] });
+    const idsIn = async (url: string) =>
+      (await drainVisible(runtime.clients.sqs, url))
+        .map((message) => (JSON.parse(message.Body ?? '') as { id: string }).id)
+        .sort();
+    const delivered = await idsIn(match.queue.url);
+    const left = await idsIn(match.busDlq.url);
+    expect(delivered).toHaveLength(2);
+    expect(delivered.every((id) => id.startsWith('t'))).toBe(true);
+    expect(left).toEqual(['a1', 'a2', ...['t1', 't2', 't3'].filter((id) => !delivered.includes(id))].sort());
+  });
+});
+
 describe('errorFingerprint', () => {
   it('names a queue DLQ message as carrying no error', () => {
     expect(errorFingerprint({})).toMatch(/no error recorded/);

@@ -1,10 +1,12 @@
 import {
   GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
+  type Message,
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { peekMessages } from '../../runtime/dlq.ts';
+import { moveMessages } from '../../runtime/dlq-move.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { printJson, printText } from '../output.ts';
 
@@ -16,6 +18,8 @@ export interface DeadLetterQueue {
   readonly name: string;
   readonly url: string;
   readonly arn: string;
+  /** Where its messages go back to: the service's queue (the rule's target, the redrive policy's source). */
+  readonly targetUrl: string;
 }
 
 /** Where the DLQs are: a deployed stage or the offline runtime, through the same SQS calls. */
@@ -25,11 +29,15 @@ export interface DlqTarget {
   readonly queues: readonly DeadLetterQueue[];
   /** DLQs this target cannot see, with why (offline: worker DLQs are not provisioned). */
   readonly notCovered: readonly string[];
-  /**
-   * Redrive a rule-target DLQ: StartMessageMoveTask cannot (its messages carry RULE_ARN/TARGET_ARN, not a source
-   * queue), so it is receive → send to the rule's target → delete, deleting only after the send was accepted.
-   */
-  redriveRuleDlq(service: string): Promise<{ moved: number }>;
+}
+
+/** `dlq redrive`'s selection: only these messages move; none given, the whole DLQ. */
+export interface RedriveSelection {
+  /** Event detail-type. */
+  readonly type?: string;
+  /** Text the error fingerprint (as `dlq show --group-by error` prints it) contains. */
+  readonly error?: string;
+  readonly max?: number;
 }
 
 export interface DlqOptions {
@@ -42,6 +50,12 @@ export interface DlqOptions {
   readonly kind?: DeadLetterQueue['kind'];
   readonly progress: (line: string) => void;
   readonly pollMs?: number;
+  /** `dlq redrive`: which messages, how fast (messages per second), or only count them. */
+  readonly selection?: RedriveSelection;
+  readonly rate?: number;
+  readonly dryRun?: boolean;
+  /** `dlq redrive`: seconds a scanned message stays hidden (default: long enough for the whole scan). */
+  readonly holdSeconds?: number;
 }
 
 /** Exit codes of `dlq`, as the README documents them. */
@@ -112,10 +126,10 @@ export function errorFingerprint(attributes: Readonly<Record<string, string>>): 
     .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<id>')
     .replace(/"[^"]*"|'[^']*'/g, '<value>')
     .replace(/\d+/g, '<n>');
-  return `${code}: ${message}`.slice(0, 200);
+  return (message ? `${code}: ${message}` : code).slice(0, 200);
 }
 
-const eventTypeOf = (body: string): string => {
+export const eventTypeOf = (body: string): string => {
   try {
     return String((JSON.parse(body) as { 'detail-type'?: unknown })['detail-type'] ?? 'not an event');
   } catch {
@@ -188,8 +202,10 @@ export async function showDlqs(target: DlqTarget, options: DlqOptions): Promise<
 }
 
 /**
- * `dlq redrive`: queue DLQs with StartMessageMoveTask back to their source queue, followed with
- * ListMessageMoveTasks until it ends; rule-target DLQs by the target's own kill-safe redrive.
+ * `dlq redrive`: a whole queue DLQ with StartMessageMoveTask back to its source queue, followed with
+ * ListMessageMoveTasks; a selection (`--type`, `--error`, `--max`), a dry run, and rule-target DLQs (whose messages
+ * no redrive policy names a source for) by `moveMessages`, which deletes a message only after its copy was accepted.
+ * Exit 0 done, 1 a move failed, 2 usage, 3 a selective scan could not see every message (run it again).
  */
 export async function redriveDlqs(target: DlqTarget, options: DlqOptions): Promise<number> {
   const queues = selected(target, options);
@@ -197,51 +213,153 @@ export async function redriveDlqs(target: DlqTarget, options: DlqOptions): Promi
     console.error(`dlq: ${queues}`);
     return DLQ_EXIT.usage;
   }
-  const results: { service: string; kind: string; moved: number; status: string; reason?: string }[] = [];
+  const selection = options.selection ?? {};
+  const selective =
+    options.dryRun === true ||
+    selection.type !== undefined ||
+    selection.error !== undefined ||
+    selection.max !== undefined;
+  const results: RedriveResult[] = [];
   for (const queue of queues) {
     if ((await depth(target.sqs, queue)) === 0) continue;
-    if (queue.kind === 'rule') {
-      const { moved } = await target.redriveRuleDlq(queue.service);
-      results.push({ service: queue.service, kind: queue.kind, moved, status: 'COMPLETED' });
-      options.progress(`${queue.name}: ${moved} message(s) back to their rule's target`);
-      continue;
-    }
-    await target.sqs.send(new StartMessageMoveTaskCommand({ SourceArn: queue.arn }));
-    for (;;) {
-      const { Results = [] } = await target.sqs.send(
-        new ListMessageMoveTasksCommand({ SourceArn: queue.arn, MaxResults: 1 }),
-      );
-      const task = Results[0];
-      options.progress(
-        `${queue.name}: ${task?.Status ?? 'UNKNOWN'} ${task?.ApproximateNumberOfMessagesMoved ?? 0}/${task?.ApproximateNumberOfMessagesToMove ?? '?'} moved`,
-      );
-      if (task && task.Status !== 'RUNNING' && task.Status !== 'CANCELLING') {
-        results.push({
-          service: queue.service,
-          kind: queue.kind,
-          moved: task.ApproximateNumberOfMessagesMoved ?? 0,
-          status: task.Status ?? 'UNKNOWN',
-          ...(task.FailureReason ? { reason: task.FailureReason } : {}),
-        });
-        break;
-      }
-      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
-    }
+    results.push(
+      selective || queue.kind === 'rule'
+        ? await redriveSelected(target, queue, options, selection)
+        : await redriveWithMoveTask(target, queue, options),
+    );
   }
-  const failed = results.filter((result) => result.status !== 'COMPLETED');
-  if (options.json) printJson({ results });
+  const failed = results.filter((result) => result.status === 'FAILED');
+  const partial = results.filter((result) => result.status === 'PARTIAL');
+  if (options.json) printJson({ dryRun: options.dryRun === true, results });
   else
     printText(
       results.length === 0
         ? 'Nothing to redrive: the selected DLQs are empty.'
-        : results
-            .map(
-              (result) =>
-                `${result.service} ${result.kind} DLQ: ${result.status}, ${result.moved} moved${result.reason ? ` (${result.reason})` : ''}`,
-            )
-            .join('\n'),
+        : results.map(describeResult(options.dryRun === true)).join('\n'),
     );
-  return failed.length > 0 ? DLQ_EXIT.failed : DLQ_EXIT.ok;
+  if (failed.length > 0) return DLQ_EXIT.failed;
+  return partial.length > 0 ? DLQ_EXIT.attention : DLQ_EXIT.ok;
+}
+
+interface RedriveResult {
+  readonly service: string;
+  readonly kind: DeadLetterQueue['kind'];
+  readonly moved: number;
+  /** COMPLETED; PARTIAL: the scan may have missed messages; FAILED; or the move task's own status. */
+  readonly status: string;
+  readonly left?: number;
+  readonly copiesLeft?: number;
+  readonly reason?: string;
+  /** Per event type and error fingerprint, what moved (a dry run: would move). */
+  readonly selected?: readonly { type: string; error: string; messages: number }[];
+}
+
+const describeResult =
+  (dryRun: boolean) =>
+  (result: RedriveResult): string =>
+    [
+      `${result.service} ${result.kind} DLQ: ${result.status}, ${result.moved} ${dryRun ? 'would move' : 'moved'}` +
+        (result.left ? `, ${result.left} left in the DLQ` : '') +
+        (result.copiesLeft
+          ? `, ${result.copiesLeft} delivered but still in the DLQ (a redelivery the consumer absorbs)`
+          : '') +
+        (result.reason ? ` (${result.reason})` : ''),
+      ...(result.selected ?? []).map(
+        (group) => `  ${String(group.messages).padStart(5)}  ${group.type}  ${group.error}`,
+      ),
+      ...(result.status === 'PARTIAL'
+        ? ['  The scan met messages again before the DLQ ran dry: run the same redrive again for the rest.']
+        : []),
+    ].join('\n');
+
+async function redriveSelected(
+  target: DlqTarget,
+  queue: DeadLetterQueue,
+  options: DlqOptions,
+  selection: RedriveSelection,
+): Promise<RedriveResult> {
+  const groups = new Map<string, { type: string; error: string; messages: number }>();
+  const describe = (message: Message) => ({
+    type: eventTypeOf(message.Body ?? ''),
+    error: errorFingerprint(flatAttributes(message)),
+  });
+  try {
+    const outcome = await moveMessages(target.sqs, {
+      fromUrl: queue.url,
+      toUrl: queue.targetUrl,
+      select: (message) => {
+        const { type, error } = describe(message);
+        return (
+          (selection.type === undefined || type === selection.type) &&
+          (selection.error === undefined || error.includes(selection.error))
+        );
+      },
+      ...(selection.max === undefined ? {} : { max: selection.max }),
+      ...(options.rate === undefined ? {} : { perSecond: options.rate }),
+      ...(options.holdSeconds === undefined ? {} : { holdSeconds: options.holdSeconds }),
+      dryRun: options.dryRun === true,
+      onMoved: (message, moved) => {
+        const { type, error } = describe(message);
+        const key = `${type}\u0000${error}`;
+        groups.set(key, { type, error, messages: (groups.get(key)?.messages ?? 0) + 1 });
+        if (!options.dryRun) options.progress(`${queue.name}: ${moved} moved`);
+      },
+    });
+    return {
+      service: queue.service,
+      kind: queue.kind,
+      moved: outcome.moved,
+      status: outcome.complete ? 'COMPLETED' : 'PARTIAL',
+      left: outcome.left,
+      copiesLeft: outcome.copiesLeft,
+      selected: [...groups.values()],
+    };
+  } catch (error) {
+    return {
+      service: queue.service,
+      kind: queue.kind,
+      moved: [...groups.values()].reduce((sum, group) => sum + group.messages, 0),
+      status: 'FAILED',
+      reason: `${(error as Error).message}; what moved stays moved, the rest waits in the DLQ: run the redrive again`,
+    };
+  }
+}
+
+async function redriveWithMoveTask(
+  target: DlqTarget,
+  queue: DeadLetterQueue,
+  options: DlqOptions,
+): Promise<RedriveResult> {
+  await target.sqs.send(
+    new StartMessageMoveTaskCommand({
+      SourceArn: queue.arn,
+      ...(options.rate === undefined ? {} : { MaxNumberOfMessagesPerSecond: options.rate }),
+    }),
+  );
+  for (;;) {
+    const { Results = [] } = await target.sqs.send(
+      new ListMessageMoveTasksCommand({ SourceArn: queue.arn, MaxResults: 1 }),
+    );
+    const task = Results[0];
+    options.progress(
+      `${queue.name}: ${task?.Status ?? 'UNKNOWN'} ${task?.ApproximateNumberOfMessagesMoved ?? 0}/${task?.ApproximateNumberOfMessagesToMove ?? '?'} moved`,
+    );
+    if (task && task.Status !== 'RUNNING' && task.Status !== 'CANCELLING')
+      return {
+        service: queue.service,
+        kind: queue.kind,
+        moved: task.ApproximateNumberOfMessagesMoved ?? 0,
+        status: task.Status ?? 'UNKNOWN',
+        ...(task.FailureReason ? { reason: task.FailureReason } : {}),
+      };
+    await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000));
+  }
+}
+
+function flatAttributes(message: Message): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue ?? '']),
+  );
 }
 
 /** The offline runtime's DLQs: each service's queue DLQ and rule DLQ, moved through the runtime's SQS front. */
@@ -249,8 +367,8 @@ export function offlineDlqTarget(runtime: Runtime): DlqTarget {
   return {
     sqs: runtime.clients.operatorSqs,
     queues: Object.entries(runtime.resources.services).flatMap(([service, queues]) => [
-      { service, kind: 'queue' as const, ...queues.dlq },
-      { service, kind: 'rule' as const, ...queues.busDlq },
+      { service, kind: 'queue' as const, ...queues.dlq, targetUrl: queues.queue.url },
+      { service, kind: 'rule' as const, ...queues.busDlq, targetUrl: queues.queue.url },
     ]),
     notCovered: runtime.topology.workers
       .filter((worker) => worker.trigger.kind !== 'invoke')
@@ -258,6 +376,5 @@ export function offlineDlqTarget(runtime: Runtime): DlqTarget {
         (worker) =>
           `${worker.name} (its DLQ exists on a deployed stage only; offline a worker's failure is logged)`,
       ),
-    redriveRuleDlq: (service) => runtime.dlq.redriveDlq(service, { kind: 'bus' }),
   };
 }

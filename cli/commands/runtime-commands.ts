@@ -19,6 +19,8 @@ const OPTIONS = {
   kind: { type: 'string' },
   'group-by': { type: 'string' },
   max: { type: 'string' },
+  error: { type: 'string' },
+  rate: { type: 'string' },
   'timeout-seconds': { type: 'string' },
 } as const;
 
@@ -174,7 +176,26 @@ async function dlqCommand(runtime: Runtime, positionals: string[], flags: Flags)
     progress: (line: string) => process.stderr.write(`${line}\n`),
   };
   if (action === 'list') return listDlqs(target, options);
-  if (action === 'redrive') return redriveDlqs(target, options);
+  if (action === 'redrive') {
+    const max = positiveNumber('--max', flags.max);
+    const rate = positiveNumber('--rate', flags.rate);
+    if (typeof max === 'string' || typeof rate === 'string') {
+      console.error(
+        `dlq redrive: ${[max, rate].filter((problem) => typeof problem === 'string').join('; ')}`,
+      );
+      return 2;
+    }
+    return redriveDlqs(target, {
+      ...options,
+      selection: {
+        ...(flags.type === undefined ? {} : { type: flags.type }),
+        ...(flags.error === undefined ? {} : { error: flags.error }),
+        ...(max === undefined ? {} : { max }),
+      },
+      ...(rate === undefined ? {} : { rate }),
+      dryRun: flags['dry-run'],
+    });
+  }
   if (action === 'show') {
     if (flags['group-by'] !== undefined && flags['group-by'] !== 'error' && flags['group-by'] !== 'type') {
       console.error(`dlq show: --group-by is error or type, not ${flags['group-by']}`);
@@ -187,7 +208,14 @@ async function dlqCommand(runtime: Runtime, positionals: string[], flags: Flags)
     });
   }
   console.error(
-    'Usage: finledger dlq list|show|redrive [SERVICE] [--kind queue|rule] [--group-by error|type] [--json]\n  exit 0 ok, 1 a redrive failed, 2 usage, 3 (list) messages wait in a DLQ',
+    'Usage: finledger dlq list|show|redrive [SERVICE] [--kind queue|rule] [--json]\n  show    [--group-by error|type] [--max N]\n  redrive [--type TYPE] [--error TEXT] [--max N] [--rate PER_SECOND] [--dry-run]\n  exit 0 ok, 1 a redrive failed, 2 usage, 3 messages wait in a DLQ (list) or a selective redrive must be run again',
   );
   return 2;
+}
+
+/** A flag that must be a positive number: the number, undefined when absent, or what is wrong with it. */
+function positiveNumber(flag: string, value: string | undefined): number | undefined | string {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  return Number.isFinite(number) && number > 0 ? number : `${flag} is a positive number, not ${value}`;
 }
