@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import { fileURLToPath } from 'node:url';
 import { contractsCommand } from './commands/contracts.ts';
+import { asksForHelp, COMMAND_USAGE, isArgumentError } from './usage.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const USAGE = `finledger <command>
+const USAGE = `finledger <command> [--help]
 
   run [--watch] [--state-dir DIR] [--json]   start the offline runtime, land the sample set, report, exit
   contracts write|check                       regenerate / verify the contracts registry (events/, contracts/)
@@ -25,6 +26,21 @@ const USAGE = `finledger <command>
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const usage = command === undefined ? undefined : COMMAND_USAGE[command];
+  if (usage && asksForHelp(rest)) {
+    console.log(usage);
+    return 0;
+  }
+  try {
+    return await dispatch(command, rest);
+  } catch (error) {
+    if (!usage || !isArgumentError(error)) throw error;
+    console.error(`${command}: ${error.message}\n\n${usage}`);
+    return 2;
+  }
+}
+
+async function dispatch(command: string | undefined, rest: string[]): Promise<number> {
   switch (command) {
     case 'contracts':
       return contractsCommand(rest[0], root);

@@ -1,3 +1,6 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readyGates } from '../config/ready-gates.ts';
 import type { DatasetName } from '../contracts/datasets/dataset-contract.ts';
@@ -5,6 +8,7 @@ import { DatasetBlockedV1, DatasetReadyV1, RecordsDeduplicatedV1 } from '../cont
 import type { SettlementsMatchedPayload } from '../contracts/events/settlements-matched.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
 import { FileRegistryStore } from '../lib/file-registry/file-registry-store.ts';
+import type { BusEvent } from '../runtime/bus-events.ts';
 import { queueDepths } from '../runtime/idle.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { readyVerdicts } from '../services/rerun/adapters/ready-verdicts.ts';
@@ -19,22 +23,59 @@ import {
   type Verdict,
 } from './report.ts';
 
-const documentClientOf = (runtime: Runtime) =>
-  DynamoDBDocumentClient.from(runtime.clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+/**
+ * What the report reads: the file registry, the bus events, objects the events point at, and queue depths. The
+ * offline runtime gives every file and the whole archive; a deployed stage the files of a date range and the bus
+ * event log of the matching window (`cli/stage-report.ts`).
+ */
+export interface ReportSources {
+  readonly dynamodb: DynamoDBClient;
+  readonly s3: S3Client;
+  readonly sqs: SQSClient;
+  readonly filesTable: string;
+  readonly queues: readonly { service: string; queue: 'queue' | 'dlq' | 'busDlq'; url: string }[];
+  files(): Promise<FileRecord[]>;
+  events(): Promise<readonly BusEvent[]>;
+}
+
+const documentClientOf = (dynamodb: DynamoDBClient) =>
+  DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
 
 /** The file registry of a running offline pipeline. */
 export function registryOf(runtime: Runtime): FileRegistryStore {
-  return new FileRegistryStore(documentClientOf(runtime), runtime.resources.tables.files!.name);
+  return new FileRegistryStore(
+    documentClientOf(runtime.clients.dynamodb),
+    runtime.resources.tables.files!.name,
+  );
 }
+
+/** The offline runtime's report sources: every file, the whole archive. */
+export function runtimeReportSources(runtime: Runtime): ReportSources {
+  return {
+    dynamodb: runtime.clients.dynamodb,
+    s3: runtime.clients.s3,
+    sqs: runtime.clients.sqs,
+    filesTable: runtime.resources.tables.files!.name,
+    queues: Object.entries(runtime.resources.services).flatMap(([service, queues]) =>
+      (['queue', 'dlq', 'busDlq'] as const).map((queue) => ({ service, queue, url: queues[queue].url })),
+    ),
+    files: () => registryOf(runtime).listAll(),
+    events: () => runtime.bus.archive.read(),
+  };
+}
+
+/** The report of the offline runtime. */
+export const pipelineReport = (runtime: Runtime): Promise<PipelineReport> =>
+  reportFrom(runtimeReportSources(runtime));
 
 /**
  * Report from the registry plus objects refused before registration (FileRejected with no fileId, from the
  * archive). Every figure is the run that read the current facts (`current-runs.ts`, ready-publisher's own
  * `dayFacts` for verdicts), whatever order runs finished in; what is missing or parked is listed first.
  */
-export async function pipelineReport(runtime: Runtime): Promise<PipelineReport> {
-  const files = await registryOf(runtime).listAll();
-  const events = await runtime.bus.archive.read();
+export async function reportFrom(sources: ReportSources): Promise<PipelineReport> {
+  const files = await sources.files();
+  const events = await sources.events();
   const unregistered = events
     .filter((event) => event['detail-type'] === 'FileRejected')
     .map(
@@ -49,9 +90,9 @@ export async function pipelineReport(runtime: Runtime): Promise<PipelineReport> 
   const deduplicated = new Set(dedup.keys());
   const reconciliations = currentReconciliations(events, files);
   const matchRuns = currentMatchRuns(events, files, deduplicated);
-  const verdicts = await verdictStates(runtime, files);
+  const verdicts = await verdictStates(sources, files);
   const attention = attentionItems({
-    queues: await queueCounts(runtime),
+    queues: await queueCounts(sources),
     files,
     deduplicated,
     staleReconciliations: reconciliations
@@ -72,7 +113,7 @@ export async function pipelineReport(runtime: Runtime): Promise<PipelineReport> 
       dedup,
       matching: matchingRows(matchRuns.map((chosen) => chosen.run)),
       exceptions: await gatherExceptions(
-        runtime.clients.s3,
+        sources.s3,
         files,
         events,
         matchRuns.map((chosen) => chosen.run),
@@ -83,15 +124,12 @@ export async function pipelineReport(runtime: Runtime): Promise<PipelineReport> 
 }
 
 /** Messages in every service queue, DLQ and bus rule DLQ (approximate counts: nothing is received). */
-async function queueCounts(runtime: Runtime): Promise<QueueCount[]> {
-  const entries = Object.entries(runtime.resources.services).flatMap(([service, queues]) =>
-    (['queue', 'dlq', 'busDlq'] as const).map((queue) => ({ service, queue, url: queues[queue].url })),
-  );
+async function queueCounts(sources: ReportSources): Promise<QueueCount[]> {
   const depths = await queueDepths(
-    runtime.clients.sqs,
-    entries.map((entry) => entry.url),
+    sources.sqs,
+    sources.queues.map((entry) => entry.url),
   );
-  return entries.map((entry, index) => {
+  return sources.queues.map((entry, index) => {
     const depth = depths[index]!;
     return {
       service: entry.service,
@@ -102,11 +140,12 @@ async function queueCounts(runtime: Runtime): Promise<QueueCount[]> {
 }
 
 /** Per dataset and business date with files: the ready run id of its current facts and the runs with a verdict. */
-async function verdictStates(runtime: Runtime, files: readonly FileRecord[]): Promise<VerdictState[]> {
+async function verdictStates(sources: ReportSources, files: readonly FileRecord[]): Promise<VerdictState[]> {
+  const documents = documentClientOf(sources.dynamodb);
   const ports = readyVerdicts(
-    documentClientOf(runtime),
-    runtime.resources.tables.files!.name,
-    registryOf(runtime),
+    documents,
+    sources.filesTable,
+    new FileRegistryStore(documents, sources.filesTable),
     readyGates,
   );
   const scopes = [...new Set(files.map((file) => `${file.dataset}#${file.businessDate}`))].sort();

@@ -21,7 +21,7 @@ export async function handleHttp(
       response,
       400,
       'UnknownOperationException',
-      `The local bus implements ${Object.keys(operations).join(', ')}, not ${target}.`,
+      `This endpoint implements ${Object.keys(operations).join(', ')}, not ${target}.`,
     );
     return;
   }

@@ -11,6 +11,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ReplayTarget, replayArchive } from '../cli/commands/replay.ts';
 import { printedJson as printed } from '../cli/test-support/printed-json.ts';
+import { eventLogEvents } from '../lib/event-log/read-event-log.ts';
 import { topology } from '../topology/topology.ts';
 import type { BusEvent } from './bus-events.ts';
 import { localEventBridgeClient } from './clients.ts';
@@ -34,6 +35,7 @@ describe('local bus replays (StartReplay, DescribeReplay, ListReplays, ListArchi
       topology,
       resources: stack.resources,
       sqs: stack.clients.sqs,
+      s3: stack.clients.s3,
       stateDir,
       logger: recordingLogger(),
     });
@@ -57,7 +59,9 @@ describe('local bus replays (StartReplay, DescribeReplay, ListReplays, ListArchi
     busArn: bus.arn,
     archiveArn: bus.archiveArn,
     rules: bus.rules,
-    archivedEvents: () => bus.archive.read(),
+    // What `finledger replay` reads: the bus event log in S3, as in AWS.
+    archivedEvents: (from, to) =>
+      eventLogEvents(stack.clients.s3, stack.resources.buckets['event-log']?.name as string, { from, to }),
   });
 
   beforeAll(async () => {

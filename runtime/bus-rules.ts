@@ -36,7 +36,7 @@ export function busRules(topology: Topology, stage: string, region = 'us-east-1'
         arn: `arn:aws:events:${region}:${LOCAL_ACCOUNT}:rule/${bus}/${name}`,
         service: service.name,
         subscription,
-        eventPattern: eventPattern(subscription, stage),
+        eventPattern: subscriptionPattern(subscription, (bucket) => physicalName(stage, bucket)),
         target: { queueName: names.queue, arn: queueArn(region, names.queue) },
         deadLetter: { queueName: names.busDlq, arn: queueArn(region, names.busDlq) },
       };
@@ -44,14 +44,18 @@ export function busRules(topology: Topology, stage: string, region = 'us-east-1'
   );
 }
 
-function eventPattern(subscription: Subscription, stage: string): EventPattern {
+/** A subscription's event pattern, with the bucket's physical name (offline derived, on a stage deployed). */
+export function subscriptionPattern(
+  subscription: Subscription,
+  bucketName: (bucket: Extract<Subscription, { kind: 'aws' }>['bucket']) => string,
+): EventPattern {
   if (subscription.kind === 'event') {
     return { 'detail-type': [subscription.type], detail: { version: [subscription.version] } };
   }
   return {
     source: [subscription.source],
     'detail-type': [subscription.detailType],
-    detail: { bucket: { name: [physicalName(stage, subscription.bucket)] } },
+    detail: { bucket: { name: [bucketName(subscription.bucket)] } },
   };
 }
 

@@ -40,6 +40,7 @@ describe('local bus', () => {
       topology,
       resources: stack.resources,
       sqs: stack.clients.sqs,
+      s3: stack.clients.s3,
       stateDir,
       logger: recordingLogger(),
     });
@@ -52,6 +53,7 @@ describe('local bus', () => {
       topology,
       resources: stack.resources,
       sqs: stack.clients.sqs,
+      s3: stack.clients.s3,
       logger: recordingLogger(),
     });
     client = localEventBridgeClient(bus.endpoint, stack.emulators.region);
@@ -191,6 +193,7 @@ describe('local bus', () => {
       topology,
       resources: stack.resources,
       sqs: failing,
+      s3: stack.clients.s3,
       logger: recordingLogger(),
     });
     const flakyClient = localEventBridgeClient(flakyBus.endpoint, stack.emulators.region);

@@ -1,15 +1,18 @@
 import { createServer } from 'node:http';
 import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { containsCardNumber } from '../lib/card-data/card-numbers.ts';
 import type { Topology } from '../topology/types.ts';
 import { type BusArchive, createArchive, routedArchive } from './bus-archive.ts';
 import { type DeliveryOutcome, deliver } from './bus-delivery.ts';
 import { createDeliveryJournal } from './bus-delivery-journal.ts';
+import { type BusEventLog, createBusEventLog } from './bus-event-log.ts';
 import { type BusEvent, type ResultEntry, toBusEvent, type WireEntry } from './bus-events.ts';
 import { handleHttp, listen, type Operations, putEventsRequest, sendError } from './bus-http.ts';
+import { assertReplayName, type ReplaySelection, selectForReplay } from './bus-replay-selection.ts';
 import { archiveArn, createReplayControl, type ReplayControl } from './bus-replays.ts';
-import { type BusRule, busRules, type EventPattern, matchesPattern } from './bus-rules.ts';
+import { type BusRule, busRules, matchesPattern } from './bus-rules.ts';
 import { consoleLogger, describeError, type RuntimeLogger } from './logger.ts';
 import type { ProvisionedResources } from './provision.ts';
 
@@ -18,6 +21,8 @@ export interface LocalBusOptions {
   readonly resources: ProvisionedResources;
   /** Client used to deliver to target queues; tests may add middleware to it to inject failures. */
   readonly sqs: SQSClient;
+  /** The runtime's S3, where the bus writes its event log (the topology's `event-log` bucket), as Firehose does in AWS. */
+  readonly s3: S3Client;
   /** Archive to `<stateDir>/bus-archive/<bus>.jsonl`; omit to archive in memory. */
   readonly stateDir?: string;
   readonly port?: number;
@@ -32,20 +37,11 @@ export interface PutEventsResult {
   readonly Entries: ResultEntry[];
 }
 
-export interface ReplayOptions {
-  /** Events whose `time` is in [from, to] at EventBridge's one-second precision are replayed. */
-  readonly from: Date;
-  readonly to: Date;
+export interface ReplayOptions extends ReplaySelection {
   /** Set as `replay-name` on every replayed event ([.-_A-Za-z0-9], at most 64 characters). */
   readonly replayName: string;
-  readonly filter?: EventPattern | ((event: BusEvent) => boolean);
   /** Only these rules receive the replay (EventBridge's `FilterArns`); default all. */
   readonly ruleNames?: readonly string[];
-  /**
-   * AWS does not replay in the original order; 'shuffled' (default) keeps consumers honest about that. 'by-minute'
-   * is what AWS does: minute by minute of event time, in no order within a minute (StartReplay uses it).
-   */
-  readonly order?: 'shuffled' | 'by-minute' | 'archived';
   /** Called after each event is delivered (StartReplay's progress, `EventLastReplayedTime`). */
   readonly onReplayed?: (event: BusEvent) => void;
 }
@@ -81,9 +77,11 @@ export interface LocalBus {
  * Primary course of PutEvents:
  * 1. Reject the whole request like AWS (more than 10 entries, over 256 KB).
  * 2. Validate each entry; failures get ErrorCode/ErrorMessage and count in FailedEntryCount.
- * 3. Archive each accepted event, then deliver it to every matching rule's queue, then journal it delivered.
- * On start, events archived but never journalled (a process killed in between) are delivered first.
- * @example const bus = await startLocalBus({ topology, resources, sqs });
+ * 3. Archive each accepted event; deliver each to every matching rule's queue while writing them to the event log
+ *    (`runtime/bus-event-log.ts`); then journal them delivered.
+ * On start, events archived but never journalled (a process killed in between) are logged again and delivered first;
+ * an archive whose event log is still empty (a state folder older than the log) is logged whole, once.
+ * @example const bus = await startLocalBus({ topology, resources, sqs, s3 });
  */
 export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus> {
   const { topology, resources } = options;
@@ -110,15 +108,18 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
   const journal = createDeliveryJournal(
     options.stateDir ? join(options.stateDir, 'bus-deliveries', `${resources.bus.name}.txt`) : undefined,
   );
-  const deliverAndMark = async (event: BusEvent) => {
-    await deliver(
+  const deliverToRules = (event: BusEvent) =>
+    deliver(
       event,
       rules.filter((rule) => matchesPattern(rule.eventPattern, event)),
       delivery,
     );
+  const deliverAndMark = async (event: BusEvent) => {
+    await deliverToRules(event);
     await journal.markDelivered(event.id);
   };
-  await deliverWhatAStoppedBusArchivedOnly(archive, journal, deliverAndMark, logger);
+  const eventLog = createBusEventLog({ s3: options.s3, resources, logger });
+  await deliverWhatAStoppedBusArchivedOnly(archive, journal, eventLog, deliverAndMark, logger);
   let inFlight = 0;
 
   const tracked = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -132,27 +133,36 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
 
   const putEvents: LocalBus['putEvents'] = (entries, putOptions = {}) =>
     tracked(async () => {
-      const results = await Promise.all(
-        entries.map(async (entry): Promise<ResultEntry> => {
+      const accepted = await Promise.all(
+        entries.map(async (entry): Promise<{ event: BusEvent } | { error: ResultEntry }> => {
           const built = toBusEvent(entry, {
             region: resources.region,
             acceptedBusNames,
             allowAwsSources: putOptions.allowAwsSources ?? false,
           });
-          if ('error' in built) return built.error;
+          if ('error' in built) return built;
           try {
             await archive.append(built.event);
+            return built;
           } catch (error) {
             // Not archived means not accepted: report it per entry so the producer retries just this one.
             logger.error('could not archive an event; entry rejected', describeError(error));
             return {
-              ErrorCode: 'InternalFailure',
-              ErrorMessage: 'The local bus could not archive the event.',
+              error: {
+                ErrorCode: 'InternalFailure',
+                ErrorMessage: 'The local bus could not archive the event.',
+              },
             };
           }
-          await deliverAndMark(built.event);
-          return { EventId: built.event.id };
         }),
+      );
+      const archived = accepted.flatMap((result) => ('event' in result ? [result.event] : []));
+      // The log is written beside delivery, off its path; journalling waits for both, so what a killed bus did not
+      // journal is logged again on restart.
+      await Promise.all([eventLog.append(archived), ...archived.map(deliverToRules)]);
+      await Promise.all(archived.map((event) => journal.markDelivered(event.id)));
+      const results = accepted.map((result) =>
+        'event' in result ? { EventId: result.event.id } : result.error,
       );
       return { FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length, Entries: results };
     });
@@ -227,38 +237,6 @@ export async function startLocalBus(options: LocalBusOptions): Promise<LocalBus>
   };
 }
 
-function selectForReplay(events: BusEvent[], options: ReplayOptions): BusEvent[] {
-  // Event times carry whole seconds, so the window is widened to whole seconds too.
-  const from = Math.floor(options.from.getTime() / 1000) * 1000;
-  const to = Math.ceil(options.to.getTime() / 1000) * 1000;
-  const { filter } = options;
-  const selected = events.filter((event) => {
-    const time = Date.parse(event.time);
-    if (time < from || time > to) return false;
-    if (!filter) return true;
-    return typeof filter === 'function' ? filter(event) : matchesPattern(filter, event);
-  });
-  if (options.order === 'archived') return selected;
-  shuffle(selected);
-  if (options.order !== 'by-minute') return selected;
-  const minute = (event: BusEvent) => Math.floor(Date.parse(event.time) / 60_000);
-  // Array#sort is stable: the shuffled order stays within each minute.
-  return selected.sort((a, b) => minute(a) - minute(b));
-}
-
-function shuffle(events: BusEvent[]): void {
-  for (let index = events.length - 1; index > 0; index--) {
-    const other = Math.floor(Math.random() * (index + 1));
-    [events[index], events[other]] = [events[other] as BusEvent, events[index] as BusEvent];
-  }
-}
-
-function assertReplayName(name: string): void {
-  if (!/^[.\-_A-Za-z0-9]{1,64}$/.test(name)) {
-    throw new Error(`Replay name "${name}" is invalid: use 1-64 characters from [.-_A-Za-z0-9].`);
-  }
-}
-
 /**
  * An S3 "Object Created" notification whose object key holds a card number. S3 writes the partner's key into the
  * event and an archived event cannot be edited, so offline it is archived apart, under the state folder's
@@ -272,15 +250,20 @@ export function isCardDataNotification(event: BusEvent): boolean {
   return typeof key === 'string' && containsCardNumber(key);
 }
 
-/** Deliver the archived events a previous process accepted but was killed before delivering, in archive order. */
+/**
+ * Deliver the archived events a previous process accepted but was killed before delivering, in archive order. They
+ * are logged again first: the kill may have come before their event-log write (the reader drops duplicates).
+ */
 async function deliverWhatAStoppedBusArchivedOnly(
   archive: BusArchive,
   journal: ReturnType<typeof createDeliveryJournal>,
+  eventLog: BusEventLog,
   deliverAndMark: (event: BusEvent) => Promise<void>,
   logger: RuntimeLogger,
 ): Promise<void> {
   const delivered = await journal.delivered();
   const archived = await archive.read();
+  const adopted = await eventLog.adopt(archived);
   if (delivered === null) {
     // A new state folder, or one archived before the journal existed: what is archived was delivered then.
     await journal.start(archived.map((event) => event.id));
@@ -291,5 +274,6 @@ async function deliverWhatAStoppedBusArchivedOnly(
   logger.warn('delivering archived events a stopped runtime had accepted but not delivered', {
     events: pending.length,
   });
+  if (!adopted) await eventLog.append(pending);
   for (const event of pending) await deliverAndMark(event);
 }

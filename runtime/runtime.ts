@@ -1,5 +1,6 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import type { StageDocument } from '../lib/stage-resources/stage-document.ts';
 import { physicalName } from '../topology/names.ts';
 import { topology as finledgerTopology } from '../topology/topology.ts';
 import type { Topology } from '../topology/types.ts';
@@ -14,11 +15,14 @@ import { type LocalBus, startLocalBus } from './local-bus.ts';
 import { createLogFile, runtimeLogPath } from './log-file.ts';
 import { consoleLogger, type RuntimeLogger, teeLogger } from './logger.ts';
 import { type Loop, startLoop } from './loop.ts';
+import { LOCAL_ACCOUNT } from './physical-names.ts';
 import { type Poller, startPoller } from './poller.ts';
 import { type ProvisionedResources, provision } from './provision.ts';
 import { applyResourceEnv, offlineSecrets, type ResourceEndpoints, resourceEnv } from './resource-env.ts';
 import { type S3Notifications, startS3Notifications } from './s3-notifications.ts';
 import { startSqsMessageMoves } from './sqs-message-moves.ts';
+import { startSsmParameters } from './ssm-parameters.ts';
+import { offlineParameters, offlineStageDocument } from './stage-document.ts';
 import { acquireStateLock } from './state-lock.ts';
 
 /** One iteration of a scheduled or polling worker. */
@@ -65,7 +69,14 @@ export interface Runtime {
   readonly region: string;
   readonly topology: Topology;
   readonly endpoints: ResourceEndpoints;
+  /**
+   * Endpoints an operator command uses with `--stage <this stage>` (`FINLEDGER_ENDPOINT_*`): SQS through the front
+   * that speaks the message-move API, SSM serving the stage document.
+   */
+  readonly operatorEndpoints: ResourceEndpoints;
   readonly resources: ProvisionedResources;
+  /** What `--stage` reads from SSM to find this runtime's resources, as a deployed stage writes it. */
+  readonly stageDocument: StageDocument;
   /** The variables set on process.env for the handlers. */
   readonly env: Readonly<Record<string, string>>;
   readonly emulators: Emulators;
@@ -138,6 +149,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       topology,
       resources,
       sqs: clients.sqs,
+      s3: clients.s3,
       stateDir: options.stateDir,
       port: options.ports?.bus,
       logger,
@@ -154,8 +166,20 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     teardown.push(() => moves.stop());
     const operatorSqs = new SQSClient(localClientConfig('sqs', { sqs: moves.endpoint }, region));
     teardown.push(() => operatorSqs.destroy());
+    const stageDocument = offlineStageDocument(topology, resources, bus);
+    const parameters = await startSsmParameters({
+      region,
+      account: LOCAL_ACCOUNT,
+      parameters: offlineParameters(stageDocument),
+      logger,
+    });
+    teardown.push(() => parameters.stop());
 
-    const endpoints: ResourceEndpoints = { ...emulators.endpoints, eventbridge: bus.endpoint };
+    const endpoints: ResourceEndpoints = {
+      ...emulators.endpoints,
+      eventbridge: bus.endpoint,
+      ssm: parameters.endpoint,
+    };
     const env = resourceEnv(resources, endpoints, offlineSecrets(topology));
     teardown.push(applyResourceEnv(env));
 
@@ -194,7 +218,9 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       region,
       topology,
       endpoints,
+      operatorEndpoints: { ...endpoints, sqs: moves.endpoint },
       resources,
+      stageDocument,
       env,
       emulators,
       bus,

@@ -1,7 +1,7 @@
 import type { BucketName } from '../topology/types.ts';
 import { lookup } from './lookup.ts';
 import { names } from './plan/names.ts';
-import { eventPattern, type RuleSpec } from './plan/rules.ts';
+import { defaultBusPattern, eventPattern, type RuleSpec } from './plan/rules.ts';
 import type { Queues } from './queues.ts';
 import type { StageConfig } from './stage-config.ts';
 import type { Buckets } from './storage.ts';
@@ -79,31 +79,7 @@ export function createNotificationArchive(
     retentionDays: config.restrictedRetentionDays,
     description: `S3 notifications finledger consumes on ${$app.stage} (landing), for replay; expire like card data.`,
     eventPattern: bucketNames.apply((resolved) =>
-      JSON.stringify(
-        mergePatterns(
-          fromDefault.map((spec) =>
-            eventPattern(spec.match, (bucket: BucketName) => lookup(resolved, bucket, 'bucket')),
-          ),
-        ),
-      ),
+      JSON.stringify(defaultBusPattern(specs, (bucket: BucketName) => lookup(resolved, bucket, 'bucket'))),
     ),
   });
-}
-
-/** One pattern matching what any of `patterns` matches, when they differ only in the values of the same fields. */
-function mergePatterns(patterns: readonly Record<string, unknown>[]): Record<string, unknown> {
-  const merge = (a: unknown, b: unknown): unknown => {
-    if (Array.isArray(a) && Array.isArray(b)) return [...new Set([...a, ...b])];
-    if (typeof a === 'object' && a && typeof b === 'object' && b) {
-      const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-      return Object.fromEntries(
-        [...keys].map((key) => [
-          key,
-          merge((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
-        ]),
-      );
-    }
-    return a ?? b;
-  };
-  return patterns.reduce((merged, pattern) => merge(merged, pattern) as Record<string, unknown>, {});
 }

@@ -1,15 +1,18 @@
 import { topology } from '../topology/topology.ts';
 import { createAlarms } from './alarms.ts';
 import { createBus, createNotificationArchive, createRules } from './bus.ts';
+import { createEventLog } from './event-log.ts';
 import { createKeys } from './keys.ts';
 import { linkNamesOnly } from './links.ts';
 import { lookup } from './lookup.ts';
+import { createPartnerAccess } from './partner-access.ts';
 import { names } from './plan/names.ts';
 import { buildPlan } from './plan/plan.ts';
 import { createQueuePolicies, createQueues } from './queues.ts';
 import { createSchemas } from './schemas.ts';
 import { createFunctions } from './services.ts';
 import { stageConfig } from './stage-config.ts';
+import { createStageDocument } from './stage-document.ts';
 import { createBuckets } from './storage.ts';
 import { createTables } from './tables.ts';
 
@@ -30,11 +33,15 @@ export function deploy() {
   const messagingKey = lookup(keys, names.messagingKey(), 'KMS key');
   const tables = createTables(plan.tables, keys);
   const buckets = createBuckets(plan.buckets, keys);
+  // Partners assume these roles to deliver under inbound/<partner>/ of landing; outputs carry the role ARNs.
+  const partnerAccess = createPartnerAccess(plan.partnerAccess, { buckets, keys });
 
   const { bus, archive } = createBus(config);
   const queues = createQueues(plan.queues, messagingKey);
   const rules = createRules(plan.rules, { bus, queues, buckets });
   const notificationArchive = createNotificationArchive(plan.rules, { buckets }, config);
+  // Every bus event also lands in the event-log bucket: EventBridge cannot list an archive (replay --dry-run).
+  createEventLog(plan.eventLog, plan.rules, { bus, buckets, keys });
   createQueuePolicies(plan.queuePolicies, queues, rules);
 
   // No placeholder: a stage deploys only once its secrets are set (`sst secret set <name> <value> --stage <stage>`).
@@ -44,6 +51,18 @@ export function deploy() {
   const functions = createFunctions(plan.functions, { tables, buckets, queues, bus, keys, secrets }, config);
 
   const topic = createAlarms(plan.alarms, { queues, functions }, messagingKey, config);
+  // Where the CLI's --stage finds this stage's resources (an SSM parameter of names).
+  const stageDocument = createStageDocument({
+    bus,
+    archive,
+    notificationArchive,
+    queues,
+    rules,
+    ruleSpecs: plan.rules,
+    tables,
+    buckets,
+    functions,
+  });
   const registry = createSchemas(plan.schemas);
 
   return {
@@ -51,6 +70,7 @@ export function deploy() {
     archive: archive.name,
     ...(notificationArchive ? { notificationArchive: notificationArchive.name } : {}),
     alarmTopic: topic.arn,
+    stageDocument: stageDocument.name,
     schemaRegistry: registry.name,
     // Operator-invoked functions by their generated names: `aws lambda invoke --function-name <output>` (stacks/README.md).
     ...Object.fromEntries(
@@ -62,5 +82,6 @@ export function deploy() {
         ]),
     ),
     ...Object.fromEntries(Object.entries(buckets).map(([name, bucket]) => [`${name}Bucket`, bucket.name])),
+    ...partnerAccess,
   };
 }

@@ -3,6 +3,13 @@
  * `topology/topology.ts`. Pure data (no SST globals), so `sst.config.ts`'s `app()` and the tests can
  * import it.
  */
+import { partners } from '../config/partners.ts';
+import {
+  PARTNER_PRINCIPALS_EXAMPLE,
+  PARTNER_PRINCIPALS_VARIABLE,
+  type PartnerPrincipals,
+  parsePartnerPrincipals,
+} from './partner-principals.ts';
 
 /** CloudWatch Logs retention values SST's `Function` accepts (`logging.retention`). */
 export type LogRetention =
@@ -51,6 +58,12 @@ export interface StageConfig {
    * in `FINLEDGER_ALARM_EMAIL`, never in the code: required for a production profile.
    */
   readonly alarmEmail: string | null;
+  /**
+   * Who may assume each partner's delivery role, by partner id. Set per deploy in `FINLEDGER_PARTNER_PRINCIPALS`,
+   * never in the code: required for every partner on a production profile; elsewhere a partner without an entry
+   * gets no role (the stage outputs name it).
+   */
+  readonly partnerAccess: PartnerPrincipals;
   /** Business alarm threshold: quarantined rows as a percentage of rows in, per file. */
   readonly quarantineRatePercent: number;
   /** Waiting period before a scheduled KMS key deletion completes (7-30 days). */
@@ -70,6 +83,7 @@ const production: StageConfig = {
   // RAW_SNAPSHOT_MISSING (services/rerun) and needs the partner's clean resend, which PCI DSS prefers anyway.
   restrictedRetentionDays: 30,
   alarmEmail: null,
+  partnerAccess: {},
   quarantineRatePercent: 5,
   keyDeletionWindowDays: 30,
 };
@@ -85,6 +99,7 @@ const staging: StageConfig = {
   // Test partners' files: a week is enough to inspect a release's landing of card data.
   restrictedRetentionDays: 7,
   alarmEmail: null,
+  partnerAccess: {},
   quarantineRatePercent: 5,
   keyDeletionWindowDays: 7,
 };
@@ -100,6 +115,7 @@ const development: Omit<StageConfig, 'stage'> = {
   // Nothing to keep: the shortest expiry S3 offers.
   restrictedRetentionDays: 1,
   alarmEmail: null,
+  partnerAccess: {},
   quarantineRatePercent: 20,
   keyDeletionWindowDays: 7,
 };
@@ -110,11 +126,12 @@ export type StageProfile = 'production' | 'staging' | 'development';
 /** Development stages by name: shared `dev`, CI (`ci`, `ci-…`), pull requests (`pr-<n>`) and personal `dev-<name>`. */
 export const DEVELOPMENT_STAGE = /^(dev|ci|local|test)(-[a-z0-9][a-z0-9-]{0,30})?$|^pr-\d{1,6}$/;
 
-/** What a deploy may set: the profile of a stage not named here, and the on-call address. */
+/** What a deploy may set: the profile of a stage not named here, the on-call address and partners' principals. */
 export interface StageEnvironment {
   readonly [name: string]: string | undefined;
   readonly FINLEDGER_STAGE_PROFILE?: string;
   readonly FINLEDGER_ALARM_EMAIL?: string;
+  readonly FINLEDGER_PARTNER_PRINCIPALS?: string;
 }
 
 /** The stage cannot be deployed as configured; the message says what to set. */
@@ -153,13 +170,34 @@ function alarmEmailOf(stage: string, profile: StageProfile, env: StageEnvironmen
   return address;
 }
 
+function partnerAccessOf(stage: string, profile: StageProfile, env: StageEnvironment): PartnerPrincipals {
+  const known = partners.map((partner) => partner.id);
+  const parsed = parsePartnerPrincipals(env[PARTNER_PRINCIPALS_VARIABLE], known);
+  if (!parsed.ok)
+    throw new StageConfigError(
+      `${PARTNER_PRINCIPALS_VARIABLE} is not valid: ${parsed.problems.join('; ')}. It holds JSON like ${PARTNER_PRINCIPALS_EXAMPLE}.`,
+    );
+  const missing = known.filter((partner) => !Object.hasOwn(parsed.access, partner));
+  if (missing.length > 0 && profile === 'production')
+    throw new StageConfigError(
+      `Stage "${stage}" is production: ${PARTNER_PRINCIPALS_VARIABLE} has no entry for partner${missing.length > 1 ? 's' : ''} ${missing.join(', ')}. Add each one's AWS account or role ARNs and the external id you give it (${PARTNER_PRINCIPALS_EXAMPLE}), then deploy again.`,
+    );
+  return parsed.access;
+}
+
 /**
  * Settings of a stage: `production` and `staging` by name, development stages by name pattern, any other name
  * only with `FINLEDGER_STAGE_PROFILE` (so `prod` never silently gets the disposable development profile). The
- * alarm address comes from `FINLEDGER_ALARM_EMAIL`, required for production.
- * @example stageConfig('production', { FINLEDGER_ALARM_EMAIL: 'payments-oncall@finledger.dev' }).archiveRetentionDays // 0
+ * alarm address comes from `FINLEDGER_ALARM_EMAIL` and partners' principals from `FINLEDGER_PARTNER_PRINCIPALS`,
+ * both required for production.
+ * @example stageConfig('staging', {}).archiveRetentionDays // 30
  */
 export function stageConfig(stage: string, env: StageEnvironment = process.env): StageConfig {
   const profile = profileOf(stage, env);
-  return { ...profiles[profile], stage, alarmEmail: alarmEmailOf(stage, profile, env) };
+  return {
+    ...profiles[profile],
+    stage,
+    alarmEmail: alarmEmailOf(stage, profile, env),
+    partnerAccess: partnerAccessOf(stage, profile, env),
+  };
 }

@@ -13,7 +13,7 @@ export type Buckets = Readonly<Record<BucketName, sst.aws.Bucket>>;
  * S3 buckets. SST's Bucket blocks public access and, with `enforceHttps`, writes the bucket policy
  * that denies requests without TLS (`aws:SecureTransport` false); the rest is added here: default
  * SSE-KMS with the bucket's key, Object Lock on raw in production, lifecycle (card data expires after the
- * stage's retention), EventBridge notifications on landing.
+ * stage's retention, the event log with the bus archive), EventBridge notifications on landing.
  */
 export function createBuckets(plans: readonly BucketPlan[], keys: Keys): Buckets {
   return Object.fromEntries(
@@ -77,6 +77,7 @@ export function createBuckets(plans: readonly BucketPlan[], keys: Keys): Buckets
             abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_AFTER_DAYS },
           },
           ...cardDataRules(plan),
+          ...archiveCopyRules(plan),
           ...(plan.coldAfterDays === null
             ? []
             : [
@@ -98,6 +99,22 @@ export function createBuckets(plans: readonly BucketPlan[], keys: Keys): Buckets
       return [plan.bucket, bucket];
     }),
   ) as Record<BucketName, sst.aws.Bucket>;
+}
+
+/**
+ * Per prefix of archive copies (the event log): delete objects when the bus archive would have dropped their events,
+ * so `finledger replay --dry-run` never counts what a replay can no longer send. None when the archive keeps
+ * events indefinitely.
+ */
+function archiveCopyRules(plan: BucketPlan) {
+  const days = plan.archiveCopies?.expireAfterDays;
+  if (!plan.archiveCopies || days === null || days === undefined) return [];
+  return plan.archiveCopies.prefixes.map((prefix) => ({
+    id: `expire-with-archive-${prefix.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`,
+    status: 'Enabled',
+    filter: { prefix },
+    expiration: { days },
+  }));
 }
 
 /**

@@ -121,6 +121,19 @@ const declared = {
       eventBridgeNotifications: false,
       prefixes: ['gold/'],
     },
+    {
+      // Its own bucket and key: Firehose's role reaches this bucket only, never the data buckets, and the log's
+      // expiry follows the archive's, not a data bucket's. Layout and reader: lib/event-log/.
+      name: 'event-log',
+      purpose:
+        'Every bus event as newline-delimited JSON by detail-type and UTC date, for `finledger replay --dry-run` (EventBridge cannot list an archive). Landing notifications under restricted/.',
+      immutable: false,
+      eventBridgeNotifications: false,
+      prefixes: ['event-log/', 'event-log-errors/', 'restricted/'],
+      // Landing's S3 notifications carry partner-chosen object keys, which may hold a card number.
+      cardDataPrefixes: ['restricted/'],
+      archiveRetentionPrefixes: ['event-log/', 'event-log-errors/'],
+    },
   ],
   services: [
     {

@@ -106,6 +106,11 @@ export interface BucketSpec {
    * the stage's `restrictedRetentionDays` (`stacks/`), and `finledger pan-scan` exempts only them.
    */
   readonly cardDataPrefixes?: readonly string[];
+  /**
+   * Prefixes (among `prefixes`) holding copies of the bus archive's events: kept exactly as long as the archive
+   * keeps them (the stage's `archiveRetentionDays`, 0 = indefinitely), so a copy never outlives its source.
+   */
+  readonly archiveRetentionPrefixes?: readonly string[];
 }
 
 /**
@@ -149,5 +154,5 @@ export interface Topology {
 }
 
 export type TableName = 'files' | 'outbox' | 'idempotency' | 'dedup-history';
-export type BucketName = 'landing' | 'raw' | 'silver' | 'quarantine' | 'gold';
+export type BucketName = 'landing' | 'raw' | 'silver' | 'quarantine' | 'gold' | 'event-log';
 export type SecretName = 'PanHmacKey';

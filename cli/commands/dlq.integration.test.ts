@@ -3,8 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRuntime } from '../../runtime/index.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { drainVisible, recordingLogger } from '../../runtime/testing/helpers.ts';
+import { stageDlqTarget } from '../stage-targets.ts';
 import { printedJson as printed } from '../test-support/printed-json.ts';
-import { DLQ_EXIT, errorFingerprint, listDlqs, offlineDlqTarget, redriveDlqs, showDlqs } from './dlq.ts';
+import { DLQ_EXIT, errorFingerprint, listDlqs, redriveDlqs, showDlqs } from './dlq.ts';
 
 /** `dlq list` and `dlq redrive` on the offline runtime, through the SQS message-move API its front speaks. */
 describe('dlq commands on the offline runtime', () => {
@@ -32,7 +33,7 @@ describe('dlq commands on the offline runtime', () => {
       await runtime.clients.sqs.send(
         new SendMessageCommand({ QueueUrl: dedup?.dlq.url, MessageBody: marker }),
       );
-    const target = offlineDlqTarget(runtime);
+    const target = await stageDlqTarget(runtime.stageDocument, runtime.clients.operatorSqs);
 
     // Act
     const before = await printed(() => listDlqs(target, options));
@@ -69,7 +70,7 @@ describe('dlq commands on the offline runtime', () => {
           },
         }),
       );
-    const target = offlineDlqTarget(runtime);
+    const target = await stageDlqTarget(runtime.stageDocument, runtime.clients.operatorSqs);
     const scope = { ...options, service: 'reconcile', kind: 'rule' as const };
 
     // Act
@@ -124,7 +125,7 @@ describe('dlq redrive with a selection', () => {
       );
     for (const id of ['t1', 't2', 't3']) await park(id, 'SDK_CLIENT_ERROR');
     for (const id of ['a1', 'a2']) await park(id, 'NO_PERMISSIONS');
-    const target = offlineDlqTarget(runtime);
+    const target = await stageDlqTarget(runtime.stageDocument, runtime.clients.operatorSqs);
     const scope = { ...options, service: 'settlement-match', kind: 'rule' as const };
 
     // Act

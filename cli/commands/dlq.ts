@@ -7,7 +7,6 @@ import {
 } from '@aws-sdk/client-sqs';
 import { peekMessages } from '../../runtime/dlq.ts';
 import { moveMessages } from '../../runtime/dlq-move.ts';
-import type { Runtime } from '../../runtime/runtime.ts';
 import { printJson, printText } from '../output.ts';
 
 /** One dead-letter queue an operator looks after. */
@@ -360,21 +359,4 @@ function flatAttributes(message: Message): Record<string, string> {
   return Object.fromEntries(
     Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [name, value.StringValue ?? '']),
   );
-}
-
-/** The offline runtime's DLQs: each service's queue DLQ and rule DLQ, moved through the runtime's SQS front. */
-export function offlineDlqTarget(runtime: Runtime): DlqTarget {
-  return {
-    sqs: runtime.clients.operatorSqs,
-    queues: Object.entries(runtime.resources.services).flatMap(([service, queues]) => [
-      { service, kind: 'queue' as const, ...queues.dlq, targetUrl: queues.queue.url },
-      { service, kind: 'rule' as const, ...queues.busDlq, targetUrl: queues.queue.url },
-    ]),
-    notCovered: runtime.topology.workers
-      .filter((worker) => worker.trigger.kind !== 'invoke')
-      .map(
-        (worker) =>
-          `${worker.name} (its DLQ exists on a deployed stage only; offline a worker's failure is logged)`,
-      ),
-  };
 }

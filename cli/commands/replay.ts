@@ -8,12 +8,21 @@ import type { BusEvent } from '../../runtime/bus-events.ts';
 import { type BusRule, matchesPattern } from '../../runtime/bus-rules.ts';
 import { printJson, printText } from '../output.ts';
 
+/**
+ * A rule a replay can deliver to. `sharedBus`: the rule is on a bus other than finledger's, replayed from that
+ * bus's own archive (in AWS the S3 notifications on the account's default bus); a replay there always names its
+ * rules, so no other rule of that bus receives anything.
+ */
+export type ReplayRule = Pick<BusRule, 'name' | 'arn' | 'service' | 'subscription' | 'eventPattern'> & {
+  readonly sharedBus?: { readonly busArn: string; readonly archiveArn: string };
+};
+
 /** Where a replay runs: the stage's EventBridge archive, or the offline runtime's local bus (same API). */
 export interface ReplayTarget {
   readonly eventBridge: EventBridgeClient;
   readonly busArn: string;
   readonly archiveArn: string;
-  readonly rules: readonly Pick<BusRule, 'name' | 'arn' | 'service' | 'subscription' | 'eventPattern'>[];
+  readonly rules: readonly ReplayRule[];
   /**
    * The events archived in a window, for `--dry-run` and the prediction (EventBridge cannot list an archive: in
    * AWS this is the bus's event log).
@@ -134,29 +143,42 @@ export async function replayArchive(target: ReplayTarget, request: ReplayRequest
   }
   const replayName =
     request.replayName ?? `finledger-${stamp(new Date())}-${Math.random().toString(36).slice(2, 6)}`;
-  await target.eventBridge.send(
-    new StartReplayCommand({
-      ReplayName: replayName,
-      Description: `finledger replay ${window.from} … ${window.to}${request.type ? ` type ${request.type}` : ''}`,
-      EventSourceArn: target.archiveArn,
-      EventStartTime: request.from,
-      EventEndTime: request.to,
-      Destination: { Arn: target.busArn, ...(filtered ? { FilterArns: rules.map((rule) => rule.arn) } : {}) },
-    }),
-  );
-  request.progress(`replay ${replayName} started: ${total} deliveries expected`);
-  const ended = await followReplay(target.eventBridge, replayName, request);
-  if (ended.State !== 'COMPLETED') {
-    console.error(
-      `replay ${replayName} ended ${ended.State}: ${ended.StateReason ?? 'no reason given'}. Nothing is lost: run the same replay again (consumers are idempotent).`,
+  const groups = replayGroups(target, rules, filtered);
+  const names: string[] = [];
+  for (const [index, group] of groups.entries()) {
+    const name = groups.length === 1 ? replayName : `${replayName}-${index + 1}`;
+    names.push(name);
+    await target.eventBridge.send(
+      new StartReplayCommand({
+        ReplayName: name,
+        Description: `finledger replay ${window.from} … ${window.to}${request.type ? ` type ${request.type}` : ''}`,
+        EventSourceArn: group.archiveArn,
+        EventStartTime: request.from,
+        EventEndTime: request.to,
+        Destination: {
+          Arn: group.busArn,
+          ...(group.filterArns ? { FilterArns: group.filterArns } : {}),
+        },
+      }),
     );
-    return 1;
+    request.progress(`replay ${name} started from ${group.archiveArn}`);
+  }
+  request.progress(`${total} deliveries expected`);
+  for (const name of names) {
+    const ended = await followReplay(target.eventBridge, name, request);
+    if (ended.State !== 'COMPLETED') {
+      console.error(
+        `replay ${name} ended ${ended.State}: ${ended.StateReason ?? 'no reason given'}. Nothing is lost: run the same replay again (consumers are idempotent).`,
+      );
+      return 1;
+    }
   }
   await target.settle?.();
   if (request.json)
     printJson({
       replayName,
-      state: ended.State,
+      replays: names,
+      state: 'COMPLETED',
       window,
       rules: rules.map((rule) => rule.name),
       predicted,
@@ -167,6 +189,32 @@ export async function replayArchive(target: ReplayTarget, request: ReplayRequest
       `Replayed ${window.from} … ${window.to} as ${replayName}: ${total} deliveries; its work has settled.`,
     );
   return 0;
+}
+
+/**
+ * One StartReplay per archive the selected rules are fed from: finledger's bus (filtered only when the request is),
+ * and each shared bus's archive (always filtered to the selected rules).
+ */
+function replayGroups(target: ReplayTarget, rules: readonly ReplayRule[], filtered: boolean) {
+  const own = rules.filter((rule) => !rule.sharedBus);
+  const groups: { archiveArn: string; busArn: string; filterArns?: string[] }[] = [];
+  if (own.length > 0)
+    groups.push({
+      archiveArn: target.archiveArn,
+      busArn: target.busArn,
+      ...(filtered ? { filterArns: own.map((rule) => rule.arn) } : {}),
+    });
+  const shared = new Map<string, ReplayRule[]>();
+  for (const rule of rules)
+    if (rule.sharedBus)
+      shared.set(rule.sharedBus.archiveArn, [...(shared.get(rule.sharedBus.archiveArn) ?? []), rule]);
+  for (const [archiveArn, group] of shared)
+    groups.push({
+      archiveArn,
+      busArn: group[0]?.sharedBus?.busArn ?? '',
+      filterArns: group.map((rule) => rule.arn),
+    });
+  return groups;
 }
 
 async function followReplay(

@@ -1,9 +1,13 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { type AwsService, endpointVariable } from '../../lib/aws/client-config.ts';
+import type { StageDocument } from '../../lib/stage-resources/stage-document.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
+import { topology } from '../../topology/topology.ts';
 import { printJson, printText } from '../output.ts';
-import { pipelineReport, waitForTerminalFiles } from '../pipeline-state.ts';
-import { formatReport, reportExitCode } from '../report.ts';
+import { pipelineReport, reportFrom, waitForTerminalFiles } from '../pipeline-state.ts';
+import { formatReport, type PipelineReport, reportExitCode } from '../report.ts';
+import type { OperatorClients } from '../stage-targets.ts';
 
 const OPTIONS = {
   'state-dir': { type: 'string' },
@@ -71,12 +75,68 @@ export async function withRuntime(
   }
 }
 
-/** `run`, `status`, `replay`, `dlq`, `lineage`: commands that need the offline runtime on a state folder. */
+/** Commands that work against a deployed stage with `--stage`. */
+const STAGE_COMMANDS = new Set(['status', 'replay', 'dlq']);
+
+/** The topology bucket of the bus event log. */
+const EVENT_LOG_BUCKET = 'event-log';
+
+/** What an operator command works on: a stage's resources and SDK clients for them (offline: the runtime too). */
+interface StageAccess {
+  readonly document: StageDocument;
+  readonly clients: OperatorClients;
+  readonly runtime?: Runtime;
+}
+
+/**
+ * Run `use` against `--stage <stage>` (the AWS credential chain, the stage's SSM document) or, without it, against
+ * the offline runtime of the state folder — found the same way: the runtime serves its SSM document and the
+ * clients reach it through `FINLEDGER_ENDPOINT_*`, so the offline run exercises the AWS code path.
+ */
+async function withStage(
+  flags: Flags,
+  root: string,
+  mode: 'pipeline' | 'inspect',
+  use: (stage: StageAccess) => Promise<number>,
+): Promise<number> {
+  const { loadStageDocument, operatorClients } = await import('../stage-targets.ts');
+  const access = async (clients: OperatorClients, stageName: string, runtime?: Runtime) => {
+    try {
+      const document = await loadStageDocument(clients.ssm, topology.app, stageName).catch((error: Error) => {
+        console.error(error.message);
+        return undefined;
+      });
+      if (!document) return 1;
+      return await use({ document, clients, ...(runtime ? { runtime } : {}) });
+    } finally {
+      clients.destroy();
+    }
+  };
+  if (flags.stage !== undefined) return access(operatorClients(process.env), flags.stage);
+  return withRuntime(flags, root, mode, (runtime) =>
+    access(operatorClients(operatorEnv(runtime)), runtime.stage, runtime),
+  );
+}
+
+/** The environment that points the SDK clients at the runtime's operator endpoints. */
+function operatorEnv(runtime: Runtime): NodeJS.ProcessEnv {
+  return {
+    AWS_REGION: runtime.region,
+    ...Object.fromEntries(
+      Object.entries(runtime.operatorEndpoints).map(([service, endpoint]) => [
+        endpointVariable(service as AwsService),
+        endpoint,
+      ]),
+    ),
+  };
+}
+
+/** `run`, `status`, `replay`, `dlq`, `lineage`: commands on the offline runtime of a state folder (or a stage). */
 export async function runtimeCommand(command: string, args: string[], root: string): Promise<number> {
   const { values: flags, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
-  if (flags.stage !== undefined) {
+  if (flags.stage !== undefined && !STAGE_COMMANDS.has(command)) {
     console.error(
-      `${command} --stage ${flags.stage}: commands against a deployed stage are not built yet (issue #12); without --stage they work on the offline state folder.`,
+      `${command} --stage ${flags.stage}: only ${[...STAGE_COMMANDS].join(' and ')} work against a deployed stage so far (issue #12); without --stage ${command} works on the offline state folder.`,
     );
     return 2;
   }
@@ -100,13 +160,29 @@ export async function runtimeCommand(command: string, args: string[], root: stri
         clock.eventTime,
       );
     }
-    case 'status':
-      return withRuntime(flags, root, 'inspect', async (runtime) => {
-        const report = await pipelineReport(runtime);
+    case 'status': {
+      const print = (report: PipelineReport) => {
         if (flags.json) printJson(report);
         else printText(formatReport(report));
         return reportExitCode(report);
-      });
+      };
+      if (flags.stage === undefined)
+        return withRuntime(flags, root, 'inspect', async (runtime) => print(await pipelineReport(runtime)));
+      // A deployed stage: the business dates asked for (default the last seven, UTC), not the whole history.
+      const { businessDates, stageReportSources } = await import('../stage-report.ts');
+      const to = flags.to ?? new Date().toISOString().slice(0, 10);
+      const from =
+        flags.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 6 * 86_400_000).toISOString().slice(0, 10);
+      try {
+        businessDates(from, to);
+      } catch (error) {
+        console.error(`status: ${(error as Error).message}`);
+        return 2;
+      }
+      return withStage(flags, root, 'inspect', async (stage) =>
+        print(await reportFrom(await stageReportSources(stage.document, stage.clients, { from, to }))),
+      );
+    }
     case 'replay': {
       if (!flags.from || !flags.to) {
         console.error(
@@ -123,16 +199,20 @@ export async function runtimeCommand(command: string, args: string[], root: stri
         return 2;
       }
       const { replayArchive } = await import('./replay.ts');
-      return withRuntime(flags, root, flags['dry-run'] ? 'inspect' : 'pipeline', (runtime) =>
-        replayArchive(
-          {
-            eventBridge: runtime.clients.eventbridge,
-            busArn: runtime.bus.arn,
-            archiveArn: runtime.bus.archiveArn,
-            rules: runtime.bus.rules,
-            archivedEvents: () => runtime.bus.archive.read(),
-            settle: () => waitForTerminalFiles(runtime, timeoutMs),
-          },
+      return withStage(flags, root, flags['dry-run'] ? 'inspect' : 'pipeline', async (stage) => {
+        const { stageReplayTarget } = await import('../stage-targets.ts');
+        const { eventLogEvents } = await import('../../lib/event-log/read-event-log.ts');
+        const eventLog = stage.document.buckets[EVENT_LOG_BUCKET];
+        const target = stageReplayTarget(stage.document, topology, stage.clients.eventBridge, (from, to) =>
+          eventLog
+            ? eventLogEvents(stage.clients.s3, eventLog, { from, to })
+            : Promise.reject(
+                new Error(`Stage ${stage.document.stage} has no event log bucket: redeploy it.`),
+              ),
+        );
+        const { runtime } = stage;
+        return replayArchive(
+          runtime ? { ...target, settle: () => waitForTerminalFiles(runtime, timeoutMs) } : target,
           {
             from,
             to,
@@ -142,11 +222,11 @@ export async function runtimeCommand(command: string, args: string[], root: stri
             json: flags.json,
             progress: (line) => process.stderr.write(`${line}\n`),
           },
-        ),
-      );
+        );
+      });
     }
     case 'dlq':
-      return withRuntime(flags, root, 'inspect', (runtime) => dlqCommand(runtime, positionals, flags));
+      return withStage(flags, root, 'inspect', (stage) => dlqCommand(stage, positionals, flags));
     case 'lineage': {
       const { lineageCommand } = await import('./lineage.ts');
       return withRuntime(flags, root, 'inspect', (runtime) =>
@@ -158,9 +238,10 @@ export async function runtimeCommand(command: string, args: string[], root: stri
   }
 }
 
-async function dlqCommand(runtime: Runtime, positionals: string[], flags: Flags): Promise<number> {
+async function dlqCommand(stage: StageAccess, positionals: string[], flags: Flags): Promise<number> {
   const [action, service] = positionals;
-  const { listDlqs, offlineDlqTarget, redriveDlqs, showDlqs } = await import('./dlq.ts');
+  const { listDlqs, redriveDlqs, showDlqs } = await import('./dlq.ts');
+  const { stageDlqTarget } = await import('../stage-targets.ts');
   const kind = flags.kind as 'queue' | 'rule' | undefined;
   if (kind !== undefined && kind !== 'queue' && kind !== 'rule') {
     console.error(
@@ -168,7 +249,7 @@ async function dlqCommand(runtime: Runtime, positionals: string[], flags: Flags)
     );
     return 2;
   }
-  const target = offlineDlqTarget(runtime);
+  const target = await stageDlqTarget(stage.document, stage.clients.sqs);
   const options = {
     json: flags.json,
     ...(service ? { service } : {}),

@@ -10,13 +10,14 @@ export interface ClientConfig {
   maxAttempts?: number;
 }
 
-export type AwsService = 'dynamodb' | 's3' | 'sqs' | 'eventbridge';
+export type AwsService = 'dynamodb' | 's3' | 'sqs' | 'eventbridge' | 'ssm';
 
 const ENDPOINT_VARIABLES: Record<AwsService, string> = {
   dynamodb: 'FINLEDGER_ENDPOINT_DYNAMODB',
   s3: 'FINLEDGER_ENDPOINT_S3',
   sqs: 'FINLEDGER_ENDPOINT_SQS',
   eventbridge: 'FINLEDGER_ENDPOINT_EVENTBRIDGE',
+  ssm: 'FINLEDGER_ENDPOINT_SSM',
 };
 
 /** Client config for one AWS service, honouring the offline endpoint overrides. */

@@ -37,7 +37,22 @@ export const names = {
   archive: () => 'BusArchive',
   /** Archive of the AWS-native events finledger consumes from the default bus (S3 notifications of landing). */
   notificationArchive: () => 'NotificationArchive',
+  /** Firehose stream writing one zone of the bus event log (lib/event-log/layout.ts), its rule and its S3 role. */
+  eventLogStream: (zone: 'main' | 'restricted') => `${zone === 'main' ? '' : 'Restricted'}EventLogStream`,
+  eventLogRule: (zone: 'main' | 'restricted') => `${zone === 'main' ? '' : 'Restricted'}EventLogRule`,
+  eventLogDeliveryRole: (zone: 'main' | 'restricted') =>
+    `${zone === 'main' ? '' : 'Restricted'}EventLogDeliveryRole`,
+  /** The role EventBridge assumes to put events on the event-log streams. */
+  eventLogSendRole: () => 'EventLogSendRole',
+  /** SSM parameter holding the stage document the CLI's `--stage` reads (lib/stage-resources/). */
+  stageDocument: () => 'StageDocument',
   alarmTopic: () => 'OnCallTopic',
   schemaRegistry: () => 'EventSchemas',
   schema: (type: string, version: number) => `${type}V${version}Schema`,
+  /** IAM role a partner assumes to deliver files into its landing prefix. */
+  partnerRole: (partner: string) => `Partner${baseName(partner)}DeliveryRole`,
+  /** Stage output holding that role's ARN, to hand to the partner. */
+  partnerRoleOutput: (partner: string) => `partnerRole_${partner}`,
+  /** Stage output naming the partners that have no delivery role on the stage (no principals configured). */
+  partnersWithoutRoleOutput: () => 'partnersWithoutDeliveryRole',
 } as const;

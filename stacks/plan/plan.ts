@@ -1,10 +1,13 @@
+import { partners } from '../../config/partners.ts';
 import { eventCatalog } from '../../contracts/events/catalog.ts';
 import type { Topology } from '../../topology/types.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { type AlarmSpec, planAlarms } from './alarms.ts';
+import { type EventLogPlan, planEventLog } from './event-log.ts';
 import { type FunctionSpec, planFunctions } from './functions.ts';
 import { planStatements, type StatementSpec } from './iam.ts';
 import { names } from './names.ts';
+import { type PartnerAccessPlan, planPartnerAccess } from './partner-access.ts';
 import { planQueues, type QueueSpec, TopologyRuleError } from './queues.ts';
 import { planQueuePolicies, planRules, type QueuePolicySpec, type RuleSpec } from './rules.ts';
 import { planSchemas, type SchemaPlan } from './schemas.ts';
@@ -32,6 +35,8 @@ export interface Plan {
   readonly functions: readonly (FunctionSpec & { readonly statements: readonly StatementSpec[] })[];
   readonly alarms: readonly AlarmSpec[];
   readonly schemas: readonly SchemaPlan[];
+  readonly eventLog: EventLogPlan;
+  readonly partnerAccess: PartnerAccessPlan;
 }
 
 /** Names of every component a plan declares (the bus, archive, topic and registry included). */
@@ -49,6 +54,9 @@ export function componentNames(plan: Plan): string[] {
     ...plan.functions.map((spec) => spec.name),
     ...plan.alarms.map((alarm) => alarm.name),
     ...plan.schemas.map((schema) => schema.name),
+    ...plan.eventLog.streams.flatMap((stream) => [stream.name, stream.rule, stream.role]),
+    plan.eventLog.sendRole,
+    ...plan.partnerAccess.roles.map((role) => role.name),
   ];
 }
 
@@ -87,6 +95,8 @@ export function buildPlan(topology: Topology, config: StageConfig): Plan {
     functions,
     alarms: planAlarms(queues, functions, config),
     schemas: planSchemas(eventCatalog, topology),
+    eventLog: planEventLog(topology, rules),
+    partnerAccess: planPartnerAccess(partners, topology, config),
   };
   assertUniqueNames(plan);
   return plan;

@@ -97,6 +97,37 @@ export function eventPattern(
   };
 }
 
+/**
+ * One pattern matching what every default-bus rule consumes (landing's S3 notifications): the notification archive's
+ * and the restricted event log's. Their patterns differ only in the values of the same fields, so values are merged.
+ * @example defaultBusPattern(plan.rules, name) // { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [...] } } }
+ */
+export function defaultBusPattern(
+  rules: readonly RuleSpec[],
+  bucketName: (bucket: BucketName) => string,
+): Record<string, unknown> {
+  return mergePatterns(
+    rules.filter((rule) => rule.bus === 'default').map((rule) => eventPattern(rule.match, bucketName)),
+  );
+}
+
+function mergePatterns(patterns: readonly Record<string, unknown>[]): Record<string, unknown> {
+  const merge = (a: unknown, b: unknown): unknown => {
+    if (Array.isArray(a) && Array.isArray(b)) return [...new Set([...a, ...b])];
+    if (typeof a === 'object' && a && typeof b === 'object' && b) {
+      const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+      return Object.fromEntries(
+        [...keys].map((key) => [
+          key,
+          merge((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]),
+        ]),
+      );
+    }
+    return a ?? b;
+  };
+  return patterns.reduce((merged, pattern) => merge(merged, pattern) as Record<string, unknown>, {});
+}
+
 /** Who may send to a queue: the rules targeting it (as target or as target DLQ). */
 export interface QueuePolicySpec {
   readonly queue: string;

@@ -1,6 +1,7 @@
 import type { BucketName, BucketSpec, KeySpec, TableName, Topology } from '../../topology/types.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { names } from './names.ts';
+import { TopologyRuleError } from './queues.ts';
 
 type SstField = 'string' | 'number';
 type SstIndex = { readonly hashKey: string; readonly rangeKey?: string };
@@ -35,6 +36,14 @@ export interface BucketPlan {
    * older versions and unfinished multipart uploads are deleted by lifecycle rules. Null when the bucket has none.
    */
   readonly cardData: { readonly prefixes: readonly string[]; readonly retentionDays: number } | null;
+  /**
+   * Prefixes holding copies of the bus archive's events (the topology's `archiveRetentionPrefixes`) and the days
+   * their objects live: the archive's retention, or null to keep them as the archive does, indefinitely.
+   */
+  readonly archiveCopies: {
+    readonly prefixes: readonly string[];
+    readonly expireAfterDays: number | null;
+  } | null;
   readonly protect: boolean;
 }
 
@@ -89,6 +98,7 @@ export function planTables(topology: Topology, config: StageConfig): TablePlan[]
 export function planBuckets(topology: Topology, config: StageConfig): BucketPlan[] {
   return topology.buckets.map((bucket) => ({
     cardData: cardDataOf(bucket, config),
+    archiveCopies: archiveCopiesOf(bucket, config),
     name: names.bucket(bucket.name),
     bucket: bucket.name,
     key: names.bucketKey(bucket.name),
@@ -113,6 +123,18 @@ function cardDataOf(bucket: BucketSpec, config: StageConfig): BucketPlan['cardDa
       `Bucket ${bucket.name} declares card-data prefixes ${undeclared.join(', ')} that are not among its prefixes; add them to its \`prefixes\` in topology/topology.ts.`,
     );
   return { prefixes, retentionDays: config.restrictedRetentionDays };
+}
+
+function archiveCopiesOf(bucket: BucketSpec, config: StageConfig): BucketPlan['archiveCopies'] {
+  const prefixes = bucket.archiveRetentionPrefixes ?? [];
+  if (prefixes.length === 0) return null;
+  const undeclared = prefixes.filter((prefix) => !bucket.prefixes.includes(prefix));
+  if (undeclared.length > 0)
+    throw new TopologyRuleError(
+      `Bucket ${bucket.name} declares archive-retention prefixes ${undeclared.join(', ')} that are not among its prefixes; add them to its \`prefixes\` in topology/topology.ts.`,
+    );
+  // 0 is EventBridge's "indefinitely"; S3 has no expiry for that, so no rule.
+  return { prefixes, expireAfterDays: config.archiveRetentionDays > 0 ? config.archiveRetentionDays : null };
 }
 
 /**

@@ -9,12 +9,12 @@ import { eventPattern, TARGET_RETRY } from '../../stacks/plan/rules.ts';
 import { StageConfigError, stageConfig } from '../../stacks/stage-config.ts';
 import { topology } from '../../topology/topology.ts';
 import type { BucketName, ServiceSpec, Topology } from '../../topology/types.ts';
-import { TEST_ONCALL } from './harness/sst-mocks.ts';
+import { TEST_ONCALL, TEST_PRODUCTION_ENV } from './harness/sst-mocks.ts';
 
 /** The pure plan (no Pulumi): stage config, queues, rules, alarms, schemas, names, resource policies. */
 
 const dev = buildPlan(topology, stageConfig('dev'));
-const production = buildPlan(topology, stageConfig('production', TEST_ONCALL));
+const production = buildPlan(topology, stageConfig('production', TEST_PRODUCTION_ENV));
 
 function withService(change: (service: ServiceSpec) => ServiceSpec): Topology {
   const [first, ...rest] = topology.services;
@@ -24,7 +24,7 @@ function withService(change: (service: ServiceSpec) => ServiceSpec): Topology {
 
 describe('stage config', () => {
   it('keeps production events indefinitely and locks raw objects for 7 years in compliance mode', () => {
-    const config = stageConfig('production', TEST_ONCALL);
+    const config = stageConfig('production', TEST_PRODUCTION_ENV);
 
     expect(config.archiveRetentionDays).toBe(0);
     expect(config.objectLock).toEqual({ mode: 'COMPLIANCE', years: 7 });
@@ -52,7 +52,7 @@ describe('stage config', () => {
   );
 
   it('gives a stage the profile it is deployed with', () => {
-    const config = stageConfig('prod', { FINLEDGER_STAGE_PROFILE: 'production', ...TEST_ONCALL });
+    const config = stageConfig('prod', { FINLEDGER_STAGE_PROFILE: 'production', ...TEST_PRODUCTION_ENV });
 
     expect(config).toMatchObject({
       stage: 'prod',

@@ -113,7 +113,7 @@ describe.each(STAGES)('%s stage', (stage) => {
       );
     });
 
-    it("expires quarantine's restricted/ objects, their older versions and unfinished uploads after the stage's retention", () => {
+    it("expires quarantine's and the event log's restricted/ objects, their older versions and unfinished uploads after the stage's retention", () => {
       const days = stageConfig(stage).restrictedRetentionDays;
       const lifecycles = ofType(s().run, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration');
       const cardDataRules = lifecycles.flatMap((resource) =>
@@ -122,19 +122,19 @@ describe.each(STAGES)('%s stage', (stage) => {
           .map((rule) => [resource.name, rule]),
       );
 
+      const rule = {
+        id: 'expire-card-data-restricted',
+        status: 'Enabled',
+        filter: { prefix: 'restricted/' },
+        expiration: { days },
+        noncurrentVersionExpiration: { noncurrentDays: days },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+      };
+
       expect(days).toBe(stage === 'production' ? 30 : 1);
       expect(cardDataRules).toEqual([
-        [
-          `${names.bucket('quarantine')}Lifecycle`,
-          {
-            id: 'expire-card-data-restricted',
-            status: 'Enabled',
-            filter: { prefix: 'restricted/' },
-            expiration: { days },
-            noncurrentVersionExpiration: { noncurrentDays: days },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-          },
-        ],
+        [`${names.bucket('quarantine')}Lifecycle`, rule],
+        [`${names.bucket('event-log')}Lifecycle`, rule],
       ]);
     });
 

@@ -6,7 +6,7 @@ import { eventPattern } from '../../stacks/plan/rules.ts';
 import { stageConfig } from '../../stacks/stage-config.ts';
 import { topology } from '../../topology/topology.ts';
 import type { BucketName } from '../../topology/types.ts';
-import { ofType, TEST_ONCALL } from './harness/sst-mocks.ts';
+import { ofType, TEST_PRODUCTION_ENV } from './harness/sst-mocks.ts';
 import { json, one, STAGES, subscriptions, units, useStages } from './harness/stages.ts';
 
 /**
@@ -36,7 +36,12 @@ describe.each(STAGES)('%s stage', (stage) => {
       ['sst:aws:Bus', () => [names.bus()]],
       [
         'aws:cloudwatch/eventRule:EventRule',
-        () => subscriptions.map(({ service, sub }) => names.rule(service.name, sub)),
+        () => [
+          ...subscriptions.map(({ service, sub }) => names.rule(service.name, sub)),
+          // The bus event log's two rules (test/infra/stack-event-log.test.ts).
+          names.eventLogRule('main'),
+          names.eventLogRule('restricted'),
+        ],
       ],
       [
         'aws:schemas/schema:Schema',
@@ -83,7 +88,7 @@ describe.each(STAGES)('%s stage', (stage) => {
     it('archives the landing notifications S3 sends to the default bus, exactly what the rules consume, expiring like card data', () => {
       const archive = one(s().run, 'aws:cloudwatch/eventArchive:EventArchive', names.notificationArchive());
       const fromDefault = ofType(s().run, 'aws:cloudwatch/eventRule:EventRule').filter(
-        (rule) => rule.inputs.eventBusName === 'default',
+        (rule) => rule.inputs.eventBusName === 'default' && rule.name !== names.eventLogRule('restricted'),
       );
 
       expect(fromDefault).toHaveLength(1);
@@ -92,7 +97,7 @@ describe.each(STAGES)('%s stage', (stage) => {
       );
       expect(json(archive.inputs.eventPattern)).toEqual(json(fromDefault[0]?.inputs.eventPattern));
       expect(archive.inputs.retentionDays).toBe(
-        stageConfig(stage, stage === 'production' ? TEST_ONCALL : {}).restrictedRetentionDays,
+        stageConfig(stage, stage === 'production' ? TEST_PRODUCTION_ENV : {}).restrictedRetentionDays,
       );
     });
 

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { partners } from '../../../config/partners.ts';
 import { topology } from '../../../topology/topology.ts';
 
 /**
@@ -189,11 +190,32 @@ async function setGlobals(stage: string): Promise<void> {
 /** The on-call address tests deploy production with. */
 export const TEST_ONCALL = { FINLEDGER_ALARM_EMAIL: 'payments-oncall@finledger.dev' } as const;
 
+/** Each partner's own test account (111111111111, 222222222222, …) and external id. */
+export const TEST_PARTNER_PRINCIPALS = Object.fromEntries(
+  partners.map((partner, index) => [
+    partner.id,
+    {
+      principals: [`arn:aws:iam::${String(index + 1).repeat(12)}:root`],
+      externalId: `finledger-test-${partner.id}`,
+    },
+  ]),
+);
+
+/** What a production deploy must set: the on-call address and every partner's principals. */
+export const TEST_PRODUCTION_ENV = {
+  ...TEST_ONCALL,
+  FINLEDGER_PARTNER_PRINCIPALS: JSON.stringify(TEST_PARTNER_PRINCIPALS),
+} as const;
+
 /**
- * Run sst.config.ts for a stage under Pulumi mocks and return everything it declared.
+ * Run sst.config.ts for a stage under Pulumi mocks and return everything it declared. `env` overrides what the deploy
+ * sets (undefined unsets a variable).
  * @example const run = await runStack('dev'); run.resources.filter((r) => r.type === 'aws:sqs/queue:Queue')
  */
-export async function runStack(stage: string): Promise<StackRun> {
+export async function runStack(
+  stage: string,
+  env: Readonly<Record<string, string | undefined>> = {},
+): Promise<StackRun> {
   ensurePlatform();
   const pulumi: Pulumi = await load(join(platform, 'node_modules/@pulumi/pulumi/index.js'));
   const resources: DeclaredResource[] = [];
@@ -204,9 +226,15 @@ export async function runStack(stage: string): Promise<StackRun> {
   // What `sst secret set` provides at deploy time; sst.Secret refuses to deploy without it.
   for (const secret of topology.secrets)
     process.env[`SST_SECRET_${secret.name}`] ??= `mock-${secret.name}-value`;
-  // What a production deploy must set (stacks/stage-config.ts refuses production without it); others page nobody.
-  if (stage === 'production') process.env.FINLEDGER_ALARM_EMAIL = TEST_ONCALL.FINLEDGER_ALARM_EMAIL;
-  else delete process.env.FINLEDGER_ALARM_EMAIL;
+  // What a production deploy must set (stacks/stage-config.ts refuses production without them); other stages page
+  // nobody and give no partner a role, unless `env` says otherwise.
+  const defaults =
+    stage === 'production'
+      ? TEST_PRODUCTION_ENV
+      : { FINLEDGER_ALARM_EMAIL: undefined, FINLEDGER_PARTNER_PRINCIPALS: undefined };
+  for (const [name, value] of Object.entries({ ...defaults, ...env }))
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
   const cwd = process.cwd();
   try {
     await setGlobals(stage);

@@ -3,7 +3,7 @@ import { buildPlan, type Plan } from '../../../stacks/plan/plan.ts';
 import { stageConfig } from '../../../stacks/stage-config.ts';
 import { topology } from '../../../topology/topology.ts';
 import { type ArnIndex, indexArns } from './arns.ts';
-import { type DeclaredResource, ofType, runStack, type StackRun, TEST_ONCALL } from './sst-mocks.ts';
+import { type DeclaredResource, ofType, runStack, type StackRun, TEST_PRODUCTION_ENV } from './sst-mocks.ts';
 
 /** One stage's run of the real sst.config.ts under Pulumi mocks, with its ARN index and plan. */
 export interface Stage {
@@ -27,7 +27,7 @@ export function useStages(): (name: StageName) => Stage {
       stages.set(name, {
         run,
         arns: indexArns(run),
-        plan: buildPlan(topology, stageConfig(name, name === 'production' ? TEST_ONCALL : {})),
+        plan: buildPlan(topology, stageConfig(name, name === 'production' ? TEST_PRODUCTION_ENV : {})),
       });
     }
   });

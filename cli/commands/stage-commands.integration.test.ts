@@ -1,0 +1,113 @@
+import { fileURLToPath } from 'node:url';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type AwsService, endpointVariable } from '../../lib/aws/client-config.ts';
+import type { Runtime } from '../../runtime/runtime.ts';
+import { configureTestEnvironment, landAndSettle, startTestPipeline } from '../../test/pipeline/support.ts';
+import { pipelineReport } from '../pipeline-state.ts';
+import { printedJson } from '../test-support/printed-json.ts';
+import { runtimeCommand } from './runtime-commands.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const HEADER = 'transaction_id,type,amount,currency,occurred_at,merchant_id,settlement_reference,card_number';
+const TX = (id: string) => `${id},payment,10.00,USD,2026-11-19T10:00:00Z,m-1,,`;
+
+/**
+ * `finledger dlq|replay --stage <stage>` as on-call runs it against a deployed stage: the CLI finds the stage's
+ * resources in SSM and calls SQS and EventBridge with the usual credential chain. Here the "stage" is an offline
+ * runtime, reached through `FINLEDGER_ENDPOINT_*` exactly as the SDK would reach AWS.
+ */
+describe('commands against a stage', () => {
+  let runtime: Runtime;
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    configureTestEnvironment();
+    runtime = await startTestPipeline({ stage: 'oncall' });
+    const bytes = new TextEncoder().encode(`${[HEADER, TX('s-1'), TX('s-2'), TX('s-1')].join('\n')}\n`);
+    await landAndSettle(runtime, [
+      { landingKey: 'inbound/globex-pay/transactions/2026-11-19/oncall.csv', bytes },
+    ]);
+    await runtime.waitForIdle();
+    process.env.AWS_REGION = runtime.region;
+    for (const [service, endpoint] of Object.entries(runtime.operatorEndpoints))
+      process.env[endpointVariable(service as AwsService)] = endpoint;
+  }, 120_000);
+
+  it('reports the stage’s dates from its registry index and event log as the runtime reports itself', async () => {
+    // Act
+    const onStage = await printedJson(() =>
+      runtimeCommand(
+        'status',
+        ['--stage', 'oncall', '--from', '2026-11-19', '--to', '2026-11-19', '--json'],
+        root,
+      ),
+    );
+    const offline = JSON.parse(JSON.stringify(await pipelineReport(runtime))) as Record<string, unknown>;
+
+    // Assess: one file, its duplicate counted, and the same report as the runtime's own.
+    expect(onStage.output).toEqual(offline);
+    expect(JSON.stringify(onStage.output)).toContain('oncall.csv');
+  }, 60_000);
+
+  afterAll(async () => {
+    process.env = saved;
+    await runtime?.stop();
+  });
+
+  it('lists the stage’s DLQs from its SSM document and exits 3 while one holds a message', async () => {
+    // Prepare
+    const dedup = runtime.resources.services.dedup ?? expect.fail('no dedup');
+    await runtime.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: dedup.dlq.url, MessageBody: 'parked' }),
+    );
+
+    // Act
+    const listed = await printedJson(() =>
+      runtimeCommand('dlq', ['list', 'dedup', '--stage', 'oncall', '--json'], root),
+    );
+
+    // Assess
+    expect(listed).toMatchObject({
+      code: 3,
+      output: {
+        waiting: 1,
+        queues: expect.arrayContaining([expect.objectContaining({ name: dedup.dlq.name })]),
+      },
+    });
+  });
+
+  it('predicts a replay of the stage’s archive window without starting one', async () => {
+    const dryRun = await printedJson(() =>
+      runtimeCommand(
+        'replay',
+        [
+          '--stage',
+          'oncall',
+          '--from',
+          '2026-11-19T00:00:00Z',
+          '--to',
+          '2026-11-20T00:00:00Z',
+          '--dry-run',
+          '--json',
+        ],
+        root,
+      ),
+    );
+    expect(dryRun).toMatchObject({ code: 0, output: { dryRun: true, total: 0 } });
+    expect((dryRun.output.rules as string[]).length).toBe(runtime.bus.rules.length);
+  });
+
+  it('names the stage, region and next step when the stage does not exist', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const code = await runtimeCommand('dlq', ['list', '--stage', 'nosuchstage'], root);
+      expect(code).toBe(1);
+      expect(String(error.mock.calls[0]?.[0])).toMatch(
+        /No finledger stage "nosuchstage" in us-east-1: SSM parameter \/finledger\/nosuchstage\/resources does not exist.*sst deploy --stage nosuchstage/,
+      );
+    } finally {
+      error.mockRestore();
+    }
+  });
+});
