@@ -32,7 +32,19 @@ export function createEventLog(
   const streams: Streams = {};
   for (const stream of plan.streams) streams[stream.name] = createStream(stream, plan, deps, account);
   const sendRole = new aws.iam.Role(plan.sendRole, {
-    assumeRolePolicy: aws.iam.assumeRolePolicyForPrincipal({ Service: 'events.amazonaws.com' }),
+    // Only this account's rules may use the role (confused deputy).
+    // https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
+    assumeRolePolicy: $jsonStringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': account } },
+        },
+      ],
+    }),
     inlinePolicies: [{ name: 'put-records', policy: policyOf(plan.sendStatements, deps, streams) }],
   });
   const bucketNames = $resolve(

@@ -100,12 +100,14 @@ describe.each(STAGES)('%s stage', (stage) => {
     }
   });
 
-  it('lets EventBridge put records on the two streams and nothing else', () => {
+  it("lets this account's EventBridge rules put records on the two streams and nothing else", () => {
     const role = one(s().run, 'aws:iam/role:Role', names.eventLogSendRole());
 
-    // aws.iam.assumeRolePolicyForPrincipal gives a document, which Pulumi serialises itself.
-    expect((role.inputs.assumeRolePolicy as { Statement: PolicyStatement[] }).Statement).toEqual([
-      expect.objectContaining({ Principal: { Service: 'events.amazonaws.com' } }),
+    expect(json<{ Statement: PolicyStatement[] }>(role.inputs.assumeRolePolicy).Statement).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+      }),
     ]);
     expect(inlinePolicy(role)).toEqual([
       expect.objectContaining({
