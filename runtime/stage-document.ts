@@ -28,6 +28,8 @@ export function offlineStageDocument(
         { queue: queues.queue.name, dlq: queues.dlq.name, busDlq: queues.busDlq.name },
       ]),
     ),
+    // Offline a worker's failure is logged; no failure queue is provisioned.
+    workerDlqs: {},
     rules: Object.fromEntries(
       bus.rules.map((rule) => [
         names.rule(rule.service, rule.subscription),

@@ -3,6 +3,7 @@ import { stageDocumentParameter } from '../lib/stage-resources/stage-document.ts
 import { topology } from '../topology/topology.ts';
 import { lookup } from './lookup.ts';
 import { names } from './plan/names.ts';
+import { hasFailureQueue } from './plan/queues.ts';
 import type { RuleSpec } from './plan/rules.ts';
 import type { Queues } from './queues.ts';
 import type { Buckets } from './storage.ts';
@@ -43,6 +44,13 @@ export function createStageDocument(deps: {
         ]),
       ),
     ),
+    workerDlqs: $resolve(
+      Object.fromEntries(
+        topology.workers
+          .filter(hasFailureQueue)
+          .map((worker) => [worker.name, queueName(names.dlq(worker.name))]),
+      ),
+    ),
     rules: $resolve(
       Object.fromEntries(
         deps.ruleSpecs.map((spec) => [
@@ -81,6 +89,7 @@ export function createStageDocument(deps: {
         ...(resolved.notifications ? { notifications: resolved.notifications } : {}),
       },
       services: resolved.services,
+      workerDlqs: resolved.workerDlqs,
       rules: resolved.rules,
       tables: resolved.tables,
       buckets: resolved.buckets,

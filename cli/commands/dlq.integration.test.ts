@@ -5,7 +5,14 @@ import type { Runtime } from '../../runtime/runtime.ts';
 import { drainVisible, recordingLogger } from '../../runtime/testing/helpers.ts';
 import { stageDlqTarget } from '../stage-targets.ts';
 import { printedJson as printed } from '../test-support/printed-json.ts';
-import { DLQ_EXIT, errorFingerprint, listDlqs, redriveDlqs, showDlqs } from './dlq.ts';
+import {
+  DLQ_EXIT,
+  errorFingerprint,
+  listDlqs,
+  redriveDlqs,
+  showDlqs,
+  WORKER_DLQ_NOT_REDRIVEN,
+} from './dlq.ts';
 
 /** `dlq list` and `dlq redrive` on the offline runtime, through the SQS message-move API its front speaks. */
 describe('dlq commands on the offline runtime', () => {
@@ -157,6 +164,49 @@ describe('dlq redrive with a selection', () => {
     expect(delivered).toHaveLength(2);
     expect(delivered.every((id) => id.startsWith('t'))).toBe(true);
     expect(left).toEqual(['a1', 'a2', ...['t1', 't2', 't3'].filter((id) => !delivered.includes(id))].sort());
+  });
+});
+
+describe('dlq redrive of a worker DLQ', () => {
+  let runtime: Runtime;
+
+  beforeAll(async () => {
+    runtime = await startRuntime({
+      stage: 'dlqworker',
+      handlers: {},
+      s3Notifications: false,
+      logger: recordingLogger(),
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('refuses, says why and what to do, and leaves the failure record where it is', async () => {
+    // Prepare: a queue standing in for the outbox relay's failure queue (offline none is provisioned).
+    const stand_in = runtime.resources.services.reconcile?.dlq ?? expect.fail('no reconcile DLQ');
+    await runtime.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: stand_in.url, MessageBody: '{"requestContext":{}}' }),
+    );
+    const target = {
+      sqs: runtime.clients.operatorSqs,
+      queues: [{ service: 'outbox-relay', kind: 'worker' as const, ...stand_in }],
+      notCovered: [],
+    };
+
+    // Act
+    const redrive = await printed(() => redriveDlqs(target, { json: true, progress: () => {} }));
+    const after = await printed(() => listDlqs(target, { json: true, progress: () => {} }));
+
+    // Assess
+    expect(redrive).toMatchObject({
+      code: DLQ_EXIT.failed,
+      output: {
+        results: [{ service: 'outbox-relay', status: 'NOT_REDRIVEN', reason: WORKER_DLQ_NOT_REDRIVEN }],
+      },
+    });
+    expect(after).toMatchObject({ code: DLQ_EXIT.attention, output: { waiting: 1 } });
   });
 });
 

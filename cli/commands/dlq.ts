@@ -12,14 +12,24 @@ import { printJson, printText } from '../output.ts';
 /** One dead-letter queue an operator looks after. */
 export interface DeadLetterQueue {
   readonly service: string;
-  /** `queue`: the service queue's redrive DLQ; `rule`: the EventBridge rule target's DLQ. */
-  readonly kind: 'queue' | 'rule';
+  /**
+   * `queue`: the service queue's redrive DLQ; `rule`: the EventBridge rule target's DLQ; `worker`: where a worker's
+   * failed invocations are recorded (the outbox relay's stream batches, a schedule's missed runs).
+   */
+  readonly kind: 'queue' | 'rule' | 'worker';
   readonly name: string;
   readonly url: string;
   readonly arn: string;
-  /** Where its messages go back to: the service's queue (the rule's target, the redrive policy's source). */
-  readonly targetUrl: string;
+  /**
+   * Where its messages go back to: the service's queue (the rule's target, the redrive policy's source). None for a
+   * worker DLQ: it holds failure records, not events.
+   */
+  readonly targetUrl?: string;
 }
+
+/** Why a worker DLQ is not redriven, and what to do instead. */
+export const WORKER_DLQ_NOT_REDRIVEN =
+  "a worker DLQ holds failure records, not events: read them with `dlq show <worker>`, fix the cause; the outbox relay's sweep republishes what a failed batch left unpublished and a scheduled worker runs again on its schedule, so nothing needs to be sent back";
 
 /** Where the DLQs are: a deployed stage or the offline runtime, through the same SQS calls. */
 export interface DlqTarget {
@@ -106,7 +116,7 @@ export async function listDlqs(target: DlqTarget, options: DlqOptions): Promise<
       [
         ...rows.map(
           (row) =>
-            `${row.messages > 0 ? '!' : ' '} ${row.service.padEnd(18)} ${row.kind === 'queue' ? 'queue DLQ' : 'rule DLQ '} ${String(row.messages).padStart(6)}  ${row.name}`,
+            `${row.messages > 0 ? '!' : ' '} ${row.service.padEnd(18)} ${`${row.kind} DLQ`.padEnd(10)} ${String(row.messages).padStart(6)}  ${row.name}`,
         ),
         ...target.notCovered.map((line) => `  not covered: ${line}`),
         waiting > 0
@@ -221,13 +231,23 @@ export async function redriveDlqs(target: DlqTarget, options: DlqOptions): Promi
   const results: RedriveResult[] = [];
   for (const queue of queues) {
     if ((await depth(target.sqs, queue)) === 0) continue;
+    if (queue.kind === 'worker' || queue.targetUrl === undefined) {
+      results.push({
+        service: queue.service,
+        kind: queue.kind,
+        moved: 0,
+        status: 'NOT_REDRIVEN',
+        reason: WORKER_DLQ_NOT_REDRIVEN,
+      });
+      continue;
+    }
     results.push(
       selective || queue.kind === 'rule'
-        ? await redriveSelected(target, queue, options, selection)
+        ? await redriveSelected(target, { ...queue, targetUrl: queue.targetUrl }, options, selection)
         : await redriveWithMoveTask(target, queue, options),
     );
   }
-  const failed = results.filter((result) => result.status === 'FAILED');
+  const failed = results.filter((result) => result.status === 'FAILED' || result.status === 'NOT_REDRIVEN');
   const partial = results.filter((result) => result.status === 'PARTIAL');
   if (options.json) printJson({ dryRun: options.dryRun === true, results });
   else
@@ -273,7 +293,7 @@ const describeResult =
 
 async function redriveSelected(
   target: DlqTarget,
-  queue: DeadLetterQueue,
+  queue: DeadLetterQueue & { readonly targetUrl: string },
   options: DlqOptions,
   selection: RedriveSelection,
 ): Promise<RedriveResult> {

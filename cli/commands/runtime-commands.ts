@@ -242,10 +242,10 @@ async function dlqCommand(stage: StageAccess, positionals: string[], flags: Flag
   const [action, service] = positionals;
   const { listDlqs, redriveDlqs, showDlqs } = await import('./dlq.ts');
   const { stageDlqTarget } = await import('../stage-targets.ts');
-  const kind = flags.kind as 'queue' | 'rule' | undefined;
-  if (kind !== undefined && kind !== 'queue' && kind !== 'rule') {
+  const kind = flags.kind as 'queue' | 'rule' | 'worker' | undefined;
+  if (kind !== undefined && kind !== 'queue' && kind !== 'rule' && kind !== 'worker') {
     console.error(
-      `dlq: --kind is queue (the service queue's DLQ) or rule (the bus rule target's DLQ), not ${kind}`,
+      `dlq: --kind is queue (the service queue's DLQ), rule (the bus rule target's DLQ) or worker (a worker's failure queue), not ${kind}`,
     );
     return 2;
   }
@@ -253,7 +253,7 @@ async function dlqCommand(stage: StageAccess, positionals: string[], flags: Flag
   const options = {
     json: flags.json,
     ...(service ? { service } : {}),
-    ...(kind === 'queue' || kind === 'rule' ? { kind } : {}),
+    ...(kind === undefined ? {} : { kind }),
     progress: (line: string) => process.stderr.write(`${line}\n`),
   };
   if (action === 'list') return listDlqs(target, options);
@@ -289,7 +289,7 @@ async function dlqCommand(stage: StageAccess, positionals: string[], flags: Flag
     });
   }
   console.error(
-    'Usage: finledger dlq list|show|redrive [SERVICE] [--kind queue|rule] [--json]\n  show    [--group-by error|type] [--max N]\n  redrive [--type TYPE] [--error TEXT] [--max N] [--rate PER_SECOND] [--dry-run]\n  exit 0 ok, 1 a redrive failed, 2 usage, 3 messages wait in a DLQ (list) or a selective redrive must be run again',
+    'Usage: finledger dlq list|show|redrive [SERVICE] [--kind queue|rule|worker] [--json]\n  show    [--group-by error|type] [--max N]\n  redrive [--type TYPE] [--error TEXT] [--max N] [--rate PER_SECOND] [--dry-run]\n  exit 0 ok, 1 a redrive failed, 2 usage, 3 messages wait in a DLQ (list) or a selective redrive must be run again',
   );
   return 2;
 }

@@ -16,6 +16,8 @@ export const stageDocumentSchema = z.object({
   archives: z.object({ bus: z.string().min(1), notifications: z.string().min(1).optional() }),
   /** Per service: its queue, the queue's DLQ, and the bus rule target's DLQ. */
   services: z.record(z.string(), z.object({ queue: z.string(), dlq: z.string(), busDlq: z.string() })),
+  /** Per worker with a failure queue (stream and schedule triggers): the queue its failed invocations go to. */
+  workerDlqs: z.record(z.string(), z.string()),
   /** Per subscription rule (component name, `stacks/plan/names.ts` `rule`): physical name and its bus. */
   rules: z.record(z.string(), z.object({ name: z.string(), bus: z.enum(['finledger', 'default']) })),
   tables: z.record(z.string(), z.string()),

@@ -37,6 +37,12 @@ describe.each(STAGES)('%s stage document', (stage) => {
     expect(Object.keys(document.tables).sort()).toEqual(topology.tables.map((t) => t.name).sort());
     expect(Object.keys(document.buckets).sort()).toEqual(topology.buckets.map((b) => b.name).sort());
     expect(document.archives.notifications).toEqual(expect.any(String));
+    expect(Object.keys(document.workerDlqs).sort()).toEqual(
+      topology.workers
+        .filter((worker) => worker.trigger.kind !== 'invoke')
+        .map((worker) => worker.name)
+        .sort(),
+    );
   });
 
   it('gives the CLI a replay target that replays S3 notifications from the notification archive on the default bus', () => {
