@@ -1,5 +1,7 @@
 import { onSchedule as runCompletenessWatchdog } from '../services/completeness-watchdog/handler.ts';
 import { onSweepSchedule as sweepOutbox } from '../services/outbox-relay/handler.ts';
+import { handler as rerunHandler } from '../services/rerun/handler.ts';
+import type { UrlFunction } from './function-urls.ts';
 import { type Runtime, type RuntimeOptions, startRuntime } from './runtime.ts';
 
 export interface PipelineOptions extends Omit<RuntimeOptions, 'workers'> {
@@ -18,6 +20,8 @@ export interface PipelineOptions extends Omit<RuntimeOptions, 'workers'> {
 export function startPipeline(options: PipelineOptions = {}): Promise<Runtime> {
   return startRuntime({
     ...options,
+    // The rerun Lambda handler itself, behind its IAM-authorised URL as in AWS (`finledger rerun --stage`).
+    functionUrls: { rerun: rerunHandler as unknown as UrlFunction, ...options.functionUrls },
     workers: {
       'outbox-relay': {
         run: async () => {

@@ -7,6 +7,7 @@ import type { Topology } from '../topology/types.ts';
 import { type LocalClients, localClientConfig, localClients, localEventBridgeClient } from './clients.ts';
 import { type DlqTools, dlqTools } from './dlq.ts';
 import { type Emulators, startEmulators } from './emulators.ts';
+import { startFunctionUrls, type UrlFunction } from './function-urls.ts';
 import { type HandlerMap, loadServiceHandlers } from './handlers.ts';
 import { waitForIdle } from './idle.ts';
 import { createInflightJournal, inflightDir, releaseInflight } from './inflight-journal.ts';
@@ -48,6 +49,8 @@ export interface RuntimeOptions {
   readonly workers?: Readonly<
     Record<string, WorkerFn | { readonly run: WorkerFn; readonly intervalMs: number }>
   >;
+  /** Operator-invoked workers served at IAM-authorised function URLs (`runtime/function-urls.ts`), by worker name. */
+  readonly functionUrls?: Readonly<Record<string, UrlFunction>>;
   /** Turn uploads to buckets with `eventBridgeNotifications` into `aws.s3` events (default true). */
   readonly s3Notifications?: boolean;
   /**
@@ -166,7 +169,24 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     teardown.push(() => moves.stop());
     const operatorSqs = new SQSClient(localClientConfig('sqs', { sqs: moves.endpoint }, region));
     teardown.push(() => operatorSqs.destroy());
-    const stageDocument = offlineStageDocument(topology, resources, bus);
+    const functionUrls = await startFunctionUrls({
+      region,
+      functions: Object.fromEntries(
+        Object.entries(options.functionUrls ?? {}).map(([name, handler]) => {
+          const spec = topology.workers.find(
+            (worker) => worker.name === name && worker.trigger.kind === 'invoke',
+          );
+          if (!spec)
+            throw new Error(
+              `No operator-invoked worker "${name}" in the topology to serve at a function URL.`,
+            );
+          return [name, { spec, handler }];
+        }),
+      ),
+      logger,
+    });
+    teardown.push(() => functionUrls.stop());
+    const stageDocument = offlineStageDocument(topology, resources, bus, functionUrls.urls);
     const parameters = await startSsmParameters({
       region,
       account: LOCAL_ACCOUNT,

@@ -1,5 +1,6 @@
 import { type StageDocument, stageDocumentParameter } from '../lib/stage-resources/stage-document.ts';
 import { names } from '../stacks/plan/names.ts';
+import { physicalName } from '../topology/names.ts';
 import type { Topology } from '../topology/types.ts';
 import type { LocalBus } from './local-bus.ts';
 import { LOCAL_ACCOUNT } from './physical-names.ts';
@@ -7,13 +8,14 @@ import type { ProvisionedResources } from './provision.ts';
 
 /**
  * The offline runtime's stage document, the same shape a deployed stage writes to SSM: every rule is on the local
- * bus (S3 notifications included) and one archive holds every event. No function is deployed offline (a worker is a
- * loop in the runtime).
+ * bus (S3 notifications included) and one archive holds every event. Operator-invoked functions are the runtime's
+ * function URLs (`function-urls.ts`).
  */
 export function offlineStageDocument(
   topology: Topology,
   resources: ProvisionedResources,
   bus: Pick<LocalBus, 'archiveName' | 'rules'>,
+  functionUrls: Readonly<Record<string, string>> = {},
 ): StageDocument {
   return {
     app: topology.app,
@@ -40,7 +42,12 @@ export function offlineStageDocument(
     buckets: Object.fromEntries(
       Object.entries(resources.buckets).map(([bucket, { name }]) => [bucket, name]),
     ),
-    functions: {},
+    functions: Object.fromEntries(
+      Object.entries(functionUrls).map(([worker, url]) => [
+        worker,
+        { name: physicalName(resources.stage, worker), url },
+      ]),
+    ),
   };
 }
 

@@ -141,7 +141,7 @@ function createTrigger(spec: FunctionSpec, fn: sst.aws.Function, deps: ServiceDe
       createSchedule(spec, fn, trigger.expression, lookup(deps.queues, trigger.dlq, 'DLQ'), deps);
       return;
     case 'invoke':
-      // The operator invokes it (stacks/README.md); nothing else may.
+      // The operator calls its IAM-authorised URL (above); nothing else may.
       return;
   }
 }
@@ -179,6 +179,10 @@ export function createFunctions(
       permissions: permissions(spec.statements, deps),
       environment: { ...spec.environment },
       logging: { retention: config.logRetention, format: 'json' },
+      // An operator-invoked function is called through its URL, IAM-authorised: Lambda hands the function the signer's
+      // ARN, so what it does records who asked (`finledger rerun --stage`). Only principals allowed
+      // lambda:InvokeFunctionUrl on it can call it.
+      ...(spec.trigger.kind === 'invoke' ? { url: { authorization: 'iam' as const } } : {}),
     });
     createTrigger(spec, fn, deps);
     functions[spec.name] = fn;

@@ -71,10 +71,10 @@ export function createStageDocument(deps: {
       Object.fromEntries(
         topology.workers
           .filter((worker) => worker.trigger.kind === 'invoke')
-          .map((worker) => [
-            worker.name,
-            lookup(deps.functions, names.function(worker.name), 'function').name,
-          ]),
+          .map((worker) => {
+            const fn = lookup(deps.functions, names.function(worker.name), 'function');
+            return [worker.name, $resolve({ name: fn.name, url: fn.url })];
+          }),
       ),
     ),
   }).apply(

@@ -7,10 +7,11 @@ import { type RerunProgress, rerunProgress } from '../../services/rerun/rerun-pr
 import { parseRerunRequest, type RerunInput } from '../../services/rerun/rerun-request.ts';
 import { rerunVerdicts, type ScopeVerdict } from '../../services/rerun/rerun-verdicts.ts';
 import { printJson, printText } from '../output.ts';
+import { verdictLines } from './rerun-on-stage.ts';
 import { withRuntime } from './runtime-commands.ts';
 
 export const RERUN_USAGE =
-  'Usage: finledger rerun --from YYYY-MM-DD --to YYYY-MM-DD [--dataset D] [--partner P] [--run-id R] [--state-dir DIR] [--json] [--timeout-seconds N]';
+  'Usage: finledger rerun --from YYYY-MM-DD --to YYYY-MM-DD [--dataset D] [--partner P] [--run-id R] [--json] [--timeout-seconds N] [--stage STAGE | --state-dir DIR]';
 
 const OPTIONS = {
   from: { type: 'string' },
@@ -22,6 +23,7 @@ const OPTIONS = {
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
   'timeout-seconds': { type: 'string' },
+  stage: { type: 'string' },
 } as const;
 
 /** What `rerun` printed and decided, for `--json` and tests. */
@@ -47,6 +49,23 @@ export async function rerunCommand(args: string[], root: string): Promise<number
   if (!values.from || !values.to) {
     console.error(RERUN_USAGE);
     return 2;
+  }
+  if (values.stage !== undefined) {
+    const request = {
+      from: values.from,
+      to: values.to,
+      dataset: values.dataset,
+      partner: values.partner,
+      runId: values['run-id'],
+    };
+    const { withStage } = await import('./runtime-commands.ts');
+    const { rerunOnStage } = await import('./rerun-on-stage.ts');
+    return withStage(values, root, 'inspect', (stage) =>
+      rerunOnStage(stage, request, {
+        json: values.json,
+        timeoutMs: Number(values['timeout-seconds'] ?? 3600) * 1000,
+      }),
+    );
   }
   const input: RerunInput = {
     from: values.from,
@@ -163,24 +182,5 @@ function printVerdicts(
     `Run ${outcome.runId}: ${progress.terminal} of ${progress.members} file(s) terminal again` +
       `${progress.movedOn > 0 ? ` (${progress.movedOn} moved on to a later run)` : ''}.`,
   );
-  for (const verdict of verdicts) {
-    const scope = `  ${verdict.dataset} ${verdict.businessDate}:`;
-    const { current, previousReady } = verdict;
-    if (current.verdict === 'PENDING') {
-      printText(
-        `${scope} no verdict yet on the current facts (${current.runId ?? 'no gates declared'}); check \`finledger dlq list\` for ready-publisher.`,
-      );
-      continue;
-    }
-    if (current.verdict === 'BLOCKED') {
-      printText(`${scope} BLOCKED ${current.runId}: failed ${current.failedGates.join(', ')}.`);
-      continue;
-    }
-    const comparison = !previousReady
-      ? 'no earlier READY to compare with.'
-      : verdict.sameContent
-        ? `same content hash as the previous ready run ${previousReady.runId}.`
-        : `content hash DIFFERS from the previous ready run ${previousReady.runId} (${previousReady.contentHash}); compare both gold partitions before using either.`;
-    printText(`${scope} READY ${current.runId}, content hash ${current.contentHash}: ${comparison}`);
-  }
+  for (const line of verdictLines(verdicts)) printText(line);
 }

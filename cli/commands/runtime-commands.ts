@@ -82,7 +82,7 @@ const STAGE_COMMANDS = new Set(['status', 'replay', 'dlq']);
 const EVENT_LOG_BUCKET = 'event-log';
 
 /** What an operator command works on: a stage's resources and SDK clients for them (offline: the runtime too). */
-interface StageAccess {
+export interface StageAccess {
   readonly document: StageDocument;
   readonly clients: OperatorClients;
   readonly runtime?: Runtime;
@@ -93,8 +93,8 @@ interface StageAccess {
  * the offline runtime of the state folder — found the same way: the runtime serves its SSM document and the
  * clients reach it through `FINLEDGER_ENDPOINT_*`, so the offline run exercises the AWS code path.
  */
-async function withStage(
-  flags: Flags,
+export async function withStage(
+  flags: Pick<Flags, 'stage' | 'state-dir' | 'verbose'>,
   root: string,
   mode: 'pipeline' | 'inspect',
   use: (stage: StageAccess) => Promise<number>,

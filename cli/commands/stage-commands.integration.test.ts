@@ -6,6 +6,7 @@ import type { Runtime } from '../../runtime/runtime.ts';
 import { configureTestEnvironment, landAndSettle, startTestPipeline } from '../../test/pipeline/support.ts';
 import { pipelineReport } from '../pipeline-state.ts';
 import { printedJson } from '../test-support/printed-json.ts';
+import { rerunCommand } from './rerun.ts';
 import { runtimeCommand } from './runtime-commands.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -96,6 +97,36 @@ describe('commands against a stage', () => {
     );
     expect(dryRun).toMatchObject({ code: 0, output: { dryRun: true, total: 0 } });
     expect((dryRun.output.rules as string[]).length).toBe(runtime.bus.rules.length);
+  });
+
+  it('reruns a date through the signed function URL, recording the signer, and reports the verdict', async () => {
+    // Act
+    const rerun = await printedJson(() =>
+      rerunCommand(['--stage', 'oncall', '--from', '2026-11-19', '--to', '2026-11-19', '--json'], root),
+    );
+
+    // Assess: the run records who signed, every file is terminal again, the date has its verdict.
+    expect(rerun).toMatchObject({
+      code: 0,
+      output: {
+        summary: {
+          reopened: 1,
+          complete: true,
+          run: { requestedBy: 'arn:aws:iam::000000000000:user/offline' },
+        },
+        progress: { done: true, members: 1 },
+        verdicts: [expect.objectContaining({ dataset: 'transactions', businessDate: '2026-11-19' })],
+      },
+    });
+  }, 120_000);
+
+  it('refuses an unsigned call to the rerun URL before the function runs', async () => {
+    const url = runtime.stageDocument.functions.rerun?.url ?? expect.fail('no rerun URL');
+    const response = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify({ from: '2026-11-19', to: '2026-11-19' }),
+    });
+    expect(response.status).toBe(403);
   });
 
   it('names the stage, region and next step when the stage does not exist', async () => {

@@ -20,6 +20,9 @@ const ENDPOINT_VARIABLES: Record<AwsService, string> = {
   ssm: 'FINLEDGER_ENDPOINT_SSM',
 };
 
+/** The static credentials every client uses offline (the emulators accept anything; the runtime's signed URLs check these). */
+export const OFFLINE_CREDENTIALS = { accessKeyId: 'offline', secretAccessKey: 'offline' } as const;
+
 /** Client config for one AWS service, honouring the offline endpoint overrides. */
 export function clientConfig(service: AwsService, env: NodeJS.ProcessEnv = process.env): ClientConfig {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -29,7 +32,7 @@ export function clientConfig(service: AwsService, env: NodeJS.ProcessEnv = proce
     region,
     endpoint,
     forcePathStyle: service === 's3' ? true : undefined,
-    credentials: { accessKeyId: 'offline', secretAccessKey: 'offline' },
+    credentials: { ...OFFLINE_CREDENTIALS },
   };
 }
 

@@ -22,8 +22,8 @@ export const stageDocumentSchema = z.object({
   rules: z.record(z.string(), z.object({ name: z.string(), bus: z.enum(['finledger', 'default']) })),
   tables: z.record(z.string(), z.string()),
   buckets: z.record(z.string(), z.string()),
-  /** Operator-invoked functions (rerun) by worker name. */
-  functions: z.record(z.string(), z.string()),
+  /** Operator-invoked functions (rerun) by worker name: the function and its IAM-authorised URL. */
+  functions: z.record(z.string(), z.object({ name: z.string(), url: z.url() })),
 });
 
 export type StageDocument = z.infer<typeof stageDocumentSchema>;

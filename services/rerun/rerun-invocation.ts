@@ -6,8 +6,8 @@ import { type RerunOptions, type RerunOutcome, startRerun } from './rerun.ts';
 import type { SkippedFile } from './rerun-plan.ts';
 
 /**
- * The payload of an operator's `aws lambda invoke` of the rerun function. `requestedBy` is required: on AWS it is the
- * only record of who asked (a direct invoke carries no caller identity into the function).
+ * One pass of a rerun as the function runs it: the function URL's body plus `requestedBy`, the signer's IAM ARN
+ * (`rerun-url-request.ts`), never a name the caller typed.
  */
 export const RerunInvocationSchema = z
   .object({

@@ -4,7 +4,7 @@ import { stageReplayTarget } from '../../cli/stage-targets.ts';
 import { parseStageDocument, stageDocumentParameter } from '../../lib/stage-resources/stage-document.ts';
 import { names } from '../../stacks/plan/names.ts';
 import { topology } from '../../topology/topology.ts';
-import { ACCOUNT, REGION } from './harness/sst-mocks.ts';
+import { ACCOUNT, ofType, REGION } from './harness/sst-mocks.ts';
 import { one, STAGES, useStages } from './harness/stages.ts';
 
 /**
@@ -37,6 +37,15 @@ describe.each(STAGES)('%s stage document', (stage) => {
     expect(Object.keys(document.tables).sort()).toEqual(topology.tables.map((t) => t.name).sort());
     expect(Object.keys(document.buckets).sort()).toEqual(topology.buckets.map((b) => b.name).sort());
     expect(document.archives.notifications).toEqual(expect.any(String));
+    expect(document.functions.rerun).toEqual({
+      name: expect.any(String),
+      url: expect.stringMatching(/^https:\/\//),
+    });
+    expect(
+      ofType(stage_(stage).run, 'aws:lambda/functionUrl:FunctionUrl').map(
+        (url) => url.inputs.authorizationType,
+      ),
+    ).toEqual(['AWS_IAM']);
     expect(Object.keys(document.workerDlqs).sort()).toEqual(
       topology.workers
         .filter((worker) => worker.trigger.kind !== 'invoke')

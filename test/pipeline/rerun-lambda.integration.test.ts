@@ -4,7 +4,6 @@ import { waitForTerminalFiles } from '../../cli/pipeline-state.ts';
 import { FileLandedV1 } from '../../contracts/events/catalog.ts';
 import { lambdaContext } from '../../runtime/lambda-shapes.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
-import { RerunRequestError } from '../../services/rerun/errors.ts';
 import { handler } from '../../services/rerun/handler.ts';
 import type { RerunSummary } from '../../services/rerun/rerun-invocation.ts';
 import { rerunProgress } from '../../services/rerun/rerun-progress.ts';
@@ -26,10 +25,24 @@ const sample = generateSampleSet({ seed: 37, dates: [DATE], rowsPerFile: 6, defe
 );
 const spec = topology.workers.find((worker) => worker.name === 'rerun')!;
 
-/** The Lambda handler as `aws lambda invoke` calls it: the payload and a context with the function's timeout. */
-const invoke = (runtime: Runtime, payload: unknown) =>
-  (handler as unknown as (event: unknown, context: Context) => Promise<RerunSummary>)(
-    payload,
+const CALLER = 'arn:aws:sts::123456789012:assumed-role/FinanceOps/alice';
+
+/** A function URL event (payload 2.0) as Lambda builds it for an IAM-signed POST. */
+const urlEvent = (body: unknown, caller: string | null = CALLER) => ({
+  version: '2.0',
+  rawPath: '/',
+  body: JSON.stringify(body),
+  isBase64Encoded: false,
+  requestContext: {
+    http: { method: 'POST', path: '/' },
+    ...(caller ? { authorizer: { iam: { userArn: caller } } } : {}),
+  },
+});
+
+/** The Lambda handler as Lambda calls it: the event and a context with the function's timeout. */
+const invoke = (runtime: Runtime, event: unknown) =>
+  (handler as unknown as (event: unknown, context: Context) => Promise<{ statusCode: number; body: string }>)(
+    event,
     lambdaContext({
       functionName: spec.name,
       timeoutSeconds: spec.function.timeoutSeconds,
@@ -52,16 +65,28 @@ describe('the rerun Lambda handler on the offline runtime', () => {
     await runtime?.stop();
   });
 
-  it('refuses a payload without a requester and moves nothing', async () => {
+  it.each([
+    [
+      'a direct invoke (no caller identity)',
+      { from: DATE, to: DATE, requestedBy: 'anyone' },
+      /finledger rerun --stage/,
+    ],
+    ['a URL call without IAM authorisation', urlEvent({ from: DATE, to: DATE }, null), /no IAM caller/],
+    [
+      'a body naming its own requester',
+      urlEvent({ from: DATE, to: DATE, requestedBy: 'bob' }),
+      /from your signature/,
+    ],
+  ])('refuses %s with what to do, and moves nothing', async (_, event, reason) => {
     // Prepare
     const before = await registry(runtime).listDay(DATE);
 
     // Act
-    const attempt = invoke(runtime, { from: DATE, to: DATE });
+    const response = await invoke(runtime, event);
 
     // Assess
-    await expect(attempt).rejects.toThrow(RerunRequestError);
-    await expect(attempt).rejects.toThrow(/requestedBy/);
+    expect(response.statusCode).toBe(400);
+    expect((JSON.parse(response.body) as { error: string }).error).toMatch(reason);
     expect((await registry(runtime).listDay(DATE)).files).toEqual(before.files);
   });
 
@@ -71,14 +96,15 @@ describe('the rerun Lambda handler on the offline runtime', () => {
     expect(before.files).toHaveLength(sample.length);
 
     // Act
-    const summary = await invoke(runtime, { from: DATE, to: DATE, requestedBy: 'finance-oncall' });
+    const response = await invoke(runtime, urlEvent({ from: DATE, to: DATE }));
+    const summary = JSON.parse(response.body) as RerunSummary;
     await waitForTerminalFiles(runtime, 60_000);
     await runtime.waitForIdle();
 
     // Assess: the summary, the run record, one FileLanded per file, and every file closed again as before.
     expect(summary).toMatchObject({ resumed: false, reopened: sample.length, alreadyInRun: 0, skipped: [] });
     expect((await runItems(runtime, summary.runId)).run).toMatchObject({
-      requestedBy: 'finance-oncall',
+      requestedBy: CALLER,
       fileCount: sample.length,
       passes: 1,
     });

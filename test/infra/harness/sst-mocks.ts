@@ -109,6 +109,8 @@ export function mockState(
       return { name: physical, arn: arn('events', `rule/${physical}`) };
     case 'aws:lambda/function:Function':
       return { name: physical, arn: arn('lambda', `function:${physical}`) };
+    case 'aws:lambda/functionUrl:FunctionUrl':
+      return { functionUrl: `https://${name.toLowerCase()}.lambda-url.${REGION}.on.aws/` };
     case 'random:index/randomBytes:RandomBytes':
       return { base64: Buffer.from('0123456789abcdef0123456789abcdef').toString('base64') };
     default:
