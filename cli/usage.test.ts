@@ -1,30 +1,21 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCommand } from './run-command.ts';
 import { COMMAND_USAGE } from './usage.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-
-/** Run the CLI as a user does; resolve with its exit code and output. */
-function finledger(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'cli/finledger.ts', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString('utf8');
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+/** Run a command line in this process; resolve with its exit code and what it printed. */
+async function finledger(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+  const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+  const code = await runCommand(args);
+  const printed = (spy: typeof log) => spy.mock.calls.map((call) => String(call[0])).join('\n');
+  return { code, stdout: printed(log), stderr: printed(error) };
 }
 
 describe('finledger <command> --help and usage errors', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it.each(Object.keys(COMMAND_USAGE))('%s --help prints its usage and exits 0', async (command) => {
     const { code, stdout } = await finledger([command, '--help']);
     expect(code).toBe(0);

@@ -155,7 +155,7 @@ function eventAttributes(message: Message): { MessageAttributes?: Record<string,
 }
 
 /** Make what the scan held visible again. Best effort: a message not released reappears after the hold anyway. */
-async function releaseHeld(sqs: SQSClient, url: string, held: readonly Message[]): Promise<void> {
+export async function releaseHeld(sqs: SQSClient, url: string, held: readonly Message[]): Promise<void> {
   for (let start = 0; start < held.length; start += 10) {
     const chunk = held.slice(start, start + 10);
     await sqs

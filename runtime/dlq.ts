@@ -1,10 +1,5 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  type Message,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
-import { moveMessages } from './dlq-move.ts';
+import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { moveMessages, releaseHeld } from './dlq-move.ts';
 import type { ProvisionedResources, ProvisionedServiceQueues } from './provision.ts';
 
 /** Which DLQ: the SQS redrive DLQ (`dlq`) or the bus rule-target DLQ (`bus`). */
@@ -73,7 +68,7 @@ export async function peekMessages(sqs: SQSClient, url: string, max: number): Pr
     if (batch.length === 0) break;
     seen.push(...batch);
   }
-  await release(sqs, url, seen);
+  await releaseHeld(sqs, url, seen);
   return seen.map(toDlqMessage);
 }
 
@@ -94,22 +89,6 @@ async function receiveBatch(
     }),
   );
   return output.Messages ?? [];
-}
-
-async function release(sqs: SQSClient, url: string, messages: Message[]): Promise<void> {
-  for (let start = 0; start < messages.length; start += 10) {
-    const chunk = messages.slice(start, start + 10);
-    await sqs.send(
-      new ChangeMessageVisibilityBatchCommand({
-        QueueUrl: url,
-        Entries: chunk.map((message, index) => ({
-          Id: String(index),
-          ReceiptHandle: message.ReceiptHandle,
-          VisibilityTimeout: 0,
-        })),
-      }),
-    );
-  }
 }
 
 function toDlqMessage(message: Message): DlqMessage {

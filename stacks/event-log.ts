@@ -34,17 +34,7 @@ export function createEventLog(
   const sendRole = new aws.iam.Role(plan.sendRole, {
     // Only this account's rules may use the role (confused deputy).
     // https://docs.aws.amazon.com/eventbridge/latest/userguide/cross-service-confused-deputy-prevention.html
-    assumeRolePolicy: $jsonStringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': account } },
-        },
-      ],
-    }),
+    assumeRolePolicy: serviceTrust('events.amazonaws.com', { 'aws:SourceAccount': account }),
     inlinePolicies: [{ name: 'put-records', policy: policyOf(plan.sendStatements, deps, streams) }],
   });
   const bucketNames = $resolve(
@@ -80,17 +70,7 @@ function createStream(
   const role = new aws.iam.Role(stream.role, {
     // Firehose passes the account as external ID: only this account's streams can use the role.
     // https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html#using-iam-s3
-    assumeRolePolicy: $jsonStringify({
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Service: 'firehose.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'sts:ExternalId': account } },
-        },
-      ],
-    }),
+    assumeRolePolicy: serviceTrust('firehose.amazonaws.com', { 'sts:ExternalId': account }),
     inlinePolicies: [{ name: 'write-zone', policy: policyOf(stream.statements, deps, {}) }],
   });
   return new aws.kinesis.FirehoseDeliveryStream(stream.name, {
@@ -160,5 +140,20 @@ function policyOf(
           }
         : {}),
     })),
+  });
+}
+
+/** A role only `service` may assume, and only when `equals` holds (the account it acts for). */
+function serviceTrust(service: string, equals: Record<string, $util.Output<string>>): $util.Output<string> {
+  return $jsonStringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: service },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: equals },
+      },
+    ],
   });
 }

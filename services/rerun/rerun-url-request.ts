@@ -1,20 +1,12 @@
 import { z } from 'zod';
 import { RerunRequestError } from './errors.ts';
-import type { RerunInvocation } from './rerun-invocation.ts';
+import { type RerunInvocation, RerunInvocationSchema } from './rerun-invocation.ts';
 
 /**
  * The body an operator POSTs to the rerun function's URL (IAM-authorised, signed with SigV4 by
  * `finledger rerun --stage`). No `requestedBy`: who asked is the signer, as Lambda reports it.
  */
-const RerunUrlBodySchema = z
-  .object({
-    from: z.string(),
-    to: z.string(),
-    dataset: z.string().optional(),
-    partner: z.string().optional(),
-    runId: z.string().optional(),
-  })
-  .strict();
+const RerunUrlBodySchema = RerunInvocationSchema.omit({ requestedBy: true });
 
 /** The parts of a Lambda function URL event (payload format 2.0) the rerun reads. */
 export interface FunctionUrlEvent {
