@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  datesTouched,
   firehoseErrorPrefix,
   firehosePrefix,
   PARTITION_KEY_QUERY,
@@ -50,19 +49,5 @@ describe('event log layout', () => {
     expect(evaluated('main')).toBe('event-log/type=Object%20Created/date=2026-11-19/');
     expect(PARTITION_KEY_QUERY).toBe('{type: .["detail-type"] | @uri, date: .time[0:10]}');
     expect(firehoseErrorPrefix('restricted')).toMatch(/^restricted\/.*!\{firehose:error-output-type\}/);
-  });
-
-  it.each([
-    ['one instant', '2026-11-19T10:00:00Z', '2026-11-19T10:00:00Z', ['2026-11-19']],
-    [
-      'a window ending at midnight',
-      '2026-11-19T10:00:00Z',
-      '2026-11-20T00:00:00Z',
-      ['2026-11-19', '2026-11-20'],
-    ],
-    ['a window ending just before', '2026-11-19T00:00:00Z', '2026-11-19T23:59:59.999Z', ['2026-11-19']],
-    ['a month boundary', '2026-11-30T23:00:00Z', '2026-12-01T01:00:00Z', ['2026-11-30', '2026-12-01']],
-  ])('lists the UTC dates %s touches', (_name, from, to, dates) => {
-    expect(datesTouched(new Date(from), new Date(to))).toEqual(dates);
   });
 });

@@ -112,16 +112,3 @@ export function firehosePrefix(zone: EventLogZone): string {
 export function firehoseErrorPrefix(zone: EventLogZone): string {
   return `${zoneErrorRoot(zone)}!{firehose:error-output-type}/date=!{timestamp:yyyy-MM-dd}/`;
 }
-
-/**
- * The UTC dates from `from` to `to`, both included: the date partitions a window touches.
- * @example datesTouched(new Date('2026-11-19T23:00:00Z'), new Date('2026-11-20T01:00:00Z')) // ['2026-11-19', '2026-11-20']
- */
-export function datesTouched(from: Date, to: Date): string[] {
-  const DAY_MS = 86_400_000;
-  const dates: string[] = [];
-  for (let day = Math.floor(from.getTime() / DAY_MS); day <= Math.floor(to.getTime() / DAY_MS); day++) {
-    dates.push(new Date(day * DAY_MS).toISOString().slice(0, 10));
-  }
-  return dates;
-}

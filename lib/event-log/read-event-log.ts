@@ -3,7 +3,6 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import {
   datePartition,
-  datesTouched,
   EVENT_LOG_ZONES,
   type EventLogZone,
   type LoggedEvent,
@@ -48,12 +47,19 @@ export async function* readEventLog(
 ): AsyncGenerator<LoggedEvent> {
   const from = Math.floor(window.from.getTime() / 1000) * 1000;
   const to = Math.ceil(window.to.getTime() / 1000) * 1000;
-  const dates = datesTouched(new Date(from), new Date(to));
+  // Date partitions are listed, not enumerated: a window reaching far into the future (or the past) costs one listing
+  // per type, not one request per day it spans.
+  const first = datePartitionOf('', new Date(from));
+  const last = datePartitionOf('', new Date(to));
   const yielded = new Set<string>();
   for (const zone of EVENT_LOG_ZONES) {
     for (const typeRoot of await typePrefixes(s3, bucket, zone, window.types)) {
-      for (const date of dates) {
-        for await (const key of objectKeys(s3, bucket, datePartition(typeRoot, date))) {
+      const partitions = (await commonPrefixes(s3, bucket, `${typeRoot}date=`)).filter((partition) => {
+        const date = partition.slice(typeRoot.length);
+        return date >= first && date <= last;
+      });
+      for (const partition of partitions) {
+        for await (const key of objectKeys(s3, bucket, partition)) {
           for await (const event of eventsOf(s3, bucket, key)) {
             const time = Date.parse(event.time);
             if (time < from || time > to || yielded.has(event.id)) continue;
@@ -88,22 +94,26 @@ async function typePrefixes(
   types: readonly string[] | undefined,
 ): Promise<string[]> {
   if (types) return types.map((type) => typePrefix(zone, typeSegment(type)));
+  return commonPrefixes(s3, bucket, `${zoneRoot(zone)}type=`);
+}
+
+/** The folders (up to the next `/`) under a prefix, every page. */
+async function commonPrefixes(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
   const prefixes: string[] = [];
   let token: string | undefined;
   do {
     const page = await s3.send(
-      new ListObjectsV2Command({
-        Bucket: bucket,
-        Prefix: `${zoneRoot(zone)}type=`,
-        Delimiter: '/',
-        ContinuationToken: token,
-      }),
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ContinuationToken: token }),
     );
     prefixes.push(...(page.CommonPrefixes ?? []).flatMap((common) => common.Prefix ?? []));
     token = page.NextContinuationToken;
   } while (token);
   return prefixes;
 }
+
+/** A date partition's folder name relative to its type folder, for the day of `instant` (UTC). */
+const datePartitionOf = (root: string, instant: Date): string =>
+  datePartition(root, instant.toISOString().slice(0, 10));
 
 async function* objectKeys(s3: S3Client, bucket: string, prefix: string): AsyncGenerator<string> {
   let token: string | undefined;
