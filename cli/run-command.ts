@@ -4,17 +4,17 @@ import { asksForHelp, COMMAND_USAGE, isArgumentError } from './usage.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const USAGE = `finledger <command> [--help]
+const USAGE = `finledger <command> [--help]      (every command: --help for its flags and exit codes)
 
   run [--watch] [--state-dir DIR] [--json]   start the offline runtime, land the sample set, report, exit
   contracts write|check                       regenerate / verify the contracts registry (events/, contracts/)
   schemas list|show|diff|check|publish        review contracts: versions, compatibility, frozen published versions
-  status [--state-dir DIR] [--json]           file registry report from a state folder
-  replay --from ISO --to ISO [--state-dir]    re-send archived bus events in a time range
-  dlq list|show|redrive [SERVICE] [--kind queue|rule] [--json]
+  status [--state-dir DIR] [--json]           file registry report from a state folder (--stage S: a deployed stage)
+  replay --from ISO --to ISO [--dry-run]      re-send archived bus events in a time range (--stage S too)
+  dlq list|show|redrive [SERVICE] [--kind queue|rule|worker] [--json] [--stage S]
                                               DLQ depths (exit 3 while any holds a message), messages, redrive
   lineage <dataset> <partner> <id> [--json]   trace one record: raw file, silver row, dedup outcome, gold
-  rerun --from D --to D [--dataset D] [--partner P] [--run-id R]
+  rerun --from D --to D [--dataset D] [--partner P] [--run-id R] [--stage S]
                                               rerun business dates from raw under a new run id; compare gold
   quarantine [--date D] [--partner P] [--dataset D] [--file FILE_ID] [--csv | --json] [--state-dir DIR]
                                               quarantined rows of each file's current run (reason, id, value);
