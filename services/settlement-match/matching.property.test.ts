@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MatchingRules, MatchPass } from '../../config/matching-rules.ts';
 import { SettlementsMatchedPayloadSchema } from '../../contracts/events/settlements-matched.ts';
-import { createRandom, type Random } from '../../test/sample-data/prng.ts';
+import { createRandom, type Random, shuffled } from '../../test/sample-data/prng.ts';
 import { addDays } from './business-dates.ts';
 import { toleranceFor } from './group-evaluation.ts';
 import { inputFiles } from './input-checks.ts';
@@ -119,15 +119,6 @@ function randomRows(random: Random): {
     );
   }
   return { transactions, settlements };
-}
-
-function shuffled<T>(random: Random, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index -= 1) {
-    const other = random.int(0, index);
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
 }
 
 const lines = (result: ReturnType<typeof matchSettlements>) =>

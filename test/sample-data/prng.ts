@@ -62,3 +62,13 @@ export function seedFor(seed: number, label: string): number {
   }
   return hash;
 }
+
+/** A seeded Fisher-Yates permutation of `items` (a copy): the same seed gives the same order. */
+export function shuffled<T>(random: Random, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let index = copy.length - 1; index > 0; index -= 1) {
+    const other = random.int(0, index);
+    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
+  }
+  return copy;
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type MatchingRules, matchingRules } from '../../../config/matching-rules.ts';
 import { withSetEngine } from '../../../lib/duckdb/set-engine.ts';
-import { createRandom, type Random } from '../../../test/sample-data/prng.ts';
+import { createRandom, type Random, shuffled } from '../../../test/sample-data/prng.ts';
 import { writeResults } from '../match-run.ts';
 import {
   DEFAULT_MATCH_LIMITS,
@@ -73,15 +73,6 @@ async function sqlOutcome(window: Window, config: SettlementMatchConfig, random?
       parts,
     };
   });
-}
-
-function shuffled<T>(random: Random, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index -= 1) {
-    const other = random.int(0, index);
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
 }
 
 /** Even seeds draw synthetic rules; odd seeds take each partner's rules from config/matching-rules.ts in turn. */
