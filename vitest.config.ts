@@ -1,15 +1,36 @@
 import { defineConfig } from 'vitest/config';
 
+const SHARED_EXCLUDES = ['node_modules/**', '.sst/**', '.finledger/**'];
+
 export default defineConfig({
   test: {
-    include: ['**/*.test.ts'],
     setupFiles: ['test/setup-env.ts'],
-    exclude: ['node_modules/**', '.sst/**', '.finledger/**'],
     // Integration suites start their own emulators on free ports; run files in parallel but keep
     // each file's tests sequential so one emulator set serves a file.
     fileParallelism: true,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     allowOnly: false,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'infra',
+          include: ['test/infra/**/*.test.ts'],
+          exclude: SHARED_EXCLUDES,
+          // The stack runs under Pulumi mocks once per worker (test/infra/harness/stages.ts), not once per file:
+          // these files only read what the run declared.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'finledger',
+          include: ['**/*.test.ts'],
+          exclude: [...SHARED_EXCLUDES, 'test/infra/**'],
+        },
+      },
+    ],
   },
 });

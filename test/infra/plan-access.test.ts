@@ -12,7 +12,7 @@ import { TEST_PRODUCTION_ENV } from './harness/sst-mocks.ts';
 
 /** The pure plan (no Pulumi): functions and their triggers, least-privilege IAM, tables and buckets. */
 
-const dev = buildPlan(topology, stageConfig('dev'));
+const dev = buildPlan(topology, stageConfig('dev', {}));
 const production = buildPlan(topology, stageConfig('production', TEST_PRODUCTION_ENV));
 const units = [...topology.services, ...topology.workers];
 
@@ -265,8 +265,8 @@ describe('storage', () => {
     );
 
     // Act / Assess
-    expect(() => buildPlan({ ...topology, buckets }, stageConfig('dev'))).toThrow(CardDataPlacementError);
-    expect(() => buildPlan({ ...topology, buckets }, stageConfig('dev'))).toThrow(message);
+    expect(() => buildPlan({ ...topology, buckets }, stageConfig('dev', {}))).toThrow(CardDataPlacementError);
+    expect(() => buildPlan({ ...topology, buckets }, stageConfig('dev', {}))).toThrow(message);
   });
 
   it('sends landing notifications to EventBridge, and no other bucket', () => {

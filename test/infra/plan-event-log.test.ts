@@ -68,7 +68,7 @@ describe('event log plan', () => {
     'expires the event log of %s with the bus archive (null: kept indefinitely, as the archive)',
     (_stage, archiveRetentionDays, days) => {
       // Act
-      const plan = buildPlan(topology, { ...stageConfig('dev'), archiveRetentionDays });
+      const plan = buildPlan(topology, { ...stageConfig('dev', {}), archiveRetentionDays });
       const bucket = plan.buckets.find((candidate) => candidate.bucket === 'event-log');
 
       // Assess
@@ -85,7 +85,7 @@ describe('event log plan', () => {
   it('refuses archive-retention prefixes the bucket does not declare', () => {
     // Act / Assess
     expect(() =>
-      buildPlan(withEventLogBucket({ archiveRetentionPrefixes: ['logs/'] }), stageConfig('dev')),
+      buildPlan(withEventLogBucket({ archiveRetentionPrefixes: ['logs/'] }), stageConfig('dev', {})),
     ).toThrow(/archive-retention prefixes logs\/ that are not among its prefixes/);
   });
 });

@@ -13,7 +13,7 @@ import { TEST_ONCALL, TEST_PRODUCTION_ENV } from './harness/sst-mocks.ts';
 
 /** The pure plan (no Pulumi): stage config, queues, rules, alarms, schemas, names, resource policies. */
 
-const dev = buildPlan(topology, stageConfig('dev'));
+const dev = buildPlan(topology, stageConfig('dev', {}));
 const production = buildPlan(topology, stageConfig('production', TEST_PRODUCTION_ENV));
 
 function withService(change: (service: ServiceSpec) => ServiceSpec): Topology {
@@ -107,7 +107,7 @@ describe('queues', () => {
   ])('rejects %s', (_, change) => {
     const broken = withService((service) => ({ ...service, queue: { ...service.queue, ...change } }));
 
-    expect(() => buildPlan(broken, stageConfig('dev'))).toThrow(TopologyRuleError);
+    expect(() => buildPlan(broken, stageConfig('dev', {}))).toThrow(TopologyRuleError);
   });
 });
 
@@ -147,7 +147,7 @@ describe('rules', () => {
       subscriptions: [{ kind: 'event', type: 'FileLanded', version: 99 }],
     }));
 
-    expect(() => buildPlan(broken, stageConfig('dev'))).toThrow(/FileLanded v99/);
+    expect(() => buildPlan(broken, stageConfig('dev', {}))).toThrow(/FileLanded v99/);
   });
 
   it('lets EventBridge send to a queue only from the rules that target it or use it as DLQ', () => {

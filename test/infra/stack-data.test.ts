@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { names } from '../../stacks/plan/names.ts';
-import { stageConfig } from '../../stacks/stage-config.ts';
 import { topology } from '../../topology/topology.ts';
 import type { BucketName, TableName } from '../../topology/types.ts';
 import type { Target } from './harness/arns.ts';
@@ -114,7 +113,7 @@ describe.each(STAGES)('%s stage', (stage) => {
     });
 
     it("expires quarantine's and the event log's restricted/ objects, their older versions and unfinished uploads after the stage's retention", () => {
-      const days = stageConfig(stage).restrictedRetentionDays;
+      const days = s().config.restrictedRetentionDays;
       const lifecycles = ofType(s().run, 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration');
       const cardDataRules = lifecycles.flatMap((resource) =>
         (resource.inputs.rules as { id: string }[])
@@ -170,7 +169,7 @@ describe.each(STAGES)('%s stage', (stage) => {
         expect(Object.keys(build?.links ?? {}).sort()).toEqual(
           [...(s().plan.functions.find((spec) => spec.unit === name)?.links ?? [])].sort(),
         );
-        expect(logs.inputs.retentionInDays).toBe(RETENTION_DAYS[stageConfig(stage).logRetention]);
+        expect(logs.inputs.retentionInDays).toBe(RETENTION_DAYS[s().config.logRetention]);
       },
     );
 

@@ -234,9 +234,10 @@ export async function runStack(
     stage === 'production'
       ? TEST_PRODUCTION_ENV
       : { FINLEDGER_ALARM_EMAIL: undefined, FINLEDGER_PARTNER_PRINCIPALS: undefined };
-  for (const [name, value] of Object.entries({ ...defaults, ...env }))
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
+  const deployEnv = { ...defaults, ...env };
+  // Put back afterwards: infra files share a worker, and a later file must not deploy with this run's settings.
+  const previousEnv = Object.fromEntries(Object.keys(deployEnv).map((name) => [name, process.env[name]]));
+  setEnv(deployEnv);
   const cwd = process.cwd();
   try {
     await setGlobals(stage);
@@ -292,7 +293,14 @@ export async function runStack(
   } finally {
     process.chdir(cwd);
     server.close();
+    setEnv(previousEnv);
   }
+}
+
+function setEnv(values: Readonly<Record<string, string | undefined>>): void {
+  for (const [name, value] of Object.entries(values))
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
 }
 
 /** Resources of one type, by name. */

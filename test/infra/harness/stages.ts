@@ -1,6 +1,6 @@
 import { beforeAll } from 'vitest';
 import { buildPlan, type Plan } from '../../../stacks/plan/plan.ts';
-import { stageConfig } from '../../../stacks/stage-config.ts';
+import { type StageConfig, stageConfig } from '../../../stacks/stage-config.ts';
 import { topology } from '../../../topology/topology.ts';
 import { type ArnIndex, indexArns } from './arns.ts';
 import { type DeclaredResource, ofType, runStack, type StackRun, TEST_PRODUCTION_ENV } from './sst-mocks.ts';
@@ -10,29 +10,38 @@ export interface Stage {
   readonly run: StackRun;
   readonly arns: ArnIndex;
   readonly plan: Plan;
+  /** The stage's settings as the run saw them (production with TEST_PRODUCTION_ENV). */
+  readonly config: StageConfig;
 }
 
 export type StageName = 'dev' | 'production';
 export const STAGES: readonly StageName[] = ['dev', 'production'];
 
+/** Both stages' runs, made once per worker: infra files share a worker (vitest.config.ts, project `infra`). */
+let runs: Promise<ReadonlyMap<StageName, Stage>> | undefined;
+
+async function runStages(): Promise<ReadonlyMap<StageName, Stage>> {
+  const stages = new Map<StageName, Stage>();
+  for (const name of STAGES) {
+    const run = await runStack(name);
+    const config = stageConfig(name, name === 'production' ? TEST_PRODUCTION_ENV : {});
+    stages.set(name, { run, arns: indexArns(run), plan: buildPlan(topology, config), config });
+  }
+  return stages;
+}
+
 /**
- * Run the program for a development stage and for production once per test file.
+ * The program run for a development stage and for production, once per worker and read by every infra file.
  * @example const stage = useStages(); it('…', () => stage('dev').run.resources)
  */
 export function useStages(): (name: StageName) => Stage {
-  const stages = new Map<StageName, Stage>();
+  let stages: ReadonlyMap<StageName, Stage> | undefined;
   beforeAll(async () => {
-    for (const name of STAGES) {
-      const run = await runStack(name);
-      stages.set(name, {
-        run,
-        arns: indexArns(run),
-        plan: buildPlan(topology, stageConfig(name, name === 'production' ? TEST_PRODUCTION_ENV : {})),
-      });
-    }
+    runs ??= runStages();
+    stages = await runs;
   });
   return (name) => {
-    const stage = stages.get(name);
+    const stage = stages?.get(name);
     if (!stage) throw new Error(`stage ${name} did not run`);
     return stage;
   };
