@@ -1,8 +1,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ATTENTION_EXIT_CODE } from '../../cli/attention.ts';
 import type { PipelineReport } from '../../cli/report.ts';
+import { silentLogger } from '../../runtime/logger.ts';
+import { startRuntime } from '../../runtime/runtime.ts';
 import { countByType, readArchiveFromDisk } from './support/archive.ts';
 import {
   isRunning,
@@ -73,17 +77,44 @@ async function runMainJob(stateDir: string, track: (cli: TsProcess) => void): Pr
   };
 }
 
-describe('npm start on a state folder, twice', () => {
+/** Park one message in dedup's DLQ of the state folder, as a message that failed every retry would be. */
+async function parkInDedupDlq(stateDir: string): Promise<void> {
+  const runtime = await startRuntime({
+    stateDir,
+    handlers: {},
+    workers: {},
+    s3Notifications: false,
+    logger: silentLogger,
+  });
+  try {
+    const dlq = runtime.resources.services.dedup?.dlq.url ?? expect.fail('the topology has no dedup DLQ');
+    await runtime.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: dlq, MessageBody: JSON.stringify({ parked: 'by the test' }) }),
+    );
+  } finally {
+    await runtime.stop();
+  }
+}
+
+/** One CLI command to its exit, with what it printed. */
+async function runCli(args: string[], track: (cli: TsProcess) => void) {
+  const cli = spawnTs('cli/finledger.ts', args);
+  track(cli);
+  const { code } = await cli.exited;
+  return { code, stdout: cli.stdout(), stderr: cli.stderr() };
+}
+
+describe('npm start on a state folder, twice, then with a message in a DLQ', () => {
   let stateDir: string;
   let running: TsProcess | undefined;
   let first: RunResult;
   let second: RunResult;
+  const track = (cli: TsProcess) => {
+    running = cli;
+  };
 
   beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'finledger-start-'));
-    const track = (cli: TsProcess) => {
-      running = cli;
-    };
     first = await runMainJob(stateDir, track);
     second = await runMainJob(stateDir, track);
   }, 150_000);
@@ -166,5 +197,37 @@ describe('npm start on a state folder, twice', () => {
         quarantined: earlier.quarantined,
       });
     }
+  });
+  // A day with a message in a DLQ is never reported complete (declared last: it parks the message after the above).
+  describe('with a message parked in dedup’s DLQ', () => {
+    let third: { code: number | null; stdout: string; stderr: string };
+    let status: { code: number | null; stdout: string; stderr: string };
+
+    beforeAll(async () => {
+      await parkInDedupDlq(stateDir);
+      third = await runCli(['run', '--state-dir', stateDir, '--json', '--timeout-seconds', '60'], track);
+      status = await runCli(['status', '--state-dir', stateDir], track);
+    }, 150_000);
+
+    it('npm start processes the day, then exits 3 with the DLQ as the report’s first item', () => {
+      expect(third.code, third.stderr).toBe(ATTENTION_EXIT_CODE);
+      const report = JSON.parse(third.stdout) as PipelineReport;
+      expect(report.totals.open).toBe(0);
+      expect(report.attention).toEqual([
+        expect.objectContaining({
+          kind: 'DLQ_MESSAGES',
+          scope: 'dedup DLQ',
+          next: expect.stringContaining('dlq redrive dedup'),
+        }),
+      ]);
+    });
+
+    it('finledger status says INCOMPLETE before anything else, with the recovery command, and exits 3', () => {
+      expect(status.code, status.stderr).toBe(ATTENTION_EXIT_CODE);
+      const [headline, item, next] = status.stdout.split('\n');
+      expect(headline).toMatch(/^INCOMPLETE: 1 item/);
+      expect(item).toMatch(/DLQ_MESSAGES dedup DLQ: 1 message/);
+      expect(next).toMatch(/next: npm run finledger -- dlq show dedup .* dlq redrive dedup/);
+    });
   });
 });
