@@ -28,6 +28,7 @@ export default defineConfig({
         test: {
           name: 'finledger',
           include: ['**/*.test.ts'],
+          globalSetup: ['test/shared-dynamodb.global-setup.ts'],
           exclude: [...SHARED_EXCLUDES, 'test/infra/**'],
         },
       },

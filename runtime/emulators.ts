@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { dropTablesNamed } from './shared-dynamodb.ts';
 
 /** Where each emulated AWS service listens. fauxqs serves SQS and S3 on one port. */
 export interface EmulatorEndpoints {
@@ -16,6 +18,17 @@ export interface EmulatorOptions {
   /** Fixed ports; omitted ones are picked free. */
   readonly ports?: { readonly dynamodb?: number; readonly fauxqs?: number };
   readonly region?: string;
+  /**
+   * Use this already-running in-memory DynamoDB Local instead of starting one (the test run shares one JVM, see
+   * vitest.config.ts). Tables then get a prefix of their own and are dropped on stop; ignored with `stateDir`.
+   */
+  readonly sharedDynamoDb?: SharedDynamoDb;
+}
+
+/** A DynamoDB Local other runtimes use too: neither started nor stopped by the runtime that borrows it. */
+export interface SharedDynamoDb {
+  readonly endpoint: string;
+  readonly pid: number;
 }
 
 /** The running emulators. */
@@ -26,6 +39,8 @@ export interface Emulators {
   readonly fauxqs: FauxqsServer;
   /** Pid (and process group) of the DynamoDB Local JVM. */
   readonly dynamodbPid: number;
+  /** Prepended to every table name: '' on an own DynamoDB Local, unique per runtime on a shared one. */
+  readonly tablePrefix: string;
   /** Stop fauxqs and the JVM (its whole process group). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -37,8 +52,11 @@ export interface Emulators {
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const region = options.region ?? 'us-east-1';
   const dirs = options.stateDir ? await stateDirs(options.stateDir) : undefined;
+  const shared = dirs ? undefined : options.sharedDynamoDb;
   const [dynamo, faux] = await Promise.allSettled([
-    startDynamoDbLocal({ dbPath: dirs?.dynamodb, port: options.ports?.dynamodb, region }),
+    shared
+      ? borrowDynamoDb(shared, region)
+      : startDynamoDbLocal({ dbPath: dirs?.dynamodb, port: options.ports?.dynamodb, region }),
     startFauxqs({
       port: options.ports?.fauxqs ?? 0,
       logger: false,
@@ -58,7 +76,25 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   return compose(dynamo.value, faux.value, region);
 }
 
-function compose(dynamo: DynamoDbLocal, faux: FauxqsServer, region: string): Emulators {
+/** The shared JVM as this runtime's DynamoDB Local: its own table prefix, and stop() drops only those tables. */
+async function borrowDynamoDb(
+  shared: SharedDynamoDb,
+  region: string,
+): Promise<DynamoDbLocal & { tablePrefix: string }> {
+  const tablePrefix = `t${process.pid}-${randomUUID().slice(0, 8)}-`;
+  return {
+    endpoint: shared.endpoint,
+    pid: shared.pid,
+    tablePrefix,
+    stop: () => dropTablesNamed(shared.endpoint, region, tablePrefix),
+  };
+}
+
+function compose(
+  dynamo: DynamoDbLocal & { tablePrefix?: string },
+  faux: FauxqsServer,
+  region: string,
+): Emulators {
   // fauxqs listens on 0.0.0.0 and reports that address; clients should use loopback.
   const fauxqsEndpoint = `http://127.0.0.1:${faux.port}`;
   let stopping: Promise<void> | undefined;
@@ -67,6 +103,7 @@ function compose(dynamo: DynamoDbLocal, faux: FauxqsServer, region: string): Emu
     region,
     fauxqs: faux,
     dynamodbPid: dynamo.pid,
+    tablePrefix: dynamo.tablePrefix ?? '',
     stop() {
       stopping ??= Promise.allSettled([faux.stop(), dynamo.stop()]).then((results) => {
         const failed = results.find((result) => result.status === 'rejected');

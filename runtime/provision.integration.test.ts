@@ -20,10 +20,14 @@ describe('provision', () => {
   it('is idempotent and creates exactly the topology tables, queues, DLQs and buckets', async () => {
     // Prepare
     const { clients, emulators } = stack;
+    // On the test run's shared DynamoDB Local, this stack's tables carry its own prefix beside other files' tables.
+    const prefix = emulators.tablePrefix;
 
     // Act
-    const again = await provision(topology, 'test', emulators.endpoints);
-    const tables = (await clients.dynamodb.send(new ListTablesCommand({}))).TableNames ?? [];
+    const again = await provision(topology, 'test', emulators.endpoints, { tablePrefix: prefix });
+    const tables = ((await clients.dynamodb.send(new ListTablesCommand({}))).TableNames ?? []).filter(
+      (name) => name.startsWith(prefix),
+    );
     const queues = ((await clients.sqs.send(new ListQueuesCommand({}))).QueueUrls ?? []).map((url) =>
       url.split('/').pop(),
     );
@@ -33,12 +37,14 @@ describe('provision', () => {
 
     // Assess
     expect(again).toEqual(stack.resources);
-    expect(tables.sort()).toEqual([
-      'finledger-test-dedup-history',
-      'finledger-test-files',
-      'finledger-test-idempotency',
-      'finledger-test-outbox',
-    ]);
+    expect(tables.sort()).toEqual(
+      [
+        'finledger-test-dedup-history',
+        'finledger-test-files',
+        'finledger-test-idempotency',
+        'finledger-test-outbox',
+      ].map((name) => `${prefix}${name}`),
+    );
     expect(queues.sort()).toEqual([
       'finledger-test-dedup',
       'finledger-test-dedup-bus-dlq',
@@ -66,10 +72,10 @@ describe('provision', () => {
   it('gives the outbox table its sparse index, stream and TTL', async () => {
     // Act
     const { Table } = await stack.clients.dynamodb.send(
-      new DescribeTableCommand({ TableName: 'finledger-test-outbox' }),
+      new DescribeTableCommand({ TableName: stack.resources.tables.outbox?.name }),
     );
     const ttl = await stack.clients.dynamodb.send(
-      new DescribeTimeToLiveCommand({ TableName: 'finledger-test-outbox' }),
+      new DescribeTimeToLiveCommand({ TableName: stack.resources.tables.outbox?.name }),
     );
 
     // Assess
@@ -83,7 +89,7 @@ describe('provision', () => {
   it('gives the files table the open-work and business-date indexes of the topology', async () => {
     // Act
     const { Table } = await stack.clients.dynamodb.send(
-      new DescribeTableCommand({ TableName: 'finledger-test-files' }),
+      new DescribeTableCommand({ TableName: stack.resources.tables.files?.name }),
     );
 
     // Assess

@@ -41,7 +41,7 @@ export async function provision(
   topology: Topology,
   stage: string,
   endpoints: EmulatorEndpoints,
-  options: { region?: string } = {},
+  options: { region?: string; tablePrefix?: string } = {},
 ): Promise<ProvisionedResources> {
   const region = options.region ?? 'us-east-1';
   const clients = localClients(endpoints, region);
@@ -49,7 +49,14 @@ export async function provision(
     const tables = await Promise.all(
       topology.tables.map(
         async (spec) =>
-          [spec.name, await ensureTable(clients.dynamodb, spec, physicalName(stage, spec.name))] as const,
+          [
+            spec.name,
+            await ensureTable(
+              clients.dynamodb,
+              spec,
+              `${options.tablePrefix ?? ''}${physicalName(stage, spec.name)}`,
+            ),
+          ] as const,
       ),
     );
     const services = await Promise.all(

@@ -6,7 +6,7 @@ import { topology as finledgerTopology } from '../topology/topology.ts';
 import type { Topology } from '../topology/types.ts';
 import { type LocalClients, localClientConfig, localClients, localEventBridgeClient } from './clients.ts';
 import { type DlqTools, dlqTools } from './dlq.ts';
-import { type Emulators, startEmulators } from './emulators.ts';
+import { type Emulators, type SharedDynamoDb, startEmulators } from './emulators.ts';
 import { startFunctionUrls, type UrlFunction } from './function-urls.ts';
 import { type HandlerMap, loadServiceHandlers } from './handlers.ts';
 import { waitForIdle } from './idle.ts';
@@ -59,6 +59,8 @@ export interface RuntimeOptions {
    */
   readonly s3EventTime?: (uploadedAtMs: number) => number;
   readonly ports?: { readonly dynamodb?: number; readonly fauxqs?: number; readonly bus?: number };
+  /** Borrow a running in-memory DynamoDB Local instead of starting one (tests; see `EmulatorOptions`). */
+  readonly sharedDynamoDb?: SharedDynamoDb;
   readonly pollerConcurrency?: number;
   /** Deep-freeze each SQSEvent so a handler that mutates its input fails loudly (see INTEGRITY-NOTES). */
   readonly freezeEvents?: boolean;
@@ -143,9 +145,17 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         });
       }
     }
-    const emulators = await startEmulators({ stateDir: options.stateDir, region, ports: options.ports });
+    const emulators = await startEmulators({
+      stateDir: options.stateDir,
+      region,
+      ports: options.ports,
+      sharedDynamoDb: options.sharedDynamoDb,
+    });
     teardown.push(() => emulators.stop());
-    const resources = await provision(topology, stage, emulators.endpoints, { region });
+    const resources = await provision(topology, stage, emulators.endpoints, {
+      region,
+      tablePrefix: emulators.tablePrefix,
+    });
     const clients = localClients(emulators.endpoints, region);
     teardown.push(() => clients.destroy());
     const bus = await startLocalBus({

@@ -1,7 +1,7 @@
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { topology } from '../../topology/topology.ts';
 import { type LocalClients, localClients } from '../clients.ts';
-import { type Emulators, startEmulators } from '../emulators.ts';
+import { type Emulators, type SharedDynamoDb, startEmulators } from '../emulators.ts';
 import type { RuntimeLogger } from '../logger.ts';
 import { type ProvisionedResources, provision } from '../provision.ts';
 
@@ -13,13 +13,24 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-/** Start in-memory (or `stateDir`-backed) emulators on free ports and provision the topology on them. */
+/** The test run's shared DynamoDB Local (test/shared-dynamodb.global-setup.ts, via test/setup-env.ts), if any. */
+export function sharedDynamoDb(): SharedDynamoDb | undefined {
+  const shared = process.env.FINLEDGER_TEST_SHARED_DYNAMODB;
+  return shared ? (JSON.parse(shared) as SharedDynamoDb) : undefined;
+}
+
+/**
+ * Start in-memory (or `stateDir`-backed) emulators on free ports and provision the topology on them. In memory,
+ * tables live on the run's shared DynamoDB Local under a prefix of their own.
+ */
 export async function startTestStack(
   options: { stateDir?: string; stage?: string } = {},
 ): Promise<TestStack> {
-  const emulators = await startEmulators({ stateDir: options.stateDir });
+  const emulators = await startEmulators({ stateDir: options.stateDir, sharedDynamoDb: sharedDynamoDb() });
   try {
-    const resources = await provision(topology, options.stage ?? 'test', emulators.endpoints);
+    const resources = await provision(topology, options.stage ?? 'test', emulators.endpoints, {
+      tablePrefix: emulators.tablePrefix,
+    });
     const clients = localClients(emulators.endpoints, emulators.region);
     return {
       emulators,

@@ -8,6 +8,7 @@ import type { BusEvent } from '../../runtime/bus-events.ts';
 import { silentLogger } from '../../runtime/logger.ts';
 import { type PipelineOptions, startPipeline } from '../../runtime/pipeline.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
+import { sharedDynamoDb } from '../../runtime/testing/helpers.ts';
 
 /** Offline settings the handlers read when they load; set before the pipeline starts. */
 export function configureTestEnvironment(overrides: Record<string, string> = {}): void {
@@ -20,9 +21,13 @@ export function configureTestEnvironment(overrides: Record<string, string> = {})
   });
 }
 
-/** The full pipeline on fresh in-memory emulators (or `stateDir`), fast retries, quiet logs. */
+/**
+ * The full pipeline on fresh in-memory emulators (or `stateDir`), fast retries, quiet logs; in memory its tables
+ * live on the run's shared DynamoDB Local.
+ */
 export function startTestPipeline(options: PipelineOptions = {}): Promise<Runtime> {
   return startPipeline({
+    sharedDynamoDb: sharedDynamoDb(),
     retryDelaySeconds: 0,
     logger: silentLogger,
     relayIntervalMs: 50,
