@@ -305,12 +305,13 @@ describe('canonicalReport', () => {
     // Prepare
     const rerun = (runId: string, reopened: number): RerunReport =>
       ({
-        outcome: {
+        summary: {
           runId,
           resumed: reopened === 0,
-          reopened: Array(reopened).fill({}),
-          alreadyInRun: [],
+          reopened,
+          alreadyInRun: 22 - reopened,
           skipped: [],
+          complete: true,
         },
         progress: { runId, members: 22, terminal: 22, open: [], movedOn: 0, done: true },
         verdicts: [

@@ -201,7 +201,7 @@ function canonicalQueues(facts: CanonicalInput['facts']): Record<string, number>
 }
 
 function canonicalRerun(rerun: RerunReport): CanonicalRerun {
-  // Dropped: `outcome` (run id, reopened vs already-in-run, passes) — a resumed rerun splits the same files
+  // Dropped: `summary` (run id, reopened vs already-in-run, passes) — a resumed rerun splits the same files
   // differently between its passes; `progress.runId`, and `current.runId` / `previousReady.runId` / `committedAt`
   // (random ids and instants).
   const verdicts: CanonicalRerun['verdicts'] = {};

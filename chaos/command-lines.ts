@@ -68,7 +68,7 @@ export function commandArgs(
  * been recorded before the id was printed), else none (start a new one).
  */
 export function rerunToResume(stdout: string, recorded: readonly RerunFacts[]): string | undefined {
-  const printed = /Rerun (run_[0-9a-f]{32}) \(new\)/.exec(stdout)?.[1];
+  const printed = /Rerun (run_[0-9a-f]{32}) \(new[,)]/.exec(stdout)?.[1];
   if (printed) return printed;
   return recorded
     .filter((run) => run.from === RERUN_RANGE.from && run.to === RERUN_RANGE.to)

@@ -94,9 +94,12 @@ describe('rerunToResume', () => {
   });
 
   it('takes the id the interrupted rerun printed', () => {
-    expect(rerunToResume(`Rerun ${runId} (new) over 2026-11-19..2026-11-21: 3 file(s) reopened`, [])).toBe(
-      runId,
-    );
+    expect(
+      rerunToResume(
+        `Rerun ${runId} (new, asked by arn:aws:iam::000000000000:user/offline) over 2026-11-19..2026-11-21: 3 file(s) reopened`,
+        [],
+      ),
+    ).toBe(runId);
   });
 
   it('falls back on the latest run of the range recorded in the state folder', () => {

@@ -21,11 +21,13 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   show    [--group-by error|type] [--max N]
   redrive [--type DETAIL_TYPE] [--error TEXT] [--max N] [--rate PER_SECOND] [--dry-run]
   Exit 0 ok, 1 a redrive failed, 2 usage, 3 messages wait in a DLQ (list) or a selective redrive must run again.`,
-  lineage: `finledger lineage <dataset> <partner> <record id> [--json] [--state-dir DIR]
+  lineage: `finledger lineage <dataset> <partner> <record id> [--json] [--stage STAGE | --state-dir DIR]
   Trace one record: raw file, silver row, dedup outcome, gold. Exit 0 found, 1 not found, 2 usage.`,
-  rerun: `finledger rerun --from YYYY-MM-DD --to YYYY-MM-DD [--dataset D] [--partner P] [--run-id R] [--json]
-                [--timeout-seconds N] [--state-dir DIR]
-  Rerun business dates from raw under a new run id; print per date the verdict and whether gold kept its hash.`,
+  rerun: `finledger rerun --from YYYY-MM-DD --to YYYY-MM-DD [--dataset D] [--partner P] [--run-id R] [--dry-run] [--json]
+                [--timeout-seconds N] [--stage STAGE | --state-dir DIR]
+  Rerun business dates from raw under a new run id; print per date the verdict and whether gold kept its hash.
+  --dry-run lists the files it would reopen and skip (reads only). Exit 0 done, 1 failure or timeout, 2 usage,
+  3 files skipped or a verdict missing.`,
   quarantine: `finledger quarantine [--date D] [--partner P] [--dataset D] [--file FILE_ID] [--csv | --json] [--state-dir DIR]
   Quarantined rows of each file's current run (reason, id, value); --csv for a spreadsheet (formula-neutralised).`,
   'pan-scan': `finledger pan-scan [--state-dir DIR] [--json]

@@ -6,11 +6,14 @@ import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.t
 import { dynamoRerunRegistry } from '../../services/rerun/adapters/dynamo-rerun-registry.ts';
 import { readyVerdicts } from '../../services/rerun/adapters/ready-verdicts.ts';
 import { s3RawSnapshots } from '../../services/rerun/adapters/s3-raw-snapshots.ts';
+import { RerunError, RerunRequestError } from '../../services/rerun/errors.ts';
 import type { RerunPorts, VerdictPorts } from '../../services/rerun/ports.ts';
+import { previewRerun } from '../../services/rerun/rerun.ts';
 import type { RerunSummary } from '../../services/rerun/rerun-invocation.ts';
 import { type RerunProgress, rerunProgress } from '../../services/rerun/rerun-progress.ts';
 import { rerunVerdicts, type ScopeVerdict } from '../../services/rerun/rerun-verdicts.ts';
 import { printJson, printText } from '../output.ts';
+import type { RerunReport } from './rerun.ts';
 import type { StageAccess } from './runtime-commands.ts';
 
 /** What `rerun --stage` asks the stage's rerun function for (who asks is the signature, not a field). */
@@ -78,19 +81,89 @@ export async function rerunOnStage(
   if (!options.json) for (const file of summary.skipped) printText(`  skipped ${file.code}: ${file.reason}`);
 
   const ports = stageRerunPorts(stage);
+  const startedAt = Date.now();
   const followed = await follow(summary, ports, options);
-  const resume = `finledger rerun --stage ${stage.document.stage} --run-id ${summary.runId} --from ${summary.run.from} --to ${summary.run.to}`;
-  if (!followed.progress.done || followed.verdicts.some((verdict) => verdict.current.verdict === 'PENDING')) {
+  // Offline this process runs the pipeline: leave it idle (reconcile and gold of the last verdicts done), so what the
+  // state folder holds after the command does not depend on when it stopped.
+  if (stage.runtime)
+    await stage.runtime
+      .waitForIdle({ timeoutMs: Math.max(1_000, options.timeoutMs - (Date.now() - startedAt)) })
+      .catch(() =>
+        process.stderr.write(
+          'The pipeline was still busy when the command stopped; what is left resumes when this state folder starts again.\n',
+        ),
+      );
+  // Offline the command works on the state folder's runtime: no --stage in what it tells you to run.
+  const stageFlag = stage.runtime ? '' : ` --stage ${stage.document.stage}`;
+  const scope = `${summary.run.dataset ? ` --dataset ${summary.run.dataset}` : ''}${summary.run.partner ? ` --partner ${summary.run.partner}` : ''}`;
+  const resume = `finledger rerun${stageFlag} --run-id ${summary.runId} --from ${summary.run.from} --to ${summary.run.to}${scope}`;
+  if (!followed.progress.done) {
+    const open = followed.progress.open.map(
+      (file) => `${file.fileId} (${file.partner} ${file.dataset} ${file.businessDate})`,
+    );
     console.error(
-      `Run ${summary.runId}: ${followed.progress.terminal} of ${followed.progress.members} file(s) terminal and ` +
-        `${followed.verdicts.filter((verdict) => verdict.current.verdict === 'PENDING').length} date(s) without a verdict after ${options.timeoutMs / 1000} s. ` +
-        `Check \`finledger dlq list --stage ${stage.document.stage}\`, then \`${resume}\` to follow it again.`,
+      `${open.length} file(s) of run ${summary.runId} are still open after ${options.timeoutMs / 1000} s: ${open.join(', ')}. ` +
+        `Check \`finledger dlq list${stageFlag}\`, fix the cause and redrive, then run \`${resume}\` to follow it again.`,
     );
     return 1;
   }
-  if (options.json) printJson({ summary, progress: followed.progress, verdicts: followed.verdicts });
-  else for (const line of verdictLines(followed.verdicts)) printText(line);
+  const pending = followed.verdicts.filter((verdict) => verdict.current.verdict === 'PENDING');
+  if (pending.length > 0) {
+    console.error(
+      `Run ${summary.runId}: every file is terminal again, but ${pending.map((verdict) => `${verdict.dataset} ${verdict.businessDate}`).join(', ')} ` +
+        `has no verdict after ${options.timeoutMs / 1000} s. Check \`finledger dlq list${stageFlag}\` (ready-publisher), then \`${resume}\` to follow it again.`,
+    );
+    return 1;
+  }
+  if (options.json)
+    printJson({ summary, progress: followed.progress, verdicts: followed.verdicts } satisfies RerunReport);
+  else {
+    printText(
+      `Run ${summary.runId}: ${followed.progress.terminal} of ${followed.progress.members} file(s) terminal again` +
+        `${followed.progress.movedOn > 0 ? ` (${followed.progress.movedOn} moved on to a later run)` : ''}.`,
+    );
+    for (const line of verdictLines(followed.verdicts)) printText(line);
+    if (summary.skipped.length > 0)
+      printText(
+        `${summary.skipped.length} file(s) skipped (reasons above) are not in this run; once resolved, \`${resume}\` adds them.`,
+      );
+  }
   return summary.skipped.length > 0 ? 3 : 0;
+}
+
+/**
+ * `rerun --dry-run`: read the stage's registry and raw snapshots (nothing is written, no function is called) and print
+ * the files a rerun would reopen, those already in the run a `--run-id` would resume, and those it would skip with
+ * what to do. Exit 0, 2 for a request the rerun would refuse, 3 when files would be skipped.
+ */
+export async function previewOnStage(
+  stage: StageAccess,
+  request: StageRerunRequest,
+  options: { readonly json: boolean },
+): Promise<number> {
+  let preview: Awaited<ReturnType<typeof previewRerun>>;
+  try {
+    preview = await previewRerun({ ...request, requestedBy: 'dry-run' }, stageRerunPorts(stage).rerun);
+  } catch (error) {
+    if (!(error instanceof RerunError)) throw error;
+    console.error(error.message);
+    return error instanceof RerunRequestError ? 2 : 1;
+  }
+  if (options.json) printJson(preview);
+  else {
+    const scope = `${preview.from}..${preview.to}${preview.dataset ? ` --dataset ${preview.dataset}` : ''}${preview.partner ? ` --partner ${preview.partner}` : ''}`;
+    printText(
+      `Dry run of a rerun over ${scope}${preview.runId ? ` resuming ${preview.runId}` : ''} on stage ${stage.document.stage}: ` +
+        `${preview.wouldReopen.length} file(s) would be reopened from raw, ${preview.alreadyInRun.length} already in the run, ` +
+        `${preview.skipped.length} would be skipped. Nothing was changed.`,
+    );
+    for (const file of preview.wouldReopen)
+      printText(
+        `  reopen ${file.fileId} ${file.partner} ${file.dataset} ${file.businessDate} ${file.fileName} (now in ${file.currentRunId}, contract v${file.schemaV})`,
+      );
+    for (const file of preview.skipped) printText(`  skip ${file.code}: ${file.reason}`);
+  }
+  return preview.skipped.length > 0 ? 3 : 0;
 }
 
 /** Poll the run's files and verdicts until every file is terminal and every date has a verdict, or time is up. */

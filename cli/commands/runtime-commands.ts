@@ -76,7 +76,7 @@ export async function withRuntime(
 }
 
 /** Commands that work against a deployed stage with `--stage`. */
-const STAGE_COMMANDS = new Set(['status', 'replay', 'dlq']);
+const STAGE_COMMANDS = new Set(['status', 'replay', 'dlq', 'lineage']);
 
 /** The topology bucket of the bus event log. */
 const EVENT_LOG_BUCKET = 'event-log';
@@ -99,23 +99,42 @@ export async function withStage(
   mode: 'pipeline' | 'inspect',
   use: (stage: StageAccess) => Promise<number>,
 ): Promise<number> {
-  const { loadStageDocument, operatorClients } = await import('../stage-targets.ts');
-  const access = async (clients: OperatorClients, stageName: string, runtime?: Runtime) => {
-    try {
-      const document = await loadStageDocument(clients.ssm, topology.app, stageName).catch((error: Error) => {
-        console.error(error.message);
-        return undefined;
-      });
-      if (!document) return 1;
-      return await use({ document, clients, ...(runtime ? { runtime } : {}) });
-    } finally {
-      clients.destroy();
-    }
-  };
-  if (flags.stage !== undefined) return access(operatorClients(process.env), flags.stage);
-  return withRuntime(flags, root, mode, (runtime) =>
-    access(operatorClients(operatorEnv(runtime)), runtime.stage, runtime),
-  );
+  if (flags.stage !== undefined) {
+    const { operatorClients } = await import('../stage-targets.ts');
+    return useStage(operatorClients(process.env), flags.stage, use);
+  }
+  return withRuntime(flags, root, mode, (runtime) => onRuntimeStage(runtime, use));
+}
+
+/**
+ * Run `use` against a running offline runtime as against a deployed stage: its SSM document and SDK clients on its
+ * operator endpoints. `withStage` without `--stage`, and tests that drive a command on their own runtime.
+ */
+export async function onRuntimeStage(
+  runtime: Runtime,
+  use: (stage: StageAccess) => Promise<number>,
+): Promise<number> {
+  const { operatorClients } = await import('../stage-targets.ts');
+  return useStage(operatorClients(operatorEnv(runtime)), runtime.stage, use, runtime);
+}
+
+async function useStage(
+  clients: OperatorClients,
+  stageName: string,
+  use: (stage: StageAccess) => Promise<number>,
+  runtime?: Runtime,
+): Promise<number> {
+  const { loadStageDocument } = await import('../stage-targets.ts');
+  try {
+    const document = await loadStageDocument(clients.ssm, topology.app, stageName).catch((error: Error) => {
+      console.error(error.message);
+      return undefined;
+    });
+    if (!document) return 1;
+    return await use({ document, clients, ...(runtime ? { runtime } : {}) });
+  } finally {
+    clients.destroy();
+  }
 }
 
 /** The environment that points the SDK clients at the runtime's operator endpoints. */
@@ -136,7 +155,7 @@ export async function runtimeCommand(command: string, args: string[], root: stri
   const { values: flags, positionals } = parseArgs({ args, options: OPTIONS, allowPositionals: true });
   if (flags.stage !== undefined && !STAGE_COMMANDS.has(command)) {
     console.error(
-      `${command} --stage ${flags.stage}: only ${[...STAGE_COMMANDS].join(' and ')} work against a deployed stage so far (issue #12); without --stage ${command} works on the offline state folder.`,
+      `${command} --stage ${flags.stage}: only ${[...STAGE_COMMANDS].join(', ')} and rerun work against a deployed stage so far (issue #12); without --stage ${command} works on the offline state folder.`,
     );
     return 2;
   }
@@ -229,8 +248,9 @@ export async function runtimeCommand(command: string, args: string[], root: stri
       return withStage(flags, root, 'inspect', (stage) => dlqCommand(stage, positionals, flags));
     case 'lineage': {
       const { lineageCommand } = await import('./lineage.ts');
-      return withRuntime(flags, root, 'inspect', (runtime) =>
-        lineageCommand(runtime, positionals, { json: flags.json }),
+      const { lineageSourcesOf } = await import('../lineage/gather.ts');
+      return withStage(flags, root, 'inspect', (stage) =>
+        lineageCommand(lineageSourcesOf(stage.document, stage.clients), positionals, { json: flags.json }),
       );
     }
     default:

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AwsService, endpointVariable } from '../../lib/aws/client-config.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { configureTestEnvironment, landAndSettle, startTestPipeline } from '../../test/pipeline/support.ts';
+import type { LineageReport } from '../lineage/trace.ts';
 import { pipelineReport } from '../pipeline-state.ts';
 import { printedJson } from '../test-support/printed-json.ts';
 import { rerunCommand } from './rerun.ts';
@@ -97,6 +98,49 @@ describe('commands against a stage', () => {
     );
     expect(dryRun).toMatchObject({ code: 0, output: { dryRun: true, total: 0 } });
     expect((dryRun.output.rules as string[]).length).toBe(runtime.bus.rules.length);
+  });
+
+  it('traces a record on the stage: owner row, its in-file duplicate, no warning', async () => {
+    // Act
+    const traced = await printedJson(() =>
+      runtimeCommand('lineage', ['transactions', 'globex-pay', 's-1', '--stage', 'oncall', '--json'], root),
+    );
+
+    // Assess: the owner is line 2 (after the header); line 4 repeats it.
+    const report = traced.output as unknown as LineageReport;
+    expect(traced.code).toBe(0);
+    expect(report.status).toBe('unique');
+    expect(report.raw?.fileName).toBe('oncall.csv');
+    expect(report.silver?.lineage.rowNumber).toBe(2);
+    expect(report.occurrences.map((occurrence) => [occurrence.outcome, occurrence.row.rowNumber])).toEqual([
+      ['duplicate', 4],
+    ]);
+    expect(report.warnings).toEqual([]);
+  });
+
+  it('lists the files a rerun would reopen without changing the registry', async () => {
+    // Prepare
+    const before = JSON.stringify(await pipelineReport(runtime));
+
+    // Act
+    const preview = await printedJson(() =>
+      rerunCommand(
+        ['--stage', 'oncall', '--from', '2026-11-19', '--to', '2026-11-19', '--dry-run', '--json'],
+        root,
+      ),
+    );
+
+    // Assess
+    expect(preview).toMatchObject({
+      code: 0,
+      output: {
+        runId: null,
+        wouldReopen: [expect.objectContaining({ fileName: 'oncall.csv', dataset: 'transactions' })],
+        alreadyInRun: [],
+        skipped: [],
+      },
+    });
+    expect(JSON.stringify(await pipelineReport(runtime))).toBe(before);
   });
 
   it('reruns a date through the signed function URL, recording the signer, and reports the verdict', async () => {

@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { parquetReadObjects } from 'hyparquet';
@@ -9,9 +10,10 @@ import {
   silverColumnsOf,
 } from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
+import { eventLogEvents } from '../../lib/event-log/read-event-log.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
-import type { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
-import type { Runtime } from '../../runtime/runtime.ts';
+import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
+import type { StageDocument } from '../../lib/stage-resources/stage-document.ts';
 import { dynamoHistoryManifests } from '../../services/dedup/adapters/dynamo-history-manifests.ts';
 import { s3Objects } from '../../services/dedup/adapters/s3-objects.ts';
 import type { ConflictEntry, DuplicateEntry } from '../../services/dedup/dedup-outputs.ts';
@@ -21,7 +23,6 @@ import { dedupKeyOf } from '../../services/dedup/record-identity.ts';
 import { goldColumnsOf } from '../../services/ready-publisher/gold-content.ts';
 import type { ReadyMarker } from '../../services/ready-publisher/ready-marker.ts';
 import { readyVerdicts } from '../../services/rerun/adapters/ready-verdicts.ts';
-import { registryOf } from '../pipeline-state.ts';
 import { latestReadyOf, latestVerdictOf, type ReadyPartitionFact, type VerdictFact } from './gold-choice.ts';
 import { silverCells } from './silver-cells.ts';
 import {
@@ -38,28 +39,79 @@ type Entry = DuplicateEntry | ConflictEntry;
 
 const LINEAGE_NAMES = new Set(LINEAGE_COLUMNS.map((column) => column.name));
 
+/** Where lineage reads: a stage's tables and buckets (offline: the runtime's, found the same way) and clients. */
+export interface LineageSources {
+  readonly s3: S3Client;
+  readonly dynamodb: DynamoDBClient;
+  readonly tables: { readonly files: string; readonly dedupHistory: string };
+  readonly buckets: {
+    readonly silver: string;
+    readonly quarantine: string;
+    readonly gold: string | undefined;
+    readonly eventLog: string;
+  };
+  readonly now: () => Date;
+}
+
+/** The lineage sources of a stage document (`finledger lineage --stage`, and offline through the runtime's). */
+export function lineageSourcesOf(
+  document: StageDocument,
+  clients: { readonly s3: S3Client; readonly dynamodb: DynamoDBClient },
+  now: () => Date = () => new Date(),
+): LineageSources {
+  const need = (what: string, name: string | undefined) => {
+    if (!name)
+      throw new Error(`Stage ${document.stage} has no ${what}: redeploy it with this finledger version.`);
+    return name;
+  };
+  return {
+    s3: clients.s3,
+    dynamodb: clients.dynamodb,
+    tables: {
+      files: need('files table', document.tables.files),
+      dedupHistory: need('dedup-history table', document.tables['dedup-history']),
+    },
+    buckets: {
+      silver: need('silver bucket', document.buckets.silver),
+      quarantine: need('quarantine bucket', document.buckets.quarantine),
+      gold: document.buckets.gold,
+      eventLog: need('event-log bucket', document.buckets['event-log']),
+    },
+    now,
+  };
+}
+
 /**
- * Gather the facts `traceRecord` needs for one natural key from the offline runtime (or any runtime's clients).
+ * Days of event time after a business date in which lineage looks for other dates' dedup runs of the key's dataset
+ * and partner (cross-day duplicates arrive in later files): the bus event log is read by type and date partition.
+ */
+export const CROSS_DAY_WINDOW_DAYS = 35;
+
+/**
+ * Gather the facts `traceRecord` needs for one natural key from a stage's stores (offline: the runtime's).
  * 1. The key's record in the partner's dedup key history names the owner: file, run, row, business date, sha256.
  * 2. The owner's registry row; the validated silver parts and dedup unique parts of the run `rowsRunOf` picks (the
  *    file's current run once validated there, else the owner's), at `_row_number`.
- * 3. The dedup quarantine of every run of the owner's date and of every date the bus archive saw deduplicated
- *    for this dataset and partner, kept to this key, each entry with its run's commit time and contract version.
+ * 3. The dedup quarantine of every run of the owner's date and of every date the bus event log saw deduplicated
+ *    for this dataset and partner within {@link CROSS_DAY_WINDOW_DAYS} of it (without an owner: of the last
+ *    days), kept to this key, each entry with its run's commit time and contract version.
  * 4. The owner date's gold: the partition of the latest `_READY.json`, and the latest verdict committed.
  */
-export async function gatherLineageFacts(runtime: Runtime, query: LineageQuery): Promise<LineageFacts> {
-  const s3 = runtime.clients.s3;
-  const buckets = bucketNames(runtime);
+export async function gatherLineageFacts(
+  sources: LineageSources,
+  query: LineageQuery,
+): Promise<LineageFacts> {
+  const { s3, buckets } = sources;
   const key = dedupKeyOf(query.dataset, query.partner, query.id);
-  const doc = DynamoDBDocumentClient.from(runtime.clients.dynamodb);
-  const history = dynamoHistoryManifests(doc, tableName(runtime, 'dedup-history'));
+  const doc = DynamoDBDocumentClient.from(sources.dynamodb);
+  const history = dynamoHistoryManifests(doc, sources.tables.dedupHistory);
   const scope = { dataset: query.dataset, partner: query.partner };
   const found = await findKeyRecords({ objects: s3Objects(s3), history }, buckets.silver, scope, [key]);
   const keyRecord = found.get(key) ?? null;
-  const registry = registryOf(runtime);
+  const registry = new FileRegistryStore(doc, sources.tables.files);
   const owner = keyRecord?.owner ?? null;
 
-  const days = new Set(await archivedDays(runtime, query));
+  const days = new Set(await dedupedDays(sources, query, owner?.businessDate));
   if (owner) days.add(owner.businessDate);
   const runs: DedupRunRecord[] = [];
   for (const day of [...days].sort())
@@ -92,7 +144,7 @@ export async function gatherLineageFacts(runtime: Runtime, query: LineageQuery):
   const uniqueRow = dedupRun
     ? await findSilverRow(s3, query, dedupRun.unique.bucket, dedupRun.unique.parts, matchesOwner)
     : null;
-  const latestVerdict = await latestVerdictFor(runtime, doc, registry, {
+  const latestVerdict = await latestVerdictFor(sources.tables.files, doc, registry, {
     dataset: query.dataset,
     businessDate: owner.businessDate,
   });
@@ -129,14 +181,12 @@ async function quarantineEntries(
 
 /** The latest verdict ready-publisher committed for a dataset and date (its `READY#…` items, read as rerun reads them). */
 async function latestVerdictFor(
-  runtime: Runtime,
+  filesTable: string,
   doc: DynamoDBDocumentClient,
   registry: FileRegistryStore,
   scope: { dataset: DatasetName; businessDate: string },
 ): Promise<VerdictFact | null> {
-  const items = await readyVerdicts(doc, tableName(runtime, 'files'), registry, readyGates).verdictItems(
-    scope,
-  );
+  const items = await readyVerdicts(doc, filesTable, registry, readyGates).verdictItems(scope);
   return latestVerdictOf(
     items.map(({ verdict, runId, committedAt, failedGates }) => ({
       verdict,
@@ -147,26 +197,26 @@ async function latestVerdictFor(
   );
 }
 
-function tableName(runtime: Runtime, logical: string): string {
-  const table = runtime.resources.tables[logical];
-  if (!table) throw new Error(`The runtime has no ${logical} table; start it from the finledger topology.`);
-  return table.name;
-}
-
-function bucketNames(runtime: Runtime) {
-  const name = (logical: string) => runtime.resources.buckets[logical]?.name;
-  return {
-    silver: name('silver') as string,
-    quarantine: name('quarantine') as string,
-    gold: name('gold'),
-  };
-}
-
-/** Business dates the bus archive saw deduplicated for this dataset and partner (cross-day duplicates). */
-async function archivedDays(runtime: Runtime, query: LineageQuery): Promise<string[]> {
+/**
+ * Business dates the bus event log saw deduplicated for this dataset and partner (cross-day duplicates): events of
+ * the window from the day before the owner's date (or the last days, without an owner), by type partition.
+ */
+async function dedupedDays(
+  sources: LineageSources,
+  query: LineageQuery,
+  ownerDate: string | undefined,
+): Promise<string[]> {
+  const day = 86_400_000;
+  const now = sources.now().getTime();
+  const from = ownerDate ? Date.parse(`${ownerDate}T00:00:00Z`) - day : now - CROSS_DAY_WINDOW_DAYS * day;
+  const to = Math.min(now, from + (CROSS_DAY_WINDOW_DAYS + 1) * day);
+  const events = await eventLogEvents(sources.s3, sources.buckets.eventLog, {
+    from: new Date(from),
+    to: new Date(Math.max(from, to)),
+    types: ['RecordsDeduplicated'],
+  });
   const days: string[] = [];
-  for (const event of await runtime.bus.archive.read()) {
-    if (event['detail-type'] !== 'RecordsDeduplicated') continue;
+  for (const event of events) {
     const data = (event.detail as { data?: { dataset?: string; partner?: string; businessDate?: string } })
       .data;
     if (data?.dataset === query.dataset && data.partner === query.partner && data.businessDate)

@@ -154,13 +154,18 @@ async function openRun(
   return { run, resumed: false };
 }
 
-async function rerunFile(
+/** What a rerun would do with one file, from reads only: nothing is written. */
+type FileDecision =
+  | Exclude<FileResult, { kind: 'reopened' }>
+  | { readonly kind: 'candidate'; readonly file: FileRecord; readonly schemaV: number };
+
+async function decideFile(
   fileId: string,
   dedupRuns: readonly DedupRunRecord[],
   runId: string,
   resumed: boolean,
   ports: RerunPorts,
-): Promise<FileResult> {
+): Promise<FileDecision> {
   // The day index may lag; decisions and the transaction's condition use the item itself.
   const file = await ports.getFile(fileId);
   if (!file)
@@ -172,6 +177,19 @@ async function rerunFile(
   if (!(await ports.rawExists(file.raw))) return { kind: 'skipped', file: rawSnapshotMissing(file) };
   const schemaV = schemaVersionFor(file, dedupRuns, declaredSchemaV(file), runId);
   if (typeof schemaV !== 'number') return { kind: 'skipped', file: schemaV };
+  return { kind: 'candidate', file, schemaV };
+}
+
+async function rerunFile(
+  fileId: string,
+  dedupRuns: readonly DedupRunRecord[],
+  runId: string,
+  resumed: boolean,
+  ports: RerunPorts,
+): Promise<FileResult> {
+  const decision = await decideFile(fileId, dedupRuns, runId, resumed, ports);
+  if (decision.kind !== 'candidate') return decision;
+  const { file, schemaV } = decision;
   const commit = reopenCommitOf(file, {
     runId,
     schemaV,
@@ -183,6 +201,68 @@ async function rerunFile(
   if (result === 'reopened') return { kind: 'reopened', file: reopenedFileOf(commit) };
   if (result === 'already-in-run') return { kind: 'already-in-run', file: fileRefOf(file) };
   return { kind: 'skipped', file: fileChanged(file, runId) };
+}
+
+/** What `rerun --dry-run` found: the files a rerun of the range would reopen, and why the others would stay. */
+export interface RerunPreview {
+  readonly from: string;
+  readonly to: string;
+  readonly dataset: string | null;
+  readonly partner: string | null;
+  /** The run a resume would continue (`--run-id`), else null: a new run. */
+  readonly runId: string | null;
+  readonly wouldReopen: readonly (FileRef & { readonly currentRunId: string; readonly schemaV: number })[];
+  readonly alreadyInRun: readonly FileRef[];
+  readonly skipped: readonly SkippedFile[];
+}
+
+/** Stands in for the run id a new run would get, in the reasons of a preview. */
+const NEW_RUN = '<new run id>';
+
+/**
+ * Preview a rerun from reads only (the registry and raw snapshots exist checks): which files it would reopen, which
+ * are already in the run it would resume, which it would skip and why. Nothing is recorded or written; what a real
+ * rerun does can still differ if files land or close meanwhile.
+ */
+export async function previewRerun(input: RerunInput, ports: RerunPorts): Promise<RerunPreview> {
+  const request = parseRerunRequest(input);
+  const runId = request.runId === null ? NEW_RUN : (await openRun(request, ports)).run.runId;
+  const filter: DayFilter = {
+    ...(request.dataset ? { dataset: request.dataset } : {}),
+    ...(request.partner ? { partner: request.partner } : {}),
+  };
+  const wouldReopen: RerunPreview['wouldReopen'][number][] = [];
+  const alreadyInRun: FileRef[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const date of request.dates) {
+    const listing = await ports.listDay(date, filter);
+    const day = await mapInFlight(
+      listing.files,
+      FILES_IN_FLIGHT,
+      (listed) => decideFile(listed.fileId, listing.dedupRuns, runId, request.runId !== null, ports),
+      () => false,
+    );
+    for (const decision of day.results) {
+      if (decision.kind === 'candidate')
+        wouldReopen.push({
+          ...fileRefOf(decision.file),
+          currentRunId: decision.file.runId,
+          schemaV: decision.schemaV,
+        });
+      else if (decision.kind === 'already-in-run') alreadyInRun.push(decision.file);
+      else skipped.push(decision.file);
+    }
+  }
+  return {
+    from: request.from,
+    to: request.to,
+    dataset: request.dataset,
+    partner: request.partner,
+    runId: request.runId,
+    wouldReopen,
+    alreadyInRun,
+    skipped,
+  };
 }
 
 const declaredSchemaV = (file: FileRecord): number | undefined =>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lineageCommand } from '../../cli/commands/lineage.ts';
-import { gatherLineageFacts } from '../../cli/lineage/gather.ts';
+import { gatherLineageFacts, lineageSourcesOf } from '../../cli/lineage/gather.ts';
 import { type LineageReport, traceRecord } from '../../cli/lineage/trace.ts';
 import { DatasetReadyV1, FileLandedV1, FileValidatedV1 } from '../../contracts/events/catalog.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
@@ -59,7 +59,11 @@ describe('lineage after a rerun on the offline runtime', () => {
 
   const trace = async (): Promise<LineageReport> => {
     const result = traceRecord(
-      await gatherLineageFacts(runtime, { dataset: 'settlements', partner: 'globex-pay', id }),
+      await gatherLineageFacts(lineageSourcesOf(runtime.stageDocument, runtime.clients), {
+        dataset: 'settlements',
+        partner: 'globex-pay',
+        id,
+      }),
     );
     if (!result.found) throw new Error(result.message);
     return result.report;
@@ -86,7 +90,7 @@ describe('lineage after a rerun on the offline runtime', () => {
     firstReadyRunId = ready.data.runId;
     const result = await rerunWithCli(runtime, { from: DATE, to: LATER });
     if (!result.report) throw new Error(`rerun printed no report: ${result.errors.join('\n')}`);
-    rerunId = result.report.outcome.runId;
+    rerunId = result.report.summary.runId;
   }, 180_000);
 
   afterAll(async () => {
@@ -168,7 +172,11 @@ describe('lineage after a rerun on the offline runtime', () => {
     const ready = await latestReady();
 
     // Act
-    const code = await lineageCommand(runtime, ['settlements', 'globex-pay', id], { json: false });
+    const code = await lineageCommand(
+      lineageSourcesOf(runtime.stageDocument, runtime.clients),
+      ['settlements', 'globex-pay', id],
+      { json: false },
+    );
     const printed = out.mock.calls.map((call) => String(call[0])).join('\n');
     out.mockRestore();
 

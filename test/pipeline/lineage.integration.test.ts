@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { lineageCommand } from '../../cli/commands/lineage.ts';
-import { gatherLineageFacts } from '../../cli/lineage/gather.ts';
+import { gatherLineageFacts, lineageSourcesOf } from '../../cli/lineage/gather.ts';
 import { type LineageReport, traceRecord } from '../../cli/lineage/trace.ts';
 import { FileLandedV1, FileValidatedV1 } from '../../contracts/events/catalog.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
@@ -63,7 +63,11 @@ describe('lineage on the offline runtime', () => {
 
   const trace = async (id: string): Promise<LineageReport> => {
     const result = traceRecord(
-      await gatherLineageFacts(runtime, { dataset: 'transactions', partner: 'globex-pay', id }),
+      await gatherLineageFacts(lineageSourcesOf(runtime.stageDocument, runtime.clients), {
+        dataset: 'transactions',
+        partner: 'globex-pay',
+        id,
+      }),
     );
     if (!result.found) throw new Error(result.message);
     return result.report;
@@ -144,9 +148,21 @@ describe('lineage on the offline runtime', () => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
 
     // Act
-    const tree = await lineageCommand(runtime, ['transactions', 'globex-pay', 'l-3'], { json: false });
-    const json = await lineageCommand(runtime, ['transactions', 'globex-pay', 'l-1'], { json: true });
-    const unknown = await lineageCommand(runtime, ['transactions', 'globex-pay', 'nope'], { json: false });
+    const tree = await lineageCommand(
+      lineageSourcesOf(runtime.stageDocument, runtime.clients),
+      ['transactions', 'globex-pay', 'l-3'],
+      { json: false },
+    );
+    const json = await lineageCommand(
+      lineageSourcesOf(runtime.stageDocument, runtime.clients),
+      ['transactions', 'globex-pay', 'l-1'],
+      { json: true },
+    );
+    const unknown = await lineageCommand(
+      lineageSourcesOf(runtime.stageDocument, runtime.clients),
+      ['transactions', 'globex-pay', 'nope'],
+      { json: false },
+    );
     const printed = out.mock.calls.map((call) => String(call[0]));
     const errors = err.mock.calls.map((call) => String(call[0]));
     out.mockRestore();

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { vi } from 'vitest';
-import { type RerunReport, runRerun } from '../../cli/commands/rerun.ts';
+import type { RerunReport } from '../../cli/commands/rerun.ts';
+import type { StageRerunRequest } from '../../cli/commands/rerun-on-stage.ts';
+import { rerunOnStage } from '../../cli/commands/rerun-on-stage.ts';
+import { onRuntimeStage } from '../../cli/commands/runtime-commands.ts';
 import type { RerunRecord, RunMemberRecord } from '../../lib/file-registry/run-record.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
-import type { RerunInput } from '../../services/rerun/rerun-request.ts';
 import type { SampleFile } from '../sample-data/index.ts';
 import { listKeys, readObjectBytes } from './support.ts';
 
@@ -50,10 +52,13 @@ export async function snapshotObjects(runtime: Runtime, businessDate: string): P
   return snapshot;
 }
 
-/** `finledger rerun` on the running pipeline with `--json`: exit code and the printed report. */
+/**
+ * `finledger rerun --json` on the running pipeline, as the command runs it offline: the runtime's rerun function URL,
+ * signed, then the run followed in the registry. Exit code, the printed report and what went to stderr.
+ */
 export async function rerunWithCli(
   runtime: Runtime,
-  input: RerunInput,
+  request: StageRerunRequest,
   timeoutMs = 60_000,
 ): Promise<{ code: number; report: RerunReport | null; errors: string[] }> {
   const printed: string[] = [];
@@ -65,7 +70,9 @@ export async function rerunWithCli(
     errors.push(String(line));
   });
   try {
-    const code = await runRerun(runtime, input, { json: true, timeoutMs });
+    const code = await onRuntimeStage(runtime, (stage) =>
+      rerunOnStage(stage, request, { json: true, timeoutMs, pollMs: 100 }),
+    );
     return {
       code,
       report: printed.length > 0 ? (JSON.parse(printed.join('\n')) as RerunReport) : null,

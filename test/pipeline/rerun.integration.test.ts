@@ -11,6 +11,7 @@ import {
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import type { FileRecord } from '../../lib/file-registry/file-record.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
+import { waitFor } from '../../runtime/testing/helpers.ts';
 import type { ReadyMarker } from '../../services/ready-publisher/ready-marker.ts';
 import { startRerun } from '../../services/rerun/rerun.ts';
 import { sideEffects } from '../../services/rerun/side-effects.ts';
@@ -101,7 +102,7 @@ describe('rerun of a business date on the offline runtime', () => {
 
   it('moves every file of the date to one new run id, validated again from the same raw snapshot', async () => {
     // Prepare
-    const { runId } = report.outcome;
+    const { runId } = report.summary;
     const validated = (await archivedDetails(runtime, FileValidatedV1)).filter(
       (event) => event.runId === runId,
     );
@@ -117,10 +118,11 @@ describe('rerun of a business date on the offline runtime', () => {
     expect(runId).toMatch(/^run_[0-9a-f]{32}$/);
     expect(before.files.map((file) => file.runId)).not.toContain(runId);
     expect(before.files).toHaveLength(sample.length + 1);
-    expect(report.outcome.reopened.map((file) => file.fileId).sort()).toEqual(
+    expect(report.summary).toMatchObject({ reopened: before.files.length, alreadyInRun: 0, complete: true });
+    expect((await runItems(runtime, runId)).members.map((member) => member.fileId).sort()).toEqual(
       before.files.map((file) => file.fileId).sort(),
     );
-    expect(report.outcome.skipped).toEqual([]);
+    expect(report.summary.skipped).toEqual([]);
     expect(report.progress).toMatchObject({
       members: before.files.length,
       terminal: before.files.length,
@@ -164,15 +166,15 @@ describe('rerun of a business date on the offline runtime', () => {
     expect([...dedup.keys()].sort()).toEqual([...before.dedup.keys()].sort());
     for (const [fileId, run] of dedup) {
       const earlier = before.dedup.get(fileId)!;
-      expect(run.runId).toBe(report.outcome.runId);
+      expect(run.runId).toBe(report.summary.runId);
       expect(run.counts).toEqual(earlier.counts);
       expect(run.totals).toEqual(earlier.totals);
-      expect(run.unique.prefix).toContain(`/run_id=${report.outcome.runId}/`);
+      expect(run.unique.prefix).toContain(`/run_id=${report.summary.runId}/`);
     }
     const duplicates = [...dedup.values()].reduce((sum, run) => sum + run.counts.duplicates, 0);
     expect(duplicates).toBe(3);
     const reDeduplicated = (await archivedDetails(runtime, RecordsDeduplicatedV1)).filter(
-      (event) => event.runId === report.outcome.runId,
+      (event) => event.runId === report.summary.runId,
     );
     expect(reDeduplicated).toHaveLength(dedup.size);
   });
@@ -192,7 +194,7 @@ describe('rerun of a business date on the offline runtime', () => {
     // run, match results under a new match run.
     for (const key of added)
       expect(key).toMatch(
-        new RegExp(`/run_id=(${report.outcome.runId}|ready_[0-9a-f]{24})/|/match_run_id=mr_`),
+        new RegExp(`/run_id=(${report.summary.runId}|ready_[0-9a-f]{24})/|/match_run_id=mr_`),
       );
     expect(added.some((key) => key.includes(`/run_id=${before.ready.runId}/`))).toBe(false);
   });
@@ -243,7 +245,7 @@ describe('rerun of a business date on the offline runtime', () => {
 
   it('keeps the earlier run of every file in the registry, and records the run', async () => {
     // Prepare
-    const { runId } = report.outcome;
+    const { runId } = report.summary;
 
     // Act
     const { run, members } = await runItems(runtime, runId);
@@ -281,17 +283,17 @@ describe('rerun of a business date on the offline runtime', () => {
     const readyBefore = (await settlementsReady()).length;
 
     // Act
-    const resumed = await rerunWithCli(runtime, { from: DATE, to: DATE, runId: report.outcome.runId });
+    const resumed = await rerunWithCli(runtime, { from: DATE, to: DATE, runId: report.summary.runId });
     await runtime.waitForIdle();
 
     // Assess
     expect(resumed.code).toBe(0);
-    expect(resumed.report?.outcome).toMatchObject({
-      runId: report.outcome.runId,
+    expect(resumed.report?.summary).toMatchObject({
+      runId: report.summary.runId,
       resumed: true,
-      reopened: [],
+      reopened: 0,
+      alreadyInRun: before.files.length,
     });
-    expect(resumed.report?.outcome.alreadyInRun).toHaveLength(before.files.length);
     expect(resumed.report?.verdicts.find((entry) => entry.dataset === 'settlements')).toMatchObject({
       current: { verdict: 'READY', contentHash: before.ready.contentHash },
       sameContent: true,
@@ -299,7 +301,7 @@ describe('rerun of a business date on the offline runtime', () => {
     expect((await archivedDetails(runtime, FileLandedV1)).length).toBe(landedBefore);
     expect(await snapshotObjects(runtime, DATE)).toEqual(objectsBefore);
     expect((await settlementsReady()).length).toBe(readyBefore);
-    expect((await runItems(runtime, report.outcome.runId)).run?.passes).toBe(2);
+    expect((await runItems(runtime, report.summary.runId)).run?.passes).toBe(2);
   });
 
   it('refuses to resume a run with another range, naming the recorded one', async () => {
@@ -308,7 +310,7 @@ describe('rerun of a business date on the offline runtime', () => {
       from: DATE,
       to: DATE,
       dataset: 'settlements',
-      runId: report.outcome.runId,
+      runId: report.summary.runId,
     });
 
     // Assess
@@ -383,11 +385,10 @@ describe('rerun of a date with a file still open', () => {
     expect(resumed.alreadyInRun.map((file) => file.fileId)).toEqual([closed.fileId]);
     expect(resumed.skipped.map((file) => file.code)).toEqual(['OPEN_IN_ANOTHER_RUN']);
     // The relay publishes the outbox on its own loop (the runtime is not idle: nothing drains schema-validate).
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const landedForRun = (await archivedDetails(runtime, FileLandedV1)).filter(
-      (event) => event.runId === outcome.runId,
-    );
-    expect(landedForRun.map((event) => event.data.fileId)).toEqual([closed.fileId]);
+    const landedForRun = async () =>
+      (await archivedDetails(runtime, FileLandedV1)).filter((event) => event.runId === outcome.runId);
+    await waitFor('the relay to publish the run’s FileLanded', async () => (await landedForRun()).length > 0);
+    expect((await landedForRun()).map((event) => event.data.fileId)).toEqual([closed.fileId]);
 
     // Act again: the command waits for the run's open file (nothing validates it here) and says how to go on.
     const waited = await rerunWithCli(
@@ -399,7 +400,7 @@ describe('rerun of a date with a file still open', () => {
     // Assess
     expect(waited.code).toBe(1);
     expect(waited.errors.join('\n')).toContain(
-      `1 file(s) of run ${outcome.runId} are still open: ${closed.fileId}`,
+      `1 file(s) of run ${outcome.runId} are still open after 2 s: ${closed.fileId}`,
     );
     expect(waited.errors.join('\n')).toContain(
       `finledger rerun --run-id ${outcome.runId} --from ${OPEN_DATE}`,
