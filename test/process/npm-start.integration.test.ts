@@ -104,11 +104,13 @@ async function runCli(args: string[], track: (cli: TsProcess) => void) {
   return { code, stdout: cli.stdout(), stderr: cli.stderr() };
 }
 
-describe('npm start on a state folder, twice, then with a message in a DLQ', () => {
+/** The second run's state folder holds one message in dedup's DLQ: the day must not be reported complete. */
+describe('npm start on a state folder, then again with a message in a DLQ', () => {
   let stateDir: string;
   let running: TsProcess | undefined;
   let first: RunResult;
   let second: RunResult;
+  let status: { code: number | null; stdout: string; stderr: string };
   const track = (cli: TsProcess) => {
     running = cli;
   };
@@ -116,7 +118,9 @@ describe('npm start on a state folder, twice, then with a message in a DLQ', () 
   beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'finledger-start-'));
     first = await runMainJob(stateDir, track);
+    await parkInDedupDlq(stateDir);
     second = await runMainJob(stateDir, track);
+    status = await runCli(['status', '--state-dir', stateDir], track);
   }, 150_000);
 
   afterAll(async () => {
@@ -125,25 +129,47 @@ describe('npm start on a state folder, twice, then with a message in a DLQ', () 
   });
 
   it.each([
-    ['first', () => first],
-    ['second', () => second],
-  ])('exits 0 with a JSON report on stdout on the %s run', (_run, result) => {
-    const { exit, stderr } = result();
-    expect(exit, stderr).toEqual({ code: 0, signal: null });
-    const report = reportOf(result());
-    expect(report.attention).toEqual([]);
-    expect(report.totals.open).toBe(0);
-    expect(report.totals.validated).toBeGreaterThan(0);
-    expect(report.totals.rejected).toBeGreaterThan(0);
-    for (const file of report.files) {
-      expect(file.stage, file.fileName).not.toBe('LANDED');
-      expect(file.conserved, file.fileName).not.toBe(false);
-      if (file.stage !== 'REJECTED') {
-        expect(file.conserved, file.fileName).toBe(true);
-        expect(file.rowsIn, file.fileName).toBe((file.valid ?? 0) + (file.quarantined ?? 0));
+    ['first', () => first, []],
+    ['second', () => second, ['DLQ_MESSAGES dedup DLQ']],
+  ])(
+    'ends the %s run with every file closed and conserved, and exactly the attention items due',
+    (_run, result, due) => {
+      const report = reportOf(result());
+      expect(report.attention.map((item) => `${item.kind} ${item.scope}`)).toEqual(due);
+      expect(report.totals.open).toBe(0);
+      expect(report.totals.validated).toBeGreaterThan(0);
+      expect(report.totals.rejected).toBeGreaterThan(0);
+      for (const file of report.files) {
+        expect(file.stage, file.fileName).not.toBe('LANDED');
+        expect(file.conserved, file.fileName).not.toBe(false);
+        if (file.stage !== 'REJECTED') {
+          expect(file.conserved, file.fileName).toBe(true);
+          expect(file.rowsIn, file.fileName).toBe((file.valid ?? 0) + (file.quarantined ?? 0));
+        }
       }
-    }
-    expect(report.totals.rowsIn).toBe(report.totals.valid + report.totals.quarantined);
+      expect(report.totals.rowsIn).toBe(report.totals.valid + report.totals.quarantined);
+    },
+  );
+
+  it('exits 0 on the first run', () => {
+    expect(first.exit, first.stderr).toEqual({ code: 0, signal: null });
+  });
+
+  it('exits 3 on the second run, the DLQ the report’s first item with its recovery command', () => {
+    expect(second.exit, second.stderr).toEqual({ code: ATTENTION_EXIT_CODE, signal: null });
+    expect(reportOf(second).attention[0]).toMatchObject({
+      kind: 'DLQ_MESSAGES',
+      scope: 'dedup DLQ',
+      next: expect.stringContaining('dlq redrive dedup'),
+    });
+  });
+
+  it('finledger status says INCOMPLETE before anything else, with the recovery command, and exits 3', () => {
+    expect(status.code, status.stderr).toBe(ATTENTION_EXIT_CODE);
+    const [headline, item, next] = status.stdout.split('\n');
+    expect(headline).toMatch(/^INCOMPLETE: 1 item/);
+    expect(item).toMatch(/DLQ_MESSAGES dedup DLQ: 1 message/);
+    expect(next).toMatch(/next: npm run finledger -- dlq show dedup .* dlq redrive dedup/);
   });
 
   it.each([
@@ -197,37 +223,5 @@ describe('npm start on a state folder, twice, then with a message in a DLQ', () 
         quarantined: earlier.quarantined,
       });
     }
-  });
-  // A day with a message in a DLQ is never reported complete (declared last: it parks the message after the above).
-  describe('with a message parked in dedup’s DLQ', () => {
-    let third: { code: number | null; stdout: string; stderr: string };
-    let status: { code: number | null; stdout: string; stderr: string };
-
-    beforeAll(async () => {
-      await parkInDedupDlq(stateDir);
-      third = await runCli(['run', '--state-dir', stateDir, '--json', '--timeout-seconds', '60'], track);
-      status = await runCli(['status', '--state-dir', stateDir], track);
-    }, 150_000);
-
-    it('npm start processes the day, then exits 3 with the DLQ as the report’s first item', () => {
-      expect(third.code, third.stderr).toBe(ATTENTION_EXIT_CODE);
-      const report = JSON.parse(third.stdout) as PipelineReport;
-      expect(report.totals.open).toBe(0);
-      expect(report.attention).toEqual([
-        expect.objectContaining({
-          kind: 'DLQ_MESSAGES',
-          scope: 'dedup DLQ',
-          next: expect.stringContaining('dlq redrive dedup'),
-        }),
-      ]);
-    });
-
-    it('finledger status says INCOMPLETE before anything else, with the recovery command, and exits 3', () => {
-      expect(status.code, status.stderr).toBe(ATTENTION_EXIT_CODE);
-      const [headline, item, next] = status.stdout.split('\n');
-      expect(headline).toMatch(/^INCOMPLETE: 1 item/);
-      expect(item).toMatch(/DLQ_MESSAGES dedup DLQ: 1 message/);
-      expect(next).toMatch(/next: npm run finledger -- dlq show dedup .* dlq redrive dedup/);
-    });
   });
 });
