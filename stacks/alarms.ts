@@ -4,10 +4,17 @@ import { names } from './plan/names.ts';
 import type { Queues } from './queues.ts';
 import type { StageConfig } from './stage-config.ts';
 
+/** What alarms name: queues, functions and the event log's delivery streams. */
+export interface AlarmTargets {
+  readonly queues: Queues;
+  readonly functions: Readonly<Record<string, sst.aws.Function>>;
+  readonly streams: Readonly<Record<string, aws.kinesis.FirehoseDeliveryStream>>;
+}
+
 function metricArgs(
   spec: AlarmSpec,
   metric: AlarmMetric,
-  deps: { queues: Queues; functions: Readonly<Record<string, sst.aws.Function>> },
+  deps: AlarmTargets,
 ): Partial<aws.cloudwatch.MetricAlarmArgs> {
   switch (metric.kind) {
     case 'queue':
@@ -23,6 +30,14 @@ function metricArgs(
         namespace: 'AWS/Lambda',
         metricName: metric.metricName,
         dimensions: { FunctionName: lookup(deps.functions, metric.function, 'function').name },
+        statistic: spec.statistic,
+        period: spec.periodSeconds,
+      };
+    case 'deliveryStream':
+      return {
+        namespace: 'AWS/Firehose',
+        metricName: metric.metricName,
+        dimensions: { DeliveryStreamName: lookup(deps.streams, metric.stream, 'delivery stream').name },
         statistic: spec.statistic,
         period: spec.periodSeconds,
       };
@@ -44,7 +59,7 @@ function metricArgs(
 /** The on-call topic (encrypted with the messaging key) and every alarm of the plan, to it. */
 export function createAlarms(
   specs: readonly AlarmSpec[],
-  deps: { queues: Queues; functions: Readonly<Record<string, sst.aws.Function>> },
+  deps: AlarmTargets,
   messagingKey: aws.kms.Key,
   config: StageConfig,
 ): aws.sns.Topic {

@@ -10,6 +10,7 @@ import {
 } from './plan/event-log.ts';
 import { names } from './plan/names.ts';
 import type { RuleSpec } from './plan/rules.ts';
+import type { Queues } from './queues.ts';
 import type { Buckets } from './storage.ts';
 
 type Streams = Record<string, aws.kinesis.FirehoseDeliveryStream>;
@@ -21,13 +22,13 @@ type Streams = Record<string, aws.kinesis.FirehoseDeliveryStream>;
  *    partitioning each record by detail-type and UTC date with one jq query, newline after each record.
  * 2. The role EventBridge puts records with.
  * 3. Per zone: one rule on its bus (every finledger event; landing's notifications on the default bus) targeting
- *    its stream.
+ *    its stream, with EventBridge's retry policy and a DLQ: an event the stream refused is kept and alarmed.
  */
 export function createEventLog(
   plan: EventLogPlan,
   rules: readonly RuleSpec[],
-  deps: { bus: sst.aws.Bus; buckets: Buckets; keys: Keys },
-): Streams {
+  deps: { bus: sst.aws.Bus; buckets: Buckets; keys: Keys; queues: Queues },
+): { streams: Streams; rules: Record<string, aws.cloudwatch.EventRule> } {
   const account = aws.getCallerIdentityOutput().accountId;
   const streams: Streams = {};
   for (const stream of plan.streams) streams[stream.name] = createStream(stream, plan, deps, account);
@@ -40,6 +41,7 @@ export function createEventLog(
   const bucketNames = $resolve(
     Object.fromEntries(Object.entries(deps.buckets).map(([name, bucket]) => [name, bucket.name])),
   );
+  const logRules: Record<string, aws.cloudwatch.EventRule> = {};
   for (const stream of plan.streams) {
     const eventBusName = stream.bus === 'default' ? 'default' : deps.bus.name;
     const rule = new aws.cloudwatch.EventRule(stream.rule, {
@@ -56,9 +58,12 @@ export function createEventLog(
       eventBusName,
       arn: lookup(streams, stream.name, 'delivery stream').arn,
       roleArn: sendRole.arn,
+      deadLetterConfig: { arn: lookup(deps.queues, stream.deadLetterQueue, 'DLQ').arn },
+      retryPolicy: stream.retry,
     });
+    logRules[stream.rule] = rule;
   }
-  return streams;
+  return { streams, rules: logRules };
 }
 
 function createStream(

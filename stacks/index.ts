@@ -41,8 +41,8 @@ export function deploy() {
   const rules = createRules(plan.rules, { bus, queues, buckets });
   const notificationArchive = createNotificationArchive(plan.rules, { buckets }, config);
   // Every bus event also lands in the event-log bucket: EventBridge cannot list an archive (replay --dry-run).
-  createEventLog(plan.eventLog, plan.rules, { bus, buckets, keys });
-  createQueuePolicies(plan.queuePolicies, queues, rules);
+  const eventLog = createEventLog(plan.eventLog, plan.rules, { bus, buckets, keys, queues });
+  createQueuePolicies(plan.queuePolicies, queues, { ...rules, ...eventLog.rules });
 
   // No placeholder: a stage deploys only once its secrets are set (`sst secret set <name> <value> --stage <stage>`).
   const secrets = Object.fromEntries(
@@ -50,7 +50,12 @@ export function deploy() {
   );
   const functions = createFunctions(plan.functions, { tables, buckets, queues, bus, keys, secrets }, config);
 
-  const topic = createAlarms(plan.alarms, { queues, functions }, messagingKey, config);
+  const topic = createAlarms(
+    plan.alarms,
+    { queues, functions, streams: eventLog.streams },
+    messagingKey,
+    config,
+  );
   // Where the CLI's --stage finds this stage's resources (an SSM parameter of names).
   const stageDocument = createStageDocument({
     bus,

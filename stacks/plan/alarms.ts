@@ -1,5 +1,6 @@
 import { BUSINESS_METRICS, type BusinessMetricName } from '../metrics.ts';
 import type { StageConfig } from '../stage-config.ts';
+import type { EventLogPlan } from './event-log.ts';
 import type { FunctionSpec } from './functions.ts';
 import type { QueueSpec } from './queues.ts';
 
@@ -10,6 +11,7 @@ export type Runbook =
   | 'function-errors'
   | 'function-throttles'
   | 'relay-lag'
+  | 'event-log-gap'
   | BusinessMetricName;
 
 export type AlarmMetric =
@@ -28,7 +30,12 @@ export type AlarmMetric =
    * service may add (Powertools always adds `service`), so the alarm cannot silently miss datapoints.
    * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch-metrics-insights-alarms.html
    */
-  | { readonly kind: 'insights'; readonly metricName: BusinessMetricName; readonly query: string };
+  | { readonly kind: 'insights'; readonly metricName: BusinessMetricName; readonly query: string }
+  | {
+      readonly kind: 'deliveryStream';
+      readonly stream: string;
+      readonly metricName: 'DeliveryToS3.DataFreshness';
+    };
 
 export interface AlarmSpec {
   readonly name: string;
@@ -45,10 +52,13 @@ export interface AlarmSpec {
 const MINUTE = 60;
 
 function dlqAlarm(queue: QueueSpec): AlarmSpec {
+  const eventLog = queue.role === 'event-log-dlq';
   return {
     name: `${queue.name}NotEmptyAlarm`,
-    description: `${queue.name} holds messages: ${queue.owner} gave up on them. See stacks/README.md#dlq-not-empty.`,
-    runbook: 'dlq-not-empty',
+    description: eventLog
+      ? `${queue.name} holds events ${queue.owner} could not write to the event log: replay dry runs, status --stage and lineage miss them. See stacks/README.md#event-log-gap.`
+      : `${queue.name} holds messages: ${queue.owner} gave up on them. See stacks/README.md#dlq-not-empty.`,
+    runbook: eventLog ? 'event-log-gap' : 'dlq-not-empty',
     metric: { kind: 'queue', queue: queue.name, metricName: 'ApproximateNumberOfMessagesVisible' },
     statistic: 'Maximum',
     periodSeconds: MINUTE,
@@ -141,7 +151,8 @@ function businessAlarm(metricName: BusinessMetricName, config: StageConfig): Ala
 }
 
 /**
- * Every alarm, all to the on-call topic: each DLQ non-empty, each service queue's oldest message
+ * Every alarm, all to the on-call topic: each DLQ non-empty (the event log's included), each event-log stream's
+ * delivery falling behind, each service queue's oldest message
  * over the stage SLO, each function's errors and throttles (and the relay's lag), and the business
  * metrics the services emit.
  */
@@ -149,8 +160,21 @@ export function planAlarms(
   queues: readonly QueueSpec[],
   functions: readonly FunctionSpec[],
   config: StageConfig,
+  eventLog: EventLogPlan,
 ): AlarmSpec[] {
   return [
+    ...eventLog.streams.map(
+      (stream): AlarmSpec => ({
+        name: `${stream.name}FreshnessAlarm`,
+        description: `${stream.name} holds events older than ${stream.freshnessAlarmSeconds}s: its S3 delivery is failing, and the bus event log falls behind. See stacks/README.md#event-log-gap.`,
+        runbook: 'event-log-gap',
+        metric: { kind: 'deliveryStream', stream: stream.name, metricName: 'DeliveryToS3.DataFreshness' },
+        statistic: 'Maximum',
+        periodSeconds: 5 * MINUTE,
+        evaluationPeriods: 1,
+        threshold: stream.freshnessAlarmSeconds,
+      }),
+    ),
     ...queues.filter((queue) => queue.role !== 'service').map(dlqAlarm),
     ...queues.filter((queue) => queue.role === 'service').map((queue) => ageAlarm(queue, config)),
     // An operator's invoke returns its error to the operator: a typo in a rerun payload must not page on-call.

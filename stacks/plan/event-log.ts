@@ -10,8 +10,8 @@ import {
 import type { BucketName, Topology } from '../../topology/types.ts';
 import type { ResourceRef } from './iam.ts';
 import { names } from './names.ts';
-import { TopologyRuleError } from './queues.ts';
-import { defaultBusPattern, type RuleSpec } from './rules.ts';
+import { MAX_RETENTION_SECONDS, type QueueSpec, TopologyRuleError } from './queues.ts';
+import { defaultBusPattern, type RuleSpec, TARGET_RETRY } from './rules.ts';
 
 /** The topology bucket holding the event log. */
 export const EVENT_LOG_BUCKET: BucketName = 'event-log';
@@ -25,6 +25,12 @@ export const EVENT_LOG_BUFFERING = { sizeMb: 64, intervalSeconds: 300 } as const
 
 /** How long Firehose retries a partition's S3 delivery before writing it under the error prefix. */
 export const EVENT_LOG_RETRY_SECONDS = 3600;
+
+/**
+ * Buffering delays delivery up to 1.5 × the interval (450 s); twice that means S3 delivery is failing and retrying, and
+ * after `EVENT_LOG_RETRY_SECONDS` Firehose writes the records under the error prefix, where the reader does not look.
+ */
+export const EVENT_LOG_FRESHNESS_ALARM_SECONDS = 900;
 
 /** What an event-log policy names: the bucket and its key (as in `iam.ts`), or a delivery stream. */
 export type EventLogRef =
@@ -45,6 +51,11 @@ export interface EventLogStreamPlan {
   readonly name: string;
   readonly rule: string;
   readonly role: string;
+  /** Where the rule's target parks what it could not put on the stream, with EventBridge's retry policy. */
+  readonly deadLetterQueue: string;
+  readonly retry: typeof TARGET_RETRY;
+  /** Alarm when the oldest record Firehose holds is older than this (S3 delivery stalled: the log falls behind). */
+  readonly freshnessAlarmSeconds: number;
   /** `finledger`: every event of the bus; `default`: what the default-bus rules consume (landing notifications). */
   readonly bus: 'finledger' | 'default';
   readonly prefix: string;
@@ -91,6 +102,9 @@ export function planEventLog(topology: Topology, rules: readonly RuleSpec[]): Ev
       name: names.eventLogStream(zone),
       rule: names.eventLogRule(zone),
       role: names.eventLogDeliveryRole(zone),
+      deadLetterQueue: names.eventLogDlq(zone),
+      retry: TARGET_RETRY,
+      freshnessAlarmSeconds: EVENT_LOG_FRESHNESS_ALARM_SECONDS,
       bus: zone === 'main' ? 'finledger' : 'default',
       prefix: firehosePrefix(zone),
       errorOutputPrefix: firehoseErrorPrefix(zone),
@@ -112,6 +126,17 @@ export function planEventLog(topology: Topology, rules: readonly RuleSpec[]): Ev
       },
     ],
   };
+}
+
+/** The DLQ of each zone's rule target, declared and alarmed like every other DLQ. */
+export function eventLogQueues(plan: EventLogPlan): QueueSpec[] {
+  return plan.streams.map((stream) => ({
+    name: stream.deadLetterQueue,
+    role: 'event-log-dlq',
+    owner: stream.rule,
+    visibilityTimeoutSeconds: 30,
+    retentionSeconds: MAX_RETENTION_SECONDS,
+  }));
 }
 
 /**

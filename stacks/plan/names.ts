@@ -42,6 +42,8 @@ export const names = {
   eventLogRule: (zone: 'main' | 'restricted') => `${zone === 'main' ? '' : 'Restricted'}EventLogRule`,
   eventLogDeliveryRole: (zone: 'main' | 'restricted') =>
     `${zone === 'main' ? '' : 'Restricted'}EventLogDeliveryRole`,
+  /** Where EventBridge parks events it could not put on a zone's stream (retries exhausted or denied). */
+  eventLogDlq: (zone: 'main' | 'restricted') => `${zone === 'main' ? '' : 'Restricted'}EventLogDlq`,
   /** The role EventBridge assumes to put events on the event-log streams. */
   eventLogSendRole: () => 'EventLogSendRole',
   /** SSM parameter holding the stage document the CLI's `--stage` reads (lib/stage-resources/). */

@@ -3,7 +3,7 @@ import { eventCatalog } from '../../contracts/events/catalog.ts';
 import type { Topology } from '../../topology/types.ts';
 import type { StageConfig } from '../stage-config.ts';
 import { type AlarmSpec, planAlarms } from './alarms.ts';
-import { type EventLogPlan, planEventLog } from './event-log.ts';
+import { type EventLogPlan, eventLogQueues, planEventLog } from './event-log.ts';
 import { type FunctionSpec, planFunctions } from './functions.ts';
 import { planStatements, type StatementSpec } from './iam.ts';
 import { names } from './names.ts';
@@ -78,8 +78,9 @@ function assertUniqueNames(plan: Plan): void {
 export function buildPlan(topology: Topology, config: StageConfig): Plan {
   const tables = planTables(topology, config);
   const buckets = planBuckets(topology, config);
-  const queues = planQueues(topology);
   const rules = planRules(topology);
+  const eventLog = planEventLog(topology, rules);
+  const queues = [...planQueues(topology), ...eventLogQueues(eventLog)];
   const functions = planFunctions(topology).map((spec) => ({ ...spec, statements: planStatements(spec) }));
   const plan: Plan = {
     config,
@@ -89,13 +90,16 @@ export function buildPlan(topology: Topology, config: StageConfig): Plan {
     queues,
     queuePolicies: planQueuePolicies(
       queues.map((queue) => queue.name),
-      rules,
+      [
+        ...rules,
+        ...eventLog.streams.map((stream) => ({ name: stream.rule, deadLetterQueue: stream.deadLetterQueue })),
+      ],
     ),
     rules,
     functions,
-    alarms: planAlarms(queues, functions, config),
+    alarms: planAlarms(queues, functions, config, eventLog),
     schemas: planSchemas(eventCatalog, topology),
-    eventLog: planEventLog(topology, rules),
+    eventLog,
     partnerAccess: planPartnerAccess(partners, topology, config),
   };
   assertUniqueNames(plan);

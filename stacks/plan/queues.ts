@@ -4,7 +4,7 @@ import { names } from './names.ts';
 /** SQS caps message retention at 14 days. */
 export const MAX_RETENTION_SECONDS = 14 * 24 * 3600;
 
-export type QueueRole = 'service' | 'service-dlq' | 'delivery-dlq' | 'worker-dlq';
+export type QueueRole = 'service' | 'service-dlq' | 'delivery-dlq' | 'worker-dlq' | 'event-log-dlq';
 
 /** One SQS queue to declare. Every queue is encrypted with the messaging key. */
 export interface QueueSpec {

@@ -140,7 +140,7 @@ export interface QueuePolicySpec {
  */
 export function planQueuePolicies(
   queueNames: readonly string[],
-  rules: readonly RuleSpec[],
+  rules: readonly (Pick<RuleSpec, 'name' | 'deadLetterQueue'> & { readonly targetQueue?: string })[],
 ): QueuePolicySpec[] {
   return queueNames.map((queue) => ({
     queue,

@@ -97,7 +97,24 @@ describe('queues', () => {
       );
     }
     expect(invoked.map((worker) => worker.name)).toEqual(['rerun']);
-    expect(dev.queues).toHaveLength(topology.services.length * 3 + topology.workers.length - invoked.length);
+    const eventLogDlqs = dev.eventLog.streams.length;
+    expect(dev.queues).toHaveLength(
+      topology.services.length * 3 + topology.workers.length - invoked.length + eventLogDlqs,
+    );
+  });
+
+  it('gives each event-log rule target a DLQ of its own, that only that rule may send to', () => {
+    for (const stream of dev.eventLog.streams) {
+      expect(dev.queues.find((queue) => queue.name === stream.deadLetterQueue)).toMatchObject({
+        role: 'event-log-dlq',
+        owner: stream.rule,
+        retentionSeconds: 14 * 24 * 3600,
+      });
+      expect(
+        dev.queuePolicies.find((policy) => policy.queue === stream.deadLetterQueue)?.senderRules,
+      ).toEqual([stream.rule]);
+      expect(stream.retry).toEqual(TARGET_RETRY);
+    }
   });
 
   it.each([
@@ -152,9 +169,14 @@ describe('rules', () => {
 
   it('lets EventBridge send to a queue only from the rules that target it or use it as DLQ', () => {
     for (const policy of dev.queuePolicies) {
-      const expected = dev.rules
-        .filter((rule) => rule.targetQueue === policy.queue || rule.deadLetterQueue === policy.queue)
-        .map((rule) => rule.name);
+      const expected = [
+        ...dev.rules.filter(
+          (rule) => rule.targetQueue === policy.queue || rule.deadLetterQueue === policy.queue,
+        ),
+        ...dev.eventLog.streams
+          .filter((stream) => stream.deadLetterQueue === policy.queue)
+          .map((stream) => ({ name: stream.rule })),
+      ].map((rule) => rule.name);
       expect(policy.senderRules).toEqual(expected);
     }
     expect(TARGET_RETRY.maximumRetryAttempts).toBe(185);
@@ -172,6 +194,22 @@ describe('alarms', () => {
           threshold: 0,
         }),
       );
+    }
+  });
+
+  it('alarms when an event-log stream holds records past its buffering (S3 delivery failing), by the event-log runbook', () => {
+    for (const stream of dev.eventLog.streams) {
+      expect(dev.alarms).toContainEqual(
+        expect.objectContaining({
+          runbook: 'event-log-gap',
+          metric: { kind: 'deliveryStream', stream: stream.name, metricName: 'DeliveryToS3.DataFreshness' },
+          statistic: 'Maximum',
+          threshold: 900,
+        }),
+      );
+      expect(
+        dev.alarms.find((alarm) => alarm.name === `${stream.deadLetterQueue}NotEmptyAlarm`)?.runbook,
+      ).toBe('event-log-gap');
     }
   });
 

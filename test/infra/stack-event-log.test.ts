@@ -96,8 +96,25 @@ describe.each(STAGES)('%s stage', (stage) => {
       expect(target.inputs).toMatchObject({
         arn: arnOf(one(s().run, STREAM, names.eventLogStream(zone))),
         roleArn: arnOf(one(s().run, 'aws:iam/role:Role', names.eventLogSendRole())),
+        // An event the stream refuses is kept, not dropped after EventBridge's retries.
+        deadLetterConfig: { arn: s().arns.arn(names.eventLogDlq(zone), 'queue') },
+        retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
       });
     }
+  });
+
+  it.each(ZONES)('alarms when the %s stream delivers late, on the stream itself', (zone) => {
+    const alarm = one(
+      s().run,
+      'aws:cloudwatch/metricAlarm:MetricAlarm',
+      `${names.eventLogStream(zone)}FreshnessAlarm`,
+    );
+    expect(alarm.inputs).toMatchObject({
+      namespace: 'AWS/Firehose',
+      metricName: 'DeliveryToS3.DataFreshness',
+      dimensions: { DeliveryStreamName: String(mockState(STREAM, names.eventLogStream(zone), {}).name) },
+      threshold: 900,
+    });
   });
 
   it("lets this account's EventBridge rules put records on the two streams and nothing else", () => {

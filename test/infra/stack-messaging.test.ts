@@ -33,6 +33,8 @@ describe.each(STAGES)('%s stage', (stage) => {
             names.deliveryDlq(svc.name),
           ]),
           ...topology.workers.filter(hasFailureQueue).map((worker) => names.dlq(worker.name)),
+          names.eventLogDlq('main'),
+          names.eventLogDlq('restricted'),
         ],
       ],
       ['sst:aws:Function', () => units.map((unit) => names.function(unit.name))],
