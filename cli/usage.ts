@@ -28,11 +28,12 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
   Rerun business dates from raw under a new run id; print per date the verdict and whether gold kept its hash.
   --dry-run lists the files it would reopen and skip (reads only). Exit 0 done, 1 failure or timeout, 2 usage,
   3 files skipped or a verdict missing.`,
-  quarantine: `finledger quarantine [--date D] [--partner P] [--dataset D] [--file FILE_ID] [--csv | --json] [--state-dir DIR]
+  quarantine: `finledger quarantine [--date D] [--partner P] [--dataset D] [--file FILE_ID] [--csv | --json]
+                [--stage STAGE (with --date or --file) | --state-dir DIR]
   Quarantined rows of each file's current run (reason, id, value); --csv for a spreadsheet (formula-neutralised).`,
   'pan-scan': `finledger pan-scan [--state-dir DIR] [--json]
   Find clear card numbers outside restricted/ in every store of a state folder. Exit 0 clean, 1 found, 2 usage,
-  3 incomplete.`,
+  3 incomplete. Offline only: a deployed stage's stores are scanned by Amazon Macie (stacks/README.md).`,
 };
 
 /** Whether the arguments ask for help. */

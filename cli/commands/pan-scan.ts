@@ -19,6 +19,7 @@ const OPTIONS = {
   'state-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
+  stage: { type: 'string' },
 } as const;
 
 /**
@@ -32,6 +33,13 @@ export async function panScanCommand(args: string[], root: string): Promise<numb
     flags = parseArgs({ args, options: OPTIONS }).values;
   } catch (error) {
     console.error(`pan-scan: ${String(error)}\nUsage: finledger pan-scan [--state-dir DIR] [--json]`);
+    return PAN_SCAN_EXIT.usage;
+  }
+  if (flags.stage !== undefined) {
+    // Reading every object of a stage (years of raw) through a laptop is no scan; Macie does it inside AWS.
+    console.error(
+      `pan-scan --stage ${flags.stage}: pan-scan reads an offline state folder only. On a deployed stage run an Amazon Macie sensitive-data discovery job over its buckets (stacks/README.md, "Card-data discovery on a stage").`,
+    );
     return PAN_SCAN_EXIT.usage;
   }
   const stateDir = flags['state-dir'] ?? join(root, '.finledger', 'state');

@@ -5,11 +5,11 @@ import { BusinessDateSchema } from '../../contracts/events/envelope.ts';
 import { DatasetNameSchema } from '../../contracts/events/file-landed.ts';
 import { maskCardNumbers } from '../../lib/card-data/card-numbers.ts';
 import type { QuarantineFilter } from '../quarantine/current-quarantine.ts';
-import type { QuarantineExportSummary } from '../quarantine/export-quarantine.ts';
+import type { QuarantineExportSummary, QuarantineSources } from '../quarantine/export-quarantine.ts';
 import type { QuarantineFormat } from '../quarantine/format.ts';
 
 export const QUARANTINE_USAGE =
-  'Usage: finledger quarantine [--date YYYY-MM-DD] [--partner P] [--dataset D] [--file FILE_ID] [--csv | --json] [--state-dir DIR]';
+  'Usage: finledger quarantine [--date YYYY-MM-DD] [--partner P] [--dataset D] [--file FILE_ID] [--csv | --json] [--stage STAGE (with --date or --file) | --state-dir DIR]';
 
 const OPTIONS = {
   'state-dir': { type: 'string' },
@@ -20,13 +20,14 @@ const OPTIONS = {
   csv: { type: 'boolean', default: false },
   json: { type: 'boolean', default: false },
   verbose: { type: 'boolean', default: false },
+  stage: { type: 'string' },
 } as const;
 
 type Flags = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
 
 /**
  * `finledger quarantine`: the quarantined rows of the current run of each selected file, from a state folder
- * (storage-only runtime, as `status` reads it), written as they are read: a table, `--csv` for a spreadsheet
+ * (storage-only runtime, as `status` reads it) or a deployed stage (`--stage`, with `--date` or `--file`), written as they are read: a table, `--csv` for a spreadsheet
  * (every text cell formula-neutralised) or `--json`. Exit 0 (also when there is nothing to list, said on
  * stderr), 2 for bad arguments or no state folder.
  */
@@ -37,6 +38,24 @@ export async function quarantineCommand(args: string[], root: string): Promise<n
     return 2;
   }
   const { flags, filter, format } = parsed;
+  const print = async (sources: QuarantineSources) => {
+    const { exportQuarantine } = await import('../quarantine/export-quarantine.ts');
+    const summary = await exportQuarantine(sources, filter, format);
+    for (const note of summaryNotes(summary, filter)) console.error(maskCardNumbers(`quarantine: ${note}`));
+    return 0;
+  };
+  if (flags.stage !== undefined) {
+    if (filter.date === undefined && filter.fileId === undefined) {
+      // A stage's registry is read by date (files-by-day) or by file, never scanned.
+      console.error(`quarantine --stage needs --date YYYY-MM-DD or --file FILE_ID.\n${QUARANTINE_USAGE}`);
+      return 2;
+    }
+    const { withStage } = await import('./runtime-commands.ts');
+    const { stageQuarantineSources } = await import('../quarantine/export-quarantine.ts');
+    return withStage(flags, root, 'inspect', (stage) =>
+      print(stageQuarantineSources(stage.document, stage.clients)),
+    );
+  }
   const stateDir = flags['state-dir'] ?? join(root, '.finledger', 'state');
   if (!existsSync(stateDir)) {
     // Starting the runtime would create an empty state folder and report nothing quarantined.
@@ -46,12 +65,10 @@ export async function quarantineCommand(args: string[], root: string): Promise<n
     return 2;
   }
   const { withRuntime } = await import('./runtime-commands.ts');
-  const { exportQuarantine } = await import('../quarantine/export-quarantine.ts');
-  return withRuntime({ ...flags, 'state-dir': stateDir }, root, 'inspect', async (runtime) => {
-    const summary = await exportQuarantine(runtime, filter, format);
-    for (const note of summaryNotes(summary, filter)) console.error(maskCardNumbers(`quarantine: ${note}`));
-    return 0;
-  });
+  const { runtimeQuarantineSources } = await import('../quarantine/export-quarantine.ts');
+  return withRuntime({ ...flags, 'state-dir': stateDir }, root, 'inspect', (runtime) =>
+    print(runtimeQuarantineSources(runtime)),
+  );
 }
 
 function parseFlags(

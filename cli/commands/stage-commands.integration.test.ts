@@ -6,7 +6,9 @@ import type { Runtime } from '../../runtime/runtime.ts';
 import { configureTestEnvironment, landAndSettle, startTestPipeline } from '../../test/pipeline/support.ts';
 import type { LineageReport } from '../lineage/trace.ts';
 import { pipelineReport } from '../pipeline-state.ts';
+import { exportQuarantine, runtimeQuarantineSources } from '../quarantine/export-quarantine.ts';
 import { printedJson } from '../test-support/printed-json.ts';
+import { quarantineCommand } from './quarantine.ts';
 import { rerunCommand } from './rerun.ts';
 import { runtimeCommand } from './runtime-commands.ts';
 
@@ -171,6 +173,52 @@ describe('commands against a stage', () => {
       body: JSON.stringify({ from: '2026-11-19', to: '2026-11-19' }),
     });
     expect(response.status).toBe(403);
+  });
+
+  it('lists a date’s quarantined rows from the stage’s registry and event log as the runtime lists them', async () => {
+    // Prepare: a file of another date (the other tests read the 19th) with one bad amount among six rows.
+    const rows = ['q-1', 'q-2', 'q-3', 'q-4', 'q-5']
+      .map(TX)
+      .map((row) => row.replace('2026-11-19', '2026-11-17'));
+    const bytes = new TextEncoder().encode(
+      `${[HEADER, ...rows, 'q-6,payment,ten,USD,2026-11-17T10:00:00Z,m-1,,'].join('\n')}\n`,
+    );
+    await landAndSettle(runtime, [
+      { landingKey: 'inbound/globex-pay/transactions/2026-11-17/quarantine.csv', bytes },
+    ]);
+    let offline = '';
+    await exportQuarantine(runtimeQuarantineSources(runtime), { date: '2026-11-17' }, 'json', (text) => {
+      offline += text;
+    });
+    let onStage = '';
+    const written = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      onStage += String(chunk);
+      return true;
+    });
+
+    // Act
+    let code: number;
+    try {
+      code = await quarantineCommand(['--stage', 'oncall', '--date', '2026-11-17', '--json'], root);
+    } finally {
+      written.mockRestore();
+    }
+
+    // Assess: the one bad row, and exactly what the runtime's own sources give.
+    expect(code).toBe(0);
+    const listed = JSON.parse(onStage) as { rowId: string; field: string }[];
+    expect(listed).toMatchObject([{ rowId: 'q-6', field: 'amount' }]);
+    expect(onStage).toBe(offline);
+  }, 120_000);
+
+  it('refuses quarantine --stage without a date or file, which would scan the registry', async () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await quarantineCommand(['--stage', 'oncall', '--json'], root)).toBe(2);
+      expect(String(error.mock.calls[0]?.[0])).toContain('needs --date YYYY-MM-DD or --file FILE_ID');
+    } finally {
+      error.mockRestore();
+    }
   });
 
   it('names the stage, region and next step when the stage does not exist', async () => {

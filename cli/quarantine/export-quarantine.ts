@@ -1,5 +1,11 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
+import { eventLogEvents } from '../../lib/event-log/read-event-log.ts';
+import type { FileRecord } from '../../lib/file-registry/file-record.ts';
+import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
+import type { StageDocument } from '../../lib/stage-resources/stage-document.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { writeText } from '../output.ts';
 import { registryOf } from '../pipeline-state.ts';
@@ -23,30 +29,73 @@ export interface QuarantineExportSummary {
   readonly unannounced: string[];
 }
 
+/** Where the export reads: the registry, the quarantine parts, and the closing events of the selected files. */
+export interface QuarantineSources {
+  readonly s3: S3Client;
+  readonly registry: FileRegistryStore;
+  /** FileValidated / FileRejected events that can close these files (more is fine: the current run is kept). */
+  events(files: readonly FileRecord[]): Promise<readonly { 'detail-type': string; detail: unknown }[]>;
+}
+
+/** The offline runtime's sources: its registry and its whole bus archive. */
+export function runtimeQuarantineSources(runtime: Runtime): QuarantineSources {
+  return { s3: runtime.clients.s3, registry: registryOf(runtime), events: () => runtime.bus.archive.read() };
+}
+
+/**
+ * A deployed stage's sources: its registry, and the closing events from the bus event log, from the day before the
+ * earliest selected date until now (a rerun or redrive closes a file long after its date), by type partition.
+ */
+export function stageQuarantineSources(
+  document: StageDocument,
+  clients: { readonly s3: S3Client; readonly dynamodb: DynamoDBClient },
+  now: () => Date = () => new Date(),
+): QuarantineSources {
+  const filesTable = document.tables.files;
+  const eventLog = document.buckets['event-log'];
+  if (!filesTable || !eventLog)
+    throw new Error(
+      `Stage ${document.stage} has no files table or event log: redeploy it with this version.`,
+    );
+  return {
+    s3: clients.s3,
+    registry: new FileRegistryStore(DynamoDBDocumentClient.from(clients.dynamodb), filesTable),
+    async events(files) {
+      if (files.length === 0) return [];
+      const earliest = files.map((file) => file.businessDate).sort()[0] as string;
+      return eventLogEvents(clients.s3, eventLog, {
+        from: new Date(Date.parse(`${earliest}T00:00:00Z`) - 86_400_000),
+        to: now(),
+        types: ['FileValidated', 'FileRejected'],
+      });
+    },
+  };
+}
+
 /**
  * Print the quarantined rows of the current run of every selected file, part by part as they are read.
  *
  * Primary course:
- * 1. Select the files (registry), and find each current run's quarantine parts (bus archive).
+ * 1. Select the files (registry), and find each current run's quarantine parts (its closing event).
  * 2. Write the format's opening (the CSV header, `[`).
  * 3. Read one part at a time; turn each JSON line into a row (reason code, id, failing value) and write it.
  * 4. Write the closing; return the counts for the caller's notes.
  */
 export async function exportQuarantine(
-  runtime: Runtime,
+  from: QuarantineSources,
   filter: QuarantineFilter,
   format: QuarantineFormat,
   write: (text: string) => void = writeText,
 ): Promise<QuarantineExportSummary> {
-  const files = await selectFiles(registryOf(runtime), filter);
-  const { sources, notes } = currentQuarantines(files, await runtime.bus.archive.read());
+  const files = await selectFiles(from.registry, filter);
+  const { sources, notes } = currentQuarantines(files, await from.events(files));
   const writer = rowWriter(format);
   write(writer.begin());
   let rows = 0;
   let listedFiles = 0;
   for (const source of sources) {
     let fileRows = 0;
-    for await (const row of quarantinedRows(runtime.clients.s3, source)) {
+    for await (const row of quarantinedRows(from.s3, source)) {
       write(writer.row(row));
       fileRows += 1;
     }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { quarantineCommand } from '../../cli/commands/quarantine.ts';
 import type { QuarantineFilter } from '../../cli/quarantine/current-quarantine.ts';
-import { exportQuarantine } from '../../cli/quarantine/export-quarantine.ts';
+import { exportQuarantine, runtimeQuarantineSources } from '../../cli/quarantine/export-quarantine.ts';
 import type { QuarantineFormat } from '../../cli/quarantine/format.ts';
 import type { QuarantineRow } from '../../cli/quarantine/quarantine-row.ts';
 import { containsCardNumber } from '../../lib/card-data/card-numbers.ts';
@@ -90,7 +90,7 @@ describe('finledger quarantine on a pipeline run', () => {
 
   const exported = async (filter: QuarantineFilter, format: QuarantineFormat) => {
     let text = '';
-    const summary = await exportQuarantine(runtime, filter, format, (chunk) => {
+    const summary = await exportQuarantine(runtimeQuarantineSources(runtime), filter, format, (chunk) => {
       text += chunk;
     });
     return { text, summary };
