@@ -85,7 +85,11 @@ export async function stageQueueUrls(
 }
 
 /** Every service's queue DLQ and rule DLQ of a stage, with the queue each goes back to. */
-export async function stageDlqTarget(document: StageDocument, sqs: SQSClient): Promise<DlqTarget> {
+export async function stageDlqTarget(
+  document: StageDocument,
+  sqs: SQSClient,
+  s3?: S3Client,
+): Promise<DlqTarget> {
   const urls = await stageQueueUrls(document, sqs);
   const queues: DeadLetterQueue[] = Object.entries(document.services).flatMap(([service, names_]) => {
     const url = urls[service];
@@ -114,14 +118,34 @@ export async function stageDlqTarget(document: StageDocument, sqs: SQSClient): P
     if (QueueUrl)
       queues.push({ service: worker, kind: 'worker', name, url: QueueUrl, arn: queueArnOf(document, name) });
   }
+  for (const [zone, name] of Object.entries(document.eventLogDlqs)) {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    if (QueueUrl)
+      queues.push({
+        service: zone === 'main' ? 'event-log' : `${zone}-event-log`,
+        kind: 'event-log',
+        name,
+        url: QueueUrl,
+        arn: queueArnOf(document, name),
+      });
+  }
   const withFailureQueues = topology.workers.filter((worker) => worker.trigger.kind !== 'invoke');
+  const eventLogBucket = document.buckets['event-log'];
   return {
     sqs,
     queues,
+    ...(s3 && eventLogBucket ? { eventLog: { s3, bucket: eventLogBucket } } : {}),
     notCovered: withFailureQueues
       .filter((worker) => document.workerDlqs[worker.name] === undefined)
       .map(
         (worker) => `${worker.name} (no failure queue on this stage: offline a worker's failure is logged)`,
+      )
+      .concat(
+        Object.keys(document.eventLogDlqs).length === 0
+          ? [
+              'event-log (no Firehose target on this stage: offline the local bus writes the event log itself)',
+            ]
+          : [],
       ),
   };
 }

@@ -17,7 +17,7 @@ export const COMMAND_USAGE: Readonly<Record<string, string>> = {
                  [--stage STAGE | --state-dir DIR]
   Replay archived bus events of a window (EventBridge StartReplay, followed with DescribeReplay); --dry-run prints
   per event type and consumer what would be delivered, from the bus event log. Exit 0 done, 1 failed, 2 usage.`,
-  dlq: `finledger dlq list|show|redrive [SERVICE] [--kind queue|rule|worker] [--json] [--stage STAGE | --state-dir DIR]
+  dlq: `finledger dlq list|show|redrive [SERVICE] [--kind queue|rule|worker|event-log] [--json] [--stage STAGE | --state-dir DIR]
   show    [--group-by error|type] [--max N]
   redrive [--type DETAIL_TYPE] [--error TEXT] [--max N] [--rate PER_SECOND] [--dry-run]
   Exit 0 ok, 1 a redrive failed, 2 usage, 3 messages wait in a DLQ (list) or a selective redrive must run again.`,

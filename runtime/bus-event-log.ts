@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { writeObject } from '../lib/aws/write-object.ts';
-import { partitionOf } from '../lib/event-log/layout.ts';
+import { eventLogObjects, writeEventLogObject } from '../lib/event-log/write-event-log.ts';
 import type { BusEvent } from './bus-events.ts';
 import { describeError, type RuntimeLogger } from './logger.ts';
 import type { ProvisionedResources } from './provision.ts';
@@ -46,26 +44,14 @@ export function createBusEventLog(options: {
       return true;
     },
     async append(events) {
-      const partitions = new Map<string, BusEvent[]>();
-      for (const event of events) {
-        const partition = partitionOf(event);
-        partitions.set(partition, [...(partitions.get(partition) ?? []), event]);
-      }
       await Promise.all(
-        [...partitions].map(async ([partition, logged]) => {
-          const key = `${partition}${new Date().toISOString().replace(/[-:]/g, '')}-${randomUUID()}.jsonl`;
+        eventLogObjects(events).map(async (object) => {
           try {
-            await writeObject(options.s3, {
-              Bucket: bucket,
-              Key: key,
-              Body: new TextEncoder().encode(logged.map((event) => `${JSON.stringify(event)}\n`).join('')),
-              ContentType: 'application/x-ndjson',
-              IfNoneMatch: '*',
-            });
+            await writeEventLogObject(options.s3, bucket, object);
           } catch (error) {
             options.logger.error(
               'could not write bus events to the event log; `finledger replay --dry-run` undercounts them',
-              { bucket, key, events: logged.length, ...describeError(error) },
+              { bucket, key: object.key, events: object.events, ...describeError(error) },
             );
           }
         }),

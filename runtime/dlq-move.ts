@@ -14,7 +14,8 @@ const DLQ_MARKERS = new Set(['RULE_ARN', 'TARGET_ARN', 'ERROR_CODE', 'ERROR_MESS
 
 export interface MoveMessagesOptions {
   readonly fromUrl: string;
-  readonly toUrl: string;
+  /** Hands one message's copy to its target; resolves once the target accepted it (`sendToQueue`, or another). */
+  readonly deliver: (message: Message) => Promise<void>;
   /** Which messages move; the others stay in the DLQ. Omitted: every message. */
   readonly select?: (message: Message) => boolean;
   /** Most messages moved (or, on a dry run, counted). */
@@ -49,7 +50,7 @@ export interface MoveMessagesResult {
 }
 
 /**
- * Move messages from a DLQ to a queue, kill-safe: each message is deleted from the DLQ only after its copy was
+ * Move messages from a DLQ to their target (a queue, or the event log), kill-safe: each message is deleted from the DLQ only after its copy was
  * accepted by the target, so an interrupted move leaves every message in the DLQ, delivered, or (killed between
  * the send and the delete) both — a duplicate the idempotent consumers absorb. What this scan held and did not move
  * is made visible again at the end. Markers EventBridge added to a rule-target DLQ message are not copied: the
@@ -108,13 +109,7 @@ export async function moveMessages(
           const due = started + (moved / options.perSecond) * 1000;
           if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
         }
-        await sqs.send(
-          new SendMessageCommand({
-            QueueUrl: options.toUrl,
-            MessageBody: message.Body ?? '',
-            ...eventAttributes(message),
-          }),
-        );
+        await options.deliver(message);
         held.pop();
         moved += 1;
         try {
@@ -133,6 +128,18 @@ export async function moveMessages(
   }
   return { moved, copiesLeft, left, complete: !cycled };
 }
+
+/**
+ * Deliver to a queue: the body, and the message attributes the event had (not the markers EventBridge added).
+ * @example moveMessages(sqs, { fromUrl: dlq.url, deliver: sendToQueue(sqs, queue.url) })
+ */
+export const sendToQueue =
+  (sqs: SQSClient, url: string) =>
+  async (message: Message): Promise<void> => {
+    await sqs.send(
+      new SendMessageCommand({ QueueUrl: url, MessageBody: message.Body ?? '', ...eventAttributes(message) }),
+    );
+  };
 
 /**
  * A hold long enough for the whole scan: the DLQ's depth at the rate (SQS moves about 50 a second unthrottled),

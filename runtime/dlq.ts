@@ -1,5 +1,5 @@
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { moveMessages, releaseHeld } from './dlq-move.ts';
+import { moveMessages, releaseHeld, sendToQueue } from './dlq-move.ts';
 import type { ProvisionedResources, ProvisionedServiceQueues } from './provision.ts';
 
 /** Which DLQ: the SQS redrive DLQ (`dlq`) or the bus rule-target DLQ (`bus`). */
@@ -49,7 +49,7 @@ export function dlqTools(sqs: SQSClient, resources: ProvisionedResources): DlqTo
     async redriveDlq(service, options = {}) {
       const { moved } = await moveMessages(sqs, {
         fromUrl: dlqUrl(service, options.kind),
-        toUrl: queuesOf(service).queue.url,
+        deliver: sendToQueue(sqs, queuesOf(service).queue.url),
         ...(options.max === undefined ? {} : { max: options.max }),
       });
       return { moved };

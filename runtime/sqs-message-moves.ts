@@ -9,7 +9,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { listen } from './bus-http.ts';
-import { moveMessages } from './dlq-move.ts';
+import { moveMessages, sendToQueue } from './dlq-move.ts';
 import { describeError, type RuntimeLogger } from './logger.ts';
 import type { ProvisionedQueue, ProvisionedResources } from './provision.ts';
 
@@ -76,7 +76,7 @@ export async function startSqsMessageMoves(options: {
     try {
       await moveMessages(sqs, {
         fromUrl: from.url,
-        toUrl: to.url,
+        deliver: sendToQueue(sqs, to.url),
         max: task.ApproximateNumberOfMessagesToMove,
         perSecond: task.MaxNumberOfMessagesPerSecond ?? 500,
         stopRequested: () => task.Status !== 'RUNNING',

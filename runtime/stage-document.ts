@@ -32,6 +32,8 @@ export function offlineStageDocument(
     ),
     // Offline a worker's failure is logged; no failure queue is provisioned.
     workerDlqs: {},
+    // Offline the local bus writes the event log itself: no Firehose target, no DLQ for it.
+    eventLogDlqs: {},
     rules: Object.fromEntries(
       bus.rules.map((rule) => [
         names.rule(rule.service, rule.subscription),

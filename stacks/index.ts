@@ -67,6 +67,7 @@ export function deploy() {
     tables,
     buckets,
     functions,
+    eventLog: plan.eventLog,
   });
   const registry = createSchemas(plan.schemas);
 

@@ -2,6 +2,7 @@ import type { StageDocument } from '../lib/stage-resources/stage-document.ts';
 import { stageDocumentParameter } from '../lib/stage-resources/stage-document.ts';
 import { topology } from '../topology/topology.ts';
 import { lookup } from './lookup.ts';
+import type { EventLogPlan } from './plan/event-log.ts';
 import { names } from './plan/names.ts';
 import { hasFailureQueue } from './plan/queues.ts';
 import type { RuleSpec } from './plan/rules.ts';
@@ -24,6 +25,7 @@ export function createStageDocument(deps: {
   readonly tables: Tables;
   readonly buckets: Buckets;
   readonly functions: Readonly<Record<string, sst.aws.Function>>;
+  readonly eventLog: EventLogPlan;
 }): aws.ssm.Parameter {
   const queueName = (component: string) => lookup(deps.queues, component, 'queue').nodes.queue.name;
   const document = $resolve({
@@ -49,6 +51,11 @@ export function createStageDocument(deps: {
         topology.workers
           .filter(hasFailureQueue)
           .map((worker) => [worker.name, queueName(names.dlq(worker.name))]),
+      ),
+    ),
+    eventLogDlqs: $resolve(
+      Object.fromEntries(
+        deps.eventLog.streams.map((stream) => [stream.zone, queueName(stream.deadLetterQueue)]),
       ),
     ),
     rules: $resolve(
@@ -90,6 +97,7 @@ export function createStageDocument(deps: {
       },
       services: resolved.services,
       workerDlqs: resolved.workerDlqs,
+      eventLogDlqs: resolved.eventLogDlqs,
       rules: resolved.rules,
       tables: resolved.tables,
       buckets: resolved.buckets,

@@ -1,5 +1,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventLogEvents } from '../../lib/event-log/read-event-log.ts';
 import { startRuntime } from '../../runtime/index.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { drainVisible, recordingLogger } from '../../runtime/testing/helpers.ts';
@@ -205,6 +206,86 @@ describe('dlq redrive of a worker DLQ', () => {
       output: {
         results: [{ service: 'outbox-relay', status: 'NOT_REDRIVEN', reason: WORKER_DLQ_NOT_REDRIVEN }],
       },
+    });
+    expect(after).toMatchObject({ code: DLQ_EXIT.attention, output: { waiting: 1 } });
+  });
+});
+
+describe('dlq redrive of an event-log DLQ', () => {
+  let runtime: Runtime;
+
+  beforeAll(async () => {
+    runtime = await startRuntime({
+      stage: 'dlqeventlog',
+      handlers: {},
+      s3Notifications: false,
+      logger: recordingLogger(),
+    });
+  });
+
+  afterAll(async () => {
+    await runtime?.stop();
+  });
+
+  it('writes each parked event back to its event-log partition, then deletes it; a non-event stays', async () => {
+    // Prepare: a queue standing in for the event-log stream's DLQ (offline the bus writes the log itself), holding
+    // what EventBridge parks there: the event as the rule target got it, with the failure's attributes.
+    const stand_in = runtime.resources.services.dedup?.busDlq ?? expect.fail('no dedup rule DLQ');
+    const bucket = runtime.resources.buckets['event-log']?.name ?? expect.fail('no event-log bucket');
+    const event = {
+      version: '0',
+      id: 'evt-parked-1',
+      'detail-type': 'FileValidated',
+      source: 'finledger.schema-validate',
+      account: '000000000000',
+      time: '2026-11-03T23:59:59Z',
+      region: 'us-east-1',
+      resources: [],
+      detail: { fileId: 'f_parked' },
+    };
+    const failure = {
+      ERROR_CODE: { DataType: 'String', StringValue: 'SDK_CLIENT_ERROR' },
+      RULE_ARN: {
+        DataType: 'String',
+        StringValue: 'arn:aws:events:us-east-1:000000000000:rule/b/EventLogRule',
+      },
+    };
+    await runtime.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stand_in.url,
+        MessageBody: JSON.stringify(event),
+        MessageAttributes: failure,
+      }),
+    );
+    const target = {
+      sqs: runtime.clients.operatorSqs,
+      queues: [{ service: 'event-log', kind: 'event-log' as const, ...stand_in }],
+      notCovered: [],
+      eventLog: { s3: runtime.clients.s3, bucket },
+    };
+
+    // Act
+    const redrive = await printed(() => redriveDlqs(target, { json: true, progress: () => {} }));
+    const logged = await eventLogEvents(runtime.clients.s3, bucket, {
+      from: new Date('2026-11-03T00:00:00Z'),
+      to: new Date('2026-11-04T00:00:00Z'),
+      types: ['FileValidated'],
+    });
+    await runtime.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: stand_in.url, MessageBody: 'not an event' }),
+    );
+    const refused = await printed(() => redriveDlqs(target, { json: true, progress: () => {} }));
+    const after = await printed(() => listDlqs(target, { json: true, progress: () => {} }));
+
+    // Assess: the event in its own partition, the DLQ empty of it; the non-event refused and still parked.
+    expect(redrive).toMatchObject({
+      code: DLQ_EXIT.ok,
+      output: { results: [{ service: 'event-log', kind: 'event-log', moved: 1, status: 'COMPLETED' }] },
+    });
+    expect(logged).toEqual([event]);
+    expect(refused).toMatchObject({
+      code: DLQ_EXIT.failed,
+      output: { results: [{ status: 'FAILED', reason: expect.stringMatching(/not JSON/) }] },
     });
     expect(after).toMatchObject({ code: DLQ_EXIT.attention, output: { waiting: 1 } });
   });

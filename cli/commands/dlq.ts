@@ -1,3 +1,4 @@
+import type { S3Client } from '@aws-sdk/client-s3';
 import {
   GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
@@ -5,8 +6,9 @@ import {
   type SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
+import { eventLogObjects, loggedEventOf, writeEventLogObject } from '../../lib/event-log/write-event-log.ts';
 import { peekMessages } from '../../runtime/dlq.ts';
-import { moveMessages } from '../../runtime/dlq-move.ts';
+import { moveMessages, sendToQueue } from '../../runtime/dlq-move.ts';
 import { printJson, printText } from '../output.ts';
 
 /** One dead-letter queue an operator looks after. */
@@ -14,9 +16,10 @@ export interface DeadLetterQueue {
   readonly service: string;
   /**
    * `queue`: the service queue's redrive DLQ; `rule`: the EventBridge rule target's DLQ; `worker`: where a worker's
-   * failed invocations are recorded (the outbox relay's stream batches, a schedule's missed runs).
+   * failed invocations are recorded (the outbox relay's stream batches, a schedule's missed runs); `event-log`: the
+   * event-log rule target's DLQ (bus events the Firehose stream did not take; they go back to the event-log bucket).
    */
-  readonly kind: 'queue' | 'rule' | 'worker';
+  readonly kind: 'queue' | 'rule' | 'worker' | 'event-log';
   readonly name: string;
   readonly url: string;
   readonly arn: string;
@@ -38,6 +41,8 @@ export interface DlqTarget {
   readonly queues: readonly DeadLetterQueue[];
   /** DLQs this target cannot see, with why (offline: worker DLQs are not provisioned). */
   readonly notCovered: readonly string[];
+  /** Where an `event-log` DLQ's events are written back (the stage's event-log bucket). */
+  readonly eventLog?: { readonly s3: S3Client; readonly bucket: string };
 }
 
 /** `dlq redrive`'s selection: only these messages move; none given, the whole DLQ. */
@@ -231,7 +236,7 @@ export async function redriveDlqs(target: DlqTarget, options: DlqOptions): Promi
   const results: RedriveResult[] = [];
   for (const queue of queues) {
     if ((await depth(target.sqs, queue)) === 0) continue;
-    if (queue.kind === 'worker' || queue.targetUrl === undefined) {
+    if (queue.kind === 'worker' || (queue.targetUrl === undefined && queue.kind !== 'event-log')) {
       results.push({
         service: queue.service,
         kind: queue.kind,
@@ -242,8 +247,8 @@ export async function redriveDlqs(target: DlqTarget, options: DlqOptions): Promi
       continue;
     }
     results.push(
-      selective || queue.kind === 'rule'
-        ? await redriveSelected(target, { ...queue, targetUrl: queue.targetUrl }, options, selection)
+      selective || queue.kind === 'rule' || queue.kind === 'event-log'
+        ? await redriveSelected(target, queue, options, selection)
         : await redriveWithMoveTask(target, queue, options),
     );
   }
@@ -293,7 +298,7 @@ const describeResult =
 
 async function redriveSelected(
   target: DlqTarget,
-  queue: DeadLetterQueue & { readonly targetUrl: string },
+  queue: DeadLetterQueue,
   options: DlqOptions,
   selection: RedriveSelection,
 ): Promise<RedriveResult> {
@@ -305,7 +310,7 @@ async function redriveSelected(
   try {
     const outcome = await moveMessages(target.sqs, {
       fromUrl: queue.url,
-      toUrl: queue.targetUrl,
+      deliver: deliveryOf(target, queue),
       select: (message) => {
         const { type, error } = describe(message);
         return (
@@ -342,6 +347,24 @@ async function redriveSelected(
       reason: `${(error as Error).message}; what moved stays moved, the rest waits in the DLQ: run the redrive again`,
     };
   }
+}
+
+/** Where a DLQ's messages go back to: its queue, or (event-log DLQs) a new object of the event log. */
+function deliveryOf(target: DlqTarget, queue: DeadLetterQueue): (message: Message) => Promise<void> {
+  if (queue.kind === 'event-log') {
+    const eventLog =
+      target.eventLog ??
+      fail(`no event-log bucket is known for ${queue.name}: redeploy the stage with this version`);
+    return async (message) => {
+      const [object] = eventLogObjects([loggedEventOf(message.Body ?? '')]);
+      if (object) await writeEventLogObject(eventLog.s3, eventLog.bucket, object);
+    };
+  }
+  return sendToQueue(target.sqs, queue.targetUrl ?? fail(`${queue.name} has no queue to go back to`));
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 async function redriveWithMoveTask(

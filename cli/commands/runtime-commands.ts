@@ -262,14 +262,14 @@ async function dlqCommand(stage: StageAccess, positionals: string[], flags: Flag
   const [action, service] = positionals;
   const { listDlqs, redriveDlqs, showDlqs } = await import('./dlq.ts');
   const { stageDlqTarget } = await import('../stage-targets.ts');
-  const kind = flags.kind as 'queue' | 'rule' | 'worker' | undefined;
-  if (kind !== undefined && kind !== 'queue' && kind !== 'rule' && kind !== 'worker') {
+  const kind = flags.kind as 'queue' | 'rule' | 'worker' | 'event-log' | undefined;
+  if (kind !== undefined && !['queue', 'rule', 'worker', 'event-log'].includes(kind)) {
     console.error(
-      `dlq: --kind is queue (the service queue's DLQ), rule (the bus rule target's DLQ) or worker (a worker's failure queue), not ${kind}`,
+      `dlq: --kind is queue (the service queue's DLQ), rule (the bus rule target's DLQ), worker (a worker's failure queue) or event-log (the event-log stream's DLQ), not ${kind}`,
     );
     return 2;
   }
-  const target = await stageDlqTarget(stage.document, stage.clients.sqs);
+  const target = await stageDlqTarget(stage.document, stage.clients.sqs, stage.clients.s3);
   const options = {
     json: flags.json,
     ...(service ? { service } : {}),

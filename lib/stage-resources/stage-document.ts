@@ -18,6 +18,11 @@ export const stageDocumentSchema = z.object({
   services: z.record(z.string(), z.object({ queue: z.string(), dlq: z.string(), busDlq: z.string() })),
   /** Per worker with a failure queue (stream and schedule triggers): the queue its failed invocations go to. */
   workerDlqs: z.record(z.string(), z.string()),
+  /**
+   * Per event-log zone (`main`, `restricted`): the DLQ of its rule's Firehose target. Absent on stages deployed
+   * before it existed, and offline (the local bus writes the event log itself).
+   */
+  eventLogDlqs: z.record(z.string(), z.string()).default({}),
   /** Per subscription rule (component name, `stacks/plan/names.ts` `rule`): physical name and its bus. */
   rules: z.record(z.string(), z.object({ name: z.string(), bus: z.enum(['finledger', 'default']) })),
   tables: z.record(z.string(), z.string()),

@@ -251,6 +251,13 @@ describe.each(STAGES)('%s stage document', (stage) => {
         .map((worker) => worker.name)
         .sort(),
     );
+    // The event-log streams' DLQs, so `dlq list --stage` shows them and `dlq redrive event-log` writes them back.
+    expect(document.eventLogDlqs).toEqual(
+      Object.fromEntries(
+        stage_(stage).plan.eventLog.streams.map((stream) => [stream.zone, expect.any(String)]),
+      ),
+    );
+    expect(Object.keys(document.eventLogDlqs)).toEqual(['main', 'restricted']);
   });
 
   it('gives the CLI a replay target that replays S3 notifications from the notification archive on the default bus', () => {
