@@ -22,6 +22,12 @@ export class TotalsAccumulator {
     return this.rows;
   }
 
+  /** Add totals counted elsewhere (a chunk of the same file): rows and every currency's sum. */
+  addTotals(totals: ControlTotals): void {
+    this.rows += totals.rowCount;
+    for (const [currency, sum] of Object.entries(totals.sums)) this.add(currency, BigInt(sum));
+  }
+
   sumOf(currency: string): bigint {
     return this.sums.get(currency) ?? 0n;
   }

@@ -3,6 +3,7 @@ import type { PartsRef } from '../../contracts/events/envelope.ts';
 import { JsonLinesPartBuffer } from '../../lib/parquet/json-lines-part-buffer.ts';
 import { ParquetPartBuffer, type PartLineage } from '../../lib/parquet/parquet-part-buffer.ts';
 import {
+  partNumber,
   quarantinePartKey,
   quarantinePrefix,
   type RunIdentity,
@@ -42,6 +43,8 @@ export class SilverParts {
     run: RunIdentity,
     columns: readonly SilverColumn[],
     lineage: PartLineage,
+    /** A chunk of a file validated in chunks writes its parts in its own folder under the run's prefix. */
+    private readonly chunk?: number,
   ) {
     this.prefix = silverPrefix(run);
     this.buffer = new ParquetPartBuffer(columns, lineage);
@@ -60,7 +63,7 @@ export class SilverParts {
 
   async flush(): Promise<void> {
     if (this.buffer.rowCount === 0) return;
-    const key = silverPartKey(this.prefix, this.keys.length);
+    const key = silverPartKey(chunkFolder(this.prefix, this.chunk), this.keys.length);
     await this.ports.putObject({ bucket: this.config.buckets.silver, key }, this.buffer.finish());
     this.keys.push(key);
   }
@@ -76,6 +79,7 @@ export class QuarantineParts {
     private readonly ports: SchemaValidatePorts,
     private readonly config: SchemaValidateConfig,
     run: RunIdentity,
+    private readonly chunk?: number,
   ) {
     this.prefix = quarantinePrefix(run);
     this.buffer = new JsonLinesPartBuffer<QuarantineEntry>(
@@ -92,9 +96,14 @@ export class QuarantineParts {
 
   async flush(): Promise<void> {
     if (this.buffer.entryCount === 0) return;
-    const key = quarantinePartKey(this.prefix, this.keys.length);
+    const key = quarantinePartKey(chunkFolder(this.prefix, this.chunk), this.keys.length);
     await this.ports.putObject({ bucket: this.config.buckets.quarantine, key }, this.buffer.finish());
     this.keys.push(key);
+  }
+
+  /** The parts written so far, in order. */
+  get partKeys(): readonly string[] {
+    return this.keys;
   }
 
   /** Where the run's quarantined rows are: every `rows-NNNNN.jsonl` part, or null when there are none. */
@@ -104,3 +113,7 @@ export class QuarantineParts {
       : { bucket: this.config.buckets.quarantine, prefix: this.prefix, parts: [...this.keys] };
   }
 }
+
+/** `<run prefix>chunk-NNNNN/` for a chunk's parts; the run's prefix itself for a file validated whole. */
+const chunkFolder = (prefix: string, chunk: number | undefined): string =>
+  chunk === undefined ? prefix : `${prefix}chunk-${partNumber(chunk)}/`;

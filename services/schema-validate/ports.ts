@@ -8,10 +8,19 @@ export interface OpenedObject {
   readonly body: AsyncIterable<Uint8Array>;
 }
 
+/** Bytes `start` (inclusive) to `end` (exclusive) of an object. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 /** What validating a file needs from the world. */
 export interface SchemaValidatePorts {
-  /** Size (without reading) and a lazy byte stream of an object. */
-  openObject(ref: ObjectRef): Promise<OpenedObject>;
+  /**
+   * Size (without reading) and a lazy byte stream of an object, or of the bytes `range.start` to `range.end`
+   * (exclusive) of it: one chunk of a file validated in chunks. `sizeBytes` is the whole object's.
+   */
+  openObject(ref: ObjectRef, range?: ByteRange): Promise<OpenedObject>;
   /** Write one finished part (Parquet or JSON Lines); overwriting the same key on a retry is expected. */
   putObject(ref: ObjectRef, bytes: Uint8Array): Promise<void>;
 }

@@ -42,14 +42,14 @@ export type ValidationOutcome =
   | { readonly kind: 'validated'; readonly payload: FileValidatedPayload }
   | { readonly kind: 'rejected'; readonly payload: FileRejectedPayload };
 
-interface RowCounts {
+export interface RowCounts {
   rowsIn: number;
   valid: number;
   quarantined: number;
 }
 
-/** Everything one run accumulates while streaming a file. */
-interface Run {
+/** Everything one run accumulates while streaming a file (or one chunk of it). */
+export interface Run {
   readonly input: ValidateFileInput;
   readonly contract: DatasetContract;
   readonly validator: RowValidator;
@@ -104,7 +104,7 @@ export async function validateFile(
     if (object.sizeBytes === 0) throw empty();
     const hashed = hashingStream(object.body);
     const records = readRecords(hashed.stream, partner.encoding, { maxRecordSize: config.maxRecordSize });
-    await streamRecords(run, records);
+    await streamRecords(run, records, { header: true });
     const last = run.held;
     run.held = undefined;
     const trailer = last && isTrailerRecord(last.fields) ? last : undefined;
@@ -112,10 +112,17 @@ export async function validateFile(
     const digest = hashed.digest();
     if (digest !== input.sha256)
       throw new RawObjectChangedError(input.fileId, input.sha256, digest ?? 'unread');
-    const declared = decideEnd(run, spec, trailer, config);
+    const declared = decideEnd(run.counts, run.computed, spec, trailer, config);
     await run.silver.flush();
     await run.quarantine.flush();
-    return validated(run, declared);
+    return validated(input, {
+      counts: run.counts,
+      silver: { bucket: run.silver.bucket, prefix: run.silver.prefix, parts: [...run.silver.keys] },
+      quarantine: run.quarantine.ref(),
+      declared,
+      computed: run.computed,
+      validTotals: run.validTotals,
+    });
   } catch (error) {
     if (!(error instanceof FileRejectionError)) throw error;
     // A record read before a mid-file rejection is not the last one: count it as the row it is.
@@ -125,12 +132,13 @@ export async function validateFile(
   }
 }
 
-function startRun(
+export function startRun(
   input: ValidateFileInput,
   contract: DatasetContract,
   partner: PartnerSpec,
   ports: SchemaValidatePorts,
   config: SchemaValidateConfig,
+  chunk?: number,
 ): Run {
   const identity = { ...input, dataset: contract.name };
   return {
@@ -141,8 +149,8 @@ function startRun(
       businessDate: input.businessDate,
       encoding: partner.encoding,
     }),
-    silver: new SilverParts(ports, config, identity, contract.silverColumns, input),
-    quarantine: new QuarantineParts(ports, config, identity),
+    silver: new SilverParts(ports, config, identity, contract.silverColumns, input, chunk),
+    quarantine: new QuarantineParts(ports, config, identity, chunk),
     counts: { rowsIn: 0, valid: 0, quarantined: 0 },
     computed: new TotalsAccumulator(),
     validTotals: new TotalsAccumulator(),
@@ -150,12 +158,19 @@ function startRun(
   };
 }
 
-/** Check the header and route every data record but the last, which stays in `run.held` (a trailer candidate). */
-async function streamRecords(run: Run, batches: AsyncIterable<CsvRecord[]>): Promise<void> {
+/**
+ * Check the header (the file's first record; a later chunk has none) and route every data record but the last,
+ * which stays in `run.held` (a trailer candidate).
+ */
+export async function streamRecords(
+  run: Run,
+  batches: AsyncIterable<CsvRecord[]>,
+  expect: { readonly header: boolean },
+): Promise<void> {
   let header: CsvRecord | undefined;
   for await (const batch of batches) {
     for (const record of batch) {
-      if (!header) {
+      if (!header && expect.header) {
         header = record;
         checkHeader(record.fields, run.contract.columns);
         continue;
@@ -169,11 +184,11 @@ async function streamRecords(run: Run, batches: AsyncIterable<CsvRecord[]>): Pro
       }
     }
   }
-  if (!header) throw empty();
+  if (!header && expect.header) throw empty();
 }
 
 /** Count, total and route one data record; returns the write to await when it filled a part. */
-function routeRecord(run: Run, record: CsvRecord): Promise<void> | undefined {
+export function routeRecord(run: Run, record: CsvRecord): Promise<void> | undefined {
   run.counts.rowsIn += 1;
   run.computed.countRow();
   const amount = run.validator.controlAmount(record);
@@ -198,13 +213,13 @@ function routeRecord(run: Run, record: CsvRecord): Promise<void> | undefined {
 }
 
 /** The file-level decisions that need the whole file: rows present, trailer rule and totals, quarantine rate. */
-function decideEnd(
-  run: Run,
+export function decideEnd(
+  counts: RowCounts,
+  computed: TotalsAccumulator,
   spec: PartnerDatasetSpec,
-  trailer: CsvRecord | undefined,
+  trailer: Pick<CsvRecord, 'line' | 'fields'> | undefined,
   config: SchemaValidateConfig,
 ): DeclaredTotals | null {
-  const { counts } = run;
   if (counts.rowsIn === 0) {
     throw new FileRejectionError(
       'HEADER_ONLY',
@@ -230,7 +245,7 @@ function decideEnd(
       );
     }
     declared = parsed.totals;
-    const differences = totalsDifferences(declared, run.computed);
+    const differences = totalsDifferences(declared, computed);
     if (differences.length > 0) {
       throw new FileRejectionError(
         'TRAILER_MISMATCH',
@@ -250,8 +265,17 @@ function decideEnd(
   return declared;
 }
 
-function validated(run: Run, declared: DeclaredTotals | null): ValidationOutcome {
-  const { input } = run;
+/** What a validated file reports, whole or joined from its chunks. */
+export interface ValidatedFile {
+  readonly counts: RowCounts;
+  readonly silver: PartsRef;
+  readonly quarantine: PartsRef | null;
+  readonly declared: DeclaredTotals | null;
+  readonly computed: TotalsAccumulator;
+  readonly validTotals: TotalsAccumulator;
+}
+
+export function validated(input: ValidateFileInput, file: ValidatedFile): ValidationOutcome {
   return {
     kind: 'validated',
     payload: {
@@ -261,16 +285,19 @@ function validated(run: Run, declared: DeclaredTotals | null): ValidationOutcome
       businessDate: input.businessDate,
       schemaV: input.schemaV,
       sha256: input.sha256,
-      counts: { ...run.counts },
-      silver: { bucket: run.silver.bucket, prefix: run.silver.prefix, parts: [...run.silver.keys] },
-      quarantine: run.quarantine.ref(),
-      controlTotals: { declared: declared && declaredToJSON(declared), computed: run.computed.toJSON() },
-      validTotals: run.validTotals.toJSON(),
+      counts: { ...file.counts },
+      silver: file.silver,
+      quarantine: file.quarantine,
+      controlTotals: {
+        declared: file.declared && declaredToJSON(file.declared),
+        computed: file.computed.toJSON(),
+      },
+      validTotals: file.validTotals.toJSON(),
     },
   };
 }
 
-function rejected(
+export function rejected(
   input: ValidateFileInput,
   error: FileRejectionError,
   counts: RowCounts,
@@ -294,13 +321,13 @@ function rejected(
   };
 }
 
-function tooLarge(sizeBytes: number, maxBytes: number): FileRejectionError {
+export function tooLarge(sizeBytes: number, maxBytes: number): FileRejectionError {
   return new FileRejectionError(
     'OBJECT_TOO_LARGE',
     `The file is ${sizeBytes} bytes, above the ${maxBytes}-byte limit; it was not read. Ask the partner to split the delivery.`,
   );
 }
 
-function empty(): FileRejectionError {
+export function empty(): FileRejectionError {
   return new FileRejectionError('EMPTY_FILE', 'The file is empty (no header). Ask the partner to resend it.');
 }

@@ -14,12 +14,12 @@ export class RawObjectMissingError extends SchemaValidateError {
 }
 
 /**
- * S3 as schema-validate uses it: size by HeadObject before reading, a lazy GetObject stream pinned to the
- * same ETag, and PutObject of finished parts.
+ * S3 as schema-validate uses it: size by HeadObject before reading, a lazy GetObject stream (or one byte range of
+ * the object, for a chunk) pinned to the same ETag, and PutObject of finished parts.
  */
 export function s3Objects(s3: S3Client): SchemaValidatePorts {
   return {
-    async openObject(ref) {
+    async openObject(ref, range) {
       const head = await s3.send(new HeadObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
       const etag = head.ETag;
       return {
@@ -28,7 +28,12 @@ export function s3Objects(s3: S3Client): SchemaValidatePorts {
           async *[Symbol.asyncIterator]() {
             const result = await s3.send(
               // 412 if the object was replaced since HeadObject: the sized bytes are the bytes read.
-              new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key, IfMatch: etag }),
+              new GetObjectCommand({
+                Bucket: ref.bucket,
+                Key: ref.key,
+                IfMatch: etag,
+                ...(range ? { Range: `bytes=${range.start}-${range.end - 1}` } : {}),
+              }),
             );
             if (!result.Body) throw new RawObjectMissingError(ref);
             const body = result.Body as AsyncIterable<Uint8Array> & { destroy?: () => void };

@@ -20,11 +20,22 @@ type UnicodeEncoding = 'utf-8' | 'utf-16le' | 'utf-16be';
 export async function* decodeStream(
   body: AsyncIterable<Uint8Array>,
   encoding: DeclaredEncoding,
+  from: DecodeFrom = FILE_START,
 ): AsyncGenerator<string> {
   if (encoding === 'utf-8' || encoding === 'utf-16le' || encoding === 'utf-16be')
-    yield* decodeUnicode(body, encoding);
-  else yield* decodeSingleByte(body, encoding);
+    yield* decodeUnicode(body, encoding, from);
+  else yield* decodeSingleByte(body, encoding, from);
 }
+
+/**
+ * Where the bytes start in the file: a chunk of a file validated in chunks starts mid-file, so its error offsets
+ * are counted from the file's first byte and a U+FEFF at its start is text, not a byte order mark.
+ */
+export interface DecodeFrom {
+  readonly byteOffset: number;
+}
+
+const FILE_START: DecodeFrom = { byteOffset: 0 };
 
 /** How to find the byte that made a Unicode decoder fail, given what it may still hold from earlier chunks. */
 interface ErrorLocator {
@@ -93,10 +104,11 @@ const LOCATORS: Readonly<Record<UnicodeEncoding, ErrorLocator>> = {
 async function* decodeUnicode(
   body: AsyncIterable<Uint8Array>,
   encoding: UnicodeEncoding,
+  from: DecodeFrom,
 ): AsyncGenerator<string> {
-  const decoder = new TextDecoder(encoding, { fatal: true });
+  const decoder = new TextDecoder(encoding, { fatal: true, ignoreBOM: from.byteOffset > 0 });
   const locator = LOCATORS[encoding];
-  let offset = 0;
+  let offset = from.byteOffset;
   let tail: Uint8Array = new Uint8Array(0);
   for await (const bytes of body) {
     let text: string;
@@ -149,9 +161,10 @@ function unitsToText(units: Uint16Array): string {
 async function* decodeSingleByte(
   body: AsyncIterable<Uint8Array>,
   encoding: SingleByteEncoding,
+  from: DecodeFrom,
 ): AsyncGenerator<string> {
   const table = byteTable(encoding);
-  let offset = 0;
+  let offset = from.byteOffset;
   for await (const bytes of body) {
     const units = new Uint16Array(bytes.byteLength);
     for (let index = 0; index < bytes.byteLength; index += 1) {

@@ -17,3 +17,20 @@ export function readRecords(
 ): AsyncGenerator<CsvRecord[]> {
   return parseCsv(refuseCrOnlyLineBreaks(decodeStream(checkFileStart(body, encoding), encoding)), options);
 }
+
+/**
+ * The records of one chunk of a file validated in chunks (`chunks/plan-chunks.ts`): the bytes from a record
+ * boundary mid-file. The file-start checks (first bytes, CR-only line breaks of line 1) belong to the first chunk,
+ * which reads with `readRecords`; here line numbers and byte offsets continue the file's.
+ */
+export function readChunkRecords(
+  body: AsyncIterable<Uint8Array>,
+  encoding: DeclaredEncoding,
+  from: { readonly byteOffset: number; readonly firstLine: number },
+  options: CsvParserOptions = {},
+): AsyncGenerator<CsvRecord[]> {
+  return parseCsv(decodeStream(body, encoding, { byteOffset: from.byteOffset }), {
+    ...options,
+    firstLine: from.firstLine,
+  });
+}

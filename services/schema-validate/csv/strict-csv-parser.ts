@@ -10,6 +10,8 @@ export interface CsvRecord {
 export interface CsvParserOptions {
   /** Largest record, in UTF-16 code units (≈ bytes for ASCII); larger → RECORD_TOO_LARGE. Default 1 MiB. */
   readonly maxRecordSize?: number;
+  /** Physical line of the first record (a chunk of a file validated in chunks starts mid-file). Default 1. */
+  readonly firstLine?: number;
 }
 
 export const DEFAULT_MAX_RECORD_SIZE = 1024 * 1024;
@@ -38,6 +40,7 @@ export class StrictCsvParser {
 
   constructor(options: CsvParserOptions = {}) {
     this.maxRecordSize = options.maxRecordSize ?? DEFAULT_MAX_RECORD_SIZE;
+    this.nextLine = options.firstLine ?? 1;
   }
 
   /** Parse a chunk, appending every record it completes to `out`. */

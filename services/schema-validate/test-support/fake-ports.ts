@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { findDataset } from '../../../contracts/datasets/catalog.ts';
 import type { DatasetContract } from '../../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef } from '../../../contracts/events/envelope.ts';
-import { DEFAULT_LIMITS, type SchemaValidateConfig, type SchemaValidatePorts } from '../ports.ts';
+import {
+  type ByteRange,
+  DEFAULT_LIMITS,
+  type SchemaValidateConfig,
+  type SchemaValidatePorts,
+} from '../ports.ts';
 import type { ValidateFileInput } from '../schema-validate.ts';
 
 export const TEST_PAN_HMAC_KEY = 'test-pan-hmac-key-0123456789abcdef';
@@ -71,13 +76,16 @@ export function memoryStore(
   let puts = 0;
   const id = (ref: ObjectRef) => `${ref.bucket}/${ref.key}`;
   const ports: SchemaValidatePorts = {
-    async openObject(ref) {
+    async openObject(ref, range) {
       const file = raw.get(id(ref));
       if (!file) throw new Error(`NoSuchKey: ${id(ref)}`);
       // Lazy, like the S3 adapter: nothing is read until the body is iterated.
       return {
         sizeBytes: file.sizeBytes,
-        body: { [Symbol.asyncIterator]: () => file.body()[Symbol.asyncIterator]() },
+        body: {
+          [Symbol.asyncIterator]: () =>
+            (range ? rangeOf(file.body(), range) : file.body())[Symbol.asyncIterator](),
+        },
       };
     },
     async putObject(ref, bytes) {
@@ -101,6 +109,18 @@ export function memoryStore(
     },
     partsWritten: () => puts,
   };
+}
+
+/** The bytes `start`..`end` (exclusive) of a stream, in the stream's own pieces. */
+async function* rangeOf(body: AsyncIterable<Uint8Array>, range: ByteRange): AsyncGenerator<Uint8Array> {
+  let offset = 0;
+  for await (const bytes of body) {
+    const from = Math.max(range.start - offset, 0);
+    const to = Math.min(range.end - offset, bytes.byteLength);
+    if (to > from) yield bytes.subarray(from, to);
+    offset += bytes.byteLength;
+    if (offset >= range.end) return;
+  }
 }
 
 /** A dataset contract from the catalog, failing the test when missing. */
