@@ -7,7 +7,10 @@ import { parseEventRecord } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
 import { createEvent, type EventOrigin } from '../../lib/outbox/event-factory.ts';
 import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
-import { type ValidateFileInput, validateFile } from './schema-validate.ts';
+import type { ChunkedRunOrigin } from './chunks/chunk-ledger.ts';
+import { dispatchChunks } from './chunks/chunked-validation.ts';
+import { planFile } from './chunks/validate-in-chunks.ts';
+import { type ValidateFileInput, type ValidationOutcome, validateFile } from './schema-validate.ts';
 import { type SchemaValidateDeps, sideEffects } from './side-effects.ts';
 
 export type FileLandedDetail = EventDetail<typeof FileLandedV1>;
@@ -16,11 +19,14 @@ export type FileLandedDetail = EventDetail<typeof FileLandedV1>;
 export type SchemaValidateResult = {
   fileId: string;
   runId: string;
-  outcome: 'validated' | 'rejected';
+  /** `planned`: the file is validated in chunks by the chunk worker, which commits the joined outcome. */
+  outcome: 'validated' | 'rejected' | 'planned';
   code: string | null;
   /** False when this run had already closed the file (a redelivery after a crash): no second event. */
   committed: boolean;
   counts: { rowsIn: number; valid: number; quarantined: number };
+  /** Chunks sent to the chunk worker (`planned` only). */
+  chunks?: number;
 };
 
 /** The use-case input from a FileLanded v1 detail (payload + the envelope's runId). */
@@ -41,18 +47,48 @@ export function inputFromFileLanded(detail: FileLandedDetail): ValidateFileInput
 /**
  * Validate the landed file, then close its stage and put FileValidated or FileRejected in the outbox in
  * one transaction. Safe to repeat: parts are overwritten under the same keys, and a second commit of the
- * same run is recognised and skipped.
+ * same run is recognised and skipped. A file above the chunking size is planned instead: its chunks go to the
+ * chunk worker (`chunk-handler.ts`), whose last unit joins them and commits the same way.
  */
 export async function processFileLanded(
   detail: FileLandedDetail,
   deps: SchemaValidateDeps = sideEffects().validate,
 ): Promise<SchemaValidateResult> {
-  const outcome = await validateFile(inputFromFileLanded(detail), deps.ports, deps.config);
+  const input = inputFromFileLanded(detail);
+  const origin = { correlationId: detail.correlationId, causationId: detail.eventId };
+  let outcome: ValidationOutcome;
+  if (deps.chunks) {
+    const planned = await planFile(input, deps.ports, deps.config, deps.chunks.chunking);
+    if (planned.kind === 'chunks') {
+      const chunks = await dispatchChunks(input, origin, planned.plan, deps.chunks);
+      return {
+        fileId: input.fileId,
+        runId: input.runId,
+        outcome: 'planned',
+        code: null,
+        committed: false,
+        counts: { rowsIn: 0, valid: 0, quarantined: 0 },
+        chunks,
+      };
+    }
+    outcome =
+      planned.kind === 'refused' ? planned.outcome : await validateFile(input, deps.ports, deps.config);
+  } else outcome = await validateFile(input, deps.ports, deps.config);
+  return commitOutcome(input, origin, outcome, deps);
+}
+
+/** Close the file's stage with its outcome and put the announcing event in the outbox, in one transaction. */
+export async function commitOutcome(
+  input: ValidateFileInput,
+  from: ChunkedRunOrigin,
+  outcome: ValidationOutcome,
+  deps: Pick<SchemaValidateDeps, 'commitStage'>,
+): Promise<SchemaValidateResult> {
   const origin: EventOrigin = {
     producer: 'schema-validate',
-    correlationId: detail.correlationId,
-    causationId: detail.eventId,
-    runId: detail.runId,
+    correlationId: from.correlationId,
+    causationId: from.causationId,
+    runId: input.runId,
   };
   const event =
     outcome.kind === 'validated'
@@ -61,8 +97,8 @@ export async function processFileLanded(
   const rejection =
     outcome.kind === 'rejected' ? { code: outcome.payload.code, reason: outcome.payload.reason } : undefined;
   const result = await deps.commitStage({
-    fileId: detail.data.fileId,
-    runId: detail.runId,
+    fileId: input.fileId,
+    runId: input.runId,
     stage: outcome.kind === 'validated' ? 'VALIDATED' : 'REJECTED',
     counts: { ...outcome.payload.counts },
     ...(rejection ? { rejection } : {}),
@@ -77,8 +113,8 @@ export async function processFileLanded(
     event,
   });
   return {
-    fileId: detail.data.fileId,
-    runId: detail.runId,
+    fileId: input.fileId,
+    runId: input.runId,
     outcome: outcome.kind,
     code: rejection?.code ?? null,
     committed: result === 'committed',

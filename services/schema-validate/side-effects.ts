@@ -13,6 +13,7 @@ import {
   type StageCommitResult,
 } from './adapters/dynamo-stage-committer.ts';
 import { s3Objects } from './adapters/s3-objects.ts';
+import type { ChunkedValidationDeps } from './chunks/chunked-validation.ts';
 import { DEFAULT_LIMITS, type SchemaValidateConfig, type SchemaValidatePorts } from './ports.ts';
 
 /** Optional share of quarantined rows (0-1) above which a file is rejected; default 0.2. */
@@ -23,6 +24,8 @@ export interface SchemaValidateDeps {
   readonly ports: SchemaValidatePorts;
   readonly config: SchemaValidateConfig;
   commitStage(commit: StageCommit): Promise<StageCommitResult>;
+  /** Validation in chunks of files above the chunking size; absent, every file is validated whole. */
+  readonly chunks?: ChunkedValidationDeps;
 }
 
 export interface SchemaValidateSideEffects {

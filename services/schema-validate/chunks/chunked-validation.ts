@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import type { SchemaValidateConfig, SchemaValidatePorts } from '../ports.ts';
+import type { ValidateFileInput, ValidationOutcome } from '../schema-validate.ts';
+import type { ChunkedRunOrigin, ChunkLedger } from './chunk-ledger.ts';
+import { joinChunks } from './join-chunks.ts';
+import type { ChunkPlan } from './plan-chunks.ts';
+import { validateChunk } from './validate-chunk.ts';
+import type { ChunkingConfig } from './validate-in-chunks.ts';
+
+/** One work unit: validate chunk `index` of a run of a file; the range and the file come from the ledger. */
+export const ChunkUnitSchema = z.object({
+  fileId: z.string().min(1),
+  runId: z.string().min(1),
+  index: z.number().int().nonnegative(),
+});
+export type ChunkUnit = z.infer<typeof ChunkUnitSchema>;
+
+/** What validating in chunks needs beyond the whole-file ports: the ledger, the unit queue, the sizes. */
+export interface ChunkedValidationDeps {
+  readonly ledger: ChunkLedger;
+  /** Send units to the chunk worker's queue; resolves once the queue accepted every one. */
+  dispatch(units: readonly ChunkUnit[]): Promise<void>;
+  readonly chunking: ChunkingConfig;
+}
+
+/**
+ * Record the plan (once per run: a redelivered FileLanded finds the first one) and send one unit per chunk. Every
+ * unit is sent again on a repeat: a unit whose chunk has a result does nothing but look for the join.
+ */
+export async function dispatchChunks(
+  file: ValidateFileInput,
+  origin: ChunkedRunOrigin,
+  plan: ChunkPlan,
+  deps: ChunkedValidationDeps,
+): Promise<number> {
+  const recorded = await deps.ledger.recordPlan(file, origin, plan);
+  await deps.dispatch(
+    recorded.plan.chunks.map((chunk) => ({ fileId: file.fileId, runId: file.runId, index: chunk.index })),
+  );
+  return recorded.plan.chunks.length;
+}
+
+/** A unit's end: the joined outcome when this unit completed the set (to be committed), else nothing yet. */
+export type UnitOutcome =
+  | {
+      readonly kind: 'joined';
+      readonly file: ValidateFileInput;
+      readonly origin: ChunkedRunOrigin;
+      readonly outcome: ValidationOutcome;
+    }
+  | { readonly kind: 'waiting'; readonly done: number; readonly chunks: number };
+
+/**
+ * Validate one chunk unless its result is recorded, record it (counted once), and when every chunk has a result,
+ * join them. Two units finishing together may both join: the outcome is the same and the stage commit keeps one.
+ */
+export async function validateUnit(
+  unit: ChunkUnit,
+  ports: SchemaValidatePorts,
+  config: SchemaValidateConfig,
+  ledger: ChunkLedger,
+): Promise<UnitOutcome> {
+  const recorded = await ledger.plan(unit.fileId, unit.runId);
+  if (!recorded)
+    throw new Error(
+      `No chunk plan for file ${unit.fileId} run ${unit.runId}: the unit came before its plan was written, or the plan was deleted. The unit is retried; if it reaches the DLQ, rerun the file.`,
+    );
+  const { chunks } = recorded.plan;
+  const chunk = chunks[unit.index];
+  if (!chunk)
+    throw new Error(
+      `File ${unit.fileId} run ${unit.runId} has no chunk ${unit.index} (plan of ${chunks.length}).`,
+    );
+  let done = recorded.done;
+  if (!(await ledger.hasResult(unit.fileId, unit.runId, unit.index))) {
+    const result = await validateChunk(
+      { file: recorded.file, chunk, last: unit.index === chunks.length - 1 },
+      ports,
+      config,
+    );
+    done = await ledger.recordResult(unit.fileId, unit.runId, result);
+  }
+  if (done < chunks.length) return { kind: 'waiting', done, chunks: chunks.length };
+  const results = await ledger.results(unit.fileId, unit.runId);
+  return {
+    kind: 'joined',
+    file: recorded.file,
+    origin: recorded.origin,
+    outcome: joinChunks(recorded.file, results, config),
+  };
+}
