@@ -1,10 +1,26 @@
 /**
- * Largest partner file finledger accepts, checked before a byte is read (landing and validation alike).
- * Measured (`npm run bench`): schema-validate streams ~70k rows/s per vCPU at ~150 B/row, so 1 GiB
- * (~7M rows) validates in ~100 s on one vCPU, inside the 600 s function timeout with room for slower
- * Lambda CPUs. Larger deliveries are refused with OBJECT_TOO_LARGE: ask the partner to split them.
+ * Largest partner file finledger accepts, checked before a byte is read (landing and validation alike). Each pass
+ * over a whole file is one sequential read in one invocation (900 s). Measured on the development machine (one
+ * core of 2, 1 GiB of ~150-byte transaction rows): landing's scan (SHA-256 and the card-number byte scan) 143 MiB/s,
+ * so 50 GiB in ~360 s; schema-validate's chunk plan (SHA-256 and the quote-aware record-boundary scan) 449 MiB/s,
+ * 164 MiB/s when every row has quoted fields, so 50 GiB in 115-315 s; rows are then validated in chunks of
+ * `VALIDATION_CHUNK_BYTES` by parallel units (~70k rows/s per vCPU: ~25 s per chunk). The S3 read rate of one
+ * GetObject stream in Lambda (not measured here) must stay above ~150 MiB/s for 50 GiB to land inside 900 s.
+ * Larger deliveries are refused with OBJECT_TOO_LARGE: ask the partner to split them.
  */
 export const MAX_PARTNER_FILE_BYTES = 1024 ** 3;
+
+/** Files above this size are validated in chunks (a plan pass, then one unit per chunk); smaller ones whole. */
+export const VALIDATE_IN_CHUNKS_ABOVE_BYTES = 256 * 1024 ** 2;
+
+/** About this many bytes per validation chunk (cut after a record): ~25 s of one unit at the measured rate. */
+export const VALIDATION_CHUNK_BYTES = 256 * 1024 ** 2;
+
+/** CopyObject copies at most 5 GiB; landing copies larger files to raw in parts (UploadPartCopy). */
+export const MULTIPART_COPY_ABOVE_BYTES = 5 * 1024 ** 3;
+
+/** Parts of a multipart copy: 50 GiB in 100 parts, far below S3's 10,000. */
+export const MULTIPART_COPY_PART_BYTES = 512 * 1024 ** 2;
 
 /**
  * Most curated rows ready-publisher builds into one gold partition (a dataset and business date) in one invocation.

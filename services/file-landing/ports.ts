@@ -95,7 +95,7 @@ export interface FileLandingSettings {
   landingBucket: string;
   rawBucket: string;
   quarantineBucket: string;
-  /** Objects above this size are refused before reading (OBJECT_TOO_LARGE); below the 5 GiB CopyObject limit. */
+  /** Objects above this size are refused before reading (OBJECT_TOO_LARGE); larger than 5 GiB are copied in parts. */
   maxObjectBytes: number;
   /** Secret PanHmacKey: digests of object keys that hold a card number (`recordableKey`). */
   panHmacKey: string;

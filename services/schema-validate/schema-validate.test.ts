@@ -376,7 +376,7 @@ describe('validateFile on bad files', () => {
     // Prepare
     const file: RawFile = {
       ...rawFile(GOOD),
-      sizeBytes: 6 * 1024 ** 3,
+      sizeBytes: 60 * 1024 ** 3,
       body: () => {
         throw new Error('the body must not be read');
       },

@@ -11,7 +11,7 @@ export interface ContentScan {
 
 /** Pieces a large text is scanned in, so no object is held as one string. */
 const CHUNK_BYTES = 8 * 1024 * 1024;
-/** Largest decompressed size of a gzip object (the landing limit is 1 GiB of bytes as sent). */
+/** Largest decompressed size of a gzip object pan-scan unpacks in memory. */
 const MAX_GUNZIP_BYTES = 1024 * 1024 * 1024;
 /** Bytes looked at to recognise UTF-16 without a BOM. */
 const UTF16_SNIFF_BYTES = 4096;

@@ -1,11 +1,16 @@
 import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
+  CreateMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   type S3Client,
   S3ServiceException,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { MULTIPART_COPY_ABOVE_BYTES, MULTIPART_COPY_PART_BYTES } from '../../../config/limits.ts';
 import { CopyIntegrityError, LandingObjectMissingError } from '../errors.ts';
 import type {
   CopyObject,
@@ -16,8 +21,22 @@ import type {
   SourceObject,
 } from '../ports.ts';
 
+/** When a copy goes in parts, and how big they are (tests lower both). */
+export interface CopySettings {
+  readonly multipartAboveBytes: number;
+  readonly partBytes: number;
+}
+
+const COPY_SETTINGS: CopySettings = {
+  multipartAboveBytes: MULTIPART_COPY_ABOVE_BYTES,
+  partBytes: MULTIPART_COPY_PART_BYTES,
+};
+
+/** Parts copied at once: S3 copies each server-side, so this bounds requests in flight, not bytes in memory. */
+const PARTS_IN_FLIGHT = 4;
+
 /** S3 as file-landing uses it: head, stream and server-side copy of one pinned object version. */
-export function s3ObjectStore(s3: S3Client) {
+export function s3ObjectStore(s3: S3Client, copy: CopySettings = COPY_SETTINGS) {
   const headObject: HeadObject = async (object) => {
     try {
       const result = await s3.send(
@@ -52,6 +71,11 @@ export function s3ObjectStore(s3: S3Client) {
   });
 
   const copyObject: CopyObject = async ({ source, target, expectedSha256 }) => {
+    const sizeBytes = (await headObject(source))?.sizeBytes;
+    if (sizeBytes === undefined) throw new LandingObjectMissingError(source.bucket, source.key);
+    // CopyObject takes at most 5 GiB; larger files are copied in parts. A multipart copy has no full-object
+    // SHA-256, so its integrity rests on schema-validate, which hashes the raw copy against the registered digest.
+    if (sizeBytes > copy.multipartAboveBytes) return copyInParts(s3, { source, target, sizeBytes }, copy);
     const result = await s3.send(
       new CopyObjectCommand({
         Bucket: target.bucket,
@@ -106,4 +130,64 @@ function isNotFound(error: unknown): boolean {
     error instanceof S3ServiceException &&
     (error.$metadata.httpStatusCode === 404 || error.name === 'NotFound' || error.name === 'NoSuchKey')
   );
+}
+
+/**
+ * Server-side multipart copy (UploadPartCopy), every part pinned to the source's ETag; an incomplete upload is
+ * aborted on failure (and the buckets' lifecycle aborts any a crash leaves).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPartCopy.html
+ */
+async function copyInParts(
+  s3: S3Client,
+  input: { source: PinnedObject; target: { bucket: string; key: string }; sizeBytes: number },
+  copy: CopySettings,
+): Promise<void> {
+  const { source, target, sizeBytes } = input;
+  const { UploadId } = await s3.send(
+    new CreateMultipartUploadCommand({ Bucket: target.bucket, Key: target.key }),
+  );
+  if (!UploadId)
+    throw new Error(`S3 started no multipart upload for s3://${target.bucket}/${target.key}; retried.`);
+  const ranges = Array.from({ length: Math.ceil(sizeBytes / copy.partBytes) }, (_, index) => ({
+    partNumber: index + 1,
+    first: index * copy.partBytes,
+    last: Math.min(sizeBytes, (index + 1) * copy.partBytes) - 1,
+  }));
+  try {
+    const etags: string[] = [];
+    let next = 0;
+    const worker = async () => {
+      for (let index = next++; index < ranges.length; index = next++) {
+        const range = ranges[index] as (typeof ranges)[number];
+        const { CopyPartResult } = await s3.send(
+          new UploadPartCopyCommand({
+            Bucket: target.bucket,
+            Key: target.key,
+            UploadId,
+            PartNumber: range.partNumber,
+            CopySource: copySource(source),
+            CopySourceRange: `bytes=${range.first}-${range.last}`,
+            CopySourceIfMatch: source.etag || undefined,
+          }),
+        );
+        etags[index] = CopyPartResult?.ETag ?? '';
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, ranges.length) }, worker));
+    await s3.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: target.bucket,
+        Key: target.key,
+        UploadId,
+        MultipartUpload: {
+          Parts: ranges.map((range, index) => ({ PartNumber: range.partNumber, ETag: etags[index] })),
+        },
+      }),
+    );
+  } catch (error) {
+    await s3
+      .send(new AbortMultipartUploadCommand({ Bucket: target.bucket, Key: target.key, UploadId }))
+      .catch(() => {});
+    throw error;
+  }
 }
