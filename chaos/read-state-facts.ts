@@ -26,12 +26,21 @@ const DLQ_BODY_BYTES = 300;
 function queueFacts(runtime: Runtime): { queues: QueueFacts[]; dlqMessages: StateFacts['dlqMessages'] } {
   const queues: QueueFacts[] = [];
   const dlqMessages: { queue: string; body: string }[] = [];
-  for (const [service, provisioned] of Object.entries(runtime.resources.services)) {
-    const named = [
-      ['queue', provisioned.queue.name],
-      ['dlq', provisioned.dlq.name],
-      ['bus-dlq', provisioned.busDlq.name],
-    ] as const;
+  // Unit workers' queues count like services' (a unit worker has no bus DLQ).
+  const redriven = [
+    ...Object.entries(runtime.resources.services),
+    ...Object.entries(runtime.resources.units).map(
+      ([worker, queues]) => [worker, { ...queues, busDlq: undefined }] as const,
+    ),
+  ];
+  for (const [service, provisioned] of redriven) {
+    const named = (
+      [
+        ['queue', provisioned.queue.name],
+        ['dlq', provisioned.dlq.name],
+        ['bus-dlq', provisioned.busDlq?.name],
+      ] as const
+    ).flatMap(([kind, name]) => (name === undefined ? [] : [[kind, name] as const]));
     for (const [kind, name] of named) {
       const inspected = runtime.emulators.fauxqs.inspectQueue(name);
       const messages = inspected?.messages;

@@ -33,6 +33,7 @@ export interface ReportSources {
   readonly s3: S3Client;
   readonly sqs: SQSClient;
   readonly filesTable: string;
+  /** Service and unit worker queues (`service` is then the worker's name). */
   readonly queues: readonly { service: string; queue: 'queue' | 'dlq' | 'busDlq'; url: string }[];
   files(): Promise<FileRecord[]>;
   events(): Promise<readonly BusEvent[]>;
@@ -56,9 +57,14 @@ export function runtimeReportSources(runtime: Runtime): ReportSources {
     s3: runtime.clients.s3,
     sqs: runtime.clients.sqs,
     filesTable: runtime.resources.tables.files!.name,
-    queues: Object.entries(runtime.resources.services).flatMap(([service, queues]) =>
-      (['queue', 'dlq', 'busDlq'] as const).map((queue) => ({ service, queue, url: queues[queue].url })),
-    ),
+    queues: [
+      ...Object.entries(runtime.resources.services).flatMap(([service, queues]) =>
+        (['queue', 'dlq', 'busDlq'] as const).map((queue) => ({ service, queue, url: queues[queue].url })),
+      ),
+      ...Object.entries(runtime.resources.units).flatMap(([worker, queues]) =>
+        (['queue', 'dlq'] as const).map((queue) => ({ service: worker, queue, url: queues[queue].url })),
+      ),
+    ],
     files: () => registryOf(runtime).listAll(),
     events: () => runtime.bus.archive.read(),
   };

@@ -3,7 +3,7 @@ import { eventLogEvents } from '../lib/event-log/read-event-log.ts';
 import { FileRegistryStore } from '../lib/file-registry/file-registry-store.ts';
 import type { StageDocument } from '../lib/stage-resources/stage-document.ts';
 import type { ReportSources } from './pipeline-state.ts';
-import { type OperatorClients, stageQueueUrls } from './stage-targets.ts';
+import { type OperatorClients, stageQueueUrls, stageUnitQueueUrls } from './stage-targets.ts';
 
 /** Most business dates one `status --stage` reads: each is a registry query and a slice of the event log. */
 export const MAX_STATUS_DAYS = 31;
@@ -29,6 +29,7 @@ export async function stageReportSources(
       `Stage ${document.stage} has no files table or event log: redeploy it with this version.`,
     );
   const urls = await stageQueueUrls(document, clients.sqs);
+  const unitUrls = await stageUnitQueueUrls(document, clients.sqs);
   const registry = new FileRegistryStore(
     DynamoDBDocumentClient.from(clients.dynamodb, { marshallOptions: { removeUndefinedValues: true } }),
     filesTable,
@@ -38,9 +39,14 @@ export async function stageReportSources(
     s3: clients.s3,
     sqs: clients.sqs,
     filesTable,
-    queues: Object.entries(urls).flatMap(([service, queues]) =>
-      (['queue', 'dlq', 'busDlq'] as const).map((queue) => ({ service, queue, url: queues[queue] })),
-    ),
+    queues: [
+      ...Object.entries(urls).flatMap(([service, queues]) =>
+        (['queue', 'dlq', 'busDlq'] as const).map((queue) => ({ service, queue, url: queues[queue] })),
+      ),
+      ...Object.entries(unitUrls).flatMap(([worker, queues]) =>
+        (['queue', 'dlq'] as const).map((queue) => ({ service: worker, queue, url: queues[queue] })),
+      ),
+    ],
     async files() {
       const files = [];
       for (const date of businessDates(dates.from, dates.to))

@@ -15,6 +15,7 @@ import {
 } from '../lib/stage-resources/stage-document.ts';
 import { subscriptionPattern } from '../runtime/bus-rules.ts';
 import { names } from '../stacks/plan/names.ts';
+import { hasFailureQueue } from '../stacks/plan/queues.ts';
 import { topology } from '../topology/topology.ts';
 import type { Topology } from '../topology/types.ts';
 import type { DeadLetterQueue, DlqTarget } from './commands/dlq.ts';
@@ -63,17 +64,19 @@ export async function loadStageDocument(ssm: SSMClient, app: string, stage: stri
   }
 }
 
+/** A stage queue's URL by its physical name (GetQueueUrl, as in AWS). */
+async function queueUrlOf(document: StageDocument, sqs: SQSClient, name: string): Promise<string> {
+  const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+  if (!QueueUrl) throw new Error(`Queue ${name} of stage ${document.stage} has no URL: redeploy the stage.`);
+  return QueueUrl;
+}
+
 /** Per service, the URLs of its queue, the queue's DLQ and the rule target's DLQ (GetQueueUrl, as in AWS). */
 export async function stageQueueUrls(
   document: StageDocument,
   sqs: SQSClient,
 ): Promise<Record<string, { queue: string; dlq: string; busDlq: string }>> {
-  const urlOf = async (name: string) => {
-    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
-    if (!QueueUrl)
-      throw new Error(`Queue ${name} of stage ${document.stage} has no URL: redeploy the stage.`);
-    return QueueUrl;
-  };
+  const urlOf = (name: string) => queueUrlOf(document, sqs, name);
   const urls: Record<string, { queue: string; dlq: string; busDlq: string }> = {};
   for (const [service, queues] of Object.entries(document.services))
     urls[service] = {
@@ -84,7 +87,21 @@ export async function stageQueueUrls(
   return urls;
 }
 
-/** Every service's queue DLQ and rule DLQ of a stage, with the queue each goes back to. */
+/** Per unit worker, the URLs of its queue and of the DLQ that queue redrives to. */
+export async function stageUnitQueueUrls(
+  document: StageDocument,
+  sqs: SQSClient,
+): Promise<Record<string, { queue: string; dlq: string }>> {
+  const urls: Record<string, { queue: string; dlq: string }> = {};
+  for (const [worker, queues] of Object.entries(document.unitQueues))
+    urls[worker] = {
+      queue: await queueUrlOf(document, sqs, queues.queue),
+      dlq: await queueUrlOf(document, sqs, queues.dlq),
+    };
+  return urls;
+}
+
+/** Every service's queue DLQ and rule DLQ of a stage, and every unit worker's queue DLQ, with the queue each goes back to. */
 export async function stageDlqTarget(
   document: StageDocument,
   sqs: SQSClient,
@@ -113,6 +130,20 @@ export async function stageDlqTarget(
       },
     ];
   });
+  // A unit worker's DLQ is the redrive DLQ of its own queue: a `queue` DLQ, redriven back to that queue.
+  const unitUrls = await stageUnitQueueUrls(document, sqs);
+  for (const [worker, names_] of Object.entries(document.unitQueues)) {
+    const url = unitUrls[worker];
+    if (url)
+      queues.push({
+        service: worker,
+        kind: 'queue',
+        name: names_.dlq,
+        url: url.dlq,
+        arn: queueArnOf(document, names_.dlq),
+        targetUrl: url.queue,
+      });
+  }
   for (const [worker, name] of Object.entries(document.workerDlqs)) {
     const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
     if (QueueUrl)
@@ -129,7 +160,7 @@ export async function stageDlqTarget(
         arn: queueArnOf(document, name),
       });
   }
-  const withFailureQueues = topology.workers.filter((worker) => worker.trigger.kind !== 'invoke');
+  const withFailureQueues = topology.workers.filter(hasFailureQueue);
   const eventLogBucket = document.buckets['event-log'];
   return {
     sqs,

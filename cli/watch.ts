@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_PARTNER_FILE_BYTES } from '../config/limits.ts';
 import { maskCardNumbers } from '../lib/card-data/card-numbers.ts';
+import { consumedQueueUrl } from '../runtime/consumers.ts';
 import { queueDepths } from '../runtime/idle.ts';
 import type { Runtime } from '../runtime/runtime.ts';
 import { landObject } from './main-job.ts';
@@ -85,7 +86,7 @@ export async function watchLandingFolder(
 /** Messages queued, in flight or delayed in the queues the runtime consumes. */
 async function pendingMessages(runtime: Runtime): Promise<number> {
   const urls = Object.keys(runtime.pollers).flatMap(
-    (name) => runtime.resources.services[name]?.queue.url ?? [],
+    (name) => consumedQueueUrl(runtime.resources, name) ?? [],
   );
   const depths = await queueDepths(runtime.clients.sqs, urls);
   return depths.reduce((sum, depth) => sum + depth.visible + depth.inFlight + depth.delayed, 0);

@@ -8,7 +8,7 @@
  * GetObject stream in Lambda (not measured here) must stay above ~150 MiB/s for 50 GiB to land inside 900 s.
  * Larger deliveries are refused with OBJECT_TOO_LARGE: ask the partner to split them.
  */
-export const MAX_PARTNER_FILE_BYTES = 1024 ** 3;
+export const MAX_PARTNER_FILE_BYTES = 50 * 1024 ** 3;
 
 /** Files above this size are validated in chunks (a plan pass, then one unit per chunk); smaller ones whole. */
 export const VALIDATE_IN_CHUNKS_ABOVE_BYTES = 256 * 1024 ** 2;

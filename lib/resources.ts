@@ -34,6 +34,11 @@ export const resources = {
   bucket: (name: BucketName) => linked(linkNames.bucket(name), 'name'),
   busName: () => linked(linkNames.bus(), 'name'),
   queueUrl: (service: string) => linked(linkNames.queue(service), 'url'),
+  /**
+   * URL of a unit worker's queue (`trigger.kind === 'units'`), linked to the service that feeds it and to the worker.
+   * @example await sqs.send(new SendMessageBatchCommand({ QueueUrl: resources.unitQueueUrl('schema-validate-chunk'), Entries }))
+   */
+  unitQueueUrl: (worker: string) => linked(linkNames.queue(worker), 'url'),
   /** A stage secret (`sst secret set`), linked to the functions whose topology entry declares it. */
   secret: (name: SecretName) => linked(name, 'value'),
 } as const;

@@ -1,6 +1,6 @@
 import { type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { moveMessages, releaseHeld, sendToQueue } from './dlq-move.ts';
-import type { ProvisionedResources, ProvisionedServiceQueues } from './provision.ts';
+import type { ProvisionedQueue, ProvisionedResources } from './provision.ts';
 
 /** Which DLQ: the SQS redrive DLQ (`dlq`) or the bus rule-target DLQ (`bus`). */
 export type DlqKind = 'dlq' | 'bus';
@@ -13,11 +13,11 @@ export interface DlqMessage {
   readonly messageAttributes: Readonly<Record<string, string>>;
 }
 
-/** DLQ inspection and redrive for the offline runtime (the CLI calls these). */
+/** DLQ inspection and redrive for the offline runtime (the CLI calls these), by service or unit worker name. */
 export interface DlqTools {
   /** Peek at up to `max` messages without consuming them. */
   listDlq(service: string, options?: { kind?: DlqKind; max?: number }): Promise<DlqMessage[]>;
-  /** Move up to `max` messages back to the service queue, keeping body and message attributes. */
+  /** Move up to `max` messages back to the service's (or unit worker's) queue, keeping body and message attributes. */
   redriveDlq(service: string, options?: { kind?: DlqKind; max?: number }): Promise<{ moved: number }>;
 }
 
@@ -29,18 +29,24 @@ const PEEK_HIDE_SECONDS = 30;
  * once) back to the service queue; the CLI redrives with StartMessageMoveTask or the same `moveMessages`.
  */
 export function dlqTools(sqs: SQSClient, resources: ProvisionedResources): DlqTools {
-  const queuesOf = (service: string): ProvisionedServiceQueues => {
-    const queues = resources.services[service];
+  // A unit worker's queue has a redrive DLQ but no bus DLQ: no rule targets it.
+  const queuesOf = (
+    service: string,
+  ): { queue: ProvisionedQueue; dlq: ProvisionedQueue; busDlq?: ProvisionedQueue } => {
+    const queues = resources.services[service] ?? resources.units[service];
     if (!queues) {
       throw new Error(
-        `Unknown service "${service}". Known services: ${Object.keys(resources.services).join(', ')}.`,
+        `Unknown service "${service}". Known services and unit workers: ${[...Object.keys(resources.services), ...Object.keys(resources.units)].join(', ')}.`,
       );
     }
     return queues;
   };
   const dlqUrl = (service: string, kind: DlqKind = 'dlq') => {
     const queues = queuesOf(service);
-    return kind === 'bus' ? queues.busDlq.url : queues.dlq.url;
+    if (kind === 'dlq') return queues.dlq.url;
+    if (!queues.busDlq)
+      throw new Error(`${service} is a unit worker: no bus rule targets its queue, so it has no bus DLQ.`);
+    return queues.busDlq.url;
   };
 
   return {

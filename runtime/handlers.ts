@@ -1,10 +1,14 @@
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { unitWorkers } from '../stacks/plan/queues.ts';
 import { physicalName } from '../topology/names.ts';
 import type { Topology } from '../topology/types.ts';
 import type { SqsHandler } from './lambda-shapes.ts';
 
-/** Handlers by service name. A service without one is provisioned but not consumed. */
+/**
+ * SQS handlers by service or unit worker name (both consume a queue). A service or unit worker without one is
+ * provisioned but not consumed.
+ */
 export type HandlerMap = Readonly<Record<string, SqsHandler>>;
 
 /** The repository root (this file lives in `<root>/runtime/`). */
@@ -12,7 +16,7 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Import each service's handler module (`topology.services[].handler`, relative to the repo root) and
- * take its `handler` export. Run it after `applyResourceEnv`: modules may read `Resource` when loaded.
+ * take its `handler` export; likewise each unit worker's (its `exportName`, default `handler`). Run it after `applyResourceEnv`: modules may read `Resource` when loaded.
  *
  * While a module loads, `AWS_LAMBDA_FUNCTION_NAME` is set to the service's physical name, because
  * Powertools snapshots it (idempotency key prefix, logger) at construction, as it would in its own Lambda.
@@ -21,6 +25,7 @@ export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export async function loadServiceHandlers(
   topology: Topology,
   stage: string,
+  /** `services`: only these services and unit workers. */
   options: { root?: string; services?: readonly string[] } = {},
 ): Promise<Record<string, SqsHandler>> {
   const root = options.root ?? repoRoot;
@@ -29,27 +34,36 @@ export async function loadServiceHandlers(
   const previousName = process.env.AWS_LAMBDA_FUNCTION_NAME;
   try {
     // Sequential on purpose: the function-name variable must belong to the module being loaded.
-    for (const service of topology.services) {
-      if (wanted && !wanted.has(service.name)) continue;
-      process.env.AWS_LAMBDA_FUNCTION_NAME = physicalName(stage, service.name);
-      const path = resolve(root, service.handler);
-      let module: { handler?: unknown };
+    const consumers = [
+      ...topology.services.map(({ name, handler }) => ({ name, handler, exportName: 'handler' })),
+      ...unitWorkers(topology).map(({ worker: { name, handler, exportName } }) => ({
+        name,
+        handler,
+        exportName: exportName ?? 'handler',
+      })),
+    ];
+    for (const consumer of consumers) {
+      if (wanted && !wanted.has(consumer.name)) continue;
+      process.env.AWS_LAMBDA_FUNCTION_NAME = physicalName(stage, consumer.name);
+      const path = resolve(root, consumer.handler);
+      let module: Record<string, unknown>;
       try {
-        module = (await import(pathToFileURL(path).href)) as { handler?: unknown };
+        module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
       } catch (error) {
         throw new Error(
-          `Could not load the ${service.name} handler from ${path}. Fix the module or pass handlers explicitly.`,
+          `Could not load the ${consumer.name} handler from ${path}. Fix the module or pass handlers explicitly.`,
           {
             cause: error,
           },
         );
       }
-      if (typeof module.handler !== 'function') {
+      const handler = module[consumer.exportName];
+      if (typeof handler !== 'function') {
         throw new Error(
-          `${path} does not export a \`handler\` function; export one (the topology names this file for ${service.name}).`,
+          `${path} does not export a \`${consumer.exportName}\` function; export one (the topology names this file for ${consumer.name}).`,
         );
       }
-      handlers[service.name] = module.handler as SqsHandler;
+      handlers[consumer.name] = handler as SqsHandler;
     }
   } finally {
     if (previousName === undefined) delete process.env.AWS_LAMBDA_FUNCTION_NAME;

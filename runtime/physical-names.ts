@@ -18,6 +18,15 @@ export function serviceQueueNames(
 }
 
 /**
+ * Physical names of a unit worker's queue and the DLQ it redrives to (no bus DLQ: no rule targets it).
+ * @example unitQueueNames('local', 'schema-validate-chunk').dlq // 'finledger-local-schema-validate-chunk-dlq'
+ */
+export function unitQueueNames(stage: string, worker: string): { queue: string; dlq: string } {
+  const { queue, dlq } = serviceQueueNames(stage, worker);
+  return { queue, dlq };
+}
+
+/**
  * Physical bus name. `topology.busName` already carries the app prefix, so it is stripped to get the
  * logical name before `physicalName` adds app and stage.
  * @example busPhysicalName(topology, 'local') // 'finledger-local-bus'

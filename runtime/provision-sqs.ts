@@ -7,7 +7,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { QueueSettings } from '../topology/types.ts';
-import { serviceQueueNames } from './physical-names.ts';
+import { serviceQueueNames, unitQueueNames } from './physical-names.ts';
 
 /** One provisioned queue. */
 export interface ProvisionedQueue {
@@ -23,6 +23,12 @@ export interface ProvisionedServiceQueues {
   readonly busDlq: ProvisionedQueue;
 }
 
+/** A unit worker's queue and the DLQ SQS redrives it into (`trigger.kind === 'units'`). */
+export interface ProvisionedUnitQueues {
+  readonly queue: ProvisionedQueue;
+  readonly dlq: ProvisionedQueue;
+}
+
 /**
  * Create (or converge) a service's queue, its DLQ and its bus DLQ.
  * DLQs keep messages for `dlqRetentionSeconds` because SQS counts retention from the original send.
@@ -35,11 +41,34 @@ export async function ensureServiceQueues(
   settings: QueueSettings,
 ): Promise<ProvisionedServiceQueues> {
   const names = serviceQueueNames(stage, service);
-  const dlqAttributes = { MessageRetentionPeriod: String(settings.dlqRetentionSeconds) };
-  const [dlq, busDlq] = await Promise.all([
-    ensureQueue(sqs, names.dlq, dlqAttributes),
-    ensureQueue(sqs, names.busDlq, dlqAttributes),
+  const [redriven, busDlq] = await Promise.all([
+    ensureRedrivenQueue(sqs, names, settings),
+    ensureQueue(sqs, names.busDlq, dlqAttributes(settings)),
   ]);
+  return { ...redriven, busDlq };
+}
+
+/** Create (or converge) a unit worker's queue and its DLQ, with the redrive policy of a service queue. */
+export function ensureUnitQueues(
+  sqs: SQSClient,
+  stage: string,
+  worker: string,
+  settings: QueueSettings,
+): Promise<ProvisionedUnitQueues> {
+  return ensureRedrivenQueue(sqs, unitQueueNames(stage, worker), settings);
+}
+
+const dlqAttributes = (settings: QueueSettings) => ({
+  MessageRetentionPeriod: String(settings.dlqRetentionSeconds),
+});
+
+/** The DLQ first, then the queue whose RedrivePolicy names it. */
+async function ensureRedrivenQueue(
+  sqs: SQSClient,
+  names: { readonly queue: string; readonly dlq: string },
+  settings: QueueSettings,
+): Promise<{ queue: ProvisionedQueue; dlq: ProvisionedQueue }> {
+  const dlq = await ensureQueue(sqs, names.dlq, dlqAttributes(settings));
   const queue = await ensureQueue(sqs, names.queue, {
     VisibilityTimeout: String(settings.visibilityTimeoutSeconds),
     MessageRetentionPeriod: String(settings.retentionSeconds),
@@ -48,7 +77,7 @@ export async function ensureServiceQueues(
       maxReceiveCount: settings.maxReceiveCount,
     }),
   });
-  return { queue, dlq, busDlq };
+  return { queue, dlq };
 }
 
 async function ensureQueue(

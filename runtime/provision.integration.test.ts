@@ -60,6 +60,8 @@ describe('provision', () => {
       'finledger-test-reconcile-dlq',
       'finledger-test-schema-validate',
       'finledger-test-schema-validate-bus-dlq',
+      'finledger-test-schema-validate-chunk',
+      'finledger-test-schema-validate-chunk-dlq',
       'finledger-test-schema-validate-dlq',
       'finledger-test-settlement-match',
       'finledger-test-settlement-match-bus-dlq',

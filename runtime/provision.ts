@@ -5,16 +5,23 @@ import {
   HeadBucketCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { unitWorkers } from '../stacks/plan/queues.ts';
 import { physicalName } from '../topology/names.ts';
+import { unitQueueSettings } from '../topology/queue-settings.ts';
 import type { Topology } from '../topology/types.ts';
 import { localClients } from './clients.ts';
 import type { EmulatorEndpoints } from './emulators.ts';
 import { busArn, busPhysicalName } from './physical-names.ts';
 import { ensureTable, type ProvisionedTable } from './provision-dynamodb.ts';
-import { ensureServiceQueues, type ProvisionedServiceQueues } from './provision-sqs.ts';
+import {
+  ensureServiceQueues,
+  ensureUnitQueues,
+  type ProvisionedServiceQueues,
+  type ProvisionedUnitQueues,
+} from './provision-sqs.ts';
 
 export type { ProvisionedTable } from './provision-dynamodb.ts';
-export type { ProvisionedQueue, ProvisionedServiceQueues } from './provision-sqs.ts';
+export type { ProvisionedQueue, ProvisionedServiceQueues, ProvisionedUnitQueues } from './provision-sqs.ts';
 
 /** Everything `provision` created, keyed by logical name: what the bus, pollers and resource env need. */
 export interface ProvisionedResources {
@@ -25,6 +32,8 @@ export interface ProvisionedResources {
   readonly buckets: Readonly<Record<string, { readonly name: string }>>;
   /** Per service: its queue, its SQS DLQ and its bus (rule-target) DLQ. */
   readonly services: Readonly<Record<string, ProvisionedServiceQueues>>;
+  /** Per unit worker (`trigger.kind === 'units'`): its queue and the SQS DLQ it redrives to. */
+  readonly units: Readonly<Record<string, ProvisionedUnitQueues>>;
   readonly bus: { readonly name: string; readonly arn: string };
 }
 
@@ -34,7 +43,8 @@ export interface ProvisionedResources {
  * Primary course:
  * 1. Tables with keys, sparse GSIs, stream and TTL.
  * 2. Per service: DLQ, bus DLQ, then the queue whose RedrivePolicy points at the DLQ.
- * 3. Buckets.
+ * 3. Per unit worker: DLQ, then its queue, with the same redrive settings (derived from its timeout).
+ * 4. Buckets.
  * @example const resources = await provision(topology, 'local', emulators.endpoints);
  */
 export async function provision(
@@ -65,6 +75,15 @@ export async function provision(
           [service.name, await ensureServiceQueues(clients.sqs, stage, service.name, service.queue)] as const,
       ),
     );
+    const units = await Promise.all(
+      unitWorkers(topology).map(
+        async ({ worker }) =>
+          [
+            worker.name,
+            await ensureUnitQueues(clients.sqs, stage, worker.name, unitQueueSettings(worker)),
+          ] as const,
+      ),
+    );
     const buckets = await Promise.all(
       topology.buckets.map(async (spec) => {
         const name = physicalName(stage, spec.name);
@@ -80,6 +99,7 @@ export async function provision(
       tables: Object.fromEntries(tables),
       buckets: Object.fromEntries(buckets),
       services: Object.fromEntries(services),
+      units: Object.fromEntries(units),
       bus: { name: busName, arn: busArn(region, busName) },
     };
   } finally {

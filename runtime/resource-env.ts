@@ -35,6 +35,11 @@ export function resourceEnv(
     link(linkNames.queue(service), { ...queues.queue });
     link(linkNames.dlq(service), { ...queues.dlq });
   }
+  // Unit queues under the link names AWS gives them (`resources.unitQueueUrl`).
+  for (const [worker, queues] of Object.entries(resources.units)) {
+    link(linkNames.queue(worker), { ...queues.queue });
+    link(linkNames.dlq(worker), { ...queues.dlq });
+  }
   link(linkNames.bus(), { name: resources.bus.name, arn: resources.bus.arn });
   for (const [name, value] of Object.entries(secrets)) link(name, { value });
   for (const [service, endpoint] of Object.entries(endpoints)) {

@@ -5,6 +5,7 @@ import { physicalName } from '../topology/names.ts';
 import { topology as finledgerTopology } from '../topology/topology.ts';
 import type { Topology } from '../topology/types.ts';
 import { type LocalClients, localClientConfig, localClients, localEventBridgeClient } from './clients.ts';
+import { consumedQueueUrl, queueConsumers } from './consumers.ts';
 import { type DlqTools, dlqTools } from './dlq.ts';
 import { type Emulators, type SharedDynamoDb, startEmulators } from './emulators.ts';
 import { startFunctionUrls, type UrlFunction } from './function-urls.ts';
@@ -36,8 +37,8 @@ export interface RuntimeOptions {
   readonly region?: string;
   readonly topology?: Topology;
   /**
-   * Handlers by service, or a loader called after the resource environment is applied.
-   * Default: `loadServiceHandlers` (imports `topology.services[].handler`).
+   * Handlers by service or unit worker, or a loader called after the resource environment is applied.
+   * Default: `loadServiceHandlers` (imports the handlers of `topology.services` and of the unit workers).
    */
   readonly handlers?: HandlerMap | ((topology: Topology, stage: string) => Promise<HandlerMap>);
   /** Local acceleration: failed messages come back after this many seconds instead of the visibility timeout. */
@@ -94,7 +95,10 @@ export interface Runtime {
   readonly pollers: Readonly<Record<string, Poller>>;
   readonly loops: Readonly<Record<string, Loop>>;
   readonly dlq: DlqTools;
-  /** Wait until every service queue is empty and nothing is in flight (runs each worker once per check by default). */
+  /**
+   * Wait until every consumed queue (service and unit queues) is empty and nothing is in flight (runs each worker
+   * once per check by default).
+   */
   waitForIdle(options?: { timeoutMs?: number; runWorkers?: boolean }): Promise<void>;
   /**
    * Stop gracefully: no new uploads or receives, running invocations finish (up to `graceMs`, default 30 s;
@@ -226,7 +230,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       await releaseInflight({
         sqs: clients.sqs,
         stateDir: options.stateDir,
-        queueUrls: Object.values(resources.services).map((queues) => queues.queue.url),
+        queueUrls: queueConsumers(topology, resources).map((consumer) => consumer.queue.url),
         logger,
       });
     }
@@ -261,8 +265,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
       waitForIdle: (idleOptions = {}) =>
         waitForIdle({
           sqs: clients.sqs,
-          // Only consumed queues can drain; a service started without a handler just accumulates.
-          queueUrls: Object.keys(pollers).flatMap((name) => resources.services[name]?.queue.url ?? []),
+          // Only consumed queues can drain; a service or unit worker started without a handler just accumulates.
+          queueUrls: Object.keys(pollers).flatMap((name) => consumedQueueUrl(resources, name) ?? []),
           busy: () => ({
             bus: bus.inFlight(),
             messageMoves: moves.running(),
@@ -342,32 +346,32 @@ function startPollers(
   options: RuntimeOptions,
   logger: RuntimeLogger,
 ): Record<string, Poller> {
-  const known = new Set(topology.services.map((service) => service.name));
+  const consumers = queueConsumers(topology, resources);
+  const known = new Set(consumers.map((consumer) => consumer.name));
   const unknown = Object.keys(handlers).filter((name) => !known.has(name));
   if (unknown.length > 0) {
     throw new Error(
-      `Handlers given for services not in the topology: ${unknown.join(', ')}. Known: ${[...known].join(', ')}.`,
+      `Handlers given for services or unit workers not in the topology: ${unknown.join(', ')}. Known: ${[...known].join(', ')}.`,
     );
   }
   const pollers: Record<string, Poller> = {};
-  for (const service of topology.services) {
-    const handler = handlers[service.name];
-    const queue = resources.services[service.name]?.queue;
-    if (!handler || !queue) {
-      logger.info('no handler for service; its queue fills but nothing consumes it', {
-        service: service.name,
+  for (const consumer of consumers) {
+    const handler = handlers[consumer.name];
+    if (!handler) {
+      logger.info('no handler for this service or unit worker; its queue fills but nothing consumes it', {
+        service: consumer.name,
       });
       continue;
     }
-    pollers[service.name] = startPoller({
-      functionName: physicalName(stage, service.name),
+    pollers[consumer.name] = startPoller({
+      functionName: physicalName(stage, consumer.name),
       sqs: clients.sqs,
-      queue,
+      queue: consumer.queue,
       region: resources.region,
       handler,
-      batchSize: service.function.batchSize,
-      timeoutSeconds: service.function.timeoutSeconds,
-      memoryMb: service.function.memoryMb,
+      batchSize: consumer.batchSize,
+      timeoutSeconds: consumer.timeoutSeconds,
+      memoryMb: consumer.memoryMb,
       // fauxqs 2.4.1 with a state folder loses a message whose visibility is set to 0 (its SQLite write
       // fails), so persisted runtimes retry after at least 1 s.
       retryDelaySeconds:
@@ -377,9 +381,9 @@ function startPollers(
       concurrency: options.pollerConcurrency,
       freezeEvent: options.freezeEvents,
       journal: options.stateDir
-        ? createInflightJournal(inflightDir(options.stateDir), physicalName(stage, service.name))
+        ? createInflightJournal(inflightDir(options.stateDir), physicalName(stage, consumer.name))
         : undefined,
-      visibilityTimeoutSeconds: service.queue.visibilityTimeoutSeconds,
+      visibilityTimeoutSeconds: consumer.visibilityTimeoutSeconds,
       logger,
     });
   }
@@ -443,6 +447,10 @@ function defaultInterval(topology: Topology, name: string): number {
     case 'invoke':
       throw new Error(
         `Worker "${name}" is invoked by an operator, never on a loop; call its handler (offline: its finledger command).`,
+      );
+    case 'units':
+      throw new Error(
+        `Worker "${name}" consumes its unit queue, never on a loop; pass its SQS handler in \`handlers\` instead.`,
       );
   }
 }

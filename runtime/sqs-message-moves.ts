@@ -60,15 +60,16 @@ export async function startSqsMessageMoves(options: {
   readonly logger: RuntimeLogger;
 }): Promise<SqsMessageMoves> {
   const { sqs, resources, logger } = options;
-  const queues = Object.values(resources.services).flatMap((service) => [
-    service.queue,
-    service.dlq,
-    service.busDlq,
-  ]);
+  const queues = [
+    ...Object.values(resources.services).flatMap((service) => [service.queue, service.dlq, service.busDlq]),
+    ...Object.values(resources.units).flatMap((unit) => [unit.queue, unit.dlq]),
+  ];
   const byArn = (arn: unknown): ProvisionedQueue | undefined => queues.find((queue) => queue.arn === arn);
   /** AWS: without DestinationArn, messages go back to the queue whose redrive policy targets the DLQ. */
   const sourceOf = (dlq: ProvisionedQueue) =>
-    Object.values(resources.services).find((service) => service.dlq.arn === dlq.arn)?.queue;
+    [...Object.values(resources.services), ...Object.values(resources.units)].find(
+      (redriven) => redriven.dlq.arn === dlq.arn,
+    )?.queue;
   const tasks: MoveTask[] = [];
   const running = new Set<Promise<void>>();
 

@@ -32,6 +32,12 @@ export function offlineStageDocument(
     ),
     // Offline a worker's failure is logged; no failure queue is provisioned.
     workerDlqs: {},
+    unitQueues: Object.fromEntries(
+      Object.entries(resources.units).map(([worker, queues]) => [
+        worker,
+        { queue: queues.queue.name, dlq: queues.dlq.name },
+      ]),
+    ),
     // Offline the local bus writes the event log itself: no Firehose target, no DLQ for it.
     eventLogDlqs: {},
     rules: Object.fromEntries(

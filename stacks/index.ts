@@ -1,4 +1,5 @@
-import { topology } from '../topology/topology.ts';
+import { topology as finledgerTopology } from '../topology/topology.ts';
+import type { Topology } from '../topology/types.ts';
 import { createAlarms } from './alarms.ts';
 import { createBus, createNotificationArchive, createRules } from './bus.ts';
 import { createEventLog } from './event-log.ts';
@@ -23,8 +24,9 @@ import { createTables } from './tables.ts';
  * 3. Bus and archive, queues, the rules feeding the queues, and the queue policies naming the rules.
  * 4. Functions with their links, permissions and triggers.
  * 5. Alarms to the on-call topic, and the schema registry.
+ * `topology` is finledger's own; infra tests pass theirs to see what a topology entry declares.
  */
-export function deploy() {
+export function deploy(topology: Topology = finledgerTopology) {
   const config = stageConfig($app.stage);
   const plan = buildPlan(topology, config);
   linkNamesOnly();
@@ -58,6 +60,7 @@ export function deploy() {
   );
   // Where the CLI's --stage finds this stage's resources (an SSM parameter of names).
   const stageDocument = createStageDocument({
+    topology,
     bus,
     archive,
     notificationArchive,

@@ -1,10 +1,10 @@
 import type { StageDocument } from '../lib/stage-resources/stage-document.ts';
 import { stageDocumentParameter } from '../lib/stage-resources/stage-document.ts';
-import { topology } from '../topology/topology.ts';
+import type { Topology } from '../topology/types.ts';
 import { lookup } from './lookup.ts';
 import type { EventLogPlan } from './plan/event-log.ts';
 import { names } from './plan/names.ts';
-import { hasFailureQueue } from './plan/queues.ts';
+import { hasFailureQueue, unitWorkers } from './plan/queues.ts';
 import type { RuleSpec } from './plan/rules.ts';
 import type { Queues } from './queues.ts';
 import type { Buckets } from './storage.ts';
@@ -16,6 +16,7 @@ import type { Tables } from './tables.ts';
  * but AWS credentials. Names only; no secret is in it.
  */
 export function createStageDocument(deps: {
+  readonly topology: Topology;
   readonly bus: sst.aws.Bus;
   readonly archive: aws.cloudwatch.EventArchive;
   readonly notificationArchive: aws.cloudwatch.EventArchive | undefined;
@@ -27,6 +28,7 @@ export function createStageDocument(deps: {
   readonly functions: Readonly<Record<string, sst.aws.Function>>;
   readonly eventLog: EventLogPlan;
 }): aws.ssm.Parameter {
+  const { topology } = deps;
   const queueName = (component: string) => lookup(deps.queues, component, 'queue').nodes.queue.name;
   const document = $resolve({
     region: aws.getRegionOutput().name,
@@ -51,6 +53,14 @@ export function createStageDocument(deps: {
         topology.workers
           .filter(hasFailureQueue)
           .map((worker) => [worker.name, queueName(names.dlq(worker.name))]),
+      ),
+    ),
+    unitQueues: $resolve(
+      Object.fromEntries(
+        unitWorkers(topology).map(({ worker }) => [
+          worker.name,
+          $resolve({ queue: queueName(names.queue(worker.name)), dlq: queueName(names.dlq(worker.name)) }),
+        ]),
       ),
     ),
     eventLogDlqs: $resolve(
@@ -97,6 +107,7 @@ export function createStageDocument(deps: {
       },
       services: resolved.services,
       workerDlqs: resolved.workerDlqs,
+      unitQueues: resolved.unitQueues,
       eventLogDlqs: resolved.eventLogDlqs,
       rules: resolved.rules,
       tables: resolved.tables,

@@ -1,17 +1,5 @@
-import type { QueueSettings, Topology } from './types.ts';
-
-const FOURTEEN_DAYS = 14 * 24 * 3600;
-const FOUR_DAYS = 4 * 24 * 3600;
-
-/** Queue settings derived from the function timeout, so the 6× rule cannot drift. */
-function queueFor(timeoutSeconds: number, maxReceiveCount = 5): QueueSettings {
-  return {
-    visibilityTimeoutSeconds: timeoutSeconds * 6,
-    maxReceiveCount,
-    retentionSeconds: FOUR_DAYS,
-    dlqRetentionSeconds: FOURTEEN_DAYS,
-  };
-}
+import { queueFor } from './queue-settings.ts';
+import type { Topology } from './types.ts';
 
 /*
  * finledger's one topology: every service, subscription, queue, table and bucket, declared once.
@@ -274,6 +262,26 @@ const declared = {
       tables: ['files', 'outbox'],
       buckets: {},
       publishesToBus: true,
+    },
+    {
+      // Validates one chunk of a file above the chunking size (config/limits.ts): schema-validate plans the file
+      // and sends a unit per chunk; the unit that completes the set joins them and closes the file through the
+      // outbox, as schema-validate does for a file validated whole. ~256 MiB per unit: ~25 s at one vCPU.
+      name: 'schema-validate-chunk',
+      handler: 'services/schema-validate/chunk-handler.ts',
+      trigger: { kind: 'units', from: 'schema-validate' },
+      function: { memoryMb: 2048, timeoutSeconds: 300, batchSize: 1 },
+      secrets: ['PanHmacKey'],
+      tables: ['files', 'outbox', 'idempotency'],
+      buckets: {
+        raw: { mode: 'read', prefixes: ['raw/'] },
+        quarantine: { mode: 'readwrite', prefixes: ['quarantine/', 'restricted/'] },
+        silver: { mode: 'write', prefixes: ['silver/'] },
+      },
+      publishes: [
+        { type: 'FileValidated', version: 1 },
+        { type: 'FileRejected', version: 1 },
+      ],
     },
     {
       // Finance's reruns of a business date range from raw snapshots (services/rerun/README.md). Moves each file into

@@ -113,9 +113,26 @@ export interface BucketSpec {
   readonly archiveRetentionPrefixes?: readonly string[];
 }
 
+/** The name of a service in `Topology.services`. */
+export type ServiceName = ServiceSpec['name'];
+
 /**
- * Functions that are not queue consumers: stream-driven, scheduled, or invoked by an operator (`invoke`: a
- * synchronous `aws lambda invoke` whose caller sees the result or the error, so it has no DLQ).
+ * A worker fed by a queue of its own that a named service sends bounded work units to (one byte range of a big
+ * file per message, say), so set work fans out over many invocations. The stacks and the runtime derive the queue,
+ * its DLQ (after the service queues' max receive count), the consumer's event source (partial batch responses,
+ * `function.batchSize`, visibility 6× the function timeout), and send rights for `from` and for the worker itself
+ * (a unit may enqueue follow-up units). Senders find the queue URL with `resources.unitQueueUrl(<worker name>)`.
+ */
+export interface UnitsTrigger {
+  readonly kind: 'units';
+  /** The service that sends the unit messages; must name a service of the topology. */
+  readonly from: ServiceName;
+}
+
+/**
+ * Functions that are not service queue consumers: stream-driven, scheduled, invoked by an operator (`invoke`: a
+ * synchronous `aws lambda invoke` whose caller sees the result or the error, so it has no DLQ), or fed work units
+ * by a service through a queue of their own (`units`).
  */
 export interface WorkerSpec {
   readonly name: string;
@@ -125,8 +142,11 @@ export interface WorkerSpec {
   readonly trigger:
     | { kind: 'stream'; table: TableName }
     | { kind: 'schedule'; everySeconds: number }
-    | { kind: 'invoke' };
+    | { kind: 'invoke' }
+    | UnitsTrigger;
   readonly function: Omit<FunctionSettings, 'batchSize'> & { batchSize?: number };
+  /** Stage secrets the worker reads (`sst secret set`), linked to it alone. */
+  readonly secrets?: readonly SecretName[];
   readonly tables: readonly TableName[];
   readonly buckets: Readonly<Partial<Record<BucketName, BucketAccess>>>;
   /** Calls PutEvents itself (the relay, and the watchdog when it re-drives); services publish through the outbox only. */

@@ -15,7 +15,7 @@ import { printJson, printText } from '../output.ts';
 export interface DeadLetterQueue {
   readonly service: string;
   /**
-   * `queue`: the service queue's redrive DLQ; `rule`: the EventBridge rule target's DLQ; `worker`: where a worker's
+   * `queue`: the redrive DLQ of a service queue or of a unit worker's queue; `rule`: the EventBridge rule target's DLQ; `worker`: where a worker's
    * failed invocations are recorded (the outbox relay's stream batches, a schedule's missed runs); `event-log`: the
    * event-log rule target's DLQ (bus events the Firehose stream did not take; they go back to the event-log bucket).
    */
@@ -24,7 +24,7 @@ export interface DeadLetterQueue {
   readonly url: string;
   readonly arn: string;
   /**
-   * Where its messages go back to: the service's queue (the rule's target, the redrive policy's source). None for a
+   * Where its messages go back to: the service's or unit worker's queue (the rule's target, the redrive policy's source). None for a
    * worker DLQ: it holds failure records, not events.
    */
   readonly targetUrl?: string;

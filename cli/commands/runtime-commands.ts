@@ -265,7 +265,7 @@ async function dlqCommand(stage: StageAccess, positionals: string[], flags: Flag
   const kind = flags.kind as 'queue' | 'rule' | 'worker' | 'event-log' | undefined;
   if (kind !== undefined && !['queue', 'rule', 'worker', 'event-log'].includes(kind)) {
     console.error(
-      `dlq: --kind is queue (the service queue's DLQ), rule (the bus rule target's DLQ), worker (a worker's failure queue) or event-log (the event-log stream's DLQ), not ${kind}`,
+      `dlq: --kind is queue (a service or unit queue's DLQ), rule (the bus rule target's DLQ), worker (a worker's failure queue) or event-log (the event-log stream's DLQ), not ${kind}`,
     );
     return 2;
   }

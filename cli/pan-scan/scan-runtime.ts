@@ -4,6 +4,7 @@ import { cardDataLocations, emptyScanReport, type ScanReport } from '../../lib/c
 import { runtimeLogDir } from '../../runtime/log-file.ts';
 import { serviceQueueNames } from '../../runtime/physical-names.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
+import { hasFailureQueue } from '../../stacks/plan/queues.ts';
 import { scanBuckets } from './buckets.ts';
 import { scanQueues } from './queues.ts';
 import { scanArchiveDir, scanArchivedEvents, scanLogDir } from './state-files.ts';
@@ -56,14 +57,15 @@ export async function scanRuntime(runtime: Runtime, options: PanScanOptions = {}
 }
 
 /**
- * The DLQ of every service (SQS redrive and bus rule target) and of every worker that has one (stream and
- * scheduled workers in AWS; not provisioned offline, which the report notes).
+ * The DLQ of every service (SQS redrive and bus rule target), of every unit worker's queue, and of every worker that
+ * has a failure queue (stream and scheduled workers in AWS; not provisioned offline, which the report notes).
  */
 function topologyDlqs(runtime: Runtime): string[] {
   return [
     ...Object.values(runtime.resources.services).flatMap((queues) => [queues.dlq.name, queues.busDlq.name]),
+    ...Object.values(runtime.resources.units).map((queues) => queues.dlq.name),
     ...runtime.topology.workers
-      .filter((worker) => worker.trigger.kind !== 'invoke')
+      .filter(hasFailureQueue)
       .map((worker) => serviceQueueNames(runtime.stage, worker.name).dlq),
   ];
 }

@@ -19,6 +19,11 @@ export const stageDocumentSchema = z.object({
   /** Per worker with a failure queue (stream and schedule triggers): the queue its failed invocations go to. */
   workerDlqs: z.record(z.string(), z.string()),
   /**
+   * Per unit worker (`units` trigger): its queue and the DLQ that queue redrives to. Absent on stages deployed before
+   * unit workers existed.
+   */
+  unitQueues: z.record(z.string(), z.object({ queue: z.string(), dlq: z.string() })).default({}),
+  /**
    * Per event-log zone (`main`, `restricted`): the DLQ of its rule's Firehose target. Absent on stages deployed
    * before it existed, and offline (the local bus writes the event log itself).
    */

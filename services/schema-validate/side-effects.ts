@@ -1,4 +1,5 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { VALIDATE_IN_CHUNKS_ABOVE_BYTES, VALIDATION_CHUNK_BYTES } from '../../config/limits.ts';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { panHmacKey } from '../../lib/card-data/pan-hmac-key.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
@@ -7,14 +8,35 @@ import { numberFromEnv } from '../../lib/env.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
 import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
+import { dynamoChunkLedger } from './adapters/dynamo-chunk-ledger.ts';
 import {
   dynamoStageCommitter,
   type StageCommit,
   type StageCommitResult,
 } from './adapters/dynamo-stage-committer.ts';
 import { s3Objects } from './adapters/s3-objects.ts';
+import { sqsUnitDispatch } from './adapters/sqs-unit-dispatch.ts';
 import type { ChunkedValidationDeps } from './chunks/chunked-validation.ts';
+import type { ChunkingConfig } from './chunks/validate-in-chunks.ts';
 import { DEFAULT_LIMITS, type SchemaValidateConfig, type SchemaValidatePorts } from './ports.ts';
+
+/** The worker that validates one chunk of a big file (topology `workers`). */
+export const CHUNK_WORKER = 'schema-validate-chunk';
+
+/** Optional sizes, in bytes: files above the first are validated in chunks of about the second. */
+export const CHUNK_ABOVE_VARIABLE = 'FINLEDGER_VALIDATE_IN_CHUNKS_ABOVE_BYTES';
+export const CHUNK_BYTES_VARIABLE = 'FINLEDGER_VALIDATION_CHUNK_BYTES';
+
+/** Chunking sizes from `config/limits.ts`, lowered by the environment in tests and small stages. */
+export function chunkingFromEnv(env: NodeJS.ProcessEnv = process.env): ChunkingConfig {
+  const chunkAboveBytes = numberFromEnv(CHUNK_ABOVE_VARIABLE, VALIDATE_IN_CHUNKS_ABOVE_BYTES, env);
+  const chunkBytes = numberFromEnv(CHUNK_BYTES_VARIABLE, VALIDATION_CHUNK_BYTES, env);
+  if (!(chunkBytes >= 1) || !(chunkAboveBytes >= 0))
+    throw new Error(
+      `${CHUNK_ABOVE_VARIABLE}=${chunkAboveBytes} and ${CHUNK_BYTES_VARIABLE}=${chunkBytes} must be byte counts (the second at least 1); unset them for the defaults of config/limits.ts.`,
+    );
+  return { chunkAboveBytes, chunkBytes };
+}
 
 /** Optional share of quarantined rows (0-1) above which a file is rejected; default 0.2. */
 export const QUARANTINE_REJECT_RATE_VARIABLE = 'FINLEDGER_QUARANTINE_REJECT_RATE';
@@ -51,6 +73,11 @@ function build(): SchemaValidateSideEffects {
         files: resources.table('files'),
         outbox: resources.table('outbox'),
       }),
+      chunks: {
+        ledger: dynamoChunkLedger(clients.doc, resources.table('files')),
+        dispatch: sqsUnitDispatch(clients.sqs, () => resources.unitQueueUrl(CHUNK_WORKER)),
+        chunking: chunkingFromEnv(),
+      },
     },
     consumer: {
       service: 'schema-validate',

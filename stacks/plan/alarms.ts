@@ -2,7 +2,7 @@ import { BUSINESS_METRICS, type BusinessMetricName } from '../metrics.ts';
 import type { StageConfig } from '../stage-config.ts';
 import type { EventLogPlan } from './event-log.ts';
 import type { FunctionSpec } from './functions.ts';
-import type { QueueSpec } from './queues.ts';
+import { CONSUMED_QUEUE_ROLES, type QueueSpec } from './queues.ts';
 
 /** Anchor in stacks/README.md that tells on-call what to do. */
 export type Runbook =
@@ -152,7 +152,7 @@ function businessAlarm(metricName: BusinessMetricName, config: StageConfig): Ala
 
 /**
  * Every alarm, all to the on-call topic: each DLQ non-empty (the event log's included), each event-log stream's
- * delivery falling behind, each service queue's oldest message
+ * delivery falling behind, each service and unit queue's oldest message
  * over the stage SLO, each function's errors and throttles (and the relay's lag), and the business
  * metrics the services emit.
  */
@@ -175,8 +175,10 @@ export function planAlarms(
         threshold: stream.freshnessAlarmSeconds,
       }),
     ),
-    ...queues.filter((queue) => queue.role !== 'service').map(dlqAlarm),
-    ...queues.filter((queue) => queue.role === 'service').map((queue) => ageAlarm(queue, config)),
+    ...queues.filter((queue) => !CONSUMED_QUEUE_ROLES.includes(queue.role)).map(dlqAlarm),
+    ...queues
+      .filter((queue) => CONSUMED_QUEUE_ROLES.includes(queue.role))
+      .map((queue) => ageAlarm(queue, config)),
     // An operator's invoke returns its error to the operator: a typo in a rerun payload must not page on-call.
     ...functions
       .filter((spec) => spec.trigger.kind !== 'invoke')

@@ -1,7 +1,8 @@
+import { DEFAULT_UNIT_BATCH_SIZE } from '../../topology/queue-settings.ts';
 import type { BucketAccess, BucketName, TableName, Topology, WorkerSpec } from '../../topology/types.ts';
 import { BUSINESS_METRICS } from '../metrics.ts';
 import { names } from './names.ts';
-import { TopologyRuleError } from './queues.ts';
+import { TopologyRuleError, unitQueuesSentBy, unitWorkers } from './queues.ts';
 
 /**
  * Lambda requires a batching window of at least 1 s for SQS batches above 10.
@@ -34,7 +35,7 @@ export type Trigger =
   /** Invoked by an operator (synchronous `aws lambda invoke`): no event source, no schedule, no DLQ. */
   | { readonly kind: 'invoke' };
 
-/** One Lambda function: a service (queue consumer) or a worker (stream, schedule or operator-invoked). */
+/** One Lambda function: a service (queue consumer) or a worker (stream, schedule, operator-invoked or unit queue). */
 export interface FunctionSpec {
   readonly name: string;
   /** Topology name of the service or worker. */
@@ -52,6 +53,8 @@ export interface FunctionSpec {
   readonly buckets: Readonly<Partial<Record<BucketName, BucketAccess>>>;
   /** The outbox relay (and sweeper) publish to the bus; nothing else calls PutEvents. */
   readonly publishesToBus: boolean;
+  /** Unit queues (component names) the function sends work units to: the workers it feeds, and its own. */
+  readonly sendsTo: readonly string[];
   readonly environment: Readonly<Record<string, string>>;
 }
 
@@ -101,6 +104,16 @@ function dataLinks(
   ];
 }
 
+/** An SQS event source; Lambda needs a batching window for batches above 10. */
+function queueTrigger(queue: string, batchSize: number): Trigger {
+  return {
+    kind: 'queue',
+    queue,
+    batchSize,
+    maximumBatchingWindowSeconds: batchSize > SQS_BATCH_WITHOUT_WINDOW ? 1 : 0,
+  };
+}
+
 function workerTrigger(worker: WorkerSpec): Trigger {
   const trigger = worker.trigger;
   switch (trigger.kind) {
@@ -119,36 +132,39 @@ function workerTrigger(worker: WorkerSpec): Trigger {
       };
     case 'invoke':
       return { kind: 'invoke' };
+    case 'units':
+      // Consumed exactly like a service queue: same event source, same partial batch responses.
+      return queueTrigger(names.queue(worker.name), worker.function.batchSize ?? DEFAULT_UNIT_BATCH_SIZE);
   }
 }
 
 /** Every function of the topology, services first, with its trigger and links. */
 export function planFunctions(topology: Topology): FunctionSpec[] {
-  const services = topology.services.map(
-    (service): FunctionSpec => ({
+  // Refuses a unit worker whose sender is not a service before anything is derived from it.
+  unitWorkers(topology);
+  const services = topology.services.map((service): FunctionSpec => {
+    const sendsTo = unitQueuesSentBy(topology, service.name);
+    return {
       name: names.function(service.name),
       unit: service.name,
       handler: sstHandler(service.handler),
       memoryMb: service.function.memoryMb,
       timeoutSeconds: service.function.timeoutSeconds,
       setEngine: service.function.setEngine === true,
-      trigger: {
-        kind: 'queue',
-        queue: names.queue(service.name),
-        batchSize: service.function.batchSize,
-        maximumBatchingWindowSeconds: service.function.batchSize > SQS_BATCH_WITHOUT_WINDOW ? 1 : 0,
-      },
+      trigger: queueTrigger(names.queue(service.name), service.function.batchSize),
       links: [
         ...dataLinks(service.tables, service.buckets),
         names.queue(service.name),
+        ...sendsTo,
         ...(service.secrets ?? []),
       ],
       tables: service.tables,
       buckets: service.buckets,
       publishesToBus: false,
+      sendsTo,
       environment: environment(service.name),
-    }),
-  );
+    };
+  });
   const workers = topology.workers.map((worker): FunctionSpec => {
     const trigger = worker.trigger;
     if (trigger.kind === 'stream' && !topology.tables.find((table) => table.name === trigger.table)?.stream) {
@@ -157,6 +173,7 @@ export function planFunctions(topology: Topology): FunctionSpec[] {
       );
     }
     const publishesToBus = worker.publishesToBus === true;
+    const sendsTo = unitQueuesSentBy(topology, worker.name);
     return {
       name: names.function(worker.name),
       unit: worker.name,
@@ -165,10 +182,17 @@ export function planFunctions(topology: Topology): FunctionSpec[] {
       timeoutSeconds: worker.function.timeoutSeconds,
       setEngine: worker.function.setEngine === true,
       trigger: workerTrigger(worker),
-      links: [...dataLinks(worker.tables, worker.buckets), ...(publishesToBus ? [names.bus()] : [])],
+      // A unit worker's own queue is both its trigger and where it sends follow-up units: linked once.
+      links: [
+        ...dataLinks(worker.tables, worker.buckets),
+        ...(publishesToBus ? [names.bus()] : []),
+        ...sendsTo,
+        ...(worker.secrets ?? []),
+      ],
       tables: worker.tables,
       buckets: worker.buckets,
       publishesToBus,
+      sendsTo,
       environment: environment(worker.name),
     };
   });

@@ -52,6 +52,13 @@ export const QUEUE_CONSUMER_ACTIONS = [
   'sqs:GetQueueAttributes',
 ] as const;
 
+/**
+ * What sending work units needs: SendMessageBatch is authorised by `sqs:SendMessage` (IAM has no action of its own
+ * for it).
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-permissions-reference.html
+ */
+export const QUEUE_SENDER_ACTIONS = ['sqs:SendMessage'] as const;
+
 const READ_OBJECT_ACTIONS = ['s3:GetObject'] as const;
 /** Multipart uploads (large copies) need AbortMultipartUpload to clean up after a failure. */
 const WRITE_OBJECT_ACTIONS = ['s3:PutObject', 's3:AbortMultipartUpload'] as const;
@@ -188,14 +195,33 @@ function triggerStatements(spec: FunctionSpec): StatementSpec[] {
   }
 }
 
+/** Send to the unit queues the function feeds; SSE-KMS sends need a data key of the messaging key. */
+function unitSendStatements(spec: FunctionSpec): StatementSpec[] {
+  if (spec.sendsTo.length === 0) return [];
+  return [
+    {
+      sid: 'SendUnits',
+      actions: QUEUE_SENDER_ACTIONS,
+      resources: spec.sendsTo.map((queue): ResourceRef => ({ kind: 'queue', queue })),
+    },
+    {
+      sid: 'EncryptUnits',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [{ kind: 'key', key: names.messagingKey() }],
+      conditions: [viaService('sqs')],
+    },
+  ];
+}
+
 /**
- * The complete IAM policy of one function: its trigger, the tables and bucket prefixes its topology
- * entry declares (in the declared mode), the keys of exactly those, and PutEvents for the relay.
+ * The complete IAM policy of one function: its trigger, the unit queues it sends to, the tables and bucket prefixes
+ * its topology entry declares (in the declared mode), the keys of exactly those, and PutEvents for the relay.
  * Nothing uses `*` actions or resources.
  */
 export function planStatements(spec: FunctionSpec): StatementSpec[] {
   return [
     ...triggerStatements(spec),
+    ...unitSendStatements(spec),
     ...spec.tables.flatMap(tableStatements),
     ...(Object.entries(spec.buckets) as [BucketName, BucketAccess][]).flatMap(([bucket, access]) =>
       bucketStatements(bucket, access),

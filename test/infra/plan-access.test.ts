@@ -68,6 +68,7 @@ describe('functions', () => {
           dlq: names.dlq(worker.name),
         }),
         invoke: () => ({ kind: 'invoke' }),
+        units: () => ({ kind: 'queue', queue: names.queue(worker.name) }),
       }[worker.trigger.kind]();
       expect(trigger).toEqual(expect.objectContaining(expected));
     }
@@ -183,16 +184,16 @@ describe('least-privilege IAM', () => {
     for (const spec of publishers) expect(spec.links).toContain(names.bus());
   });
 
-  it('links each stage secret only to the services that declare it', () => {
+  it('links each stage secret only to the services and workers that declare it', () => {
     for (const secret of topology.secrets) {
       const linked = dev.functions
         .filter((spec) => spec.links.includes(secret.name))
         .map((spec) => spec.unit);
 
       expect(linked.sort()).toEqual(
-        topology.services
-          .filter((service) => service.secrets?.includes(secret.name))
-          .map((service) => service.name)
+        [...topology.services, ...topology.workers]
+          .filter((unit) => unit.secrets?.includes(secret.name))
+          .map((unit) => unit.name)
           .sort(),
       );
       expect(linked).toContain('schema-validate');

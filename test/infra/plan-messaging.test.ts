@@ -4,7 +4,12 @@ import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import { names } from '../../stacks/plan/names.ts';
 import { buildPlan, componentNames } from '../../stacks/plan/plan.ts';
 import { keyPolicy, queuePolicy } from '../../stacks/plan/policies.ts';
-import { TopologyRuleError } from '../../stacks/plan/queues.ts';
+import {
+  CONSUMED_QUEUE_ROLES,
+  hasFailureQueue,
+  TopologyRuleError,
+  unitWorkers,
+} from '../../stacks/plan/queues.ts';
 import { eventPattern, TARGET_RETRY } from '../../stacks/plan/rules.ts';
 import { StageConfigError, stageConfig } from '../../stacks/stage-config.ts';
 import { topology } from '../../topology/topology.ts';
@@ -89,17 +94,22 @@ describe('queues', () => {
     },
   );
 
-  it('gives every stream and scheduled worker a DLQ for its failed invocations, none to operator-invoked ones', () => {
+  it('gives every stream and scheduled worker a DLQ for its failed invocations, unit workers a queue and its DLQ, none to operator-invoked ones', () => {
     const invoked = topology.workers.filter((worker) => worker.trigger.kind === 'invoke');
+    const withFailureQueues = topology.workers.filter(hasFailureQueue);
+    const units = unitWorkers(topology);
     for (const worker of topology.workers) {
-      expect(dev.queues.find((spec) => spec.name === names.dlq(worker.name))?.role).toBe(
-        worker.trigger.kind === 'invoke' ? undefined : 'worker-dlq',
-      );
+      const role = hasFailureQueue(worker)
+        ? 'worker-dlq'
+        : worker.trigger.kind === 'units'
+          ? 'unit-dlq'
+          : undefined;
+      expect(dev.queues.find((spec) => spec.name === names.dlq(worker.name))?.role).toBe(role);
     }
     expect(invoked.map((worker) => worker.name)).toEqual(['rerun']);
     const eventLogDlqs = dev.eventLog.streams.length;
     expect(dev.queues).toHaveLength(
-      topology.services.length * 3 + topology.workers.length - invoked.length + eventLogDlqs,
+      topology.services.length * 3 + withFailureQueues.length + units.length * 2 + eventLogDlqs,
     );
   });
 
@@ -185,7 +195,7 @@ describe('rules', () => {
 
 describe('alarms', () => {
   it('alarms on every DLQ holding a message', () => {
-    const dlqs = dev.queues.filter((queue) => queue.role !== 'service');
+    const dlqs = dev.queues.filter((queue) => !CONSUMED_QUEUE_ROLES.includes(queue.role));
 
     for (const dlq of dlqs) {
       expect(dev.alarms).toContainEqual(
@@ -216,7 +226,7 @@ describe('alarms', () => {
   it('alarms when a service queue is older than the stage SLO', () => {
     for (const plan of [dev, production]) {
       const ages = plan.alarms.filter((alarm) => alarm.runbook === 'queue-age');
-      expect(ages).toHaveLength(topology.services.length);
+      expect(ages).toHaveLength(topology.services.length + unitWorkers(topology).length);
       for (const age of ages) expect(age.threshold).toBe(plan.config.slo.oldestMessageAgeSeconds);
     }
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { names } from '../../stacks/plan/names.ts';
+import { hasFailureQueue, unitQueuesSentBy } from '../../stacks/plan/queues.ts';
 import { topology } from '../../topology/topology.ts';
 import type { BucketName, TableName } from '../../topology/types.ts';
 import type { Target } from './harness/arns.ts';
@@ -191,34 +192,33 @@ describe.each(STAGES)('%s stage', (stage) => {
       },
     );
 
-    it.each(
-      topology.workers
-        .filter((worker) => worker.trigger.kind !== 'invoke')
-        .map((worker) => [worker.name, worker] as const),
-    )('triggers %s with a DLQ for failures', (name, worker) => {
-      const dlq = s().arns.arn(names.dlq(name), 'queue');
-      if (worker.trigger.kind === 'stream') {
-        const mapping = one(
-          s().run,
-          'aws:lambda/eventSourceMapping:EventSourceMapping',
-          `${names.function(name)}Source`,
-        );
-        expect(mapping.inputs).toMatchObject({
-          eventSourceArn: expect.stringContaining(
-            `${s().arns.arn(names.table(worker.trigger.table as TableName), 'table')}/stream/`,
-          ),
-          startingPosition: 'TRIM_HORIZON',
-          bisectBatchOnFunctionError: true,
-          destinationConfig: { onFailure: { destinationArn: dlq } },
-        });
-      } else if (worker.trigger.kind === 'schedule') {
-        const schedule = one(s().run, 'aws:scheduler/schedule:Schedule', `${names.function(name)}Schedule`);
-        expect(schedule.inputs).toMatchObject({
-          scheduleExpression: `rate(${worker.trigger.everySeconds / 60} minute${worker.trigger.everySeconds === 60 ? '' : 's'})`,
-          target: { arn: s().arns.arn(names.function(name), 'function'), deadLetterConfig: { arn: dlq } },
-        });
-      }
-    });
+    it.each(topology.workers.filter(hasFailureQueue).map((worker) => [worker.name, worker] as const))(
+      'triggers %s with a DLQ for failures',
+      (name, worker) => {
+        const dlq = s().arns.arn(names.dlq(name), 'queue');
+        if (worker.trigger.kind === 'stream') {
+          const mapping = one(
+            s().run,
+            'aws:lambda/eventSourceMapping:EventSourceMapping',
+            `${names.function(name)}Source`,
+          );
+          expect(mapping.inputs).toMatchObject({
+            eventSourceArn: expect.stringContaining(
+              `${s().arns.arn(names.table(worker.trigger.table as TableName), 'table')}/stream/`,
+            ),
+            startingPosition: 'TRIM_HORIZON',
+            bisectBatchOnFunctionError: true,
+            destinationConfig: { onFailure: { destinationArn: dlq } },
+          });
+        } else if (worker.trigger.kind === 'schedule') {
+          const schedule = one(s().run, 'aws:scheduler/schedule:Schedule', `${names.function(name)}Schedule`);
+          expect(schedule.inputs).toMatchObject({
+            scheduleExpression: `rate(${worker.trigger.everySeconds / 60} minute${worker.trigger.everySeconds === 60 ? '' : 's'})`,
+            target: { arn: s().arns.arn(names.function(name), 'function'), deadLetterConfig: { arn: dlq } },
+          });
+        }
+      },
+    );
 
     it('declares the operator-invoked rerun function with no trigger, schedule or DLQ', () => {
       const fn = names.function('rerun');
@@ -253,6 +253,8 @@ describe.each(STAGES)('%s stage', (stage) => {
           [...new Set(targets.filter((t) => t.kind === kind).map((t) => t.component))].sort();
         const isService = topology.services.some((svc) => svc.name === name);
         const isStream = 'trigger' in unit && unit.trigger.kind === 'stream';
+        // Unit queues it feeds (and, for a unit worker, its own: its trigger and where follow-up units go).
+        const sendsTo = unitQueuesSentBy(topology, name);
         const listed = (bucket: string) =>
           (unit.buckets as Record<string, { mode: string }>)[bucket]?.mode === 'list';
 
@@ -260,14 +262,21 @@ describe.each(STAGES)('%s stage', (stage) => {
         expect(of('bucket')).toEqual(
           (Object.keys(unit.buckets) as BucketName[]).map((b) => names.bucket(b)).sort(),
         );
-        expect(of('queue')).toEqual(isService ? [names.queue(name)] : isStream ? [names.dlq(name)] : []);
+        expect(of('queue')).toEqual(
+          [
+            ...new Set([
+              ...(isService ? [names.queue(name)] : isStream ? [names.dlq(name)] : []),
+              ...sendsTo,
+            ]),
+          ].sort(),
+        );
         expect(of('key')).toEqual(
           [
             ...unit.tables.map((table) => names.tableKey(table)),
             ...(Object.keys(unit.buckets) as BucketName[])
               .filter((b) => !listed(b))
               .map((b) => names.bucketKey(b)),
-            ...(isService || isStream ? [names.messagingKey()] : []),
+            ...(isService || isStream || sendsTo.length > 0 ? [names.messagingKey()] : []),
           ].sort(),
         );
         expect(of('bus')).toEqual(busPublishers.has(unit.name) ? [names.bus()] : []);

@@ -4,7 +4,7 @@ import { stageReplayTarget } from '../../cli/stage-targets.ts';
 import { eventCatalog } from '../../contracts/events/catalog.ts';
 import { parseStageDocument, stageDocumentParameter } from '../../lib/stage-resources/stage-document.ts';
 import { names } from '../../stacks/plan/names.ts';
-import { hasFailureQueue } from '../../stacks/plan/queues.ts';
+import { hasFailureQueue, unitWorkers } from '../../stacks/plan/queues.ts';
 import { eventPattern } from '../../stacks/plan/rules.ts';
 import { stageConfig } from '../../stacks/stage-config.ts';
 import { topology } from '../../topology/topology.ts';
@@ -33,6 +33,10 @@ describe.each(STAGES)('%s stage', (stage) => {
             names.deliveryDlq(svc.name),
           ]),
           ...topology.workers.filter(hasFailureQueue).map((worker) => names.dlq(worker.name)),
+          ...unitWorkers(topology).flatMap(({ worker }) => [
+            names.queue(worker.name),
+            names.dlq(worker.name),
+          ]),
           names.eventLogDlq('main'),
           names.eventLogDlq('restricted'),
         ],
@@ -183,9 +187,10 @@ describe.each(STAGES)('%s stage', (stage) => {
     it('pages the encrypted on-call topic from every alarm, including each DLQ holding a message', () => {
       const topic = one(s().run, 'aws:sns/topic:Topic', names.alarmTopic());
       const alarms = ofType(s().run, 'aws:cloudwatch/metricAlarm:MetricAlarm');
-      const dlqs = ofType(s().run, 'sst:aws:Queue').filter(
-        (queue) => !topology.services.some((svc) => names.queue(svc.name) === queue.name),
+      const consumed = [...topology.services, ...unitWorkers(topology).map(({ worker }) => worker)].map(
+        (unit) => names.queue(unit.name),
       );
+      const dlqs = ofType(s().run, 'sst:aws:Queue').filter((queue) => !consumed.includes(queue.name));
 
       expect(topic.inputs.kmsMasterKeyId).toBe(s().arns.arn(names.messagingKey(), 'key'));
       for (const alarm of alarms) expect((alarm.inputs.alarmActions as unknown[]).length).toBe(1);
@@ -247,8 +252,13 @@ describe.each(STAGES)('%s stage document', (stage) => {
     ).toEqual(['AWS_IAM']);
     expect(Object.keys(document.workerDlqs).sort()).toEqual(
       topology.workers
-        .filter((worker) => worker.trigger.kind !== 'invoke')
+        .filter(hasFailureQueue)
         .map((worker) => worker.name)
+        .sort(),
+    );
+    expect(Object.keys(document.unitQueues).sort()).toEqual(
+      unitWorkers(topology)
+        .map(({ worker }) => worker.name)
         .sort(),
     );
     // The event-log streams' DLQs, so `dlq list --stage` shows them and `dlq redrive event-log` writes them back.

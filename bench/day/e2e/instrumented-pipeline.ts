@@ -80,13 +80,17 @@ function resourceNames(runtime: Runtime): ResourceNames {
   const buckets = new Map(
     Object.entries(runtime.resources.buckets).map(([name, bucket]) => [bucket.name, name]),
   );
-  const queues = new Map(
-    Object.entries(runtime.resources.services).flatMap(([service, set]) => [
-      [set.queue.url, `${service} queue`],
-      [set.dlq.url, `${service} DLQ`],
-      [set.busDlq.url, `${service} bus DLQ`],
+  const queues = new Map([
+    ...Object.entries(runtime.resources.services).flatMap(([service, set]) => [
+      [set.queue.url, `${service} queue`] as const,
+      [set.dlq.url, `${service} DLQ`] as const,
+      [set.busDlq.url, `${service} bus DLQ`] as const,
     ]),
-  );
+    ...Object.entries(runtime.resources.units).flatMap(([worker, set]) => [
+      [set.queue.url, `${worker} unit queue`] as const,
+      [set.dlq.url, `${worker} unit DLQ`] as const,
+    ]),
+  ]);
   return {
     table: (physical) => tables.get(physical) ?? physical,
     bucket: (physical) => buckets.get(physical) ?? physical,

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { partners } from '../../../config/partners.ts';
-import { topology } from '../../../topology/topology.ts';
+import { topology as finledgerTopology } from '../../../topology/topology.ts';
+import type { Topology } from '../../../topology/types.ts';
 
 /**
  * Runs the real `sst.config.ts` (and so every SST component and Pulumi resource of stacks/) under
@@ -211,13 +212,16 @@ export const TEST_PRODUCTION_ENV = {
 
 /**
  * Run sst.config.ts for a stage under Pulumi mocks and return everything it declared. `env` overrides what the deploy
- * sets (undefined unsets a variable).
+ * sets (undefined unsets a variable); `topology` deploys a test topology instead of finledger's own (the same
+ * `deploy` that sst.config.ts runs, given that topology).
  * @example const run = await runStack('dev'); run.resources.filter((r) => r.type === 'aws:sqs/queue:Queue')
  */
 export async function runStack(
   stage: string,
   env: Readonly<Record<string, string | undefined>> = {},
+  deployment: { readonly topology?: Topology } = {},
 ): Promise<StackRun> {
+  const topology = deployment.topology ?? finledgerTopology;
   ensurePlatform();
   const pulumi: Pulumi = await load(join(platform, 'node_modules/@pulumi/pulumi/index.js'));
   const resources: DeclaredResource[] = [];
@@ -285,7 +289,11 @@ export async function runStack(
             return undefined;
           },
         );
-        return config.run();
+        if (!deployment.topology) return config.run();
+        const { deploy } = (await load(join(root, 'stacks/index.ts'))) as {
+          deploy(topology: Topology): Record<string, unknown>;
+        };
+        return deploy(deployment.topology);
       }),
     )) as Record<string, unknown>;
     await pulumi.runtime.waitForRPCs();
