@@ -9,8 +9,8 @@ import { topology } from './topology.ts';
 describe('eventParties', () => {
   it.each([
     ['FileLanded', ['file-landing', 'rerun'], ['schema-validate']],
-    ['FileRejected', ['file-landing', 'schema-validate'], ['reconcile']],
-    ['FileValidated', ['schema-validate'], ['dedup']],
+    ['FileRejected', ['file-landing', 'schema-validate', 'schema-validate-chunk'], ['reconcile']],
+    ['FileValidated', ['schema-validate', 'schema-validate-chunk'], ['dedup']],
     ['RecordsDeduplicated', ['dedup'], ['settlement-match', 'reconcile']],
     ['SettlementsMatched', ['settlement-match'], ['ready-publisher']],
     ['ReconciliationCompleted', ['reconcile'], ['ready-publisher']],

@@ -10,6 +10,7 @@ import { resources } from '../../lib/resources.ts';
 import { loadServiceHandlers } from '../../runtime/handlers.ts';
 import { silentLogger } from '../../runtime/logger.ts';
 import { type Runtime, startRuntime } from '../../runtime/runtime.ts';
+import { topology } from '../../topology/topology.ts';
 import { recordS3Puts } from './fault-injection.ts';
 import {
   archivedFor,
@@ -112,6 +113,15 @@ describe('a consumer whose work throws for one record of a batch', () => {
       retryDelaySeconds: 0,
       s3Notifications: false,
       logger: silentLogger,
+      // Every finledger service takes one message per invocation; this consumer takes five, to fail one of them.
+      topology: {
+        ...topology,
+        services: topology.services.map((service) =>
+          service.name === 'file-landing'
+            ? { ...service, function: { ...service.function, batchSize: 5 } }
+            : service,
+        ),
+      },
       // Built after the resource environment is applied, on the same shared clients as the services.
       handlers: async () => {
         const consumer = createSqsConsumer(
