@@ -1,6 +1,19 @@
 import { queueFor } from './queue-settings.ts';
 import type { Topology } from './types.ts';
 
+/** What validating a file reads and writes, whole (schema-validate) or a chunk at a time (schema-validate-chunk). */
+const VALIDATION_BUCKETS = {
+  raw: { mode: 'read', prefixes: ['raw/'] },
+  quarantine: { mode: 'readwrite', prefixes: ['quarantine/', 'restricted/'] },
+  silver: { mode: 'write', prefixes: ['silver/'] },
+} as const;
+
+/** The events that close a validation, through the outbox. */
+const VALIDATION_EVENTS = [
+  { type: 'FileValidated', version: 1 },
+  { type: 'FileRejected', version: 1 },
+] as const;
+
 /*
  * finledger's one topology: every service, subscription, queue, table and bucket, declared once.
  * `stacks/` turns it into AWS resources; `runtime/` provisions the same on the emulators.
@@ -155,15 +168,8 @@ const declared = {
       queue: queueFor(900),
       function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1 },
       tables: ['files', 'outbox', 'idempotency'],
-      buckets: {
-        raw: { mode: 'read', prefixes: ['raw/'] },
-        quarantine: { mode: 'readwrite', prefixes: ['quarantine/', 'restricted/'] },
-        silver: { mode: 'write', prefixes: ['silver/'] },
-      },
-      publishes: [
-        { type: 'FileValidated', version: 1 },
-        { type: 'FileRejected', version: 1 },
-      ],
+      buckets: VALIDATION_BUCKETS,
+      publishes: VALIDATION_EVENTS,
     },
     {
       name: 'dedup',
@@ -273,15 +279,8 @@ const declared = {
       function: { memoryMb: 2048, timeoutSeconds: 300, batchSize: 1 },
       secrets: ['PanHmacKey'],
       tables: ['files', 'outbox', 'idempotency'],
-      buckets: {
-        raw: { mode: 'read', prefixes: ['raw/'] },
-        quarantine: { mode: 'readwrite', prefixes: ['quarantine/', 'restricted/'] },
-        silver: { mode: 'write', prefixes: ['silver/'] },
-      },
-      publishes: [
-        { type: 'FileValidated', version: 1 },
-        { type: 'FileRejected', version: 1 },
-      ],
+      buckets: VALIDATION_BUCKETS,
+      publishes: VALIDATION_EVENTS,
     },
     {
       // Finance's reruns of a business date range from raw snapshots (services/rerun/README.md). Moves each file into

@@ -1,37 +1,23 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../../lib/aws/query-all.ts';
 import type { MatchRun, ReadyScope, ReconRun } from '../ports.ts';
 import { readyItemPk } from './dynamo-ready-committer.ts';
 
-/** Every item of one partition key, all pages, strongly consistent (the runs a moment ago included). */
-async function queryAll(
-  doc: DynamoDBDocumentClient,
-  table: string,
-  pk: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new QueryCommand({
-        TableName: table,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
-        ExpressionAttributeValues: { ':pk': pk, ':run': 'RUN#' },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
+/** Every run item of one partition key, all pages, strongly consistent (the runs a moment ago included). */
+const runItems = (doc: DynamoDBDocumentClient, table: string, pk: string) =>
+  queryAll(doc, {
+    TableName: table,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+    ExpressionAttributeValues: { ':pk': pk, ':run': 'RUN#' },
+    ConsistentRead: true,
+  });
 
 /** Reconciliation and match runs (written by reconcile and settlement-match in `files`), and publications. */
 export function registryRuns(doc: DynamoDBDocumentClient, filesTable: string) {
   return {
     /** `RECON#<dataset>#<partner>#<date>` items (see reconcile's `reconRunKey`). */
     async reconRuns(scope: ReadyScope, partner: string): Promise<ReconRun[]> {
-      const items = await queryAll(
+      const items = await runItems(
         doc,
         filesTable,
         `RECON#${scope.dataset}#${partner}#${scope.businessDate}`,
@@ -51,7 +37,7 @@ export function registryRuns(doc: DynamoDBDocumentClient, filesTable: string) {
 
     /** `MATCH#<partner>#<asOf>` items (see settlement-match's `matchRunKey`). */
     async matchRuns(partner: string, asOf: string): Promise<MatchRun[]> {
-      const items = await queryAll(doc, filesTable, `MATCH#${partner}#${asOf}`);
+      const items = await runItems(doc, filesTable, `MATCH#${partner}#${asOf}`);
       return items.map((item) => ({
         matchRunId: String(item.matchRunId),
         partner: String(item.partner),

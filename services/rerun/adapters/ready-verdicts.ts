@@ -1,5 +1,6 @@
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { type DatasetGates, gatesFor } from '../../../config/ready-gates.ts';
+import { queryAll } from '../../../lib/aws/query-all.ts';
 import type { FileRegistryStore } from '../../../lib/file-registry/file-registry-store.ts';
 import { readyItemPk } from '../../ready-publisher/adapters/dynamo-ready-committer.ts';
 import { registryRuns } from '../../ready-publisher/adapters/registry-runs.ts';
@@ -31,31 +32,21 @@ export function readyVerdicts(
     },
 
     async verdictItems(scope) {
-      const items: VerdictItem[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: filesTable,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': readyItemPk(scope) },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const verdict = item.verdict === 'READY' ? 'READY' : 'BLOCKED';
-          items.push({
-            runId: String(item.runId),
-            verdict,
-            committedAt: String(item.committedAt),
-            contentHash: typeof item.contentHash === 'string' ? item.contentHash : null,
-            failedGates: Array.isArray(item.failedGates) ? item.failedGates.map(String) : [],
-          });
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return items;
+      const items = await queryAll(doc, {
+        TableName: filesTable,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': readyItemPk(scope) },
+        ConsistentRead: true,
+      });
+      return items.map(
+        (item): VerdictItem => ({
+          runId: String(item.runId),
+          verdict: item.verdict === 'READY' ? 'READY' : 'BLOCKED',
+          committedAt: String(item.committedAt),
+          contentHash: typeof item.contentHash === 'string' ? item.contentHash : null,
+          failedGates: Array.isArray(item.failedGates) ? item.failedGates.map(String) : [],
+        }),
+      );
     },
   };
 }

@@ -3,9 +3,9 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
-  QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { queryAll } from '../../../lib/aws/query-all.ts';
 import { partNumber } from '../../../lib/parquet/part-keys.ts';
 import type { ChunkLedger, RecordedPlan } from '../chunks/chunk-ledger.ts';
 import type { ChunkResult } from '../chunks/validate-chunk.ts';
@@ -99,22 +99,13 @@ export function dynamoChunkLedger(doc: DynamoDBDocumentClient, filesTable: strin
     },
 
     async results(fileId, runId) {
-      const results: ChunkResult[] = [];
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: filesTable,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
-            ExpressionAttributeValues: { ':pk': `FILE#${fileId}`, ':run': `CHUNK#${runId}#` },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) results.push(item.result as ChunkResult);
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return results;
+      const items = await queryAll(doc, {
+        TableName: filesTable,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :run)',
+        ExpressionAttributeValues: { ':pk': `FILE#${fileId}`, ':run': `CHUNK#${runId}#` },
+        ConsistentRead: true,
+      });
+      return items.map((item) => item.result as ChunkResult);
     },
   };
 }
