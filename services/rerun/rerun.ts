@@ -1,4 +1,5 @@
 import { findPartner } from '../../config/partners.ts';
+import { mapInFlight } from '../../lib/async/map-in-flight.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import type { FileRecord } from '../../lib/file-registry/file-record.ts';
 import type { DayFilter } from '../../lib/file-registry/file-registry-store.ts';
@@ -267,30 +268,3 @@ export async function previewRerun(input: RerunInput, ports: RerunPorts): Promis
 
 const declaredSchemaV = (file: FileRecord): number | undefined =>
   findPartner(file.partner)?.datasets[file.dataset]?.schemaV;
-
-/**
- * Map with at most `limit` calls in flight, results in input order; no new call starts once `stop()` is true (calls
- * in flight finish). `complete` is false when items were left.
- */
-async function mapInFlight<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-  stop: () => boolean,
-): Promise<{ results: R[]; complete: boolean }> {
-  const results: R[] = [];
-  let next = 0;
-  let stopped = false;
-  const worker = async () => {
-    while (next < items.length && !stopped) {
-      if (stop()) {
-        stopped = true;
-        break;
-      }
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  return { results: results.filter((result) => result !== undefined), complete: next >= items.length };
-}

@@ -328,6 +328,6 @@ export function tooLarge(sizeBytes: number, maxBytes: number): FileRejectionErro
   );
 }
 
-export function empty(): FileRejectionError {
+function empty(): FileRejectionError {
   return new FileRejectionError('EMPTY_FILE', 'The file is empty (no header). Ask the partner to resend it.');
 }

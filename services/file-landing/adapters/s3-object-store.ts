@@ -11,6 +11,7 @@ import {
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { MULTIPART_COPY_ABOVE_BYTES, MULTIPART_COPY_PART_BYTES } from '../../../config/limits.ts';
+import { mapInFlight } from '../../../lib/async/map-in-flight.ts';
 import { CopyIntegrityError, LandingObjectMissingError } from '../errors.ts';
 import type {
   CopyObject,
@@ -154,26 +155,20 @@ async function copyInParts(
     last: Math.min(sizeBytes, (index + 1) * copy.partBytes) - 1,
   }));
   try {
-    const etags: string[] = [];
-    let next = 0;
-    const worker = async () => {
-      for (let index = next++; index < ranges.length; index = next++) {
-        const range = ranges[index] as (typeof ranges)[number];
-        const { CopyPartResult } = await s3.send(
-          new UploadPartCopyCommand({
-            Bucket: target.bucket,
-            Key: target.key,
-            UploadId,
-            PartNumber: range.partNumber,
-            CopySource: copySource(source),
-            CopySourceRange: `bytes=${range.first}-${range.last}`,
-            CopySourceIfMatch: source.etag || undefined,
-          }),
-        );
-        etags[index] = CopyPartResult?.ETag ?? '';
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(PARTS_IN_FLIGHT, ranges.length) }, worker));
+    const { results: etags } = await mapInFlight(ranges, PARTS_IN_FLIGHT, async (range) => {
+      const { CopyPartResult } = await s3.send(
+        new UploadPartCopyCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          UploadId,
+          PartNumber: range.partNumber,
+          CopySource: copySource(source),
+          CopySourceRange: `bytes=${range.first}-${range.last}`,
+          CopySourceIfMatch: source.etag || undefined,
+        }),
+      );
+      return CopyPartResult?.ETag ?? '';
+    });
     await s3.send(
       new CompleteMultipartUploadCommand({
         Bucket: target.bucket,

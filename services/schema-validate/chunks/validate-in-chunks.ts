@@ -1,8 +1,8 @@
 import { findPartner } from '../../../config/partners.ts';
+import { mapInFlight } from '../../../lib/async/map-in-flight.ts';
 import { RawObjectChangedError } from '../errors.ts';
 import type { SchemaValidateConfig, SchemaValidatePorts } from '../ports.ts';
 import {
-  empty,
   rejected,
   tooLarge,
   type ValidateFileInput,
@@ -11,7 +11,7 @@ import {
 } from '../schema-validate.ts';
 import { joinChunks } from './join-chunks.ts';
 import { type ChunkPlan, canValidateInChunks, planChunks } from './plan-chunks.ts';
-import { type ChunkResult, validateChunk } from './validate-chunk.ts';
+import { validateChunk } from './validate-chunk.ts';
 
 /** When a file is validated in chunks, and how big they are. */
 export interface ChunkingConfig {
@@ -48,7 +48,6 @@ export async function planFile(
   });
   if (object.sizeBytes > config.maxObjectBytes)
     return refuse(tooLarge(object.sizeBytes, config.maxObjectBytes));
-  if (object.sizeBytes === 0) return refuse(empty());
   const plan = await planChunks(object.body, chunking.chunkBytes);
   if (plan.sha256 !== input.sha256) throw new RawObjectChangedError(input.fileId, input.sha256, plan.sha256);
   return { kind: 'chunks', plan };
@@ -70,17 +69,8 @@ export async function validateInChunks(
   if (planned.kind === 'whole') return validateFile(input, ports, config);
   if (planned.kind === 'refused') return planned.outcome;
   const { chunks } = planned.plan;
-  const results: ChunkResult[] = [];
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < chunks.length; index = next++) {
-      const chunk = chunks[index];
-      if (chunk)
-        results.push(
-          await validateChunk({ file: input, chunk, last: index === chunks.length - 1 }, ports, config),
-        );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+  const { results } = await mapInFlight(chunks, concurrency, (chunk) =>
+    validateChunk({ file: input, chunk, last: chunk.index === chunks.length - 1 }, ports, config),
+  );
   return joinChunks(input, results, config);
 }
