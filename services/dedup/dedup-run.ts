@@ -1,4 +1,4 @@
-import type { DatasetContract, DatasetName, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
+import type { DatasetContract, DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import type { PartsRef } from '../../contracts/events/envelope.ts';
 import type { ClaimContext } from './cross-file.ts';
 import type { ConflictEntry, DuplicateEntry, EntryParts, UniqueParts } from './dedup-outputs.ts';

@@ -8,6 +8,7 @@ import { dedupFile } from './dedup.ts';
 import type { ConflictEntry, DuplicateEntry } from './dedup-outputs.ts';
 import { FingerprintDriftError, SilverMismatchError, UnknownContractError } from './errors.ts';
 import { findKeyRecords } from './key-history/find-key-records.ts';
+import { bucketOfKey, KEY_HISTORY_BUCKET_DIGITS } from './key-history/key-buckets.ts';
 import { FINGERPRINT_VERSION } from './record-identity.ts';
 import {
   fileIds,
@@ -48,6 +49,12 @@ const keyRecords = (world: Pick<World, 'objects' | 'history'>) =>
     dataset: 'transactions',
     partner: 'acme-bank',
   });
+
+/** The key-history bucket of an acme-bank transaction id. */
+const bucketOfId = (id: string) => bucketOfKey(`KEY#transactions#acme-bank#${id}`, KEY_HISTORY_BUCKET_DIGITS);
+
+/** How many history buckets a set of acme-bank transaction ids falls in. */
+const bucketCount = (ids: readonly string[]) => new Set(ids.map(bucketOfId)).size;
 
 /** What an entry says, in a form a table can state. */
 const summary = (entry: DuplicateEntry | ConflictEntry) => {
@@ -241,7 +248,8 @@ describe('dedupFile', () => {
     expect(retry).toEqual(first);
     expect(retry.counts).toEqual({ valid: 3, unique: 2, duplicates: 1, conflicts: 0 });
     expect(await keyRecords(world)).toEqual(claimed);
-    expect(history.calls).toMatchObject({ swap: 1 });
+    // One swap per bucket of tx-1 and tx-2 on the first attempt; the retry owns every key and swaps nothing.
+    expect(history.calls).toMatchObject({ swap: bucketCount(['tx-1', 'tx-2']) });
   });
 
   it('reproduces the classification for a rerun with a new runId, under the new run, keeping the first owner', async () => {
@@ -272,6 +280,8 @@ describe('dedupFile', () => {
 
   it('classifies again against the longer history when another file published first, then publishes', async () => {
     // Prepare: between file b's classification and its swap, file a publishes tx-1 (same content) and tx-3 (other).
+    // One history bucket, so the race lands on the swap b is about to make.
+    const config = testConfig({ historyBucketDigits: 0 });
     const objects = memoryObjects();
     let raced = false;
     const history = memoryHistory({
@@ -284,7 +294,7 @@ describe('dedupFile', () => {
           businessDate: '2026-11-19',
           rows: [A, txValues('tx-3', { amount: '99.00' })],
         };
-        await dedupFile(landSilver(objects, rival), testPorts(objects, history), testConfig());
+        await dedupFile(landSilver(objects, rival), testPorts(objects, history), config);
       },
     });
     const world = { objects, history };
@@ -293,6 +303,7 @@ describe('dedupFile', () => {
     const { payload } = await dedupInOrder(
       [{ fileId: fileIds.b, rows: [A, other(2), other(3), other(4)] }],
       world,
+      config,
     );
 
     // Assess
@@ -306,7 +317,13 @@ describe('dedupFile', () => {
       'conflict cross-file row 4 ↔ f_a:3@2026-11-19',
       'duplicate cross-file row 2 ↔ f_a:2@2026-11-19',
     ]);
-    const records = await keyRecords(world);
+    const records = await findKeyRecords(
+      { objects: objects.objects, history: history.history },
+      SILVER_BUCKET,
+      { dataset: 'transactions', partner: 'acme-bank' },
+      undefined,
+      0,
+    );
     expect(
       [...records.values()]
         .map((record) => `${record.key.slice(-4)} ${record.owner.fileId.slice(0, 3)}`)
@@ -366,7 +383,7 @@ describe('dedupFile', () => {
     expect((await keyRecords(world)).get('KEY#transactions#acme-bank#tx-1')?.owner.fileId).toBe(fileIds.b);
   });
 
-  it('reads the history once and publishes once per file, keeping file order across parts', async () => {
+  it('reads and publishes each history bucket it touches once per file, keeping file order across parts', async () => {
     // Prepare
     const world = newWorld();
     const rows = Array.from({ length: 250 }, (_, index) => other(index));
@@ -381,32 +398,44 @@ describe('dedupFile', () => {
 
     // Assess
     expect(input.silver.parts).toHaveLength(4);
-    expect(world.history.calls).toEqual({ read: 1, swap: 1, refused: 0 });
+    const buckets = bucketCount(rows.map((_, index) => `tx-${index}`));
+    expect(buckets).toBe(16);
+    expect(world.history.calls).toEqual({ read: buckets, swap: buckets, refused: 0 });
     expect(payload.unique.parts).toHaveLength(3);
     expect((await uniqueRows(world.objects, payload.unique)).map((row) => row.rowNumber)).toEqual(
       rows.map((_, index) => index + 2),
     );
   });
 
-  it('merges the segments into one, dropping expired keys, once a history reaches compactAtSegments', async () => {
-    // Prepare: one key claimed longer ago than the retention, then files of one new key each.
+  it("merges a bucket's segments into one, dropping expired keys, once it reaches compactAtSegments", async () => {
+    // Prepare: four ids of one history bucket; the first claimed longer ago than the retention, then files of
+    // one new key each.
+    const bucket = bucketOfId('tx-0');
+    const ids = Array.from({ length: 400 }, (_, n) => n)
+      .filter((n) => bucketOfId(`tx-${n}`) === bucket)
+      .slice(0, 4);
+    const [expired, ...fresh] = ids as [number, ...number[]];
     const world = newWorld();
     const longAgo = new Date(NOW.getTime() - 401 * 86_400_000);
-    const old = landSilver(world.objects, { fileId: fileIds.c, rows: [other(99)] });
+    const old = landSilver(world.objects, { fileId: fileIds.c, rows: [other(expired)] });
     await dedupFile(old, { ...testPorts(world.objects, world.history), now: () => longAgo }, testConfig());
     const config = testConfig({ compactAtSegments: 4 });
 
     // Act
-    for (let index = 0; index < 3; index += 1)
-      await dedupInOrder([{ fileId: `f_${String(index).repeat(24)}`, rows: [other(index)] }], world, config);
+    for (const [index, n] of fresh.entries())
+      await dedupInOrder([{ fileId: `f_${String(index).repeat(24)}`, rows: [other(n)] }], world, config);
 
     // Assess
-    const manifest = await world.history.history.read({ dataset: 'transactions', partner: 'acme-bank' });
+    const manifest = await world.history.history.read({
+      dataset: 'transactions',
+      partner: 'acme-bank',
+      bucket,
+    });
     expect(manifest.version).toBe(4);
     expect(manifest.segments).toHaveLength(1);
     expect(manifest.segments[0]?.rows).toBe(3);
     expect([...(await keyRecords(world)).keys()].sort()).toEqual(
-      ['tx-0', 'tx-1', 'tx-2'].map((id) => `KEY#transactions#acme-bank#${id}`),
+      fresh.map((n) => `KEY#transactions#acme-bank#tx-${n}`).sort(),
     );
   });
 

@@ -1,15 +1,13 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { z } from 'zod';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { DatasetContract } from '../../contracts/datasets/dataset-contract.ts';
 import type { RecordsDeduplicatedPayloadSchema } from '../../contracts/events/records-deduplicated.ts';
 import { type SetEngine, withSetEngine } from '../../lib/duckdb/set-engine.ts';
-import { classifyAcrossFiles, countClaims } from './cross-file.ts';
 import { EntryParts, UniqueParts } from './dedup-outputs.ts';
 import type { DedupFileInput, Run } from './dedup-run.ts';
-import { KeyHistoryContentionError, UnknownContractError } from './errors.ts';
-import { liveRecords, stageSegments } from './key-history/history-segments.ts';
-import { publishClaims } from './key-history/publish-claims.ts';
+import { UnknownContractError } from './errors.ts';
+import { classifyAgainstHistory } from './history-passes.ts';
+import { bucketSql } from './key-history/key-buckets.ts';
 import type { DedupConfig, DedupPorts } from './ports.ts';
 import { FINGERPRINT_VERSION, recordIdentityOf } from './record-identity.ts';
 import { identitySqlOf } from './sql/identity-sql.ts';
@@ -30,10 +28,12 @@ export type RecordsDeduplicatedPayload = z.input<typeof RecordsDeduplicatedPaylo
  *    exactly the rows FileValidated announced.
  * 3. Within the file: a key with two contents puts every row of it in conflict; a repeat of a key's first row is
  *    a duplicate; a key's first row is a candidate (within-file.ts).
- * 4. Across files: read the partner's key-history manifest, stage its segments and classify the candidates
- *    against their live records (cross-file.ts). A key owned by this same file is unique again.
- * 5. Publish the newly claimed keys as the history's next version (publish-claims.ts); when another run
- *    published first, go back to 4 with the longer history.
+ * 4. Across files, in passes over the history's buckets (a key's bucket is the start of its sha256,
+ *    key-history/key-buckets.ts; history-passes.ts): read the buckets' manifests, stage their segments and
+ *    classify the candidates against their live records (cross-file.ts). A key owned by this same file is
+ *    unique again.
+ * 5. Publish each bucket's newly claimed keys as its next version (publish-claims.ts); for a bucket another run
+ *    published first, go back to 4 with its longer history. A pass stages a bounded slice of the history.
  * 6. In file order, write unique rows to Parquet parts and duplicates and conflicts to quarantine entries, and
  *    total each outcome's control amounts per currency, all in SQL (write-outcomes.ts); return the
  *    RecordsDeduplicated payload, valid = unique + duplicates + conflicts, totals adding up to FileValidated's
@@ -53,7 +53,7 @@ export async function dedupFile(
   const totals = await withSetEngine(config.engine, async (engine) => {
     const partPaths = await stageSilverParts(run, engine);
     await loadFileRows(engine, contract, partPaths, identitySqlOf(contract, input.partner), input);
-    await classifyWithinFile(engine);
+    await classifyWithinFile(engine, bucketSql('r.key', config.historyBucketDigits));
     await classifyAgainstHistory(run, engine);
     return writeOutcomes(run, engine, partPaths);
   });
@@ -114,28 +114,4 @@ async function stageSilverParts(run: Run, engine: SetEngine): Promise<string[]> 
     paths.push(await engine.stage(`silver-${index}.parquet`, bytes));
   }
   return paths;
-}
-
-/** Steps 4 and 5: classify against the history and publish the claims, again while other runs publish first. */
-async function classifyAgainstHistory(run: Run, engine: SetEngine): Promise<void> {
-  const scope = { dataset: run.contract.name, partner: run.input.partner };
-  const staged = new Map<string, string>();
-  for (let attempt = 1; ; attempt += 1) {
-    const manifest = await run.ports.history.read(scope);
-    const segmentPaths = await stageSegments(
-      engine,
-      run.ports.objects,
-      run.config.buckets.silver,
-      manifest.segments,
-      staged,
-    );
-    await classifyAcrossFiles(engine, liveRecords(segmentPaths, run.claim.nowSeconds), run.claim);
-    if ((await countClaims(engine)) === 0) return;
-    const attemptState = { scope, manifest, segmentPaths, context: run.claim };
-    if (await publishClaims(engine, run.ports, run.config, attemptState)) return;
-    if (attempt >= run.config.maxHistoryAttempts)
-      throw new KeyHistoryContentionError(scope.dataset, scope.partner, attempt);
-    // Every refusal means another run published, so this always ends; the jitter spreads a burst of one partner's files.
-    await sleep(Math.random() * Math.min(1_000, 25 * attempt));
-  }
 }

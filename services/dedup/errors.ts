@@ -65,10 +65,12 @@ export class KeyHistoryContentionError extends DedupError {
   constructor(
     readonly dataset: string,
     readonly partner: string,
+    readonly bucket: string,
     readonly attempts: number,
   ) {
     super(
-      `The ${dataset} key history of ${partner} moved under this run ${attempts} times in a row; nothing was published. ` +
+      `Bucket ${bucket || 'all'} of the ${dataset} key history of ${partner} moved under this run ${attempts} times in a row; ` +
+        "none of its keys were published (buckets published before are this file's own on the retry). " +
         'The record will be retried; if it reaches the DLQ, look for a stuck or looping dedup run of that partner before redriving.',
     );
   }

@@ -1,6 +1,7 @@
 import type { DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import { DEFAULT_SET_ENGINE_LIMITS, type SetEngineLimits } from '../../lib/duckdb/set-engine.ts';
+import { KEY_HISTORY_BUCKET_DIGITS } from './key-history/key-buckets.ts';
 
 /** Where a key's accepted row came from: enough to find it in silver and in the raw file. */
 export interface RowLineage {
@@ -26,9 +27,14 @@ export interface KeyRecord {
 }
 
 /** Whose keys one history holds: a dataset of one partner (keys never collide across partners). */
-export interface HistoryScope {
+export interface HistoryOwner {
   readonly dataset: DatasetName;
   readonly partner: string;
+}
+
+/** One bucket of a history: the keys whose sha256 starts with `bucket` (`key-history/key-buckets.ts`). */
+export interface HistoryScope extends HistoryOwner {
+  readonly bucket: string;
 }
 
 /** One immutable Parquet file of key records (`key-history/segment-keys.ts` names it). */
@@ -45,7 +51,7 @@ export interface HistoryManifest {
 }
 
 /**
- * The atomic pointer to each scope's key history (one DynamoDB item per scope). A dedup run classifies against
+ * The atomic pointer to each bucket of a key history (one DynamoDB item per bucket). A dedup run classifies against
  * the version it read and publishes its new keys by swapping in the next version: a swap that finds another
  * version refuses, so two files racing for a key can never both accept it.
  */
@@ -82,8 +88,12 @@ export interface DedupConfig {
   readonly quarantinePartCharacters: number;
   /** Memory and threads of the DuckDB session that classifies the file. */
   readonly engine: SetEngineLimits;
-  /** Segments a history may reach before a commit merges them into one (dropping expired keys). */
+  /** Segments a history bucket may reach before a commit merges them into one (dropping expired keys). */
   readonly compactAtSegments: number;
+  /** Key records a dedup run stages at once: the buckets of a pass hold at most this many (one bucket may hold more). */
+  readonly historyRowsPerPass: number;
+  /** Width of the history's buckets in hex digits of sha256(key): a stored layout (`KEY_HISTORY_BUCKET_DIGITS`). */
+  readonly historyBucketDigits: number;
   /**
    * Swaps refused by racing runs before giving up (the record is retried). Each refusal is another run's
    * success, so a burst of N files of one partner needs at most N; 200 is a day's files.
@@ -99,5 +109,7 @@ export const DEFAULT_DEDUP_LIMITS = {
   quarantinePartCharacters: 16 * 1024 * 1024,
   engine: DEFAULT_SET_ENGINE_LIMITS,
   compactAtSegments: 32,
+  historyBucketDigits: KEY_HISTORY_BUCKET_DIGITS,
+  historyRowsPerPass: 20_000_000,
   maxHistoryAttempts: 200,
 } as const satisfies Partial<DedupConfig>;

@@ -42,13 +42,14 @@ export async function loadFileRows(
 }
 
 /**
- * Classify every row against the rest of its file, as `routed(row_number, key, fingerprint, within, other_row)`:
+ * Classify every row against the rest of its file, as `routed(row_number, key, fingerprint, within, other_row, bucket)`:
  * - `conflict`: the key has two or more contents in the file; every row of it is quarantined, none kept.
  *   `other_row` is the first row with the other content (for the key's first content) or the key's first row;
  * - `duplicate`: a later row of the key with the first row's content; `other_row` is that first row;
- * - `candidate`: the key's first row, to be checked against the partner's key history.
+ * - `candidate`: the key's first row, to be checked against the partner's key history in its `bucket`
+ *   (`bucketSql`, key-history/key-buckets.ts).
  */
-export async function classifyWithinFile(engine: SetEngine): Promise<void> {
+export async function classifyWithinFile(engine: SetEngine, bucketSql: string): Promise<void> {
   await engine.db.run(`
     CREATE TABLE routed AS
     WITH firsts AS (
@@ -65,6 +66,7 @@ export async function classifyWithinFile(engine: SetEngine): Promise<void> {
            WHEN r.row_number <> f.first_row THEN 'duplicate'
            ELSE 'candidate' END AS within,
       CASE WHEN c.key IS NOT NULL AND r.fingerprint = f.first_fp THEN c.conflict_row
-           ELSE f.first_row END AS other_row
+           ELSE f.first_row END AS other_row,
+      ${bucketSql} AS bucket
     FROM file_rows r JOIN firsts f USING (key) LEFT JOIN conflicted c USING (key)`);
 }

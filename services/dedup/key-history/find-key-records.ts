@@ -1,27 +1,34 @@
 import { type SetEngineLimits, sqlText, withSetEngine } from '../../../lib/duckdb/set-engine.ts';
 import { ownerLineage } from '../cross-file.ts';
-import type { DedupObjects, HistoryManifests, HistoryScope, KeyRecord } from '../ports.ts';
+import type { DedupObjects, HistoryManifests, HistoryOwner, HistorySegment, KeyRecord } from '../ports.ts';
 import { liveRecords, stageSegments } from './history-segments.ts';
+import { allBuckets, bucketOfKey, KEY_HISTORY_BUCKET_DIGITS } from './key-buckets.ts';
 
 /** A lookup of a few keys needs little: one thread, a small memory limit. */
 const LOOKUP_LIMITS: SetEngineLimits = { memoryLimit: '256MB', threads: 1 };
 
 /**
- * The key records a scope's current history holds for `keys`, or for every key when `keys` is omitted (for
- * lineage, operators and tests, not for dedup itself), expired ones included until compaction drops them; the
- * latest record of a key wins.
- * @example const records = await findKeyRecords(ports, 'silver-bucket', scope, ['KEY#transactions#acme-bank#tx-1'])
+ * The key records a history's current manifests hold for `keys` (reading only the buckets they fall in), or for
+ * every key when `keys` is omitted (for lineage, operators and tests, not for dedup itself), expired ones
+ * included until compaction drops them; the latest record of a key wins.
+ * @example const records = await findKeyRecords(ports, 'silver-bucket', owner, ['KEY#transactions#acme-bank#tx-1'])
  */
 export async function findKeyRecords(
   ports: { readonly objects: DedupObjects; readonly history: HistoryManifests },
   bucket: string,
-  scope: HistoryScope,
+  owner: HistoryOwner,
   keys?: readonly string[],
+  bucketDigits = KEY_HISTORY_BUCKET_DIGITS,
 ): Promise<Map<string, KeyRecord>> {
-  const manifest = await ports.history.read(scope);
-  if (keys?.length === 0 || manifest.segments.length === 0) return new Map();
+  const buckets = keys
+    ? [...new Set(keys.map((key) => bucketOfKey(key, bucketDigits)))].sort()
+    : allBuckets(bucketDigits);
+  const segments: HistorySegment[] = [];
+  for (const historyBucket of buckets)
+    segments.push(...(await ports.history.read({ ...owner, bucket: historyBucket })).segments);
+  if (segments.length === 0) return new Map();
   return withSetEngine(LOOKUP_LIMITS, async (engine) => {
-    const paths = await stageSegments(engine, ports.objects, bucket, manifest.segments, new Map());
+    const paths = await stageSegments(engine, ports.objects, bucket, segments, new Map());
     const found = await engine.db.runAndReadAll(
       `SELECT * FROM ${liveRecords(paths, Number.MIN_SAFE_INTEGER)} WHERE ${keys ? `key IN (${keys.map(sqlText).join(', ')})` : 'true'}
        QUALIFY row_number() OVER (PARTITION BY key ORDER BY expires_at DESC, file_id) = 1`,

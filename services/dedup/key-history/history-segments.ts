@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { SetEngine } from '../../../lib/duckdb/set-engine.ts';
 import { sqlPaths, sqlText } from '../../../lib/duckdb/set-engine.ts';
 import type { DedupObjects, HistorySegment } from '../ports.ts';
@@ -34,8 +34,9 @@ export async function stageSegments(
   for (const segment of segments) {
     let path = staged.get(segment.key);
     if (!path) {
+      // Named by the segment's writer id (random per attempt), unique across the buckets of one session.
       path = await engine.stage(
-        `history-${staged.size}.parquet`,
+        `history-${basename(segment.key)}`,
         await objects.getObject({ bucket, key: segment.key }),
       );
       staged.set(segment.key, path);
@@ -43,6 +44,12 @@ export async function stageSegments(
     paths.push(path);
   }
   return paths;
+}
+
+/** Remove staged segments from the scratch folder once their bucket is done (the session's disk holds one bucket). */
+export async function unstageSegments(staged: Map<string, string>): Promise<void> {
+  await Promise.all([...staged.values()].map((path) => rm(path, { force: true })));
+  staged.clear();
 }
 
 /** A relation of the live key records in the staged segments (none when there are no segments). */
@@ -53,20 +60,18 @@ export function liveRecords(paths: readonly string[], nowSeconds: number): strin
 }
 
 /**
- * Write `select` (a relation with the segment's column names) as a segment file sorted by key and return its bytes and rows.
- * zstd: keys and hashes are high-entropy text, where it saves most over the default snappy.
+ * Write `select` (a relation with the segment's column names) as a local segment file sorted by key; its path
+ * and rows. zstd: keys and hashes are high-entropy text, where it saves most over the default snappy.
  */
 export async function writeSegment(
   engine: SetEngine,
   name: string,
   select: string,
-): Promise<{ bytes: Uint8Array; rows: number }> {
+): Promise<{ path: string; rows: number }> {
   const path = join(engine.folder, name);
-  await engine.db.run(
+  // COPY answers with the number of rows it wrote.
+  const copied = await engine.db.runAndReadAll(
     `COPY (SELECT ${SEGMENT_NAMES} FROM (${select}) ORDER BY key) TO ${sqlText(path)} (FORMAT parquet, COMPRESSION zstd)`,
   );
-  const counted = await engine.db.runAndReadAll(
-    `SELECT count(*)::BIGINT FROM read_parquet(${sqlText(path)})`,
-  );
-  return { bytes: new Uint8Array(await readFile(path)), rows: Number(counted.getRows()[0]?.[0] ?? 0) };
+  return { path, rows: Number(copied.getRows()[0]?.[0] ?? 0) };
 }

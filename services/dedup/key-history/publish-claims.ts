@@ -1,48 +1,71 @@
 import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { ObjectRef } from '../../../contracts/events/envelope.ts';
 import type { SetEngine } from '../../../lib/duckdb/set-engine.ts';
 import { digestId } from '../../../lib/ids/digest-id.ts';
 import { type ClaimContext, claimedRecords } from '../cross-file.ts';
-import type { DedupConfig, DedupPorts, HistoryManifest, HistoryScope } from '../ports.ts';
+import type { DedupConfig, DedupPorts, HistoryManifest, HistoryScope, HistorySegment } from '../ports.ts';
 import { liveRecords, writeSegment } from './history-segments.ts';
+import { bucketLabel } from './key-buckets.ts';
 import { segmentKey } from './segment-keys.ts';
 
 /** Where a run stands against the history it classified with. */
 export interface ClaimAttempt {
   readonly scope: HistoryScope;
   readonly manifest: HistoryManifest;
-  /** Local paths of the manifest's segments, in its order. */
+  /** Local paths of the bucket manifest's segments, in its order. */
   readonly segmentPaths: readonly string[];
   readonly context: ClaimContext;
 }
 
+/** A bucket's claims written as a local segment, ready to publish. */
+export interface WrittenClaims {
+  readonly attempt: ClaimAttempt;
+  /** Where the segment goes in the silver bucket, and where it is now. */
+  readonly ref: ObjectRef;
+  readonly path: string;
+  /** The manifest's segment list once this one is swapped in. */
+  readonly segments: readonly HistorySegment[];
+}
+
 /**
- * Publish this run's claimed keys as the history's next version: write them as a new immutable segment, then
- * swap the manifest from the version they were classified against. Returns false when another run published
- * first; the caller classifies the new keys against the longer history and tries again. A refused segment stays
- * behind unreferenced (dedup may not delete in the silver bucket); readers only ever open what a manifest lists.
- *
- * When the history has reached `compactAtSegments`, the new segment also carries every live record of the old
- * ones (expired keys dropped) and replaces them, so a history stays a bounded number of files.
+ * Write this run's claimed keys of one bucket as the segment of the bucket's next version (DuckDB work: call it
+ * one bucket at a time). When the bucket has reached `compactAtSegments`, the segment also carries every live
+ * record of the old ones (expired keys dropped) and replaces them, so a bucket stays a bounded number of files.
  */
-export async function publishClaims(
+export async function writeClaims(
   engine: SetEngine,
-  ports: DedupPorts,
   config: DedupConfig,
   attempt: ClaimAttempt,
-): Promise<boolean> {
+): Promise<WrittenClaims> {
   const { manifest, scope, context } = attempt;
   const compact = manifest.segments.length + 1 >= config.compactAtSegments;
   const select = compact
-    ? `${claimedRecords(context)} UNION ALL SELECT * FROM ${liveRecords(attempt.segmentPaths, context.nowSeconds)}`
-    : claimedRecords(context);
+    ? `${claimedRecords(context, scope.bucket)} UNION ALL SELECT * FROM ${liveRecords(attempt.segmentPaths, context.nowSeconds)}`
+    : claimedRecords(context, scope.bucket);
   const version = manifest.version + 1;
   const ref = {
     bucket: config.buckets.silver,
     // Random per attempt: two runs (or a retry) writing one version never share a key.
     key: segmentKey(scope, version, digestId('seg', `${context.fileId}:${context.runId}:${randomUUID()}`)),
   };
-  const segment = await writeSegment(engine, `segment-v${version}.parquet`, select);
-  await ports.objects.putObject(ref, segment.bytes);
-  const next = { key: ref.key, rows: segment.rows };
-  return ports.history.swap(scope, manifest.version, compact ? [next] : [...manifest.segments, next]);
+  const written = await writeSegment(
+    engine,
+    `segment-${bucketLabel(scope.bucket)}-v${version}.parquet`,
+    select,
+  );
+  const next = { key: ref.key, rows: written.rows };
+  return { attempt, ref, path: written.path, segments: compact ? [next] : [...manifest.segments, next] };
+}
+
+/**
+ * Publish written claims: upload the immutable segment, then swap the bucket's manifest from the version the
+ * claims were classified against. False when another run published first; the caller classifies the bucket's
+ * new keys against its longer history and tries again. A refused segment stays behind unreferenced (dedup may
+ * not delete in the silver bucket); readers only ever open what a manifest lists.
+ */
+export async function publishClaims(ports: DedupPorts, written: WrittenClaims): Promise<boolean> {
+  await ports.objects.putObject(written.ref, new Uint8Array(await readFile(written.path)));
+  const { scope, manifest } = written.attempt;
+  return ports.history.swap(scope, manifest.version, written.segments);
 }

@@ -61,7 +61,7 @@ export function memoryObjects() {
 export function memoryHistory(options: { race?: (scope: HistoryScope) => Promise<void> | void } = {}) {
   const manifests = new Map<string, HistoryManifest>();
   const calls = { read: 0, swap: 0, refused: 0 };
-  const id = (scope: HistoryScope) => `${scope.dataset}#${scope.partner}`;
+  const id = (scope: HistoryScope) => `${scope.dataset}#${scope.partner}#${scope.bucket}`;
   const history: HistoryManifests = {
     async read(scope) {
       calls.read += 1;
