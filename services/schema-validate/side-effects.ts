@@ -7,6 +7,7 @@ import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { numberFromEnv } from '../../lib/env.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
+import { sqsUnitDispatch } from '../../lib/work-units/sqs-unit-dispatch.ts';
 import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import { dynamoChunkLedger } from './adapters/dynamo-chunk-ledger.ts';
 import {
@@ -15,7 +16,6 @@ import {
   type StageCommitResult,
 } from './adapters/dynamo-stage-committer.ts';
 import { s3Objects } from './adapters/s3-objects.ts';
-import { sqsUnitDispatch } from './adapters/sqs-unit-dispatch.ts';
 import type { ChunkedValidationDeps } from './chunks/chunked-validation.ts';
 import type { ChunkingConfig } from './chunks/validate-in-chunks.ts';
 import { DEFAULT_LIMITS, type SchemaValidateConfig, type SchemaValidatePorts } from './ports.ts';
@@ -75,7 +75,7 @@ function build(): SchemaValidateSideEffects {
       }),
       chunks: {
         ledger: dynamoChunkLedger(clients.doc, resources.table('files')),
-        dispatch: sqsUnitDispatch(clients.sqs, () => resources.unitQueueUrl(CHUNK_WORKER)),
+        dispatch: sqsUnitDispatch(clients.sqs, () => resources.unitQueueUrl(CHUNK_WORKER), 'FileLanded'),
         chunking: chunkingFromEnv(),
       },
     },

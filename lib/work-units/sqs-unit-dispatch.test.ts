@@ -1,7 +1,6 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import type { ChunkUnit } from '../chunks/chunked-validation.ts';
-import { sqsUnitDispatch } from './sqs-unit-dispatch.ts';
+import { sqsUnitDispatch, type WorkUnit } from './sqs-unit-dispatch.ts';
 
 type Batch = { QueueUrl: string; Entries: { Id: string; MessageBody: string }[] };
 
@@ -26,7 +25,7 @@ function refusingSqs(refuse: (call: number, id: string) => boolean) {
   return { sqs, batches };
 }
 
-const units: ChunkUnit[] = Array.from({ length: 23 }, (_, index) => ({
+const units: WorkUnit[] = Array.from({ length: 23 }, (_, index) => ({
   fileId: 'f_1',
   runId: 'run_1',
   index,
@@ -36,7 +35,7 @@ describe('sqsUnitDispatch', () => {
   it('sends units ten per batch to the queue, each once, as JSON', async () => {
     const { sqs, batches } = refusingSqs(() => false);
 
-    await sqsUnitDispatch(sqs, () => 'https://sqs/units')(units);
+    await sqsUnitDispatch(sqs, () => 'https://sqs/units', 'FileLanded')(units);
 
     expect(batches.map((batch) => batch.Entries.length)).toEqual([10, 10, 3]);
     expect(batches.every((batch) => batch.QueueUrl === 'https://sqs/units')).toBe(true);
@@ -48,7 +47,7 @@ describe('sqsUnitDispatch', () => {
   it('sends again only the entries a batch refused', async () => {
     const { sqs, batches } = refusingSqs((call, id) => call === 1 && (id === '3' || id === '7'));
 
-    await sqsUnitDispatch(sqs, () => 'https://sqs/units')(units.slice(0, 10));
+    await sqsUnitDispatch(sqs, () => 'https://sqs/units', 'FileLanded')(units.slice(0, 10));
 
     expect(batches.map((batch) => batch.Entries.map((entry) => entry.Id))).toEqual([
       ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
@@ -59,8 +58,10 @@ describe('sqsUnitDispatch', () => {
   it('fails, naming the refusal and what happens next, when SQS keeps refusing an entry', async () => {
     const { sqs, batches } = refusingSqs((_, id) => id === '4');
 
-    await expect(sqsUnitDispatch(sqs, () => 'https://sqs/units')(units.slice(0, 5))).rejects.toThrow(
-      /SQS refused 1 chunk unit\(s\) 3 times \(ThrottlingException: slow down\); FileLanded is retried/,
+    await expect(
+      sqsUnitDispatch(sqs, () => 'https://sqs/units', 'FileLanded')(units.slice(0, 5)),
+    ).rejects.toThrow(
+      /SQS refused 1 work unit\(s\) 3 times \(ThrottlingException: slow down\); FileLanded is retried/,
     );
     expect(batches).toHaveLength(3);
   });
