@@ -16,6 +16,15 @@ export const VALIDATE_IN_CHUNKS_ABOVE_BYTES = 256 * 1024 ** 2;
 /** About this many bytes per validation chunk (cut after a record): ~25 s of one unit at the measured rate. */
 export const VALIDATION_CHUNK_BYTES = 256 * 1024 ** 2;
 
+/**
+ * Files with more valid rows than this are deduplicated in units (one per slice of the key history's buckets,
+ * services/dedup/units/); smaller ones whole in one invocation. ~2M rows is about a 256 MiB file.
+ */
+export const DEDUP_IN_UNITS_ABOVE_ROWS = 5_000_000;
+
+/** About this many rows per dedup unit (at most one history bucket each, so at most 16 units per file). */
+export const DEDUP_UNIT_ROWS = 5_000_000;
+
 /** CopyObject copies at most 5 GiB; landing copies larger files to raw in parts (UploadPartCopy). */
 export const MULTIPART_COPY_ABOVE_BYTES = 5 * 1024 ** 3;
 

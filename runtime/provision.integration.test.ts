@@ -49,6 +49,8 @@ describe('provision', () => {
       'finledger-test-dedup',
       'finledger-test-dedup-bus-dlq',
       'finledger-test-dedup-dlq',
+      'finledger-test-dedup-unit',
+      'finledger-test-dedup-unit-dlq',
       'finledger-test-file-landing',
       'finledger-test-file-landing-bus-dlq',
       'finledger-test-file-landing-dlq',

@@ -11,7 +11,7 @@ describe('eventParties', () => {
     ['FileLanded', ['file-landing', 'rerun'], ['schema-validate']],
     ['FileRejected', ['file-landing', 'schema-validate', 'schema-validate-chunk'], ['reconcile']],
     ['FileValidated', ['schema-validate', 'schema-validate-chunk'], ['dedup']],
-    ['RecordsDeduplicated', ['dedup'], ['settlement-match', 'reconcile']],
+    ['RecordsDeduplicated', ['dedup', 'dedup-unit'], ['settlement-match', 'reconcile']],
     ['SettlementsMatched', ['settlement-match'], ['ready-publisher']],
     ['ReconciliationCompleted', ['reconcile'], ['ready-publisher']],
     ['DatasetReady', ['ready-publisher'], []],

@@ -14,6 +14,15 @@ const VALIDATION_EVENTS = [
   { type: 'FileRejected', version: 1 },
 ] as const;
 
+/** What deduplicating reads and writes, a whole file (dedup) or a slice of one (dedup-unit). */
+const DEDUP_BUCKETS = {
+  silver: { mode: 'readwrite', prefixes: ['silver/', 'history/dedup/'] },
+  quarantine: { mode: 'write', prefixes: ['quarantine/dedup/'] },
+} as const;
+
+/** The event that closes a file's dedup, through the outbox. */
+const DEDUP_EVENTS = [{ type: 'RecordsDeduplicated', version: 1 }] as const;
+
 /*
  * finledger's one topology: every service, subscription, queue, table and bucket, declared once.
  * `stacks/` turns it into AWS resources; `runtime/` provisions the same on the emulators.
@@ -176,15 +185,12 @@ const declared = {
       handler: 'services/dedup/handler.ts',
       subscriptions: [{ kind: 'event', type: 'FileValidated', version: 1 }],
       // DuckDB over the file's silver parts and the partner's key-history segments (1 GB memory limit, spill
-      // to /tmp), then one conditional manifest swap per file.
+      // to /tmp), then one conditional manifest swap per history bucket. Files above the unit size go to dedup-unit.
       queue: queueFor(900),
       function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1, setEngine: true },
       tables: ['files', 'outbox', 'idempotency', 'dedup-history'],
-      buckets: {
-        silver: { mode: 'readwrite', prefixes: ['silver/', 'history/dedup/'] },
-        quarantine: { mode: 'write', prefixes: ['quarantine/dedup/'] },
-      },
-      publishes: [{ type: 'RecordsDeduplicated', version: 1 }],
+      buckets: DEDUP_BUCKETS,
+      publishes: DEDUP_EVENTS,
     },
     {
       name: 'settlement-match',
@@ -281,6 +287,18 @@ const declared = {
       tables: ['files', 'outbox', 'idempotency'],
       buckets: VALIDATION_BUCKETS,
       publishes: VALIDATION_EVENTS,
+    },
+    {
+      // Deduplicates one slice of a big file (config/limits.ts DEDUP_IN_UNITS_ABOVE_ROWS): the rows whose key
+      // falls in some of the key history's buckets. dedup records the slices and sends a unit per slice; the unit
+      // that completes the set joins them and commits RecordsDeduplicated as dedup does for a file deduplicated whole.
+      name: 'dedup-unit',
+      handler: 'services/dedup/unit-handler.ts',
+      trigger: { kind: 'units', from: 'dedup' },
+      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1, setEngine: true },
+      tables: ['files', 'outbox', 'idempotency', 'dedup-history'],
+      buckets: DEDUP_BUCKETS,
+      publishes: DEDUP_EVENTS,
     },
     {
       // Finance's reruns of a business date range from raw snapshots (services/rerun/README.md). Moves each file into

@@ -51,13 +51,15 @@ export class UniqueParts {
     private readonly objects: DedupObjects,
     private readonly config: DedupConfig,
     run: RunIdentity,
+    /** A work unit's sub-folder (`unitFolder`), '' for a whole file. */
+    private readonly folder = '',
   ) {
     this.prefix = uniquePrefix(run);
   }
 
   /** Write one finished part as the next part, with its row count. */
   async putPart(bytes: Uint8Array, rowCount: number): Promise<void> {
-    const key = uniquePartKey(this.prefix, this.keys.length);
+    const key = uniquePartKey(`${this.prefix}${this.folder}`, this.keys.length);
     await this.objects.putObject({ bucket: this.config.buckets.silver, key }, bytes);
     this.keys.push(key);
     this.count += rowCount;
@@ -81,6 +83,8 @@ export class EntryParts<Entry> {
     private readonly config: DedupConfig,
     run: RunIdentity,
     kind: 'duplicates' | 'conflicts',
+    /** A work unit's sub-folder (`unitFolder`), '' for a whole file. */
+    private readonly folder = '',
   ) {
     this.prefix = dedupQuarantinePrefix(run, kind);
   }
@@ -99,7 +103,7 @@ export class EntryParts<Entry> {
 
   async flush(): Promise<void> {
     if (this.lines.length === 0) return;
-    const key = entriesPartKey(this.prefix, this.keys.length);
+    const key = entriesPartKey(`${this.prefix}${this.folder}`, this.keys.length);
     const bytes = new TextEncoder().encode(`${this.lines.join('\n')}\n`);
     this.lines = [];
     this.characters = 0;

@@ -2,19 +2,20 @@ import type { z } from 'zod';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { DatasetContract } from '../../contracts/datasets/dataset-contract.ts';
 import type { RecordsDeduplicatedPayloadSchema } from '../../contracts/events/records-deduplicated.ts';
-import { type SetEngine, withSetEngine } from '../../lib/duckdb/set-engine.ts';
+import { type SetEngine, sqlText, withSetEngine } from '../../lib/duckdb/set-engine.ts';
 import { EntryParts, UniqueParts } from './dedup-outputs.ts';
-import type { DedupFileInput, Run } from './dedup-run.ts';
+import type { DedupFileInput, DedupOutcome, DedupSlice, Run } from './dedup-run.ts';
 import { UnknownContractError } from './errors.ts';
 import { classifyAgainstHistory } from './history-passes.ts';
 import { bucketSql } from './key-history/key-buckets.ts';
+import { unitFolder } from './object-keys.ts';
 import type { DedupConfig, DedupPorts } from './ports.ts';
 import { FINGERPRINT_VERSION, recordIdentityOf } from './record-identity.ts';
 import { identitySqlOf } from './sql/identity-sql.ts';
 import { classifyWithinFile, loadFileRows } from './within-file.ts';
 import { writeOutcomes } from './write-outcomes.ts';
 
-export type { DedupFileInput };
+export type { DedupFileInput, DedupOutcome, DedupSlice };
 
 export type RecordsDeduplicatedPayload = z.input<typeof RecordsDeduplicatedPayloadSchema>;
 
@@ -47,16 +48,45 @@ export async function dedupFile(
   ports: DedupPorts,
   config: DedupConfig,
 ): Promise<RecordsDeduplicatedPayload> {
+  return payloadOf(input, await dedupRows(input, ports, config));
+}
+
+/**
+ * Deduplicate the file's rows, all of them or the slice of one work unit (`units/dedup-units.ts`): the rows whose
+ * key falls in the slice's history buckets. A key's rows all fall in one bucket, so a slice is classified exactly
+ * as the whole file classifies those rows; its parts go to the slice's own `unit-NNNNN/` folder.
+ */
+export async function dedupRows(
+  input: DedupFileInput,
+  ports: DedupPorts,
+  config: DedupConfig,
+  slice?: DedupSlice,
+): Promise<DedupOutcome> {
   const contract = findDataset(input.dataset, input.schemaV);
   if (!contract) throw new UnknownContractError(input.dataset, input.schemaV);
-  const run = startRun(input, contract, ports, config);
+  const run = startRun(input, contract, ports, config, slice);
   const totals = await withSetEngine(config.engine, async (engine) => {
     const partPaths = await stageSilverParts(run, engine);
-    await loadFileRows(engine, contract, partPaths, identitySqlOf(contract, input.partner), input);
+    const identity = identitySqlOf(contract, input.partner);
+    const inSlice = slice
+      ? `${bucketSql(identity.key, config.historyBucketDigits)} IN (${slice.buckets.map(sqlText).join(', ')})`
+      : undefined;
+    await loadFileRows(engine, contract, partPaths, identity, input, inSlice);
     await classifyWithinFile(engine, bucketSql('r.key', config.historyBucketDigits));
     await classifyAgainstHistory(run, engine);
     return writeOutcomes(run, engine, partPaths);
   });
+  return {
+    counts: { unique: run.unique.count, duplicates: run.duplicates.count, conflicts: run.conflicts.count },
+    totals,
+    unique: run.unique.ref(),
+    duplicates: run.duplicates.ref(),
+    conflicts: run.conflicts.ref(),
+  };
+}
+
+/** The RecordsDeduplicated payload of a file from what deduplicating its rows produced. */
+export function payloadOf(input: DedupFileInput, outcome: DedupOutcome): RecordsDeduplicatedPayload {
   return {
     fileId: input.fileId,
     partner: input.partner,
@@ -64,16 +94,11 @@ export async function dedupFile(
     businessDate: input.businessDate,
     schemaV: input.schemaV,
     sha256: input.sha256,
-    counts: {
-      valid: input.valid,
-      unique: run.unique.count,
-      duplicates: run.duplicates.count,
-      conflicts: run.conflicts.count,
-    },
-    totals,
-    unique: run.unique.ref(),
-    duplicates: run.duplicates.ref(),
-    conflicts: run.conflicts.ref(),
+    counts: { valid: input.valid, ...outcome.counts },
+    totals: outcome.totals,
+    unique: outcome.unique,
+    duplicates: outcome.duplicates,
+    conflicts: outcome.conflicts,
   };
 }
 
@@ -82,9 +107,11 @@ function startRun(
   contract: DatasetContract,
   ports: DedupPorts,
   config: DedupConfig,
+  slice: DedupSlice | undefined,
 ): Run {
   const nowSeconds = Math.floor(ports.now().getTime() / 1000);
   const runIdentity = { ...input, dataset: contract.name };
+  const folder = slice ? unitFolder(slice.index) : '';
   return {
     input,
     contract,
@@ -100,9 +127,9 @@ function startRun(
       nowSeconds,
       expiresAt: nowSeconds + config.retentionDays * 86_400,
     },
-    unique: new UniqueParts(ports.objects, config, runIdentity),
-    duplicates: new EntryParts(ports.objects, config, runIdentity, 'duplicates'),
-    conflicts: new EntryParts(ports.objects, config, runIdentity, 'conflicts'),
+    unique: new UniqueParts(ports.objects, config, runIdentity, folder),
+    duplicates: new EntryParts(ports.objects, config, runIdentity, 'duplicates', folder),
+    conflicts: new EntryParts(ports.objects, config, runIdentity, 'conflicts', folder),
   };
 }
 

@@ -5,19 +5,30 @@ import { perEnvironment } from '../../lib/aws/clients.ts';
 import { parseEventRecord } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
-import { type DedupFileInput, dedupFile } from './dedup.ts';
+import { type DedupFileInput, dedupFile, type RecordsDeduplicatedPayload } from './dedup.ts';
 import { type DedupDeps, sideEffects } from './side-effects.ts';
+import { type DedupUnitsOrigin, dispatchDedupUnits } from './units/dedup-units.ts';
 
 export type FileValidatedDetail = EventDetail<typeof FileValidatedV1>;
 
-/** What one record's processing returns (stored by Powertools idempotency, so JSON only). */
-export type DedupResult = {
+/** A file's dedup run committed (stored by Powertools idempotency, so JSON only). */
+export type DedupCommitted = {
   fileId: string;
   runId: string;
   /** False when this run had already committed (a redelivery after a crash): no second event. */
   committed: boolean;
   counts: { valid: number; unique: number; duplicates: number; conflicts: number };
 };
+
+/** What one record's processing returns: the commit, or the units the file was cut into. */
+export type DedupResult =
+  | DedupCommitted
+  | {
+      fileId: string;
+      runId: string;
+      /** The file is deduplicated in this many units by the unit worker, which commits the joined payload. */
+      units: number;
+    };
 
 /** The use-case input from a FileValidated v1 detail (payload + the envelope's runId). */
 export function inputFromFileValidated(detail: FileValidatedDetail): DedupFileInput {
@@ -44,21 +55,39 @@ export async function processFileValidated(
   detail: FileValidatedDetail,
   deps: DedupDeps = sideEffects().dedup,
 ): Promise<DedupResult> {
-  const payload = await dedupFile(inputFromFileValidated(detail), deps.ports, deps.config);
+  const input = inputFromFileValidated(detail);
+  const origin = { correlationId: detail.correlationId, causationId: detail.eventId };
+  if (deps.units && input.valid > deps.units.sizes.aboveRows) {
+    const units = await dispatchDedupUnits(input, origin, deps.config, deps.units);
+    return { fileId: input.fileId, runId: input.runId, units };
+  }
+  return commitPayload(input, origin, await dedupFile(input, deps.ports, deps.config), deps);
+}
+
+/**
+ * Record the file's dedup run and put RecordsDeduplicated in the outbox, in one transaction: for a file
+ * deduplicated whole, and for the joined units of a big one (units/dedup-units.ts).
+ */
+export async function commitPayload(
+  input: DedupFileInput,
+  origin: DedupUnitsOrigin,
+  payload: RecordsDeduplicatedPayload,
+  deps: DedupDeps,
+): Promise<DedupCommitted> {
   const event = createEvent(
     RecordsDeduplicatedV1,
     {
       producer: 'dedup',
-      correlationId: detail.correlationId,
-      causationId: detail.eventId,
-      runId: detail.runId,
+      correlationId: origin.correlationId,
+      causationId: origin.causationId,
+      runId: input.runId,
     },
     payload,
   );
   const result = await deps.commit({ event });
   return {
-    fileId: detail.data.fileId,
-    runId: detail.runId,
+    fileId: input.fileId,
+    runId: input.runId,
     committed: result === 'committed',
     counts: { ...event.data.counts },
   };

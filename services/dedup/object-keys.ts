@@ -1,4 +1,5 @@
 import {
+  partNumber,
   quarantinePartKey,
   quarantinePrefix,
   type RunIdentity,
@@ -25,5 +26,11 @@ export function uniquePrefix(run: RunIdentity): string {
 export function dedupQuarantinePrefix(run: RunIdentity, kind: 'duplicates' | 'conflicts'): string {
   return `quarantine/dedup/${quarantinePrefix(run).slice('quarantine/'.length)}${kind}/`;
 }
+
+/**
+ * Sub-folder of a work unit's parts under the run's folders, so units never share a part key.
+ * @example unitFolder(3) // 'unit-00003/'
+ */
+export const unitFolder = (index: number): string => `unit-${partNumber(index)}/`;
 
 export { quarantinePartKey as entriesPartKey, silverPartKey as uniquePartKey };

@@ -1,9 +1,12 @@
+import { DEDUP_IN_UNITS_ABOVE_ROWS, DEDUP_UNIT_ROWS } from '../../config/limits.ts';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { numberFromEnv } from '../../lib/env.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
+import { dynamoUnitLedger } from '../../lib/work-units/dynamo-unit-ledger.ts';
+import { sqsUnitDispatch } from '../../lib/work-units/sqs-unit-dispatch.ts';
 import {
   type DedupCommit,
   type DedupCommitResult,
@@ -12,15 +15,36 @@ import {
 import { dynamoHistoryManifests } from './adapters/dynamo-history-manifests.ts';
 import { s3Objects } from './adapters/s3-objects.ts';
 import { DEFAULT_DEDUP_LIMITS, type DedupConfig, type DedupPorts } from './ports.ts';
+import type { DedupUnitResult, DedupUnitSizes, DedupUnitsDeps, DedupUnitsWork } from './units/dedup-units.ts';
 
 /** Optional days a claimed natural key is remembered for cross-file and cross-day dedup; default 400. */
 export const RETENTION_DAYS_VARIABLE = 'FINLEDGER_DEDUP_RETENTION_DAYS';
+
+/** The worker that deduplicates one slice of a big file (topology `workers`). */
+export const UNIT_WORKER = 'dedup-unit';
+
+/** Optional row counts: files above the first are deduplicated in units of about the second. */
+export const UNITS_ABOVE_VARIABLE = 'FINLEDGER_DEDUP_IN_UNITS_ABOVE_ROWS';
+export const UNIT_ROWS_VARIABLE = 'FINLEDGER_DEDUP_UNIT_ROWS';
+
+/** Unit sizes from `config/limits.ts`, lowered by the environment in tests and small stages. */
+export function unitSizesFromEnv(env: NodeJS.ProcessEnv = process.env): DedupUnitSizes {
+  const aboveRows = numberFromEnv(UNITS_ABOVE_VARIABLE, DEDUP_IN_UNITS_ABOVE_ROWS, env);
+  const rowsPerUnit = numberFromEnv(UNIT_ROWS_VARIABLE, DEDUP_UNIT_ROWS, env);
+  if (!(rowsPerUnit >= 1) || !(aboveRows >= 0))
+    throw new Error(
+      `${UNITS_ABOVE_VARIABLE}=${aboveRows} and ${UNIT_ROWS_VARIABLE}=${rowsPerUnit} must be row counts (the second at least 1); unset them for the defaults of config/limits.ts.`,
+    );
+  return { aboveRows, rowsPerUnit };
+}
 
 /** Everything the handler needs from the world. */
 export interface DedupDeps {
   readonly ports: DedupPorts;
   readonly config: DedupConfig;
   commit(commit: DedupCommit): Promise<DedupCommitResult>;
+  /** Dedup in units of files above the unit size; absent, every file is deduplicated whole. */
+  readonly units?: DedupUnitsDeps;
 }
 
 export interface DedupSideEffects {
@@ -48,6 +72,14 @@ function build(): DedupSideEffects {
         files: resources.table('files'),
         outbox: resources.table('outbox'),
       }),
+      units: {
+        ledger: dynamoUnitLedger<DedupUnitsWork, DedupUnitResult>(clients.doc, resources.table('files'), {
+          work: 'DEDUP-UNITS',
+          result: 'DEDUP-UNIT',
+        }),
+        dispatch: sqsUnitDispatch(clients.sqs, () => resources.unitQueueUrl(UNIT_WORKER), 'FileValidated'),
+        sizes: unitSizesFromEnv(),
+      },
     },
     consumer: {
       service: 'dedup',

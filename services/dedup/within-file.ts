@@ -13,7 +13,8 @@ export interface AnnouncedRows {
 
 /**
  * Load the file's rows as (row_number, key, fingerprint) into `file_rows`, refusing parts that hold other rows
- * than FileValidated announced (another file's rows, or a different count).
+ * than FileValidated announced (another file's rows, or a different count). With `inSlice` (a condition on the
+ * silver columns), only a work unit's rows: their count is checked where the units are joined.
  */
 export async function loadFileRows(
   engine: SetEngine,
@@ -21,11 +22,12 @@ export async function loadFileRows(
   partPaths: readonly string[],
   identity: IdentitySql,
   announced: AnnouncedRows,
+  inSlice?: string,
 ): Promise<void> {
   await engine.db.run(
     `CREATE TABLE file_rows AS
      SELECT _row_number::BIGINT AS row_number, _file_id AS file_id, ${identity.key} AS key, ${identity.fingerprint} AS fingerprint
-     FROM ${silverRelation(contract, partPaths)}`,
+     FROM ${silverRelation(contract, partPaths)} ${inSlice ? `WHERE ${inSlice}` : ''}`,
   );
   const check = await engine.db.runAndReadAll(
     `SELECT count(*)::BIGINT AS total, count(DISTINCT row_number)::BIGINT AS lines,
@@ -35,7 +37,7 @@ export async function loadFileRows(
   const [total, lines, foreign] = check.getRows()[0] ?? [];
   if (foreign !== null && foreign !== undefined)
     throw new SilverMismatchError(announced.fileId, `the parts hold rows of ${String(foreign)}`);
-  if (Number(total) !== announced.valid)
+  if (inSlice === undefined && Number(total) !== announced.valid)
     throw new SilverMismatchError(announced.fileId, `${Number(total)} rows, ${announced.valid} announced`);
   if (Number(lines) !== Number(total))
     throw new SilverMismatchError(announced.fileId, 'a row number appears more than once');

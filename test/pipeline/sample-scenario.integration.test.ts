@@ -3,11 +3,12 @@ import type { ExceptionKind, ExceptionRow } from '../../cli/exceptions.ts';
 import { deliverScenario, mainJobScenario } from '../../cli/main-job.ts';
 import { pipelineReport } from '../../cli/pipeline-state.ts';
 import type { PipelineReport } from '../../cli/report.ts';
+import { RecordsDeduplicatedV1 } from '../../contracts/events/records-deduplicated.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { ScenarioClock } from '../../runtime/scenario-clock.ts';
 import type { ScenarioDefectKind } from '../sample-data/scenario-truth.ts';
 import { expectNoClearCardNumbers } from './card-data-scan.ts';
-import { configureTestEnvironment, startTestPipeline } from './support.ts';
+import { archivedDetails, configureTestEnvironment, startTestPipeline } from './support.ts';
 
 /**
  * The main job's sample set, delivered as `npm start` delivers it, against its ground truth: every injected defect
@@ -16,6 +17,12 @@ import { configureTestEnvironment, startTestPipeline } from './support.ts';
 const scenario = mainJobScenario();
 const { truth } = scenario;
 const inScenarioDates = (row: { businessDate: string }) => truth.businessDates.includes(row.businessDate);
+
+/**
+ * Dedup in units is forced for the transactions files (~400 valid rows: 3 units of ~150 rows each, by history
+ * bucket) and left whole for the settlements files, so one run proves both paths against the ground truth.
+ */
+const DEDUP_UNITS_ENV = { FINLEDGER_DEDUP_IN_UNITS_ABOVE_ROWS: '350', FINLEDGER_DEDUP_UNIT_ROWS: '150' };
 
 describe('the main job sample set on the offline runtime', () => {
   let runtime: Runtime;
@@ -27,7 +34,7 @@ describe('the main job sample set on the offline runtime', () => {
   ) => rows.map((row) => `${row.partner} ${row.businessDate} ${row.id ?? row.transactionId}`).sort();
 
   beforeAll(async () => {
-    configureTestEnvironment();
+    configureTestEnvironment(DEDUP_UNITS_ENV);
     const clock = new ScenarioClock();
     runtime = await startTestPipeline({ s3EventTime: clock.eventTime });
     await deliverScenario(runtime, clock, scenario, 240_000);
@@ -36,6 +43,20 @@ describe('the main job sample set on the offline runtime', () => {
 
   afterAll(async () => {
     await runtime?.stop();
+    for (const variable of Object.keys(DEDUP_UNITS_ENV)) delete process.env[variable];
+  });
+
+  it('deduplicates the files above the unit size in units, each in its own folder, and the others whole', async () => {
+    const events = await archivedDetails(runtime, RecordsDeduplicatedV1);
+    const inUnits = events.filter((event) =>
+      event.data.unique.parts.some((key) => /\/unit-\d{5}\//.test(key)),
+    );
+    const big = events.filter((event) => event.data.counts.valid > 350);
+    expect(big.length).toBeGreaterThan(3);
+    expect(big.length).toBeLessThan(events.length);
+    expect(inUnits.map((event) => event.data.fileId).sort()).toEqual(
+      big.map((event) => event.data.fileId).sort(),
+    );
   });
 
   it('closes every file with its rows conserved through validation and dedup', () => {
