@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sumControlTotals } from '../../../contracts/events/records-deduplicated.ts';
+import { runUnit } from '../../../lib/work-units/run-unit.ts';
 import type { WorkUnit } from '../../../lib/work-units/sqs-unit-dispatch.ts';
 import type { UnitLedger } from '../../../lib/work-units/unit-ledger.ts';
 import {
@@ -108,7 +109,7 @@ export type DedupUnitEnd =
 
 /**
  * Deduplicate one slice unless its result is recorded, record it (counted once), and when every slice has a
- * result, join them. Two units finishing together may both join: the payload is the same and the commit keeps one.
+ * result, join them (`lib/work-units/run-unit.ts`).
  */
 export async function dedupUnit(
   unit: DedupUnit,
@@ -116,25 +117,17 @@ export async function dedupUnit(
   config: DedupConfig,
   ledger: DedupUnitsDeps['ledger'],
 ): Promise<DedupUnitEnd> {
-  const recorded = await ledger.work(unit.fileId, unit.runId);
-  if (!recorded)
-    throw new Error(
-      `No dedup units recorded for file ${unit.fileId} run ${unit.runId}: the unit came before its work was written, or the item was deleted. The unit is retried; if it reaches the DLQ, rerun the file.`,
-    );
-  const { input, origin, slices } = recorded.work;
-  const slice = slices[unit.index];
-  if (!slice)
-    throw new Error(
-      `File ${unit.fileId} run ${unit.runId} has no dedup unit ${unit.index} (${slices.length} units).`,
-    );
-  let done = recorded.done;
-  if (!(await ledger.hasResult(unit.fileId, unit.runId, unit.index))) {
-    const outcome = await dedupRows(input, ports, config, slice);
-    done = await ledger.recordResult(unit.fileId, unit.runId, resultOf(slice.index, outcome));
-  }
-  if (done < slices.length) return { kind: 'waiting', done, units: slices.length };
-  const results = await ledger.results(unit.fileId, unit.runId);
-  return { kind: 'joined', input, origin, payload: joinUnits(input, results, config) };
+  const end = await runUnit(unit, ledger, {
+    noun: 'dedup unit',
+    count: (work) => work.slices.length,
+    run: async (work, index) => {
+      const slice = work.slices[index] as DedupSlice;
+      return resultOf(slice.index, await dedupRows(work.input, ports, config, slice));
+    },
+  });
+  if (end.kind === 'waiting') return end;
+  const { input, origin } = end.work;
+  return { kind: 'joined', input, origin, payload: joinUnits(input, end.results, config) };
 }
 
 function resultOf(index: number, outcome: DedupOutcome): DedupUnitResult {

@@ -112,7 +112,7 @@ describe('validation in chunks through the ledger', () => {
     // Assess: 2 deliveries per chunk, one failed and retried; every chunk counted once; joined from then on.
     expect(chunks).toBeGreaterThan(5);
     expect(retry).toHaveLength(1);
-    expect((await ledger.plan(input.fileId, input.runId))?.done).toBe(chunks);
+    expect((await ledger.work(input.fileId, input.runId))?.done).toBe(chunks);
     const joined = outcomes.filter((outcome) => outcome.kind === 'joined');
     expect(joined.length).toBeGreaterThanOrEqual(1);
     for (const outcome of joined) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runUnit } from '../../../lib/work-units/run-unit.ts';
 import type { SchemaValidateConfig, SchemaValidatePorts } from '../ports.ts';
 import type { ValidateFileInput, ValidationOutcome } from '../schema-validate.ts';
 import type { ChunkedRunOrigin, ChunkLedger } from './chunk-ledger.ts';
@@ -33,11 +34,15 @@ export async function dispatchChunks(
   plan: ChunkPlan,
   deps: ChunkedValidationDeps,
 ): Promise<number> {
-  const recorded = await deps.ledger.recordPlan(file, origin, plan);
+  const recorded = await deps.ledger.recordWork(file.fileId, file.runId, { file, origin, plan });
   await deps.dispatch(
-    recorded.plan.chunks.map((chunk) => ({ fileId: file.fileId, runId: file.runId, index: chunk.index })),
+    recorded.work.plan.chunks.map((chunk) => ({
+      fileId: file.fileId,
+      runId: file.runId,
+      index: chunk.index,
+    })),
   );
-  return recorded.plan.chunks.length;
+  return recorded.work.plan.chunks.length;
 }
 
 /** A unit's end: the joined outcome when this unit completed the set (to be committed), else nothing yet. */
@@ -52,7 +57,7 @@ export type UnitOutcome =
 
 /**
  * Validate one chunk unless its result is recorded, record it (counted once), and when every chunk has a result,
- * join them. Two units finishing together may both join: the outcome is the same and the stage commit keeps one.
+ * join them (`lib/work-units/run-unit.ts`).
  */
 export async function validateUnit(
   unit: ChunkUnit,
@@ -60,32 +65,21 @@ export async function validateUnit(
   config: SchemaValidateConfig,
   ledger: ChunkLedger,
 ): Promise<UnitOutcome> {
-  const recorded = await ledger.plan(unit.fileId, unit.runId);
-  if (!recorded)
-    throw new Error(
-      `No chunk plan for file ${unit.fileId} run ${unit.runId}: the unit came before its plan was written, or the plan was deleted. The unit is retried; if it reaches the DLQ, rerun the file.`,
-    );
-  const { chunks } = recorded.plan;
-  const chunk = chunks[unit.index];
-  if (!chunk)
-    throw new Error(
-      `File ${unit.fileId} run ${unit.runId} has no chunk ${unit.index} (plan of ${chunks.length}).`,
-    );
-  let done = recorded.done;
-  if (!(await ledger.hasResult(unit.fileId, unit.runId, unit.index))) {
-    const result = await validateChunk(
-      { file: recorded.file, chunk, last: unit.index === chunks.length - 1 },
-      ports,
-      config,
-    );
-    done = await ledger.recordResult(unit.fileId, unit.runId, result);
-  }
-  if (done < chunks.length) return { kind: 'waiting', done, chunks: chunks.length };
-  const results = await ledger.results(unit.fileId, unit.runId);
-  return {
-    kind: 'joined',
-    file: recorded.file,
-    origin: recorded.origin,
-    outcome: joinChunks(recorded.file, results, config),
-  };
+  const end = await runUnit(unit, ledger, {
+    noun: 'chunk',
+    count: (run) => run.plan.chunks.length,
+    run: (run, index) =>
+      validateChunk(
+        {
+          file: run.file,
+          chunk: run.plan.chunks[index] as ChunkPlan['chunks'][number],
+          last: index === run.plan.chunks.length - 1,
+        },
+        ports,
+        config,
+      ),
+  });
+  if (end.kind === 'waiting') return { kind: 'waiting', done: end.done, chunks: end.units };
+  const { file, origin } = end.work;
+  return { kind: 'joined', file, origin, outcome: joinChunks(file, end.results, config) };
 }

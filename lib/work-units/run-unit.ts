@@ -1,0 +1,42 @@
+import type { WorkUnit } from './sqs-unit-dispatch.ts';
+import type { UnitLedger } from './unit-ledger.ts';
+
+/** A unit's end: the recorded work and every result when this unit completed the set, else how far the set is. */
+export type UnitEnd<Work, Result> =
+  | { readonly kind: 'complete'; readonly work: Work; readonly results: readonly Result[] }
+  | { readonly kind: 'waiting'; readonly done: number; readonly units: number };
+
+/** How a kind of work is cut: its units, and the work of one. */
+export interface UnitWork<Work, Result> {
+  /** What a unit is called in errors ("chunk", "dedup unit"). */
+  readonly noun: string;
+  readonly count: (work: Work) => number;
+  readonly run: (work: Work, index: number) => Promise<Result>;
+}
+
+/**
+ * One unit of recorded work: run it unless its result is recorded, record the result (counted once), and when
+ * every unit has a result, hand back all of them for the join. Two units finishing together may both complete:
+ * the join is the same and the commit after it keeps one.
+ */
+export async function runUnit<Work, Result extends { readonly index: number }>(
+  unit: WorkUnit,
+  ledger: UnitLedger<Work, Result>,
+  kind: UnitWork<Work, Result>,
+): Promise<UnitEnd<Work, Result>> {
+  const recorded = await ledger.work(unit.fileId, unit.runId);
+  if (!recorded)
+    throw new Error(
+      `No ${kind.noun} work recorded for file ${unit.fileId} run ${unit.runId}: the unit came before its work was written, or the item was deleted. The unit is retried; if it reaches the DLQ, rerun the file.`,
+    );
+  const units = kind.count(recorded.work);
+  if (unit.index >= units)
+    throw new Error(
+      `File ${unit.fileId} run ${unit.runId} has no ${kind.noun} ${unit.index} (${units} in all).`,
+    );
+  let done = recorded.done;
+  if (!(await ledger.hasResult(unit.fileId, unit.runId, unit.index)))
+    done = await ledger.recordResult(unit.fileId, unit.runId, await kind.run(recorded.work, unit.index));
+  if (done < units) return { kind: 'waiting', done, units };
+  return { kind: 'complete', work: recorded.work, results: await ledger.results(unit.fileId, unit.runId) };
+}
