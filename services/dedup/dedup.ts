@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import type { z } from 'zod';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
 import type { DatasetContract } from '../../contracts/datasets/dataset-contract.ts';
@@ -11,6 +12,7 @@ import { bucketSql } from './key-history/key-buckets.ts';
 import { unitFolder } from './object-keys.ts';
 import type { DedupConfig, DedupPorts } from './ports.ts';
 import { FINGERPRINT_VERSION, recordIdentityOf } from './record-identity.ts';
+import { silverRelation } from './silver-relation.ts';
 import { identitySqlOf } from './sql/identity-sql.ts';
 import { classifyWithinFile, loadFileRows } from './within-file.ts';
 import { writeOutcomes } from './write-outcomes.ts';
@@ -66,15 +68,18 @@ export async function dedupRows(
   if (!contract) throw new UnknownContractError(input.dataset, input.schemaV);
   const run = startRun(input, contract, ports, config, slice);
   const totals = await withSetEngine(config.engine, async (engine) => {
-    const partPaths = await stageSilverParts(run, engine);
     const identity = identitySqlOf(contract, input.partner);
-    const inSlice = slice
-      ? `${bucketSql(identity.key, config.historyBucketDigits)} IN (${slice.buckets.map(sqlText).join(', ')})`
-      : undefined;
-    await loadFileRows(engine, contract, partPaths, identity, input, inSlice);
+    const silver = slice
+      ? await stageSlice(
+          run,
+          engine,
+          `${bucketSql(identity.key, config.historyBucketDigits)} IN (${slice.buckets.map(sqlText).join(', ')})`,
+        )
+      : silverRelation(contract, await stageSilverParts(run, engine));
+    await loadFileRows(engine, silver, identity, input, slice === undefined);
     await classifyWithinFile(engine, bucketSql('r.key', config.historyBucketDigits));
     await classifyAgainstHistory(run, engine);
-    return writeOutcomes(run, engine, partPaths);
+    return writeOutcomes(run, engine, silver);
   });
   return {
     counts: { unique: run.unique.count, duplicates: run.duplicates.count, conflicts: run.conflicts.count },
@@ -131,6 +136,24 @@ function startRun(
     duplicates: new EntryParts(ports.objects, config, runIdentity, 'duplicates', folder),
     conflicts: new EntryParts(ports.objects, config, runIdentity, 'conflicts', folder),
   };
+}
+
+/**
+ * A slice's rows of the file's silver parts as the table `slice_silver`, one part staged at a time and removed once
+ * read, so a unit's scratch disk holds one part and its slice (spilled by DuckDB past its memory limit), never the
+ * whole file. Returns the relation.
+ */
+async function stageSlice(run: Run, engine: SetEngine, inSlice: string): Promise<string> {
+  await engine.db.run(`CREATE TABLE slice_silver AS SELECT * FROM ${silverRelation(run.contract, [])}`);
+  for (const [index, key] of run.input.silver.parts.entries()) {
+    const bytes = await run.ports.objects.getObject({ bucket: run.input.silver.bucket, key });
+    const path = await engine.stage(`silver-${index}.parquet`, bytes);
+    await engine.db.run(
+      `INSERT INTO slice_silver BY NAME SELECT * FROM ${silverRelation(run.contract, [path])} WHERE ${inSlice}`,
+    );
+    await rm(path, { force: true });
+  }
+  return 'slice_silver';
 }
 
 /** Copy the file's silver parts to the session's folder, in order (DuckDB and the emit pass read them there). */

@@ -1,8 +1,6 @@
-import type { DatasetContract } from '../../contracts/datasets/dataset-contract.ts';
 import type { SetEngine } from '../../lib/duckdb/set-engine.ts';
 import { sqlText } from '../../lib/duckdb/set-engine.ts';
 import { SilverMismatchError } from './errors.ts';
-import { silverRelation } from './silver-relation.ts';
 import type { IdentitySql } from './sql/identity-sql.ts';
 
 /** What one file's silver parts must hold: FileValidated's file id and valid count. */
@@ -12,22 +10,21 @@ export interface AnnouncedRows {
 }
 
 /**
- * Load the file's rows as (row_number, key, fingerprint) into `file_rows`, refusing parts that hold other rows
- * than FileValidated announced (another file's rows, or a different count). With `inSlice` (a condition on the
- * silver columns), only a work unit's rows: their count is checked where the units are joined.
+ * Load the rows of `silver` (a relation of silver columns: the file's staged parts, or a work unit's slice of them)
+ * as (row_number, key, fingerprint) into `file_rows`, refusing rows of another file, a row number twice, and for a
+ * whole file a count other than FileValidated announced (a slice's count is checked where the units are joined).
  */
 export async function loadFileRows(
   engine: SetEngine,
-  contract: DatasetContract,
-  partPaths: readonly string[],
+  silver: string,
   identity: IdentitySql,
   announced: AnnouncedRows,
-  inSlice?: string,
+  wholeFile: boolean,
 ): Promise<void> {
   await engine.db.run(
     `CREATE TABLE file_rows AS
      SELECT _row_number::BIGINT AS row_number, _file_id AS file_id, ${identity.key} AS key, ${identity.fingerprint} AS fingerprint
-     FROM ${silverRelation(contract, partPaths)} ${inSlice ? `WHERE ${inSlice}` : ''}`,
+     FROM ${silver}`,
   );
   const check = await engine.db.runAndReadAll(
     `SELECT count(*)::BIGINT AS total, count(DISTINCT row_number)::BIGINT AS lines,
@@ -37,7 +34,7 @@ export async function loadFileRows(
   const [total, lines, foreign] = check.getRows()[0] ?? [];
   if (foreign !== null && foreign !== undefined)
     throw new SilverMismatchError(announced.fileId, `the parts hold rows of ${String(foreign)}`);
-  if (inSlice === undefined && Number(total) !== announced.valid)
+  if (wholeFile && Number(total) !== announced.valid)
     throw new SilverMismatchError(announced.fileId, `${Number(total)} rows, ${announced.valid} announced`);
   if (Number(lines) !== Number(total))
     throw new SilverMismatchError(announced.fileId, 'a row number appears more than once');

@@ -9,7 +9,6 @@ import type { Run } from './dedup-run.ts';
 import { SilverMismatchError } from './errors.ts';
 import type { RowLineage } from './ports.ts';
 import { recordOf } from './record-identity.ts';
-import { silverRelation } from './silver-relation.ts';
 
 /** Verdicts whose row stays in silver. */
 const KEPT = `('claim', 'own')`;
@@ -23,20 +22,16 @@ const silverValueSql = (column: SilverColumn): string => {
 };
 
 /**
- * Write every row to the outcome its verdict names, as set work: the unique rows straight from the staged silver
- * parts to Parquet parts of `partRows` rows in file order (same columns and lineage: the dedup run is the
- * validation run), the totals of each outcome per currency as one GROUP BY, and the few duplicates and conflicts
+ * Write every row to the outcome its verdict names, as set work: the unique rows straight from `silver` (the staged
+ * parts, or a unit's slice of them) to Parquet parts of `partRows` rows in file order (same columns and lineage: the
+ * dedup run is the validation run), the totals of each outcome per currency as one GROUP BY, and the few duplicates and conflicts
  * as quarantine entries streamed in row order. Returns the totals.
  */
-export async function writeOutcomes(
-  run: Run,
-  engine: SetEngine,
-  partPaths: readonly string[],
-): Promise<DedupTotals> {
+export async function writeOutcomes(run: Run, engine: SetEngine, silver: string): Promise<DedupTotals> {
   await engine.db.run(`
     CREATE TABLE outcome_rows AS
     SELECT s.*, v.verdict, row_number() OVER (PARTITION BY v.verdict IN ${KEPT} ORDER BY s._row_number) - 1 AS seq
-    FROM ${silverRelation(run.contract, partPaths)} s JOIN verdicts v ON v.row_number = s._row_number`);
+    FROM ${silver} s JOIN verdicts v ON v.row_number = s._row_number`);
   const totals = await outcomeTotals(run, engine);
   await writeUniqueParts(run, engine);
   await writeEntries(run, engine);
