@@ -5,8 +5,16 @@ import type { CampaignResult } from './campaign.ts';
 /**
  * `npm run chaos -- --json …` on one SIGKILL schedule: the harness end to end and one resumed run against its
  * baseline. SIGTERM, re-delivery, replay and rerun schedules run in the campaigns (`npm run chaos`, README);
- * graceful SIGTERM has its own process test (test/process/graceful-stop.integration.test.ts).
+ * graceful SIGTERM has its own process test (test/process/graceful-stop.integration.test.ts). The fan-outs are
+ * forced small, so the kill can land inside them: files above 16 KiB are validated in ~8 KiB chunks and the
+ * transactions files (~400 rows) deduplicated in 3 units, each unit on its own queue.
  */
+const FAN_OUT_ENV = {
+  FINLEDGER_VALIDATE_IN_CHUNKS_ABOVE_BYTES: '16384',
+  FINLEDGER_VALIDATION_CHUNK_BYTES: '8192',
+  FINLEDGER_DEDUP_IN_UNITS_ABOVE_ROWS: '350',
+  FINLEDGER_DEDUP_UNIT_ROWS: '150',
+};
 const ARGS = [
   '--json',
   '--only',
@@ -26,7 +34,7 @@ describe('npm run chaos on one SIGKILL schedule', () => {
 
   beforeAll(async () => {
     harness = spawnTs('chaos/run.ts', ARGS, {
-      env: { ...process.env, NODE_OPTIONS: '--disable-warning=ExperimentalWarning' },
+      env: { ...process.env, ...FAN_OUT_ENV, NODE_OPTIONS: '--disable-warning=ExperimentalWarning' },
     });
     exit = await harness.exited;
     try {

@@ -57,7 +57,8 @@ async function runMainJob(stateDir: string, track: (cli: TsProcess) => void): Pr
     stateDir,
     '--json',
     '--timeout-seconds',
-    '60',
+    // The first run takes ~20 s idle and ~40 s at load 3.5 on 2 cores: room for a CI machine under load.
+    '150',
   ]);
   track(cli);
   const tracker = trackDescendants(cli.pid);
@@ -121,7 +122,7 @@ describe('npm start on a state folder, then again with a message in a DLQ', () =
     await parkInDedupDlq(stateDir);
     second = await runMainJob(stateDir, track);
     status = await runCli(['status', '--state-dir', stateDir], track);
-  }, 150_000);
+  }, 420_000);
 
   afterAll(async () => {
     await killIfRunning(running);
