@@ -1,5 +1,5 @@
-import type { WorkUnit } from './sqs-unit-dispatch.ts';
 import type { UnitLedger } from './unit-ledger.ts';
+import type { WorkUnit } from './work-unit.ts';
 
 /** A unit's end: the recorded work and every result when this unit completed the set, else how far the set is. */
 export type UnitEnd<Work, Result> =

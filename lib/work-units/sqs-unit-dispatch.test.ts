@@ -1,6 +1,7 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { sqsUnitDispatch, type WorkUnit } from './sqs-unit-dispatch.ts';
+import { sqsUnitDispatch } from './sqs-unit-dispatch.ts';
+import type { WorkUnit } from './work-unit.ts';
 
 type Batch = { QueueUrl: string; Entries: { Id: string; MessageBody: string }[] };
 

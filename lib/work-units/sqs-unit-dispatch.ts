@@ -1,14 +1,8 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { WorkUnit } from './work-unit.ts';
 
 /** Attempts for entries SQS refused in a batch (throttling) before the dispatch fails and its cause is retried. */
 const ATTEMPTS = 3;
-
-/** A work unit: one numbered piece of a file's run, sent as JSON to its worker's queue (topology `units`). */
-export interface WorkUnit {
-  readonly fileId: string;
-  readonly runId: string;
-  readonly index: number;
-}
 
 /**
  * Send work units to a worker's queue, ten per SendMessageBatch, resending the entries a batch refused.

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { SilverValue } from '../../contracts/datasets/dataset-contract.ts';
-import { createRandom } from '../../test/sample-data/prng.ts';
 import { dedupFile } from './dedup.ts';
 import type { ConflictEntry, DuplicateEntry } from './dedup-outputs.ts';
 import { passesOf } from './history-passes.ts';
@@ -14,8 +12,8 @@ import {
   type SilverFile,
   testConfig,
   testPorts,
-  txValues,
 } from './test-support/fakes.ts';
+import { generatedFiles } from './test-support/generated-files.ts';
 import { entries, uniqueRows } from './test-support/read-outputs.ts';
 
 const SEEDS = [11, 23];
@@ -25,22 +23,6 @@ const LAYOUTS = [
   { historyBucketDigits: 1, historyRowsPerPass: 5 },
   { historyBucketDigits: 2 },
 ];
-
-/**
- * Four files of one partner drawing ids from a small pool: repeats within a file (duplicates), a second amount
- * for some ids (conflicts within and across files), ids re-sent on later dates (cross-file duplicates).
- */
-function generatedFiles(seed: number): SilverFile[] {
-  const random = createRandom(seed);
-  const amounts = ['10.00', '10.00', '10.00', '12.50'];
-  return Array.from({ length: 4 }, (_, file) => ({
-    fileId: `f_${String(file).repeat(24)}`,
-    businessDate: `2026-11-2${file}`,
-    rows: Array.from({ length: random.int(12, 30) }, (): SilverValue[] =>
-      txValues(`tx-${random.int(0, 40)}`, { amount: random.pick(amounts) }),
-    ),
-  }));
-}
 
 /** Dedup the files in order on one history of a layout; everything they produced, comparable. */
 async function outcomes(files: readonly SilverFile[], layout: Partial<DedupConfig>) {
@@ -84,7 +66,7 @@ describe('dedupFile over history buckets', () => {
     'classifies, writes and remembers the same with 1, 16 or 256 buckets (seed %i)',
     async (seed) => {
       // Prepare
-      const files = generatedFiles(seed);
+      const files = generatedFiles(seed, { files: 4, rows: [12, 30], ids: 40 });
 
       // Act
       const [one, ...others] = await Promise.all(LAYOUTS.map((layout) => outcomes(files, layout)));

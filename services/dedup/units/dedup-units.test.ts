@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { SilverValue } from '../../../contracts/datasets/dataset-contract.ts';
 import { RecordsDeduplicatedPayloadSchema } from '../../../contracts/events/records-deduplicated.ts';
-import type { WorkUnit } from '../../../lib/work-units/sqs-unit-dispatch.ts';
 import { memoryUnitLedger } from '../../../lib/work-units/test-support/memory-unit-ledger.ts';
+import type { WorkUnit } from '../../../lib/work-units/work-unit.ts';
 import { createRandom } from '../../../test/sample-data/prng.ts';
 import { type DedupFileInput, dedupFile, type RecordsDeduplicatedPayload } from '../dedup.ts';
 import type { ConflictEntry, DuplicateEntry } from '../dedup-outputs.ts';
@@ -12,11 +11,10 @@ import {
   memoryHistory,
   memoryObjects,
   SILVER_BUCKET,
-  type SilverFile,
   testConfig,
   testPorts,
-  txValues,
 } from '../test-support/fakes.ts';
+import { generatedFiles } from '../test-support/generated-files.ts';
 import { entries, uniqueRows } from '../test-support/read-outputs.ts';
 import {
   type DedupUnitResult,
@@ -27,19 +25,6 @@ import {
 } from './dedup-units.ts';
 
 const ORIGIN = { correlationId: 'corr-1', causationId: 'evt-1' };
-
-/** Files of one partner over a small id pool: within-file and cross-file duplicates and conflicts. */
-function generatedFiles(seed: number): SilverFile[] {
-  const random = createRandom(seed);
-  const amounts = ['10.00', '10.00', '10.00', '12.50'];
-  return Array.from({ length: 3 }, (_, file) => ({
-    fileId: `f_${String(file + 1).repeat(24)}`,
-    businessDate: `2026-11-2${file}`,
-    rows: Array.from({ length: random.int(30, 60) }, (): SilverValue[] =>
-      txValues(`tx-${random.int(0, 50)}`, { amount: random.pick(amounts) }),
-    ),
-  }));
-}
 
 /** Dedup a file in units: dispatch, then run the units in a shuffled order, twice each; the joined payload. */
 async function dedupInUnits(
@@ -99,7 +84,7 @@ describe('dedup in units', () => {
     async (seed) => {
       for (const rowsPerUnit of [1_000, 1]) {
         // Prepare: the same files on two fresh worlds.
-        const files = generatedFiles(seed);
+        const files = generatedFiles(seed, { files: 3, rows: [30, 60], ids: 50 });
         const whole = { objects: memoryObjects(), history: memoryHistory() };
         const inUnits = { objects: memoryObjects(), history: memoryHistory() };
 

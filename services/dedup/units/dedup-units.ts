@@ -1,8 +1,7 @@
-import { z } from 'zod';
 import { sumControlTotals } from '../../../contracts/events/records-deduplicated.ts';
 import { runUnit } from '../../../lib/work-units/run-unit.ts';
-import type { WorkUnit } from '../../../lib/work-units/sqs-unit-dispatch.ts';
 import type { UnitLedger } from '../../../lib/work-units/unit-ledger.ts';
+import { type WorkUnit, WorkUnitSchema } from '../../../lib/work-units/work-unit.ts';
 import {
   type DedupFileInput,
   type DedupOutcome,
@@ -17,12 +16,8 @@ import { dedupQuarantinePrefix, uniquePrefix } from '../object-keys.ts';
 import type { DedupConfig, DedupPorts } from '../ports.ts';
 
 /** One work unit: deduplicate slice `index` of a run of a file; the slice and the file come from the ledger. */
-export const DedupUnitSchema = z.object({
-  fileId: z.string().min(1),
-  runId: z.string().min(1),
-  index: z.number().int().nonnegative(),
-});
-export type DedupUnit = z.infer<typeof DedupUnitSchema>;
+export const DedupUnitSchema = WorkUnitSchema;
+export type DedupUnit = WorkUnit;
 
 /** Where the run comes from: what the joined RecordsDeduplicated names as its cause. */
 export interface DedupUnitsOrigin {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { runUnit } from '../../../lib/work-units/run-unit.ts';
+import { type WorkUnit, WorkUnitSchema } from '../../../lib/work-units/work-unit.ts';
 import type { SchemaValidateConfig, SchemaValidatePorts } from '../ports.ts';
 import type { ValidateFileInput, ValidationOutcome } from '../schema-validate.ts';
 import type { ChunkedRunOrigin, ChunkLedger } from './chunk-ledger.ts';
@@ -9,12 +9,8 @@ import { validateChunk } from './validate-chunk.ts';
 import type { ChunkingConfig } from './validate-in-chunks.ts';
 
 /** One work unit: validate chunk `index` of a run of a file; the range and the file come from the ledger. */
-export const ChunkUnitSchema = z.object({
-  fileId: z.string().min(1),
-  runId: z.string().min(1),
-  index: z.number().int().nonnegative(),
-});
-export type ChunkUnit = z.infer<typeof ChunkUnitSchema>;
+export const ChunkUnitSchema = WorkUnitSchema;
+export type ChunkUnit = WorkUnit;
 
 /** What validating in chunks needs beyond the whole-file ports: the ledger, the unit queue, the sizes. */
 export interface ChunkedValidationDeps {
