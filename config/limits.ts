@@ -22,7 +22,7 @@ export const VALIDATION_CHUNK_BYTES = 256 * 1024 ** 2;
  */
 export const DEDUP_IN_UNITS_ABOVE_ROWS = 5_000_000;
 
-/** About this many rows per dedup unit (at most one history bucket each, so at most 16 units per file). */
+/** About this many rows per dedup unit (at least one history bucket each, so at most 16 units per file). */
 export const DEDUP_UNIT_ROWS = 5_000_000;
 
 /** CopyObject copies at most 5 GiB; landing copies larger files to raw in parts (UploadPartCopy). */

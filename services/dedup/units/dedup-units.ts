@@ -59,8 +59,8 @@ export interface DedupUnitsDeps {
 
 /**
  * Cut the history's buckets into contiguous slices, one per unit: about `rowsPerUnit` of the file's rows each
- * (keys spread evenly over buckets), at most one bucket per unit.
- * @example sliceBuckets(12_000_000, 1, 5_000_000) // 3 slices: buckets 0-5, 6-a, b-f
+ * (keys spread evenly over buckets), and never more units than buckets.
+ * @example sliceBuckets(12_000_000, 1, 5_000_000) // 3 slices: buckets 0-4, 5-9, a-f
  */
 export function sliceBuckets(valid: number, bucketDigits: number, rowsPerUnit: number): DedupSlice[] {
   const buckets = allBuckets(bucketDigits);
