@@ -426,14 +426,12 @@ describe('dedupFile', () => {
       await dedupInOrder([{ fileId: `f_${String(index).repeat(24)}`, rows: [other(n)] }], world, config);
 
     // Assess
-    const manifest = await world.history.history.read({
-      dataset: 'transactions',
-      partner: 'acme-bank',
-      bucket,
-    });
-    expect(manifest.version).toBe(4);
-    expect(manifest.segments).toHaveLength(1);
-    expect(manifest.segments[0]?.rows).toBe(3);
+    const [manifest] = await world.history.history.read([
+      { dataset: 'transactions', partner: 'acme-bank', bucket },
+    ]);
+    expect(manifest?.version).toBe(4);
+    expect(manifest?.segments).toHaveLength(1);
+    expect(manifest?.segments[0]?.rows).toBe(3);
     expect([...(await keyRecords(world)).keys()].sort()).toEqual(
       fresh.map((n) => `KEY#transactions#acme-bank#tx-${n}`).sort(),
     );

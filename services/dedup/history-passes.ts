@@ -14,15 +14,16 @@ import { liveRecords, stageSegments, unstageSegments } from './key-history/histo
 import { publishClaims, type WrittenClaims, writeClaims } from './key-history/publish-claims.ts';
 import type { HistoryManifest, HistoryScope } from './ports.ts';
 
-/** Buckets whose manifest read, or segment upload and swap, are in flight at once (one item or object each). */
-const HISTORY_CALLS_IN_FLIGHT = 8;
+/** Buckets whose staged segments are fetched at once. */
+const STAGING_IN_FLIGHT = 8;
 
 /**
  * Classify the file's candidates against the key history and publish their claims, bucket by bucket
  * (dedup.ts steps 4 and 5). The buckets the candidates fall in are cut into passes whose segments together hold
  * at most `historyRowsPerPass` rows (a bucket above it is a pass alone), so a run stages a bounded slice of the
- * history at a time; a small history is one pass. Each bucket is published by its own manifest swap: the buckets
- * another run moved first are read again and classified against their longer history, the others are final.
+ * history at a time; a small history is one pass. Each bucket is published by its own conditional manifest swap
+ * (all of a pass in one call): the buckets another run moved first are read again and classified against their
+ * longer history, the others are final.
  */
 export async function classifyAgainstHistory(run: Run, engine: SetEngine): Promise<void> {
   await startVerdicts(engine);
@@ -55,7 +56,7 @@ async function classifyPass(
 ): Promise<string[]> {
   const staged = new Map<string, string>();
   try {
-    const { results: staging } = await mapInFlight(buckets, HISTORY_CALLS_IN_FLIGHT, async (bucket) => {
+    const { results: staging } = await mapInFlight(buckets, STAGING_IN_FLIGHT, async (bucket) => {
       const segments = manifestOf(manifests, bucket).segments;
       const paths = await stageSegments(
         engine,
@@ -70,7 +71,7 @@ async function classifyPass(
     const history = liveRecords([...pathsOf.values()].flat(), run.claim.nowSeconds);
     await classifyAcrossFiles(engine, history, run.claim, buckets);
     const claims = await claimsPerBucket(engine);
-    // Segments are written one at a time (one DuckDB session), then uploaded and swapped in parallel.
+    // Segments are written one at a time (one DuckDB session), then uploaded in parallel and swapped in one call.
     const written: WrittenClaims[] = [];
     for (const bucket of buckets.filter((candidate) => claims.get(candidate))) {
       const attempt = {
@@ -81,11 +82,8 @@ async function classifyPass(
       };
       written.push(await writeClaims(engine, run.config, attempt));
     }
-    const { results } = await mapInFlight(written, HISTORY_CALLS_IN_FLIGHT, async (claimsOf) => ({
-      bucket: claimsOf.attempt.scope.bucket,
-      final: await publishClaims(run.ports, claimsOf),
-    }));
-    const refused = results.filter((result) => !result.final).map((result) => result.bucket);
+    const taken = await publishClaims(run.ports, written);
+    const refused = written.filter((_, index) => !taken[index]).map((claims) => claims.attempt.scope.bucket);
     await keepBucketVerdicts(
       engine,
       buckets.filter((bucket) => !refused.includes(bucket)),
@@ -123,11 +121,8 @@ export function passesOf(
 }
 
 async function readManifests(run: Run, buckets: readonly string[]): Promise<Map<string, HistoryManifest>> {
-  const { results } = await mapInFlight(buckets, HISTORY_CALLS_IN_FLIGHT, async (bucket) => {
-    const manifest = await run.ports.history.read(scopeOf(run, bucket));
-    return [bucket, manifest] as const;
-  });
-  return new Map(results);
+  const manifests = await run.ports.history.read(buckets.map((bucket) => scopeOf(run, bucket)));
+  return new Map(buckets.map((bucket, index) => [bucket, manifests[index] as HistoryManifest]));
 }
 
 const scopeOf = (run: Run, bucket: string): HistoryScope => ({

@@ -50,16 +50,24 @@ export interface HistoryManifest {
   readonly segments: readonly HistorySegment[];
 }
 
+/** One bucket's swap: its new segment list, when its manifest is still at `expectedVersion`. */
+export interface ManifestSwap {
+  readonly scope: HistoryScope;
+  readonly expectedVersion: number;
+  readonly segments: readonly HistorySegment[];
+}
+
 /**
  * The atomic pointer to each bucket of a key history (one DynamoDB item per bucket). A dedup run classifies against
- * the version it read and publishes its new keys by swapping in the next version: a swap that finds another
- * version refuses, so two files racing for a key can never both accept it.
+ * the versions it read and publishes its new keys by swapping in each bucket's next version: a swap that finds
+ * another version refuses, so two files racing for a key can never both accept it. Both calls take many buckets at
+ * once (a file touches up to 16), each bucket read and swapped on its own terms.
  */
 export interface HistoryManifests {
-  /** The current manifest, read strongly consistent. */
-  read(scope: HistoryScope): Promise<HistoryManifest>;
-  /** Replace the segment list when the manifest is still at `expectedVersion`; false when another run moved it. */
-  swap(scope: HistoryScope, expectedVersion: number, segments: readonly HistorySegment[]): Promise<boolean>;
+  /** The current manifests of these buckets, read strongly consistent, in the same order. */
+  read(scopes: readonly HistoryScope[]): Promise<HistoryManifest[]>;
+  /** Per swap, in order: true when it took place, false when another run had moved that bucket first. */
+  swap(swaps: readonly ManifestSwap[]): Promise<boolean[]>;
 }
 
 /** Objects dedup reads (silver parts) and writes (unique parts, quarantine entries). */

@@ -23,9 +23,10 @@ export async function findKeyRecords(
   const buckets = keys
     ? [...new Set(keys.map((key) => bucketOfKey(key, bucketDigits)))].sort()
     : allBuckets(bucketDigits);
-  const segments: HistorySegment[] = [];
-  for (const historyBucket of buckets)
-    segments.push(...(await ports.history.read({ ...owner, bucket: historyBucket })).segments);
+  const manifests = await ports.history.read(
+    buckets.map((historyBucket) => ({ ...owner, bucket: historyBucket })),
+  );
+  const segments: HistorySegment[] = manifests.flatMap((manifest) => manifest.segments);
   if (segments.length === 0) return new Map();
   return withSetEngine(LOOKUP_LIMITS, async (engine) => {
     const paths = await stageSegments(engine, ports.objects, bucket, segments, new Map());

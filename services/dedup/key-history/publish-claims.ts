@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { ObjectRef } from '../../../contracts/events/envelope.ts';
+import { mapInFlight } from '../../../lib/async/map-in-flight.ts';
 import type { SetEngine } from '../../../lib/duckdb/set-engine.ts';
 import { digestId } from '../../../lib/ids/digest-id.ts';
 import { type ClaimContext, claimedRecords } from '../cross-file.ts';
@@ -17,6 +18,9 @@ export interface ClaimAttempt {
   readonly segmentPaths: readonly string[];
   readonly context: ClaimContext;
 }
+
+/** Segments uploaded at once. */
+const UPLOADS_IN_FLIGHT = 8;
 
 /** A bucket's claims written as a local segment, ready to publish. */
 export interface WrittenClaims {
@@ -59,13 +63,25 @@ export async function writeClaims(
 }
 
 /**
- * Publish written claims: upload the immutable segment, then swap the bucket's manifest from the version the
- * claims were classified against. False when another run published first; the caller classifies the bucket's
- * new keys against its longer history and tries again. A refused segment stays behind unreferenced (dedup may
- * not delete in the silver bucket); readers only ever open what a manifest lists.
+ * Publish written claims: upload each immutable segment, then swap every bucket's manifest from the version its
+ * claims were classified against, in one call. Per written claims, false when another run published that bucket
+ * first; the caller classifies that bucket's new keys against its longer history and tries again. A refused
+ * segment stays behind unreferenced (dedup may not delete in the silver bucket); readers only ever open what a
+ * manifest lists.
  */
-export async function publishClaims(ports: DedupPorts, written: WrittenClaims): Promise<boolean> {
-  await ports.objects.putObject(written.ref, new Uint8Array(await readFile(written.path)));
-  const { scope, manifest } = written.attempt;
-  return ports.history.swap(scope, manifest.version, written.segments);
+export async function publishClaims(
+  ports: DedupPorts,
+  written: readonly WrittenClaims[],
+): Promise<boolean[]> {
+  if (written.length === 0) return [];
+  await mapInFlight(written, UPLOADS_IN_FLIGHT, async (claims) =>
+    ports.objects.putObject(claims.ref, new Uint8Array(await readFile(claims.path))),
+  );
+  return ports.history.swap(
+    written.map(({ attempt, segments }) => ({
+      scope: attempt.scope,
+      expectedVersion: attempt.manifest.version,
+      segments,
+    })),
+  );
 }

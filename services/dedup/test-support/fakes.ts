@@ -63,20 +63,22 @@ export function memoryHistory(options: { race?: (scope: HistoryScope) => Promise
   const calls = { read: 0, swap: 0, refused: 0 };
   const id = (scope: HistoryScope) => `${scope.dataset}#${scope.partner}#${scope.bucket}`;
   const history: HistoryManifests = {
-    async read(scope) {
-      calls.read += 1;
-      return manifests.get(id(scope)) ?? { version: 0, segments: [] };
+    async read(scopes) {
+      calls.read += scopes.length;
+      return scopes.map((scope) => manifests.get(id(scope)) ?? { version: 0, segments: [] });
     },
-    async swap(scope, expectedVersion, segments) {
-      calls.swap += 1;
-      await options.race?.(scope);
-      const current = manifests.get(id(scope))?.version ?? 0;
-      if (current !== expectedVersion) {
-        calls.refused += 1;
-        return false;
-      }
-      manifests.set(id(scope), { version: expectedVersion + 1, segments: [...segments] });
-      return true;
+    async swap(swaps) {
+      calls.swap += swaps.length;
+      for (const { scope } of swaps) await options.race?.(scope);
+      return swaps.map(({ scope, expectedVersion, segments }) => {
+        const current = manifests.get(id(scope))?.version ?? 0;
+        if (current !== expectedVersion) {
+          calls.refused += 1;
+          return false;
+        }
+        manifests.set(id(scope), { version: expectedVersion + 1, segments: [...segments] });
+        return true;
+      });
     },
   };
   return { history, manifests, calls };

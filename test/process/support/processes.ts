@@ -77,8 +77,9 @@ export function trackDescendants(root: number, intervalMs = 100): { stop(): Proc
   const sample = () => {
     for (const info of descendantsOf(root)) {
       const key = `${info.pid}@${info.startTime}`;
-      // Keep the first command line seen: an exited, unreaped child (zombie) shows an empty one.
-      if (!seen.get(key)?.command) seen.set(key, info);
+      // Keep the latest non-empty command line: a child sampled between fork and exec still shows its parent's
+      // (exec keeps the pid and start time), and an exited, unreaped child (zombie) shows an empty one.
+      if (info.command || !seen.has(key)) seen.set(key, info);
     }
   };
   sample();
