@@ -419,7 +419,7 @@ describe('dedupFile', () => {
     const longAgo = new Date(NOW.getTime() - 401 * 86_400_000);
     const old = landSilver(world.objects, { fileId: fileIds.c, rows: [other(expired)] });
     await dedupFile(old, { ...testPorts(world.objects, world.history), now: () => longAgo }, testConfig());
-    const config = testConfig({ compactAtSegments: 4 });
+    const config = testConfig({ compactAtSegments: 4, compactBelowRows: 0 });
 
     // Act
     for (const [index, n] of fresh.entries())
@@ -434,6 +434,31 @@ describe('dedupFile', () => {
     expect(manifest?.segments[0]?.rows).toBe(3);
     expect([...(await keyRecords(world)).keys()].sort()).toEqual(
       fresh.map((n) => `KEY#transactions#acme-bank#tx-${n}`).sort(),
+    );
+  });
+
+  it('keeps a bucket below compactBelowRows in one segment, rewritten with every commit', async () => {
+    // Prepare: three ids of one history bucket, one file each.
+    const bucket = bucketOfId('tx-0');
+    const ids = Array.from({ length: 400 }, (_, n) => n)
+      .filter((n) => bucketOfId(`tx-${n}`) === bucket)
+      .slice(0, 3);
+    const world = newWorld();
+    const config = testConfig({ compactAtSegments: 32, compactBelowRows: 2 });
+
+    // Act
+    for (const [index, n] of ids.entries())
+      await dedupInOrder([{ fileId: `f_${String(index).repeat(24)}`, rows: [other(n)] }], world, config);
+
+    // Assess: merged into one segment while the bucket held under 2 records; at 2 the next commit appends.
+    const [manifest] = await world.history.history.read([
+      { dataset: 'transactions', partner: 'acme-bank', bucket },
+    ]);
+    expect(manifest?.version).toBe(3);
+    expect(manifest?.segments.map((segment) => segment.rows)).toEqual([2, 1]);
+    await dedupInOrder([{ fileId: fileIds.c, rows: [other(ids[0] as number)] }], world, config);
+    expect([...(await keyRecords(world)).keys()].sort()).toEqual(
+      ids.map((n) => `KEY#transactions#acme-bank#tx-${n}`).sort(),
     );
   });
 

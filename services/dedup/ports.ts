@@ -98,6 +98,8 @@ export interface DedupConfig {
   readonly engine: SetEngineLimits;
   /** Segments a history bucket may reach before a commit merges them into one (dropping expired keys). */
   readonly compactAtSegments: number;
+  /** A bucket holding fewer records than this is merged into one segment on every commit (rewriting it is cheap). */
+  readonly compactBelowRows: number;
   /** Key records a dedup run stages at once: the buckets of a pass hold at most this many (one bucket may hold more). */
   readonly historyRowsPerPass: number;
   /** Width of the history's buckets in hex digits of sha256(key): a stored layout (`KEY_HISTORY_BUCKET_DIGITS`). */
@@ -117,6 +119,7 @@ export const DEFAULT_DEDUP_LIMITS = {
   quarantinePartCharacters: 16 * 1024 * 1024,
   engine: DEFAULT_SET_ENGINE_LIMITS,
   compactAtSegments: 32,
+  compactBelowRows: 1_000_000,
   historyBucketDigits: KEY_HISTORY_BUCKET_DIGITS,
   historyRowsPerPass: 20_000_000,
   maxHistoryAttempts: 200,

@@ -34,7 +34,8 @@ export interface WrittenClaims {
 
 /**
  * Write this run's claimed keys of one bucket as the segment of the bucket's next version (DuckDB work: call it
- * one bucket at a time). When the bucket has reached `compactAtSegments`, the segment also carries every live
+ * one bucket at a time). When the bucket has reached `compactAtSegments`, or holds fewer than `compactBelowRows`
+ * records (a small bucket stays one segment, so a run stages one object per bucket), the segment also carries every live
  * record of the old ones (expired keys dropped) and replaces them, so a bucket stays a bounded number of files.
  */
 export async function writeClaims(
@@ -43,7 +44,10 @@ export async function writeClaims(
   attempt: ClaimAttempt,
 ): Promise<WrittenClaims> {
   const { manifest, scope, context } = attempt;
-  const compact = manifest.segments.length + 1 >= config.compactAtSegments;
+  const historyRows = manifest.segments.reduce((sum, segment) => sum + segment.rows, 0);
+  const compact =
+    manifest.segments.length + 1 >= config.compactAtSegments ||
+    (manifest.segments.length > 0 && historyRows < config.compactBelowRows);
   const select = compact
     ? `${claimedRecords(context, scope.bucket)} UNION ALL SELECT * FROM ${liveRecords(attempt.segmentPaths, context.nowSeconds)}`
     : claimedRecords(context, scope.bucket);
