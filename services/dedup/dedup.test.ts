@@ -56,6 +56,17 @@ const bucketOfId = (id: string) => bucketOfKey(`KEY#transactions#acme-bank#${id}
 /** How many history buckets a set of acme-bank transaction ids falls in. */
 const bucketCount = (ids: readonly string[]) => new Set(ids.map(bucketOfId)).size;
 
+/** The first `count` numbers n whose id `tx-<n>` falls in tx-0's history bucket, and that bucket. */
+function idsInOneBucket(count: number): { bucket: string; ids: number[] } {
+  const bucket = bucketOfId('tx-0');
+  const ids = Array.from({ length: 400 }, (_, n) => n).filter((n) => bucketOfId(`tx-${n}`) === bucket);
+  return { bucket, ids: ids.slice(0, count) };
+}
+
+/** The current manifest of one bucket of acme-bank's transactions history. */
+const bucketManifest = async (world: Pick<World, 'history'>, bucket: string) =>
+  (await world.history.history.read([{ dataset: 'transactions', partner: 'acme-bank', bucket }]))[0];
+
 /** What an entry says, in a form a table can state. */
 const summary = (entry: DuplicateEntry | ConflictEntry) => {
   const against = entry.kind === 'duplicate' ? entry.of : entry.other;
@@ -410,10 +421,7 @@ describe('dedupFile', () => {
   it("merges a bucket's segments into one, dropping expired keys, once it reaches compactAtSegments", async () => {
     // Prepare: four ids of one history bucket; the first claimed longer ago than the retention, then files of
     // one new key each.
-    const bucket = bucketOfId('tx-0');
-    const ids = Array.from({ length: 400 }, (_, n) => n)
-      .filter((n) => bucketOfId(`tx-${n}`) === bucket)
-      .slice(0, 4);
+    const { bucket, ids } = idsInOneBucket(4);
     const [expired, ...fresh] = ids as [number, ...number[]];
     const world = newWorld();
     const longAgo = new Date(NOW.getTime() - 401 * 86_400_000);
@@ -426,9 +434,7 @@ describe('dedupFile', () => {
       await dedupInOrder([{ fileId: `f_${String(index).repeat(24)}`, rows: [other(n)] }], world, config);
 
     // Assess
-    const [manifest] = await world.history.history.read([
-      { dataset: 'transactions', partner: 'acme-bank', bucket },
-    ]);
+    const manifest = await bucketManifest(world, bucket);
     expect(manifest?.version).toBe(4);
     expect(manifest?.segments).toHaveLength(1);
     expect(manifest?.segments[0]?.rows).toBe(3);
@@ -439,10 +445,7 @@ describe('dedupFile', () => {
 
   it('keeps a bucket below compactBelowRows in one segment, rewritten with every commit', async () => {
     // Prepare: three ids of one history bucket, one file each.
-    const bucket = bucketOfId('tx-0');
-    const ids = Array.from({ length: 400 }, (_, n) => n)
-      .filter((n) => bucketOfId(`tx-${n}`) === bucket)
-      .slice(0, 3);
+    const { bucket, ids } = idsInOneBucket(3);
     const world = newWorld();
     const config = testConfig({ compactAtSegments: 32, compactBelowRows: 2 });
 
@@ -451,9 +454,7 @@ describe('dedupFile', () => {
       await dedupInOrder([{ fileId: `f_${String(index).repeat(24)}`, rows: [other(n)] }], world, config);
 
     // Assess: merged into one segment while the bucket held under 2 records; at 2 the next commit appends.
-    const [manifest] = await world.history.history.read([
-      { dataset: 'transactions', partner: 'acme-bank', bucket },
-    ]);
+    const manifest = await bucketManifest(world, bucket);
     expect(manifest?.version).toBe(3);
     expect(manifest?.segments.map((segment) => segment.rows)).toEqual([2, 1]);
     await dedupInOrder([{ fileId: fileIds.c, rows: [other(ids[0] as number)] }], world, config);
