@@ -56,13 +56,20 @@ export async function waitForIdle(options: IdleOptions): Promise<void> {
   let quietChecks = 0;
   let last: { depths: QueueDepth[]; busy: Record<string, number> } = { depths: [], busy: {} };
   while (Date.now() < deadline) {
+    // Local work in progress settles it: no need to ask SQS, nor to run the workers, until it is done.
+    const busyBefore = options.busy();
+    if (isBusy(busyBefore)) {
+      quietChecks = 0;
+      last = { depths: last.depths, busy: busyBefore };
+      await new Promise((resolve) => setTimeout(resolve, interval));
+      continue;
+    }
     await options.beforeCheck?.();
     const depths = await queueDepths(options.sqs, options.queueUrls);
     const busy = options.busy();
     last = { depths, busy };
     const quiet =
-      depths.every((depth) => depth.visible + depth.inFlight + depth.delayed === 0) &&
-      Object.values(busy).every((count) => count === 0);
+      depths.every((depth) => depth.visible + depth.inFlight + depth.delayed === 0) && !isBusy(busy);
     quietChecks = quiet ? quietChecks + 1 : 0;
     if (quietChecks >= 2) return;
     await new Promise((resolve) => setTimeout(resolve, interval));
@@ -71,6 +78,8 @@ export async function waitForIdle(options: IdleOptions): Promise<void> {
     `The runtime did not become idle within ${options.timeoutMs ?? 30_000} ms. ${describe(last)}`,
   );
 }
+
+const isBusy = (busy: Record<string, number>): boolean => Object.values(busy).some((count) => count !== 0);
 
 function describe({ depths, busy }: { depths: QueueDepth[]; busy: Record<string, number> }): string {
   const queues = depths

@@ -55,4 +55,34 @@ describe('startLoop', () => {
     expect(maxConcurrent).toBe(1);
     expect(loop.busy()).toBe(false);
   });
+
+  it('runs one more iteration for any number of kicks made while one runs', async () => {
+    // Prepare: an interval that never fires, and iterations that wait for the test to let them finish.
+    let started = 0;
+    const releases: (() => void)[] = [];
+    const loop = startLoop(
+      'kicked',
+      3_600_000,
+      async () => {
+        started++;
+        await new Promise<void>((resolve) => releases.push(resolve));
+      },
+      { logger: recordingLogger(), runImmediately: false },
+    );
+    loop.kick();
+    await waitFor('the first iteration to start', () => started === 1, 5000);
+
+    // Act
+    loop.kick();
+    loop.kick();
+    loop.kick();
+    releases.shift()?.();
+    await waitFor('the queued iteration to start', () => started === 2, 5000);
+    releases.shift()?.();
+    await waitFor('both iterations to finish', () => loop.iterations() === 2 && !loop.busy(), 5000);
+
+    // Assess
+    expect(started).toBe(2);
+    await loop.stop();
+  });
 });

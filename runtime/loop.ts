@@ -5,6 +5,8 @@ export interface Loop {
   readonly name: string;
   /** Run one iteration now, after any iteration in progress; resolves when it is done. */
   runNow(): Promise<void>;
+  /** Ask for one iteration soon; several kicks before it starts make one iteration. */
+  kick(): void;
   /** Whether an iteration is running or queued. */
   busy(): boolean;
   /** Completed iterations, failed ones included. */
@@ -30,8 +32,11 @@ export function startLoop(
   let completed = 0;
   let timer: NodeJS.Timeout | undefined;
   let chain: Promise<void> = Promise.resolve();
+  // A kick waits for the next iteration to start; any iteration that starts after it serves it.
+  let kickQueued = false;
 
   const iterate = async () => {
+    kickQueued = false;
     try {
       if (!stopped) await fn();
     } catch (error) {
@@ -52,6 +57,11 @@ export function startLoop(
     return chain;
   };
 
+  const kick = () => {
+    if (stopped || kickQueued) return;
+    kickQueued = true;
+    void runNow();
+  };
   const schedule = (delay: number) => {
     if (stopped) return;
     timer = setTimeout(() => {
@@ -64,6 +74,7 @@ export function startLoop(
   return {
     name,
     runNow,
+    kick,
     busy: () => pending > 0,
     iterations: () => completed,
     stop() {

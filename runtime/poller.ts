@@ -48,6 +48,11 @@ export interface PollerOptions {
    * `RECEIVE_HOLD_SECONDS` and hidden for this long once the journal names them (see `receive`).
    */
   readonly visibilityTimeoutSeconds?: number;
+  /**
+   * Called once a batch is settled (deleted or released). The runtime kicks its stream workers here: in AWS the
+   * outbox relay runs on the table's stream as soon as a handler commits, not on a timer.
+   */
+  readonly onBatchSettled?: () => void;
   readonly logger?: RuntimeLogger;
 }
 
@@ -110,6 +115,7 @@ export function startPoller(options: PollerOptions): Poller {
       } finally {
         if (batch !== undefined) await journalClear(options, batch, logger);
         inFlight--;
+        options.onBatchSettled?.();
       }
     }
   };

@@ -63,6 +63,11 @@ export interface RuntimeOptions {
   /** Borrow a running in-memory DynamoDB Local instead of starting one (tests; see `EmulatorOptions`). */
   readonly sharedDynamoDb?: SharedDynamoDb;
   readonly pollerConcurrency?: number;
+  /**
+   * Kick the stream workers (the outbox relay) after every settled batch, as a DynamoDB stream triggers them in AWS
+   * (default true). Off, they run only on their interval and when a test or `waitForIdle` drives them.
+   */
+  readonly kickStreamWorkers?: boolean;
   /** Deep-freeze each SQSEvent so a handler that mutates its input fails loudly (see INTEGRITY-NOTES). */
   readonly freezeEvents?: boolean;
   /** Where log lines go (default: stderr); with a state folder they are also appended to its log file. */
@@ -234,9 +239,25 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
         logger,
       });
     }
-    const pollers = startPollers(topology, stage, resources, clients, handlers, options, logger);
-    let bridge: S3Notifications | undefined;
     let loops: Record<string, Loop> = {};
+    // In AWS a stream worker (the outbox relay) runs as soon as a handler commits; offline each settled batch
+    // kicks it, and its own interval is only the safety net.
+    const streamWorkers = streamWorkerNames(topology);
+    const kickStreamWorkers = () => {
+      if (options.kickStreamWorkers === false) return;
+      for (const name of streamWorkers) loops[name]?.kick();
+    };
+    const pollers = startPollers(
+      topology,
+      stage,
+      resources,
+      clients,
+      handlers,
+      options,
+      logger,
+      kickStreamWorkers,
+    );
+    let bridge: S3Notifications | undefined;
     let graceMs = DEFAULT_STOP_GRACE_MS;
     teardown.push(() => drainWork({ pollers, bridge, loops, topology, graceMs, logger }));
 
@@ -274,9 +295,13 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
             ...Object.fromEntries(
               Object.entries(pollers).map(([name, poller]) => [`poller ${name}`, poller.inFlight()]),
             ),
-            ...Object.fromEntries(
-              Object.entries(loops).map(([name, loop]) => [`worker ${name}`, loop.busy() ? 1 : 0]),
-            ),
+            // Each check runs the workers to their end itself (beforeCheck); their own timers firing around it
+            // are not pending work. Only a wait that does not run them has to wait for them.
+            ...(idleOptions.runWorkers === false
+              ? Object.fromEntries(
+                  Object.entries(loops).map(([name, loop]) => [`worker ${name}`, loop.busy() ? 1 : 0]),
+                )
+              : {}),
           }),
           beforeCheck:
             idleOptions.runWorkers === false
@@ -329,12 +354,17 @@ async function drainWork(work: {
       ),
     });
   }
-  const streamWorkers = new Set(
-    work.topology.workers.filter((worker) => worker.trigger.kind === 'stream').map((worker) => worker.name),
-  );
+  const streamWorkers = streamWorkerNames(work.topology);
   const flush = Object.entries(work.loops).filter(([name]) => streamWorkers.has(name));
   await Promise.all(flush.map(([, loop]) => loop.runNow()));
   await Promise.all(Object.values(work.loops).map((loop) => loop.stop()));
+}
+
+/** Workers AWS triggers from a DynamoDB stream (the outbox relay): offline they run on a loop and on kicks. */
+function streamWorkerNames(topology: Topology): Set<string> {
+  return new Set(
+    topology.workers.filter((worker) => worker.trigger.kind === 'stream').map((worker) => worker.name),
+  );
 }
 
 function startPollers(
@@ -345,6 +375,7 @@ function startPollers(
   handlers: HandlerMap,
   options: RuntimeOptions,
   logger: RuntimeLogger,
+  onBatchSettled: () => void,
 ): Record<string, Poller> {
   const consumers = queueConsumers(topology, resources);
   const known = new Set(consumers.map((consumer) => consumer.name));
@@ -384,6 +415,7 @@ function startPollers(
         ? createInflightJournal(inflightDir(options.stateDir), physicalName(stage, consumer.name))
         : undefined,
       visibilityTimeoutSeconds: consumer.visibilityTimeoutSeconds,
+      onBatchSettled,
       logger,
     });
   }

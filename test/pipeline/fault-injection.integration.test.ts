@@ -27,7 +27,7 @@ describe('faults injected into the real SDK clients of the offline pipeline', ()
   beforeAll(async () => {
     configureTestEnvironment();
     // The relay runs only when a test (or waitForIdle) drives it, so a batch can build up before it is sent.
-    runtime = await startTestPipeline({ relayIntervalMs: 600_000 });
+    runtime = await startTestPipeline({ relayIntervalMs: 600_000, kickStreamWorkers: false });
   });
 
   afterAll(async () => {

@@ -30,7 +30,6 @@ export function startTestPipeline(options: PipelineOptions = {}): Promise<Runtim
     sharedDynamoDb: sharedDynamoDb(),
     retryDelaySeconds: 0,
     logger: silentLogger,
-    relayIntervalMs: 50,
     watchdogIntervalMs: 250,
     ...options,
   });
