@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { type MatchingRules, matchingRules } from '../../../config/matching-rules.ts';
+import { DEFAULT_SET_ENGINE_LIMITS, withSetEngine } from '../../../lib/duckdb/set-engine.ts';
+import { createRandom, type Random } from '../../../test/sample-data/prng.ts';
+import { matchingWindow } from '../business-dates.ts';
+import type { MatchableSettlement, MatchableTransaction } from '../rows.ts';
+import { loadWindow } from '../sql/window-tables.ts';
+import { type OracleOutcome, oracleMatch } from '../test-support/oracle.ts';
+import { randomRows, randomRules, withLineage } from '../test-support/random-window.ts';
+import { silverWindow } from '../test-support/silver-window.ts';
+import { assignMatchUnits } from './match-units.ts';
+
+const AS_OF = '2026-11-20';
+const SEEDS = 30;
+
+const rowId = (row: MatchableTransaction | MatchableSettlement) => `${row._file_id}#${row._row_number}`;
+
+/** Even seeds draw synthetic rules (several passes, batches, instalments); odd ones take a partner's rules. */
+function rulesFor(seed: number, random: Random): MatchingRules {
+  return seed % 2 === 0
+    ? randomRules(random)
+    : (matchingRules[(seed >> 1) % matchingRules.length] as MatchingRules);
+}
+
+/** The unit of every row of the window, by file and row, as the SQL cut assigns it. */
+async function unitsOf(
+  rules: MatchingRules,
+  transactions: readonly MatchableTransaction[],
+  settlements: readonly MatchableSettlement[],
+  unitCount: number,
+): Promise<{ unitOf: Map<string, number>; components: number }> {
+  const silver = silverWindow(transactions, settlements);
+  return withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
+    const { files } = await loadWindow(engine, {
+      partner: rules.partner,
+      asOf: AS_OF,
+      window: matchingWindow(AS_OF, rules),
+      rules,
+      runs: silver.runs,
+      objects: silver.objects,
+    });
+    const { components } = await assignMatchUnits(engine, rules, unitCount);
+    const read = await engine.db.runAndReadAll(
+      `SELECT x.file_no, x.row_number, u.unit FROM match_unit u JOIN tx x ON u.side = 0 AND u.seq = x.seq
+       UNION ALL
+       SELECT x.file_no, x.row_number, u.unit FROM match_unit u JOIN st x ON u.side = 1 AND u.seq = x.seq`,
+    );
+    const fileIdOf = new Map(files.map((file) => [file.fileNo, file.fileId]));
+    const unitOf = new Map(
+      read
+        .getRows()
+        .map(([fileNo, rowNumber, unit]) => [`${fileIdOf.get(Number(fileNo))}#${rowNumber}`, Number(unit)]),
+    );
+    return { unitOf, components };
+  });
+}
+
+/** Every money figure of a sums tree by its path (`transactions.matched.EUR`), zeros left out. */
+function addSums(tree: unknown, into: Map<string, bigint>, path = ''): void {
+  if (typeof tree === 'string') into.set(path, (into.get(path) ?? 0n) + BigInt(tree));
+  else if (tree && typeof tree === 'object')
+    for (const [name, value] of Object.entries(tree)) addSums(value, into, path ? `${path}.${name}` : name);
+}
+
+/** The outcomes of the units matched one by one, joined: records as a sorted list, counts and sums added. */
+function joined(outcomes: readonly OracleOutcome[]) {
+  const counts: Record<string, number> = {};
+  const sums = new Map<string, bigint>();
+  for (const outcome of outcomes) {
+    for (const [name, value] of Object.entries(outcome.counts)) counts[name] = (counts[name] ?? 0) + value;
+    addSums(outcome.sums, sums);
+  }
+  return {
+    records: outcomes.flatMap((outcome) => outcome.records.map((record) => JSON.stringify(record))).sort(),
+    counts,
+    sums: Object.fromEntries(
+      [...sums].filter(([, minor]) => minor !== 0n).sort(([a], [b]) => (a < b ? -1 : 1)),
+    ),
+  };
+}
+
+/** Seeds whose window was really cut (more than one component, in more than one unit). */
+let cutSeeds = 0;
+
+describe('the matching unit cut (components over every pass’s keys)', () => {
+  it.each(Array.from({ length: SEEDS }, (_, seed) => seed))(
+    'matches each unit alone to what the whole window gives, seed %i',
+    async (seed) => {
+      // Prepare
+      const random = createRandom(seed + 31_001);
+      const rules = rulesFor(seed, random);
+      const rows = randomRows(random, rules, AS_OF);
+      const transactions = withLineage(rows.transactions, 'transactions', random);
+      const settlements = withLineage(rows.settlements, 'settlements', random);
+      const unitCount = random.int(2, 7);
+      const whole = joined([
+        oracleMatch({ partner: rules.partner, asOf: AS_OF, rules, transactions, settlements }),
+      ]);
+
+      // Act: rows outside the settled types are in no unit (counted apart), so they go with unit 0.
+      const { unitOf, components } = await unitsOf(rules, transactions, settlements, unitCount);
+      const units = Array.from({ length: unitCount }, (_, unit) =>
+        oracleMatch({
+          partner: rules.partner,
+          asOf: AS_OF,
+          rules,
+          transactions: transactions.filter((row) => (unitOf.get(rowId(row)) ?? 0) === unit),
+          settlements: settlements.filter((row) => unitOf.get(rowId(row)) === unit),
+        }),
+      );
+
+      // Assess
+      expect(settlements.every((row) => unitOf.has(rowId(row)))).toBe(true);
+      if (components > 1 && new Set(unitOf.values()).size > 1) cutSeeds += 1;
+      const cut = joined(units);
+      expect(cut.records).toEqual(whole.records);
+      expect(cut.counts).toEqual(whole.counts);
+      expect(cut.sums).toEqual(whole.sums);
+    },
+  );
+
+  it('really cut most windows into several units', () => {
+    expect(cutSeeds).toBeGreaterThanOrEqual(SEEDS * 0.8);
+  });
+});
