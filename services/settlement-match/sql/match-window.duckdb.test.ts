@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type MatchingRules, matchingRules } from '../../../config/matching-rules.ts';
+import type { MatchingRules } from '../../../config/matching-rules.ts';
 import { withSetEngine } from '../../../lib/duckdb/set-engine.ts';
 import { createRandom, type Random, shuffled } from '../../../test/sample-data/prng.ts';
 import { writeResults } from '../match-run.ts';
@@ -12,7 +12,7 @@ import {
 import type { ResultRecord } from '../result-records.ts';
 import type { MatchableSettlement, MatchableTransaction } from '../rows.ts';
 import { oracleMatch } from '../test-support/oracle.ts';
-import { randomRows, randomRules, withLineage } from '../test-support/random-window.ts';
+import { randomRows, rulesForSeed, withLineage } from '../test-support/random-window.ts';
 import { silverWindow } from '../test-support/silver-window.ts';
 import { matchWindowInSql } from './match-window.ts';
 
@@ -79,13 +79,6 @@ async function sqlOutcome(window: Window, config: SettlementMatchConfig, random?
   });
 }
 
-/** Even seeds draw synthetic rules; odd seeds take each partner's rules from config/matching-rules.ts in turn. */
-function rulesFor(seed: number, random: Random): MatchingRules {
-  return seed % 2 === 0
-    ? randomRules(random)
-    : (matchingRules[(seed >> 1) % matchingRules.length] as MatchingRules);
-}
-
 /** Outcome kinds seen over all seeds, so the last test can check the generator reached every one. */
 const seen = new Set<string>();
 
@@ -107,7 +100,7 @@ describe('matchWindowInSql over random windows (seeded), against matchSettlement
     async (seed) => {
       // Prepare
       const random = createRandom(seed + 7_001);
-      const rules = rulesFor(seed, random);
+      const rules = rulesForSeed(seed, random);
       const rows = randomRows(random, rules, AS_OF);
       const window: Window = {
         rules,
@@ -150,7 +143,7 @@ describe('matchWindowInSql over random windows (seeded), against matchSettlement
     async (seed) => {
       // Prepare: the same rows sent in other files (other lineage, so other tie-breaks between equal ids)
       const random = createRandom(seed + 9_001);
-      const rules = rulesFor(seed, random);
+      const rules = rulesForSeed(seed, random);
       const rows = randomRows(random, rules, AS_OF);
       const config: SettlementMatchConfig = {
         ...DEFAULT_MATCH_LIMITS,

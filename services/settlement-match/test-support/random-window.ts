@@ -1,4 +1,4 @@
-import type { MatchingRules, MatchPass } from '../../../config/matching-rules.ts';
+import { type MatchingRules, type MatchPass, matchingRules } from '../../../config/matching-rules.ts';
 import type { TransactionType } from '../../../contracts/datasets/transactions.ts';
 import type { Random } from '../../../test/sample-data/prng.ts';
 import { addDays } from '../business-dates.ts';
@@ -50,6 +50,17 @@ export function randomRules(random: Random): MatchingRules {
     settlementWaitDays,
     windowDays: random.int(settlementWaitDays, settlementWaitDays + 4),
   });
+}
+
+/**
+ * Rules for a seeded case: even seeds draw synthetic rules, odd seeds take each partner's rules from
+ * config/matching-rules.ts in turn.
+ * @example const rules = rulesForSeed(seed, random)
+ */
+export function rulesForSeed(seed: number, random: Random): MatchingRules {
+  return seed % 2 === 0
+    ? randomRules(random)
+    : (matchingRules[(seed >> 1) % matchingRules.length] as MatchingRules);
 }
 
 /** A transaction id or reference: number `n` with a text that tests code-unit order. */

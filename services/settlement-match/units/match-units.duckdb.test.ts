@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { type MatchingRules, matchingRules } from '../../../config/matching-rules.ts';
+import type { MatchingRules } from '../../../config/matching-rules.ts';
 import { DEFAULT_SET_ENGINE_LIMITS, withSetEngine } from '../../../lib/duckdb/set-engine.ts';
-import { createRandom, type Random } from '../../../test/sample-data/prng.ts';
+import { createRandom } from '../../../test/sample-data/prng.ts';
 import { matchingWindow } from '../business-dates.ts';
 import type { MatchableSettlement, MatchableTransaction } from '../rows.ts';
 import { loadWindow } from '../sql/window-tables.ts';
 import { type OracleOutcome, oracleMatch } from '../test-support/oracle.ts';
-import { randomRows, randomRules, withLineage } from '../test-support/random-window.ts';
+import { randomRows, rulesForSeed, withLineage } from '../test-support/random-window.ts';
 import { silverWindow } from '../test-support/silver-window.ts';
 import { assignMatchUnits } from './match-units.ts';
 
@@ -14,13 +14,6 @@ const AS_OF = '2026-11-20';
 const SEEDS = 30;
 
 const rowId = (row: MatchableTransaction | MatchableSettlement) => `${row._file_id}#${row._row_number}`;
-
-/** Even seeds draw synthetic rules (several passes, batches, instalments); odd ones take a partner's rules. */
-function rulesFor(seed: number, random: Random): MatchingRules {
-  return seed % 2 === 0
-    ? randomRules(random)
-    : (matchingRules[(seed >> 1) % matchingRules.length] as MatchingRules);
-}
 
 /** The unit of every row of the window, by file and row, as the SQL cut assigns it. */
 async function unitsOf(
@@ -88,7 +81,7 @@ describe('the matching unit cut (components over every pass’s keys)', () => {
     async (seed) => {
       // Prepare
       const random = createRandom(seed + 31_001);
-      const rules = rulesFor(seed, random);
+      const rules = rulesForSeed(seed, random);
       const rows = randomRows(random, rules, AS_OF);
       const transactions = withLineage(rows.transactions, 'transactions', random);
       const settlements = withLineage(rows.settlements, 'settlements', random);
