@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { HeaviestFirstSequencer } from './test/heaviest-first.sequencer.ts';
 
 const SHARED_EXCLUDES = ['node_modules/**', '.sst/**', '.finledger/**'];
 
@@ -13,6 +14,8 @@ export default defineConfig({
     // waiting on emulators, DynamoDB Local's JVM and child processes, so a second file fills the gaps (suite 678 s
     // with one worker, 478 s with two on the 2-core development machine).
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Longest kinds of file first, so two workers finish together (test/heaviest-first.sequencer.ts).
+    sequence: { sequencer: HeaviestFirstSequencer },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     allowOnly: false,
