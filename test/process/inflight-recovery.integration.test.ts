@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queueDepths } from '../../runtime/idle.ts';
 import type { InflightEntry } from '../../runtime/inflight-journal.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { startRuntime } from '../../runtime/runtime.ts';
@@ -135,9 +136,11 @@ describe('a crash while a handler holds a batch', () => {
   it('becomes idle, handles the message exactly once and leaves no journal behind', async () => {
     const restarted = runtime ?? expect.fail('The restarted runtime did not start; see beforeAll');
     await restarted.waitForIdle({ timeoutMs: 10_000 });
-    // Long enough for a second delivery to show up, were the message not deleted.
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    // Deleted, not merely hidden: a message still in the queue (in flight or delayed) would come back a second time.
+    const queueUrl = restarted.resources.services[HANGING_SERVICE]?.queue.url ?? expect.fail('no queue');
+    const [depth] = await queueDepths(restarted.clients.sqs, [queueUrl]);
 
+    expect(depth).toMatchObject({ visible: 0, inFlight: 0, delayed: 0 });
     expect(handled.map((record) => record.messageId)).toEqual([held.messageId]);
     expect(restarted.pollers[HANGING_SERVICE]?.stats()).toEqual({ batches: 1, succeeded: 1, failed: 0 });
     expect(await journalOnDisk(stateDir)).toEqual({ files: [], entries: [] });
