@@ -1,3 +1,4 @@
+import { shuffleInPlace } from '../lib/random/shuffle.ts';
 import type { BusEvent } from './bus-events.ts';
 import { type EventPattern, matchesPattern } from './bus-rules.ts';
 
@@ -30,18 +31,11 @@ export function selectForReplay(events: BusEvent[], options: ReplaySelection): B
     return typeof filter === 'function' ? filter(event) : matchesPattern(filter, event);
   });
   if (options.order === 'archived') return selected;
-  shuffle(selected);
+  shuffleInPlace(selected, (max) => Math.floor(Math.random() * (max + 1)));
   if (options.order !== 'by-minute') return selected;
   const minute = (event: BusEvent) => Math.floor(Date.parse(event.time) / 60_000);
   // Array#sort is stable: the shuffled order stays within each minute.
   return selected.sort((a, b) => minute(a) - minute(b));
-}
-
-function shuffle(events: BusEvent[]): void {
-  for (let index = events.length - 1; index > 0; index--) {
-    const other = Math.floor(Math.random() * (index + 1));
-    [events[index], events[other]] = [events[other] as BusEvent, events[index] as BusEvent];
-  }
 }
 
 /** Refuse a replay name EventBridge would refuse. */

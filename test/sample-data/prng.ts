@@ -1,3 +1,4 @@
+import { shuffleInPlace } from '../../lib/random/shuffle.ts';
 /** A seeded pseudo-random source (mulberry32): the same seed always yields the same sequence. */
 export interface Random {
   /** Uniform in [0, 1). */
@@ -65,10 +66,5 @@ export function seedFor(seed: number, label: string): number {
 
 /** A seeded Fisher-Yates permutation of `items` (a copy): the same seed gives the same order. */
 export function shuffled<T>(random: Random, items: readonly T[]): T[] {
-  const copy = [...items];
-  for (let index = copy.length - 1; index > 0; index -= 1) {
-    const other = random.int(0, index);
-    [copy[index], copy[other]] = [copy[other] as T, copy[index] as T];
-  }
-  return copy;
+  return shuffleInPlace([...items], (max) => random.int(0, max));
 }

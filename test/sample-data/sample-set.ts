@@ -12,7 +12,7 @@ import {
 } from './defects.ts';
 import { encodeFor } from './encoding.ts';
 import { addTo, type MinorSums, minorRecord, trailerSums } from './money.ts';
-import { createRandom, type Random, seedFor } from './prng.ts';
+import { createRandom, type Random, seedFor, shuffled } from './prng.ts';
 import { profileOf } from './profiles.ts';
 import {
   parseMinor,
@@ -264,10 +264,8 @@ function settlements(
 
 /** A seeded permutation of 0..length-1. */
 export function shuffle(random: Random, length: number): number[] {
-  const order = Array.from({ length }, (_, index) => index);
-  for (let index = length - 1; index > 0; index -= 1) {
-    const other = random.int(0, index);
-    [order[index], order[other]] = [order[other] as number, order[index] as number];
-  }
-  return order;
+  return shuffled(
+    random,
+    Array.from({ length }, (_, index) => index),
+  );
 }
