@@ -13,9 +13,9 @@ import {
   type StageDocument,
   stageDocumentParameter,
 } from '../lib/stage-resources/stage-document.ts';
-import { subscriptionPattern } from '../runtime/bus-rules.ts';
 import { names } from '../stacks/plan/names.ts';
 import { hasFailureQueue } from '../stacks/plan/queues.ts';
+import { subscriptionPattern } from '../topology/event-patterns.ts';
 import { topology } from '../topology/topology.ts';
 import type { Topology } from '../topology/types.ts';
 import type { DeadLetterQueue, DlqTarget } from './commands/dlq.ts';

@@ -1,6 +1,7 @@
 import { shuffleInPlace } from '../lib/random/shuffle.ts';
+import type { EventPattern } from '../topology/event-patterns.ts';
 import type { BusEvent } from './bus-events.ts';
-import { type EventPattern, matchesPattern } from './bus-rules.ts';
+import { matchesPattern } from './bus-rules.ts';
 
 /** Which archived events a replay sends, and in what order. */
 export interface ReplaySelection {

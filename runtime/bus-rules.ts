@@ -1,11 +1,8 @@
+import { type EventPattern, subscriptionPattern } from '../topology/event-patterns.ts';
 import { physicalName } from '../topology/names.ts';
 import type { Subscription, Topology } from '../topology/types.ts';
-import { busPhysicalName, LOCAL_ACCOUNT, queueArn, serviceQueueNames } from './physical-names.ts';
 
-/** The subset of EventBridge event patterns the topology needs: exact values, nested objects. */
-export interface EventPattern {
-  readonly [field: string]: readonly (string | number)[] | EventPattern;
-}
+import { busPhysicalName, LOCAL_ACCOUNT, queueArn, serviceQueueNames } from './physical-names.ts';
 
 /** One bus rule: what it matches and where it delivers, as EventBridge would hold it. */
 export interface BusRule {
@@ -42,21 +39,6 @@ export function busRules(topology: Topology, stage: string, region = 'us-east-1'
       };
     }),
   );
-}
-
-/** A subscription's event pattern, with the bucket's physical name (offline derived, on a stage deployed). */
-export function subscriptionPattern(
-  subscription: Subscription,
-  bucketName: (bucket: Extract<Subscription, { kind: 'aws' }>['bucket']) => string,
-): EventPattern {
-  if (subscription.kind === 'event') {
-    return { 'detail-type': [subscription.type], detail: { version: [subscription.version] } };
-  }
-  return {
-    source: [subscription.source],
-    'detail-type': [subscription.detailType],
-    detail: { bucket: { name: [bucketName(subscription.bucket)] } },
-  };
 }
 
 function ruleName(stage: string, service: string, subscription: Subscription): string {

@@ -3,9 +3,11 @@
  * fauxqs and a local EventBridge bus. `startRuntime` composes everything; the parts are exported for
  * the CLI and for tests that need one piece at a time.
  */
+
+export type { EventPattern } from '../topology/event-patterns.ts';
 export { type BusArchive, createArchive } from './bus-archive.ts';
 export type { BusEvent, WireEntry } from './bus-events.ts';
-export { type BusRule, busRules, type EventPattern, matchesPattern } from './bus-rules.ts';
+export { type BusRule, busRules, matchesPattern } from './bus-rules.ts';
 export { localClientConfig, localClients, localEventBridgeClient } from './clients.ts';
 export { type DlqKind, type DlqMessage, type DlqTools, dlqTools } from './dlq.ts';
 export { type EmulatorEndpoints, type Emulators, startEmulators } from './emulators.ts';

@@ -1,4 +1,5 @@
 import { findEvent } from '../../contracts/events/catalog.ts';
+import { subscriptionPattern } from '../../topology/event-patterns.ts';
 import type { BucketName, Subscription, Topology } from '../../topology/types.ts';
 import { names } from './names.ts';
 import { TopologyRuleError } from './queues.ts';
@@ -77,9 +78,8 @@ export function planRules(topology: Topology): RuleSpec[] {
 }
 
 /**
- * The EventBridge pattern of a rule. Our events match on detail-type and `detail.version`, so a new
- * version is a new rule and old consumers never see it; S3 notifications match on source,
- * detail-type and the physical bucket name.
+ * The EventBridge pattern of a rule: the subscription's pattern (`topology/event-patterns.ts`), the one the local
+ * bus routes by too.
  * @example eventPattern({ kind: 'event', type: 'FileLanded', version: 1 }, name)
  *   // { 'detail-type': ['FileLanded'], detail: { version: [1] } }
  */
@@ -87,14 +87,7 @@ export function eventPattern(
   match: RuleMatch,
   bucketName: (bucket: BucketName) => string,
 ): Record<string, unknown> {
-  if (match.kind === 'event') {
-    return { 'detail-type': [match.type], detail: { version: [match.version] } };
-  }
-  return {
-    source: [match.source],
-    'detail-type': [match.detailType],
-    detail: { bucket: { name: [bucketName(match.bucket)] } },
-  };
+  return { ...subscriptionPattern(match, bucketName) };
 }
 
 /**
