@@ -11,7 +11,7 @@ import { assertRules } from '../rules-check.ts';
 import { countRowOutcomes, createRowOutcomes, sumRowOutcomes } from './match-totals.ts';
 import { createOutcomeTables, runPassInSql } from './pass-sql.ts';
 import { streamResultRecords } from './result-stream.ts';
-import { loadWindow } from './window-tables.ts';
+import { type LoadedWindow, loadWindow } from './window-tables.ts';
 
 /** One partner's window to match: the latest dedup run of each file, and where their parts are read from. */
 export interface WindowRequest {
@@ -45,7 +45,19 @@ export async function matchWindowInSql(engine: SetEngine, request: WindowRequest
   if (rules.partner !== partner)
     throw new MatchInputError(partner, asOf, `the rules given are those of ${rules.partner}`);
   const window = matchingWindow(asOf, rules);
-  const { files, notSettlingTransactions } = await loadWindow(engine, { ...request, window });
+  return matchLoadedRows(engine, { partner, asOf, rules }, await loadWindow(engine, { ...request, window }));
+}
+
+/**
+ * Match the rows already loaded as `tx` and `st` (`loadWindow`): a whole window, or one unit of it
+ * (`units/match-units.ts`), whose rows keep the window's canonical `seq`.
+ */
+export async function matchLoadedRows(
+  engine: SetEngine,
+  target: { readonly partner: string; readonly asOf: string; readonly rules: MatchingRules },
+  { files, notSettlingTransactions }: LoadedWindow,
+): Promise<WindowMatch> {
+  const { partner, asOf, rules } = target;
   await createOutcomeTables(engine);
   for (const [passNo, pass] of rules.passes.entries()) await runPassInSql(engine, pass, passNo, rules);
   await createRowOutcomes(engine);

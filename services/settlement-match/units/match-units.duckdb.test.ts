@@ -1,14 +1,18 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MatchingRules } from '../../../config/matching-rules.ts';
 import { DEFAULT_SET_ENGINE_LIMITS, withSetEngine } from '../../../lib/duckdb/set-engine.ts';
 import { createRandom } from '../../../test/sample-data/prng.ts';
 import { matchingWindow } from '../business-dates.ts';
 import type { MatchableSettlement, MatchableTransaction } from '../rows.ts';
+import { matchLoadedRows, matchWindowInSql } from '../sql/match-window.ts';
 import { loadWindow } from '../sql/window-tables.ts';
 import { type OracleOutcome, oracleMatch } from '../test-support/oracle.ts';
 import { randomRows, rulesForSeed, withLineage } from '../test-support/random-window.ts';
 import { silverWindow } from '../test-support/silver-window.ts';
-import { assignMatchUnits } from './match-units.ts';
+import { assignMatchUnits, loadUnitRows, writeUnitRows } from './match-units.ts';
 
 const AS_OF = '2026-11-20';
 const SEEDS = 30;
@@ -56,7 +60,7 @@ function addSums(tree: unknown, into: Map<string, bigint>, path = ''): void {
 }
 
 /** The outcomes of the units matched one by one, joined: records as a sorted list, counts and sums added. */
-function joined(outcomes: readonly OracleOutcome[]) {
+function joined(outcomes: readonly Pick<OracleOutcome, 'records' | 'counts' | 'sums'>[]) {
   const counts: Record<string, number> = {};
   const sums = new Map<string, bigint>();
   for (const outcome of outcomes) {
@@ -115,4 +119,61 @@ describe('the matching unit cut (components over every pass’s keys)', () => {
   it('really cut most windows into several units', () => {
     expect(cutSeeds).toBeGreaterThanOrEqual(SEEDS * 0.8);
   });
+});
+
+/** Records, counts and sums of a SQL match, read while its session is open. */
+async function collected(match: Awaited<ReturnType<typeof matchLoadedRows>>) {
+  const records = [];
+  for await (const record of match.records()) records.push(record);
+  return { records, counts: match.counts, sums: match.sums };
+}
+
+describe('the SQL match over units (planner writes each unit, a session per unit matches it)', () => {
+  it.each(Array.from({ length: SEEDS / 2 }, (_, seed) => seed))(
+    'adds up to the whole window matched in SQL, seed %i',
+    async (seed) => {
+      // Prepare
+      const random = createRandom(seed + 41_001);
+      const rules = rulesForSeed(seed, random);
+      const rows = randomRows(random, rules, AS_OF);
+      const silver = silverWindow(
+        withLineage(rows.transactions, 'transactions', random),
+        withLineage(rows.settlements, 'settlements', random),
+      );
+      const target = { partner: rules.partner, asOf: AS_OF, rules };
+      const request = { ...target, runs: silver.runs, objects: silver.objects };
+      const unitCount = random.int(2, 6);
+      const whole = await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) =>
+        collected(await matchWindowInSql(engine, request)),
+      );
+      const folder = await mkdtemp(join(tmpdir(), 'finledger-match-units-'));
+
+      try {
+        // Act: the planner loads the window, cuts it and writes each unit; each unit is matched in its own session.
+        const loaded = await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
+          const window = await loadWindow(engine, { ...request, window: matchingWindow(AS_OF, rules) });
+          await assignMatchUnits(engine, rules, unitCount);
+          await writeUnitRows(engine, folder, unitCount);
+          return window;
+        });
+        const units = [];
+        for (let unit = 0; unit < unitCount; unit += 1)
+          units.push(
+            await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
+              await loadUnitRows(engine, folder, unit);
+              return collected(await matchLoadedRows(engine, target, loaded));
+            }),
+          );
+
+        // Assess
+        const cut = joined(units);
+        const expected = joined([whole]);
+        expect(cut.records).toEqual(expected.records);
+        expect(cut.counts).toEqual(expected.counts);
+        expect(cut.sums).toEqual(expected.sums);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import type { MatchingRules } from '../../../config/matching-rules.ts';
-import { type SetEngine, sqlName } from '../../../lib/duckdb/set-engine.ts';
+import { type SetEngine, sqlName, sqlText } from '../../../lib/duckdb/set-engine.ts';
 
 /**
  * How a partner's window is cut into matching units (issue #11, item 3): rows that any pass of the rules could put
@@ -11,7 +12,8 @@ import { type SetEngine, sqlName } from '../../../lib/duckdb/set-engine.ts';
  * sharing a key), so matching the units one by one gives what matching the whole window gives
  * (`match-units.duckdb.test.ts` proves it against `matchSettlements`).
  *
- * Not yet wired into settlement-match: the fan-out over these units is the next step of #11.
+ * A unit's rows keep the window's canonical `seq`, so `matchLoadedRows` over one unit orders and decides them as
+ * the whole window does. Not yet wired into settlement-match: the worker and the join are the next step of #11.
  */
 
 /** Rounds of label propagation before the cut gives up: a chain that long is a data problem worth an operator. */
@@ -96,4 +98,36 @@ function rowKeysSql(rules: Pick<MatchingRules, 'passes'>): string {
        WHERE ${sqlName(pass.settlementField)} <> ''`,
     ])
     .join(' UNION ALL ');
+}
+
+const unitFile = (folder: string, side: 'tx' | 'st', unit: number): string =>
+  join(folder, `${side}-unit-${unit}.parquet`);
+
+/**
+ * Write each unit's rows of the loaded window (`tx`, `st` with `match_unit`) to `folder`, one Parquet file per side
+ * and unit (an empty unit gets empty files, so every unit loads the same way).
+ * @example await writeUnitRows(engine, folder, 8)
+ */
+export async function writeUnitRows(engine: SetEngine, folder: string, unitCount: number): Promise<void> {
+  for (const [side, sideNo] of [
+    ['tx', 0],
+    ['st', 1],
+  ] as const)
+    for (let unit = 0; unit < unitCount; unit += 1)
+      await engine.db.run(
+        `COPY (SELECT x.* FROM ${side} x JOIN match_unit u ON u.side = ${sideNo} AND u.seq = x.seq
+               WHERE u.unit = ${unit} ORDER BY x.seq)
+         TO ${sqlText(unitFile(folder, side, unit))} (FORMAT parquet)`,
+      );
+}
+
+/**
+ * Load one unit's rows as `tx` and `st` in a session of its own, ready for `matchLoadedRows`.
+ * @example await loadUnitRows(engine, folder, 3)
+ */
+export async function loadUnitRows(engine: SetEngine, folder: string, unit: number): Promise<void> {
+  for (const side of ['tx', 'st'] as const)
+    await engine.db.run(
+      `CREATE TABLE ${side} AS SELECT * FROM read_parquet(${sqlText(unitFile(folder, side, unit))})`,
+    );
 }
