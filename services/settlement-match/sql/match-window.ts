@@ -50,7 +50,8 @@ export async function matchWindowInSql(engine: SetEngine, request: WindowRequest
 
 /**
  * Match the rows already loaded as `tx` and `st` (`loadWindow`): a whole window, or one unit of it
- * (`units/match-units.ts`), whose rows keep the window's canonical `seq`.
+ * (`units/match-units.ts`), whose rows keep the window's canonical `seq`. `notSettlingTransactions` is passed
+ * through as given: the window's count, which a join of units takes once, not once per unit.
  */
 export async function matchLoadedRows(
   engine: SetEngine,
