@@ -1,7 +1,8 @@
+import { subscriptionPattern } from '../topology/event-patterns.ts';
 import type { BucketName } from '../topology/types.ts';
 import { lookup } from './lookup.ts';
 import { names } from './plan/names.ts';
-import { defaultBusPattern, eventPattern, type RuleSpec } from './plan/rules.ts';
+import { defaultBusPattern, type RuleSpec } from './plan/rules.ts';
 import type { Queues } from './queues.ts';
 import type { StageConfig } from './stage-config.ts';
 import type { Buckets } from './storage.ts';
@@ -40,7 +41,9 @@ export function createRules(
       eventBusName,
       description: `${spec.service} subscription`,
       eventPattern: bucketNames.apply((resolved) =>
-        JSON.stringify(eventPattern(spec.match, (bucket: BucketName) => lookup(resolved, bucket, 'bucket'))),
+        JSON.stringify(
+          subscriptionPattern(spec.match, (bucket: BucketName) => lookup(resolved, bucket, 'bucket')),
+        ),
       ),
     });
     new aws.cloudwatch.EventTarget(`${spec.name}Target`, {

@@ -78,19 +78,6 @@ export function planRules(topology: Topology): RuleSpec[] {
 }
 
 /**
- * The EventBridge pattern of a rule: the subscription's pattern (`topology/event-patterns.ts`), the one the local
- * bus routes by too.
- * @example eventPattern({ kind: 'event', type: 'FileLanded', version: 1 }, name)
- *   // { 'detail-type': ['FileLanded'], detail: { version: [1] } }
- */
-export function eventPattern(
-  match: RuleMatch,
-  bucketName: (bucket: BucketName) => string,
-): Record<string, unknown> {
-  return { ...subscriptionPattern(match, bucketName) };
-}
-
-/**
  * One pattern matching what every default-bus rule consumes (landing's S3 notifications): the notification archive's
  * and the restricted event log's. Their patterns differ only in the values of the same fields, so values are merged.
  * @example defaultBusPattern(plan.rules, name) // { source: ['aws.s3'], 'detail-type': ['Object Created'], detail: { bucket: { name: [...] } } }
@@ -100,7 +87,7 @@ export function defaultBusPattern(
   bucketName: (bucket: BucketName) => string,
 ): Record<string, unknown> {
   return mergePatterns(
-    rules.filter((rule) => rule.bus === 'default').map((rule) => eventPattern(rule.match, bucketName)),
+    rules.filter((rule) => rule.bus === 'default').map((rule) => subscriptionPattern(rule.match, bucketName)),
   );
 }
 

@@ -10,8 +10,9 @@ import {
   TopologyRuleError,
   unitWorkers,
 } from '../../stacks/plan/queues.ts';
-import { eventPattern, TARGET_RETRY } from '../../stacks/plan/rules.ts';
+import { TARGET_RETRY } from '../../stacks/plan/rules.ts';
 import { StageConfigError, stageConfig } from '../../stacks/stage-config.ts';
+import { subscriptionPattern } from '../../topology/event-patterns.ts';
 import { topology } from '../../topology/topology.ts';
 import type { BucketName, ServiceSpec, Topology } from '../../topology/types.ts';
 import { TEST_ONCALL, TEST_PRODUCTION_ENV } from './harness/sst-mocks.ts';
@@ -151,7 +152,7 @@ describe('rules', () => {
   });
 
   it('matches our events on detail-type and detail.version only', () => {
-    const pattern = eventPattern({ kind: 'event', type: 'FileLanded', version: 1 }, () => 'unused');
+    const pattern = subscriptionPattern({ kind: 'event', type: 'FileLanded', version: 1 }, () => 'unused');
 
     expect(pattern).toEqual({ 'detail-type': ['FileLanded'], detail: { version: [1] } });
   });
@@ -161,7 +162,7 @@ describe('rules', () => {
     const physical = (bucket: BucketName) => `finledger-dev-${bucket}`;
 
     expect(rule?.bus).toBe('default');
-    expect(rule && eventPattern(rule.match, physical)).toEqual({
+    expect(rule && subscriptionPattern(rule.match, physical)).toEqual({
       source: ['aws.s3'],
       'detail-type': ['Object Created'],
       detail: { bucket: { name: ['finledger-dev-landing'] } },

@@ -5,8 +5,8 @@ import { eventCatalog } from '../../contracts/events/catalog.ts';
 import { parseStageDocument, stageDocumentParameter } from '../../lib/stage-resources/stage-document.ts';
 import { names } from '../../stacks/plan/names.ts';
 import { hasFailureQueue, unitWorkers } from '../../stacks/plan/queues.ts';
-import { eventPattern } from '../../stacks/plan/rules.ts';
 import { stageConfig } from '../../stacks/stage-config.ts';
+import { subscriptionPattern } from '../../topology/event-patterns.ts';
 import { topology } from '../../topology/topology.ts';
 import type { BucketName } from '../../topology/types.ts';
 import { ACCOUNT, ofType, REGION, TEST_PRODUCTION_ENV } from './harness/sst-mocks.ts';
@@ -126,7 +126,7 @@ describe.each(STAGES)('%s stage', (stage) => {
               bucket: sub.bucket as BucketName,
             } as const);
 
-      expect(json(rule.inputs.eventPattern)).toEqual(eventPattern(match, landing));
+      expect(json(rule.inputs.eventPattern)).toEqual(subscriptionPattern(match, landing));
       expect(rule.inputs.eventBusName).toBe(
         sub.kind === 'event' ? s().arns.physicalName(names.bus(), 'bus') : 'default',
       );
