@@ -7,13 +7,17 @@ import type { CampaignResult } from './campaign.ts';
  * baseline. SIGTERM, re-delivery, replay and rerun schedules run in the campaigns (`npm run chaos`, README);
  * graceful SIGTERM has its own process test (test/process/graceful-stop.integration.test.ts). The fan-outs are
  * forced small, so the kill can land inside them: files above 16 KiB are validated in ~8 KiB chunks and the
- * transactions files (~400 rows) deduplicated in 3 units, each unit on its own queue.
+ * transactions files (~400 rows) deduplicated in 3 units, the windows above 900 rows matched in units of ~400,
+ * each unit on its own queue.
  */
 const FAN_OUT_ENV = {
   FINLEDGER_VALIDATE_IN_CHUNKS_ABOVE_BYTES: '16384',
   FINLEDGER_VALIDATION_CHUNK_BYTES: '8192',
   FINLEDGER_DEDUP_IN_UNITS_ABOVE_ROWS: '350',
   FINLEDGER_DEDUP_UNIT_ROWS: '150',
+  FINLEDGER_MATCH_IN_UNITS_ABOVE_ROWS: '900',
+  FINLEDGER_MATCH_UNIT_ROWS: '400',
+  FINLEDGER_MATCH_UNIT_PART_ROWS: '100',
 };
 const ARGS = [
   '--json',

@@ -25,6 +25,19 @@ export const DEDUP_IN_UNITS_ABOVE_ROWS = 5_000_000;
 /** About this many rows per dedup unit (at least one history bucket each, so at most 16 units per file). */
 export const DEDUP_UNIT_ROWS = 5_000_000;
 
+/**
+ * Windows with more unique rows than this are matched in units (services/settlement-match/units/): the planner
+ * loads the window once, cuts it into components no pass links across, and a unit worker matches each unit in its
+ * own invocation; smaller windows are matched whole (2M rows took 22 s whole, see MAX_MATCH_WINDOW_ROWS).
+ */
+export const MATCH_IN_UNITS_ABOVE_ROWS = 2_000_000;
+
+/** About this many rows per matching unit (a component is never split, so one unit may hold more). */
+export const MATCH_UNIT_ROWS = 1_000_000;
+
+/** Rows per Parquet object of a unit's rows: what one unit worker holds in memory while staging an object. */
+export const MATCH_UNIT_PART_ROWS = 250_000;
+
 /** CopyObject copies at most 5 GiB; landing copies larger files to raw in parts (UploadPartCopy). */
 export const MULTIPART_COPY_ABOVE_BYTES = 5 * 1024 ** 3;
 

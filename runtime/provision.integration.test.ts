@@ -68,6 +68,8 @@ describe('provision', () => {
       'finledger-test-settlement-match',
       'finledger-test-settlement-match-bus-dlq',
       'finledger-test-settlement-match-dlq',
+      'finledger-test-settlement-match-unit',
+      'finledger-test-settlement-match-unit-dlq',
     ]);
     expect(buckets.sort()).toEqual(topology.buckets.map((bucket) => `finledger-test-${bucket.name}`).sort());
     expect(again.bus.name).toBe('finledger-test-bus');

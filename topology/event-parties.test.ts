@@ -12,7 +12,7 @@ describe('eventParties', () => {
     ['FileRejected', ['file-landing', 'schema-validate', 'schema-validate-chunk'], ['reconcile']],
     ['FileValidated', ['schema-validate', 'schema-validate-chunk'], ['dedup']],
     ['RecordsDeduplicated', ['dedup', 'dedup-unit'], ['settlement-match', 'reconcile']],
-    ['SettlementsMatched', ['settlement-match'], ['ready-publisher']],
+    ['SettlementsMatched', ['settlement-match', 'settlement-match-unit'], ['ready-publisher']],
     ['ReconciliationCompleted', ['reconcile'], ['ready-publisher']],
     ['DatasetReady', ['ready-publisher'], []],
     ['DatasetBlocked', ['ready-publisher'], []],

@@ -301,6 +301,18 @@ const declared = {
       publishes: DEDUP_EVENTS,
     },
     {
+      // Matches one unit of a big window (config/limits.ts MATCH_IN_UNITS_ABOVE_ROWS): rows no pass links to rows
+      // outside it. settlement-match plans the window into units under the run's _units/ folder and sends one per
+      // unit; the unit that completes the set joins them and commits SettlementsMatched as a whole-window match does.
+      name: 'settlement-match-unit',
+      handler: 'services/settlement-match/unit-handler.ts',
+      trigger: { kind: 'units', from: 'settlement-match' },
+      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1, setEngine: true },
+      tables: ['files', 'outbox', 'idempotency'],
+      buckets: { silver: { mode: 'readwrite', prefixes: ['silver/matches/'] } },
+      publishes: [{ type: 'SettlementsMatched', version: 1 }],
+    },
+    {
       // Finance's reruns of a business date range from raw snapshots (services/rerun/README.md). Moves each file into
       // the run through the outbox like landing does; it needs the raw keys' existence, never their bytes.
       name: 'rerun',

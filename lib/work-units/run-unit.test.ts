@@ -10,6 +10,7 @@ function upperCasing() {
   const runs: number[] = [];
   const kind: UnitWork<Work, Result> = {
     noun: 'part',
+    recovery: 'rerun the file',
     count: (work) => work.parts.length,
     run: async (work, index) => {
       runs.push(index);
@@ -25,7 +26,7 @@ describe('runUnit', () => {
     const ledger = memoryUnitLedger<Work, Result>();
     await ledger.recordWork('f_1', 'run_1', { parts: ['a', 'b', 'c'] });
     const { kind, runs } = upperCasing();
-    const unit = (index: number) => ({ fileId: 'f_1', runId: 'run_1', index });
+    const unit = (index: number) => ({ scope: 'f_1', runId: 'run_1', index });
 
     // Act: out of order, with a redelivery.
     const ends = [];
@@ -54,11 +55,11 @@ describe('runUnit', () => {
     await ledger.recordWork('f_1', 'run_1', { parts: ['a'] });
     const { kind, runs } = upperCasing();
 
-    await expect(runUnit({ fileId: 'f_2', runId: 'run_1', index: 0 }, ledger, kind)).rejects.toThrow(
-      /No part work recorded for file f_2 run run_1.*retried; if it reaches the DLQ, rerun the file/,
+    await expect(runUnit({ scope: 'f_2', runId: 'run_1', index: 0 }, ledger, kind)).rejects.toThrow(
+      /No part work recorded for f_2 run run_1.*retried; if it reaches the DLQ, rerun the file/,
     );
-    await expect(runUnit({ fileId: 'f_1', runId: 'run_1', index: 1 }, ledger, kind)).rejects.toThrow(
-      'File f_1 run run_1 has no part 1 (1 in all).',
+    await expect(runUnit({ scope: 'f_1', runId: 'run_1', index: 1 }, ledger, kind)).rejects.toThrow(
+      'f_1 run run_1 has no part 1 (1 in all).',
     );
     expect(runs).toEqual([]);
   });

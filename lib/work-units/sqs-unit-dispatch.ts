@@ -1,5 +1,4 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { WorkUnit } from './work-unit.ts';
 
 /** Attempts for entries SQS refused in a batch (throttling) before the dispatch fails and its cause is retried. */
 const ATTEMPTS = 3;
@@ -12,7 +11,7 @@ const ATTEMPTS = 3;
  * @example await sqsUnitDispatch(sqs, () => resources.unitQueueUrl('schema-validate-chunk'), 'FileLanded')(units)
  */
 export function sqsUnitDispatch(sqs: SQSClient, queueUrl: () => string, cause: string) {
-  return async (units: readonly WorkUnit[]): Promise<void> => {
+  return async (units: readonly { readonly index: number }[]): Promise<void> => {
     const url = queueUrl();
     for (let start = 0; start < units.length; start += 10) {
       let entries = units

@@ -7,17 +7,27 @@ import { parseEventRecord } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import { laterWindowsToRematch } from './later-windows.ts';
-import { type MatchTrigger, matchPartnerDay } from './match-run.ts';
+import { type MatchRun, type MatchTrigger, matchPartnerDay, prepareMatchRun } from './match-run.ts';
 import { type SettlementMatchDeps, sideEffects } from './side-effects.ts';
+import { planMatchUnits } from './units/match-unit-run.ts';
 
 export type RecordsDeduplicatedDetail = EventDetail<typeof RecordsDeduplicatedV1>;
 
-/** One window matched and committed (or found already committed) by a record's processing. */
+/** One window matched and committed (or found already committed), or planned in units, by a record's processing. */
 export type MatchedWindow = {
   asOf: string;
   matchRunId: string;
-  /** False when a run over the same inputs had already committed: no second event. */
+  /** False when a run over the same inputs had already committed (no second event), or when it runs in units. */
   committed: boolean;
+  /** The window is matched in this many units by the unit worker, which commits the joined run. */
+  units?: number;
+};
+
+type Counts = {
+  transactions: number;
+  settlements: number;
+  matchedGroups: number;
+  unmatchedTransactions: number;
 };
 
 /** What one record's processing returns (stored by Powertools idempotency, so JSON only). */
@@ -28,9 +38,12 @@ export type SettlementMatchResult = {
   matchRunId: string;
   /** Files of the partner and date whose own RecordsDeduplicated will run the window with this file's rows. */
   deferredTo?: string[];
-  /** False when a run over the same inputs had already committed: no second event. */
+  /** False when a run over the same inputs had already committed (no second event), or when it runs in units. */
   committed: boolean;
-  counts: { transactions: number; settlements: number; matchedGroups: number; unmatchedTransactions: number };
+  /** The window's counts when it was matched whole here; absent when deferred or sent to units. */
+  counts?: Counts;
+  /** The window is matched in this many units by the unit worker (`units/match-unit-run.ts`). */
+  units?: number;
   /** Later dates whose windows read this file's date, matched again with its rows (`laterWindowsToRematch`). */
   laterWindows?: MatchedWindow[];
 };
@@ -55,21 +68,59 @@ export function triggerOf(detail: RecordsDeduplicatedDetail): MatchTrigger {
   };
 }
 
-/** Match one window and commit the run with its SettlementsMatched in one transaction. */
-async function matchAndCommit(trigger: MatchTrigger, causationId: string, deps: SettlementMatchDeps) {
-  const run = await matchPartnerDay(trigger, deps.ports, deps.config);
+/** Record a matched run and put its SettlementsMatched in the outbox, in one transaction (whole or joined). */
+export async function commitRun(
+  run: MatchRun,
+  causationId: string,
+  deps: Pick<SettlementMatchDeps, 'commit'>,
+) {
+  const { partner, businessDate } = run.payload;
   const event = createEvent(
     SettlementsMatchedV1,
     {
       producer: 'settlement-match',
-      correlationId: `${trigger.partner}:${trigger.asOf}`,
+      correlationId: `${partner}:${businessDate}`,
       causationId,
       runId: run.matchRunId,
     },
     run.payload,
   );
   const result = await deps.commit({ event, notSettlingTransactions: run.notSettlingTransactions });
-  return { asOf: trigger.asOf, matchRunId: run.matchRunId, committed: result === 'committed', event };
+  return { committed: result === 'committed', event };
+}
+
+/**
+ * Match one window: whole in this invocation and committed, or, above the unit size, planned in units that the
+ * unit worker matches and the last of them commits.
+ */
+async function matchWindow(
+  trigger: MatchTrigger,
+  causationId: string,
+  deps: SettlementMatchDeps,
+): Promise<MatchedWindow & { counts?: Counts }> {
+  const run = await prepareMatchRun(trigger, deps.ports, deps.config);
+  const { asOf } = trigger;
+  if (deps.units && run.windowRows > deps.units.sizes.aboveRows) {
+    const units = await planMatchUnits(run, causationId, deps.ports, deps.config, deps.units);
+    return { asOf, matchRunId: run.matchRunId, committed: false, units };
+  }
+  const { committed, event } = await commitRun(
+    await matchPartnerDay(run, deps.ports, deps.config),
+    causationId,
+    deps,
+  );
+  const { counts } = event.data;
+  return {
+    asOf,
+    matchRunId: run.matchRunId,
+    committed,
+    counts: {
+      transactions: counts.transactions,
+      settlements: counts.settlements,
+      matchedGroups: counts.matchedGroups,
+      unmatchedTransactions: counts.unmatchedTransactions,
+    },
+  };
 }
 
 /**
@@ -100,28 +151,19 @@ export async function processRecordsDeduplicated(
       matchRunId: '',
       deferredTo: awaiting,
       committed: false,
-      counts: { transactions: 0, settlements: 0, matchedGroups: 0, unmatchedTransactions: 0 },
     };
-  const own = await matchAndCommit(trigger, detail.eventId, deps);
+  const { asOf: _asOf, ...own } = await matchWindow(trigger, detail.eventId, deps);
   const rules = findMatchingRules(trigger.partner);
   const laterWindows: MatchedWindow[] = [];
   if (rules)
     for (const asOf of await laterWindowsToRematch(trigger.partner, trigger.asOf, rules, deps.ports)) {
-      const { event: _event, ...later } = await matchAndCommit({ ...trigger, asOf }, detail.eventId, deps);
+      const { counts: _counts, ...later } = await matchWindow({ ...trigger, asOf }, detail.eventId, deps);
       laterWindows.push(later);
     }
-  const { counts } = own.event.data;
   return {
     partner: trigger.partner,
     asOf: trigger.asOf,
-    matchRunId: own.matchRunId,
-    committed: own.committed,
-    counts: {
-      transactions: counts.transactions,
-      settlements: counts.settlements,
-      matchedGroups: counts.matchedGroups,
-      unmatchedTransactions: counts.unmatchedTransactions,
-    },
+    ...own,
     ...(laterWindows.length > 0 ? { laterWindows } : {}),
   };
 }

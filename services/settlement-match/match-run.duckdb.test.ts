@@ -3,7 +3,7 @@ import { findMatchingRules, type MatchingRules } from '../../config/matching-rul
 import { SettlementsMatchedPayloadSchema } from '../../contracts/events/settlements-matched.ts';
 import { createRandom } from '../../test/sample-data/prng.ts';
 import { latestRunPerFile } from './match-inputs.ts';
-import { matchesPrefix, matchPartnerDay } from './match-run.ts';
+import { matchesPrefix, matchPartnerDay, prepareMatchRun } from './match-run.ts';
 import { DEFAULT_MATCH_LIMITS, type DedupRunRef } from './ports.ts';
 import { oracleMatch } from './test-support/oracle.ts';
 import { randomRows, withLineage } from './test-support/random-window.ts';
@@ -31,7 +31,8 @@ describe('matchPartnerDay (SQL in DuckDB)', () => {
       const config = { ...DEFAULT_MATCH_LIMITS, silverBucket: 'silver', resultPartEntries: 7 };
 
       // Act
-      const run = await matchPartnerDay({ partner, asOf: AS_OF, run: trigger }, ports, config);
+      const prepared = await prepareMatchRun({ partner, asOf: AS_OF, run: trigger }, ports, config);
+      const run = await matchPartnerDay(prepared, ports, config);
 
       // Assess
       const expected = oracleMatch({ partner, asOf: AS_OF, rules, transactions, settlements });

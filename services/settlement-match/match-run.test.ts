@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { WindowTooLargeError } from './errors.ts';
-import { matchPartnerDay } from './match-run.ts';
-import { DEFAULT_MATCH_LIMITS, type DedupRunRef, type SettlementMatchPorts } from './ports.ts';
+import { prepareMatchRun } from './match-run.ts';
+import type { DedupRunRef, SettlementMatchPorts } from './ports.ts';
 
 const run = (fileId: string, dataset: DedupRunRef['dataset'], uniqueRows: number): DedupRunRef => ({
   fileId,
@@ -15,7 +15,7 @@ const run = (fileId: string, dataset: DedupRunRef['dataset'], uniqueRows: number
   committedAt: '2026-11-19T20:00:00Z',
 });
 
-describe('matchPartnerDay', () => {
+describe('prepareMatchRun', () => {
   it('refuses a window over the row limit before reading a row, naming the limit and what to do', async () => {
     // Prepare: 700 transactions and 400 settlements against a limit of 1000 rows.
     const reads: string[] = [];
@@ -33,11 +33,7 @@ describe('matchPartnerDay', () => {
     const trigger = { partner: 'acme-bank', asOf: '2026-11-19', run: run('f_tx', 'transactions', 700) };
 
     // Act
-    const attempt = matchPartnerDay(trigger, ports, {
-      ...DEFAULT_MATCH_LIMITS,
-      silverBucket: 'silver',
-      maxWindowRows: 1000,
-    });
+    const attempt = prepareMatchRun(trigger, ports, { maxWindowRows: 1000 });
 
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(WindowTooLargeError);

@@ -1,10 +1,10 @@
-import { findMatchingRules } from '../../config/matching-rules.ts';
+import { findMatchingRules, type MatchingRules } from '../../config/matching-rules.ts';
 import type { PartsRef } from '../../contracts/events/envelope.ts';
 import type { SettlementsMatchedPayload } from '../../contracts/events/settlements-matched.ts';
 import { withSetEngine } from '../../lib/duckdb/set-engine.ts';
 import { JsonLinesPartBuffer } from '../../lib/parquet/json-lines-part-buffer.ts';
 import { keySegment, partNumber } from '../../lib/parquet/part-keys.ts';
-import { matchingWindow } from './business-dates.ts';
+import { type MatchingWindow, matchingWindow } from './business-dates.ts';
 import { SettlementMatchError, WindowTooLargeError } from './errors.ts';
 import { latestRunPerFile, matchRunIdOf, windowDates } from './match-inputs.ts';
 import type { DedupRunRef, SettlementMatchConfig, SettlementMatchPorts } from './ports.ts';
@@ -36,18 +36,28 @@ export function matchesPrefix(partner: string, asOf: string, matchRunId: string)
   return `silver/matches/${keySegment('partner', partner)}/${keySegment('dt', asOf)}/${keySegment('match_run_id', matchRunId)}/`;
 }
 
+/** A run as prepared before a row is read: the partner's rules and window, its inputs, their size and the run id. */
+export interface PreparedRun {
+  readonly partner: string;
+  readonly asOf: string;
+  readonly rules: MatchingRules;
+  readonly window: MatchingWindow;
+  /** The latest committed dedup run of each file of the window, in SettlementsMatched inputs order. */
+  readonly inputs: readonly DedupRunRef[];
+  /** Unique rows of the inputs (transactions of every type, and settlements). */
+  readonly windowRows: number;
+  readonly matchRunId: string;
+}
+
 /**
- * Match a partner's window as of the trigger's business date.
- * 1. Take the partner's rules and window; list each date's committed dedup runs, the latest per file.
- * 2. Stage their unique parts in DuckDB and match there (`matchWindowInSql`), leaving out transaction types the
- *    partner does not settle.
- * 3. Stream the result records out as bounded JSON Lines parts (same keys on a retry).
+ * Prepare a run as of the trigger's business date: take the partner's rules and window and list each date's
+ * committed dedup runs, the latest per file. Refuses a window over the row limit before a byte is read.
  */
-export async function matchPartnerDay(
+export async function prepareMatchRun(
   trigger: MatchTrigger,
   ports: SettlementMatchPorts,
-  config: SettlementMatchConfig,
-): Promise<MatchRun> {
+  config: Pick<SettlementMatchConfig, 'maxWindowRows'>,
+): Promise<PreparedRun> {
   const { partner, asOf } = trigger;
   const rules = findMatchingRules(partner);
   if (!rules)
@@ -61,8 +71,49 @@ export async function matchPartnerDay(
   const windowRows = inputs.reduce((sum, input) => sum + input.uniqueRows, 0);
   if (windowRows > config.maxWindowRows)
     throw new WindowTooLargeError(partner, asOf, windowRows, config.maxWindowRows);
-  const matchRunId = matchRunIdOf(inputs);
+  return { partner, asOf, rules, window, inputs, windowRows, matchRunId: matchRunIdOf(inputs) };
+}
 
+/** The SettlementsMatched payload of a run from what matching found (whole, or joined from its units). */
+export function matchPayload(
+  run: Pick<PreparedRun, 'partner' | 'asOf' | 'window' | 'matchRunId'>,
+  inputs: SettlementsMatchedPayload['inputs'],
+  found: Pick<SettlementsMatchedPayload, 'counts' | 'sums' | 'results'>,
+): SettlementsMatchedPayload {
+  return {
+    partner: run.partner,
+    businessDate: run.asOf,
+    window: { ...run.window },
+    matchRunId: run.matchRunId,
+    counts: { ...found.counts },
+    sums: found.sums,
+    results: found.results,
+    inputs: [...inputs],
+  };
+}
+
+/** The inputs as SettlementsMatched names them. */
+export const payloadInputs = (inputs: readonly DedupRunRef[]): SettlementsMatchedPayload['inputs'] =>
+  inputs.map((input) => ({
+    dataset: input.dataset,
+    fileId: input.fileId,
+    businessDate: input.businessDate,
+    runId: input.runId,
+    dedupRunId: input.runId,
+  }));
+
+/**
+ * Match a prepared window whole in one session.
+ * 1. Stage the inputs' unique parts in DuckDB and match there (`matchWindowInSql`), leaving out transaction types
+ *    the partner does not settle.
+ * 2. Stream the result records out as bounded JSON Lines parts (same keys on a retry).
+ */
+export async function matchPartnerDay(
+  run: PreparedRun,
+  ports: SettlementMatchPorts,
+  config: SettlementMatchConfig,
+): Promise<MatchRun> {
+  const { partner, asOf, rules, matchRunId } = run;
   const { counts, sums, notSettlingTransactions, results } = await withSetEngine(
     config.engine,
     async (engine) => {
@@ -70,33 +121,17 @@ export async function matchPartnerDay(
         partner,
         asOf,
         rules,
-        runs: inputs,
+        runs: run.inputs,
         objects: ports.objects,
       });
       const prefix = matchesPrefix(partner, asOf, matchRunId);
       return { ...match, results: await writeResults(match.records(), prefix, ports, config) };
     },
   );
-
   return {
     matchRunId,
     notSettlingTransactions,
-    payload: {
-      partner,
-      businessDate: asOf,
-      window: { ...window },
-      matchRunId,
-      counts: { ...counts },
-      sums,
-      results,
-      inputs: inputs.map((input) => ({
-        dataset: input.dataset,
-        fileId: input.fileId,
-        businessDate: input.businessDate,
-        runId: input.runId,
-        dedupRunId: input.runId,
-      })),
-    },
+    payload: matchPayload(run, payloadInputs(run.inputs), { counts, sums, results }),
   };
 }
 

@@ -1,23 +1,56 @@
+import { MATCH_IN_UNITS_ABOVE_ROWS, MATCH_UNIT_PART_ROWS, MATCH_UNIT_ROWS } from '../../config/limits.ts';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
+import { numberFromEnv } from '../../lib/env.ts';
 import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
+import { dynamoUnitLedger } from '../../lib/work-units/dynamo-unit-ledger.ts';
+import { sqsUnitDispatch } from '../../lib/work-units/sqs-unit-dispatch.ts';
 import {
   dynamoMatchCommitter,
   type MatchCommit,
   type MatchCommitResult,
+  matchPartition,
 } from './adapters/dynamo-match-committer.ts';
 import { registryDedupRuns, registryFilesAwaitingDedup } from './adapters/registry-dedup-runs.ts';
 import { s3Objects } from './adapters/s3-objects.ts';
 import { DEFAULT_MATCH_LIMITS, type SettlementMatchConfig, type SettlementMatchPorts } from './ports.ts';
+import type {
+  MatchUnitResult,
+  MatchUnitSizes,
+  MatchUnitsDeps,
+  MatchUnitsWork,
+} from './units/match-unit-run.ts';
+
+/** The worker that matches one unit of a big window (topology `workers`). */
+export const UNIT_WORKER = 'settlement-match-unit';
+
+/** Optional row counts: windows above the first are matched in units of about the second, moved in parts of the third. */
+export const UNITS_ABOVE_VARIABLE = 'FINLEDGER_MATCH_IN_UNITS_ABOVE_ROWS';
+export const UNIT_ROWS_VARIABLE = 'FINLEDGER_MATCH_UNIT_ROWS';
+export const UNIT_PART_ROWS_VARIABLE = 'FINLEDGER_MATCH_UNIT_PART_ROWS';
+
+/** Unit sizes from `config/limits.ts`, lowered by the environment in tests and small stages. */
+export function unitSizesFromEnv(env: NodeJS.ProcessEnv = process.env): MatchUnitSizes {
+  const aboveRows = numberFromEnv(UNITS_ABOVE_VARIABLE, MATCH_IN_UNITS_ABOVE_ROWS, env);
+  const rowsPerUnit = numberFromEnv(UNIT_ROWS_VARIABLE, MATCH_UNIT_ROWS, env);
+  const rowsPerPart = numberFromEnv(UNIT_PART_ROWS_VARIABLE, MATCH_UNIT_PART_ROWS, env);
+  if (!(aboveRows >= 0) || !(rowsPerUnit >= 1) || !Number.isInteger(rowsPerPart) || !(rowsPerPart >= 1))
+    throw new Error(
+      `${UNITS_ABOVE_VARIABLE}=${aboveRows}, ${UNIT_ROWS_VARIABLE}=${rowsPerUnit} and ${UNIT_PART_ROWS_VARIABLE}=${rowsPerPart} must be row counts (the last two at least 1); unset them for the defaults of config/limits.ts.`,
+    );
+  return { aboveRows, rowsPerUnit, rowsPerPart };
+}
 
 /** Everything the handler needs from the world. */
 export interface SettlementMatchDeps {
   readonly ports: SettlementMatchPorts;
   readonly config: SettlementMatchConfig;
   commit(commit: MatchCommit): Promise<MatchCommitResult>;
+  /** Match windows above the unit size in units; absent, every window is matched whole. */
+  readonly units?: MatchUnitsDeps;
 }
 
 export interface SettlementMatchSideEffects {
@@ -44,6 +77,19 @@ function build(): SettlementMatchSideEffects {
       },
       config: { ...DEFAULT_MATCH_LIMITS, silverBucket: resources.bucket('silver') },
       commit: dynamoMatchCommitter(clients.doc, { files, outbox: resources.table('outbox') }),
+      units: {
+        ledger: dynamoUnitLedger<MatchUnitsWork, MatchUnitResult>(clients.doc, files, {
+          work: 'MATCH-UNITS',
+          result: 'MATCH-UNIT',
+          partition: matchPartition,
+        }),
+        dispatch: sqsUnitDispatch(
+          clients.sqs,
+          () => resources.unitQueueUrl(UNIT_WORKER),
+          'RecordsDeduplicated',
+        ),
+        sizes: unitSizesFromEnv(),
+      },
     },
     consumer: {
       service: 'settlement-match',

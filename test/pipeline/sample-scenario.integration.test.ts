@@ -4,6 +4,7 @@ import { deliverScenario, mainJobScenario } from '../../cli/main-job.ts';
 import { pipelineReport } from '../../cli/pipeline-state.ts';
 import type { PipelineReport } from '../../cli/report.ts';
 import { RecordsDeduplicatedV1 } from '../../contracts/events/records-deduplicated.ts';
+import { SettlementsMatchedV1 } from '../../contracts/events/settlements-matched.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { ScenarioClock } from '../../runtime/scenario-clock.ts';
 import type { ScenarioDefectKind } from '../sample-data/scenario-truth.ts';
@@ -24,6 +25,15 @@ const inScenarioDates = (row: { businessDate: string }) => truth.businessDates.i
  */
 const DEDUP_UNITS_ENV = { FINLEDGER_DEDUP_IN_UNITS_ABOVE_ROWS: '350', FINLEDGER_DEDUP_UNIT_ROWS: '150' };
 
+/** Matching in units is forced for the bigger windows (a few units each, their rows moved in parts of 100 rows). */
+const MATCH_UNITS_ABOVE_ROWS = 900;
+const MATCH_UNITS_ENV = {
+  FINLEDGER_MATCH_IN_UNITS_ABOVE_ROWS: String(MATCH_UNITS_ABOVE_ROWS),
+  FINLEDGER_MATCH_UNIT_ROWS: '400',
+  FINLEDGER_MATCH_UNIT_PART_ROWS: '100',
+};
+const UNITS_ENV = { ...DEDUP_UNITS_ENV, ...MATCH_UNITS_ENV };
+
 describe('the main job sample set on the offline runtime', () => {
   let runtime: Runtime;
   let report: PipelineReport;
@@ -34,7 +44,7 @@ describe('the main job sample set on the offline runtime', () => {
   ) => rows.map((row) => `${row.partner} ${row.businessDate} ${row.id ?? row.transactionId}`).sort();
 
   beforeAll(async () => {
-    configureTestEnvironment(DEDUP_UNITS_ENV);
+    configureTestEnvironment(UNITS_ENV);
     const clock = new ScenarioClock();
     runtime = await startTestPipeline({ s3EventTime: clock.eventTime });
     await deliverScenario(runtime, clock, scenario, 240_000);
@@ -43,7 +53,7 @@ describe('the main job sample set on the offline runtime', () => {
 
   afterAll(async () => {
     await runtime?.stop();
-    for (const variable of Object.keys(DEDUP_UNITS_ENV)) delete process.env[variable];
+    for (const variable of Object.keys(UNITS_ENV)) delete process.env[variable];
   });
 
   it('deduplicates the files above the unit size in units, each in its own folder, and the others whole', async () => {
@@ -57,6 +67,29 @@ describe('the main job sample set on the offline runtime', () => {
     expect(inUnits.map((event) => event.data.fileId).sort()).toEqual(
       big.map((event) => event.data.fileId).sort(),
     );
+  });
+
+  it('matches the windows above the unit size in units, each unit in its own folder, and the others whole', async () => {
+    const uniqueRows = new Map(
+      (await archivedDetails(runtime, RecordsDeduplicatedV1)).map((event) => [
+        `${event.data.fileId}:${event.runId}`,
+        event.data.counts.unique,
+      ]),
+    );
+    const matched = await archivedDetails(runtime, SettlementsMatchedV1);
+    const windowRows = (event: (typeof matched)[number]) =>
+      event.data.inputs.reduce(
+        (sum, input) => sum + (uniqueRows.get(`${input.fileId}:${input.runId}`) ?? Number.NaN),
+        0,
+      );
+    const runs = (events: typeof matched) => events.map((event) => event.data.matchRunId).sort();
+    const inUnits = matched.filter((event) =>
+      event.data.results.parts.some((key) => /\/unit-\d{5}\//.test(key)),
+    );
+    const big = matched.filter((event) => windowRows(event) > MATCH_UNITS_ABOVE_ROWS);
+    expect(big.length).toBeGreaterThan(2);
+    expect(big.length).toBeLessThan(matched.length);
+    expect(runs(inUnits)).toEqual(runs(big));
   });
 
   it('closes every file with its rows conserved through validation and dedup', () => {

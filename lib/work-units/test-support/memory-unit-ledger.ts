@@ -7,17 +7,17 @@ export function memoryUnitLedger<Work, Result extends { readonly index: number }
 > {
   const works = new Map<string, RecordedWork<Work>>();
   const results = new Map<string, Map<number, Result>>();
-  const id = (fileId: string, runId: string) => `${fileId}#${runId}`;
+  const id = (scope: string, runId: string) => `${scope}#${runId}`;
   return {
-    async recordWork(fileId, runId, work) {
-      const key = id(fileId, runId);
+    async recordWork(scope, runId, work) {
+      const key = id(scope, runId);
       if (!works.has(key)) works.set(key, { work: structuredClone(work), done: 0 });
       return works.get(key) as RecordedWork<Work>;
     },
-    work: async (fileId, runId) => works.get(id(fileId, runId)),
-    hasResult: async (fileId, runId, index) => results.get(id(fileId, runId))?.has(index) ?? false,
-    async recordResult(fileId, runId, result) {
-      const key = id(fileId, runId);
+    work: async (scope, runId) => works.get(id(scope, runId)),
+    hasResult: async (scope, runId, index) => results.get(id(scope, runId))?.has(index) ?? false,
+    async recordResult(scope, runId, result) {
+      const key = id(scope, runId);
       const recorded = works.get(key);
       if (!recorded) throw new Error(`no work recorded for ${key}`);
       const run = results.get(key) ?? new Map<number, Result>();
@@ -28,7 +28,7 @@ export function memoryUnitLedger<Work, Result extends { readonly index: number }
       }
       return works.get(key)?.done ?? 0;
     },
-    results: async (fileId, runId) =>
-      [...(results.get(id(fileId, runId))?.values() ?? [])].sort((a, b) => a.index - b.index),
+    results: async (scope, runId) =>
+      [...(results.get(id(scope, runId))?.values() ?? [])].sort((a, b) => a.index - b.index),
   };
 }

@@ -112,8 +112,9 @@ export async function dedupUnit(
   config: DedupConfig,
   ledger: DedupUnitsDeps['ledger'],
 ): Promise<DedupUnitEnd> {
-  const end = await runUnit(unit, ledger, {
+  const end = await runUnit({ scope: unit.fileId, runId: unit.runId, index: unit.index }, ledger, {
     noun: 'dedup unit',
+    recovery: 'rerun the file',
     count: (work) => work.slices.length,
     run: async (work, index) => {
       const slice = work.slices[index] as DedupSlice;

@@ -61,8 +61,9 @@ export async function validateUnit(
   config: SchemaValidateConfig,
   ledger: ChunkLedger,
 ): Promise<UnitOutcome> {
-  const end = await runUnit(unit, ledger, {
+  const end = await runUnit({ scope: unit.fileId, runId: unit.runId, index: unit.index }, ledger, {
     noun: 'chunk',
+    recovery: 'rerun the file',
     count: (run) => run.plan.chunks.length,
     run: (run, index) =>
       validateChunk(

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { SettlementsMatchedV1 } from '../../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../../contracts/events/envelope.ts';
 import { type CommitOnceResult, commitOnce } from '../../../lib/outbox/transaction.ts';
+import { windowScope } from '../units/match-unit-run.ts';
 
 /** One run's SettlementsMatched event and what its registry item records beside the event's payload. */
 export interface MatchCommit {
@@ -13,11 +14,17 @@ export interface MatchCommit {
 export type MatchCommitResult = CommitOnceResult;
 
 /**
+ * Partition of a partner's window in `files`: its runs, and the unit ledger of runs matched in units.
+ * @example matchPartition('acme-bank#2026-11-20') // 'MATCH#acme-bank#2026-11-20'
+ */
+export const matchPartition = (windowScope: string): string => `MATCH#${windowScope}`;
+
+/**
  * Key of a run's item in `files`.
  * @example matchRunKey('acme-bank', '2026-11-20', 'mr_…') // { pk: 'MATCH#acme-bank#2026-11-20', sk: 'RUN#mr_…' }
  */
 export const matchRunKey = (partner: string, asOf: string, matchRunId: string) => ({
-  pk: `MATCH#${partner}#${asOf}`,
+  pk: matchPartition(windowScope(partner, asOf)),
   sk: `RUN#${matchRunId}`,
 });
 

@@ -99,7 +99,7 @@ export function silverWindow(
   }
   const objects: MatchObjects = {
     getObject: async (ref) => {
-      const bytes = stored.get(ref.key);
+      const bytes = stored.get(ref.key) ?? written.get(ref.key);
       if (!bytes) throw new Error(`no object ${ref.key}`);
       return bytes;
     },

@@ -150,17 +150,18 @@ describe('the SQL match over units (planner writes each unit, a session per unit
 
       try {
         // Act: the planner loads the window, cuts it and writes each unit; each unit is matched in its own session.
-        const loaded = await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
+        const { loaded, written } = await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
           const window = await loadWindow(engine, { ...request, window: matchingWindow(AS_OF, rules) });
           await assignMatchUnits(engine, rules, unitCount);
-          await writeUnitRows(engine, folder, unitCount);
-          return window;
+          // Small parts, so a unit's rows are read back from several files.
+          return { loaded: window, written: await writeUnitRows(engine, folder, unitCount, 7) };
         });
         const units = [];
-        for (let unit = 0; unit < unitCount; unit += 1)
+        for (const files of written)
           units.push(
             await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
-              await loadUnitRows(engine, folder, unit);
+              const local = (names: readonly string[]) => names.map((name) => join(folder, name));
+              await loadUnitRows(engine, { tx: local(files.tx), st: local(files.st) });
               return collected(await matchLoadedRows(engine, target, loaded));
             }),
           );

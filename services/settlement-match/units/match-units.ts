@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { MatchingRules } from '../../../config/matching-rules.ts';
-import { type SetEngine, sqlName, sqlText } from '../../../lib/duckdb/set-engine.ts';
+import { type SetEngine, sqlName, sqlPaths, sqlText } from '../../../lib/duckdb/set-engine.ts';
+import { partNumber } from '../../../lib/parquet/part-keys.ts';
 
 /**
  * How a partner's window is cut into matching units (issue #11, item 3): rows that any pass of the rules could put
@@ -13,7 +14,7 @@ import { type SetEngine, sqlName, sqlText } from '../../../lib/duckdb/set-engine
  * (`match-units.duckdb.test.ts` proves it against `matchSettlements`).
  *
  * A unit's rows keep the window's canonical `seq`, so `matchLoadedRows` over one unit orders and decides them as
- * the whole window does. Not yet wired into settlement-match: the worker and the join are the next step of #11.
+ * the whole window does. `match-unit-run.ts` plans, runs and joins the units in settlement-match.
  */
 
 /** Rounds of label propagation before the cut gives up: a chain that long is a data problem worth an operator. */
@@ -100,34 +101,80 @@ function rowKeysSql(rules: Pick<MatchingRules, 'passes'>): string {
     .join(' UNION ALL ');
 }
 
-const unitFile = (folder: string, side: 'tx' | 'st', unit: number): string =>
-  join(folder, `${side}-unit-${unit}.parquet`);
+/** One unit's rows as written: Parquet files per side, in `seq` order, at most `rowsPerPart` rows each. */
+export interface UnitRowFiles {
+  readonly unit: number;
+  /** File names under the folder; at least one per side (empty when the unit has no row of that side). */
+  readonly tx: readonly string[];
+  readonly st: readonly string[];
+  /** Transactions and settlements of the unit. */
+  readonly rows: number;
+}
+
+const unitFile = (side: 'tx' | 'st', unit: number, part: number): string =>
+  `${side}-unit-${partNumber(unit)}-part-${partNumber(part)}.parquet`;
 
 /**
- * Write each unit's rows of the loaded window (`tx`, `st` with `match_unit`) to `folder`, one Parquet file per side
- * and unit (an empty unit gets empty files, so every unit loads the same way).
- * @example await writeUnitRows(engine, folder, 8)
+ * Write each unit's rows of the loaded window (`tx`, `st` with `match_unit`) to `folder` as Parquet files of at most
+ * `rowsPerPart` rows (so a unit is moved one bounded object at a time), every row in exactly one file. The cut is a
+ * pure function of the rows: the same window gives the same files, whoever writes them.
+ * @example const units = await writeUnitRows(engine, folder, 8, 1_000_000) // units[3].tx: ['tx-unit-00003-part-00000.parquet']
  */
-export async function writeUnitRows(engine: SetEngine, folder: string, unitCount: number): Promise<void> {
+export async function writeUnitRows(
+  engine: SetEngine,
+  folder: string,
+  unitCount: number,
+  rowsPerPart: number,
+): Promise<UnitRowFiles[]> {
+  if (!Number.isInteger(rowsPerPart) || rowsPerPart < 1)
+    throw new Error(`A unit part holds at least one row, got ${rowsPerPart}.`);
+  const written = Array.from({ length: unitCount }, (_, unit) => ({
+    unit,
+    tx: [] as string[],
+    st: [] as string[],
+    rows: 0,
+  }));
   for (const [side, sideNo] of [
     ['tx', 0],
     ['st', 1],
-  ] as const)
-    for (let unit = 0; unit < unitCount; unit += 1)
-      await engine.db.run(
-        `COPY (SELECT x.* FROM ${side} x JOIN match_unit u ON u.side = ${sideNo} AND u.seq = x.seq
-               WHERE u.unit = ${unit} ORDER BY x.seq)
-         TO ${sqlText(unitFile(folder, side, unit))} (FORMAT parquet)`,
-      );
+  ] as const) {
+    await engine.db.run(
+      `CREATE OR REPLACE TEMP TABLE unit_rows AS
+         SELECT x.*, u.unit AS unit_no,
+           ((row_number() OVER (PARTITION BY u.unit ORDER BY x.seq) - 1) // ${rowsPerPart})::INTEGER AS part_no
+         FROM ${side} x JOIN match_unit u ON u.side = ${sideNo} AND u.seq = x.seq`,
+    );
+    const counts = await engine.db.runAndReadAll(
+      'SELECT unit_no, count(*)::BIGINT FROM unit_rows GROUP BY unit_no',
+    );
+    const rowsOf = new Map(counts.getRows().map(([unit, rows]) => [Number(unit), Number(rows)]));
+    for (const unit of written) {
+      const rows = rowsOf.get(unit.unit) ?? 0;
+      unit.rows += rows;
+      for (let part = 0; part < Math.max(1, Math.ceil(rows / rowsPerPart)); part += 1) {
+        const name = unitFile(side, unit.unit, part);
+        await engine.db.run(
+          `COPY (SELECT * EXCLUDE (unit_no, part_no) FROM unit_rows WHERE unit_no = ${unit.unit} AND part_no = ${part}
+                 ORDER BY seq)
+           TO ${sqlText(join(folder, name))} (FORMAT parquet)`,
+        );
+        unit[side].push(name);
+      }
+    }
+    await engine.db.run('DROP TABLE unit_rows');
+  }
+  return written;
 }
 
 /**
- * Load one unit's rows as `tx` and `st` in a session of its own, ready for `matchLoadedRows`.
- * @example await loadUnitRows(engine, folder, 3)
+ * Load one unit's rows (`writeUnitRows` files, staged locally) as `tx` and `st` in a session of its own, ready for
+ * `matchLoadedRows`.
+ * @example await loadUnitRows(engine, { tx: ['/tmp/…/tx-unit-00003-part-00000.parquet'], st: [ … ] })
  */
-export async function loadUnitRows(engine: SetEngine, folder: string, unit: number): Promise<void> {
+export async function loadUnitRows(
+  engine: SetEngine,
+  paths: { readonly tx: readonly string[]; readonly st: readonly string[] },
+): Promise<void> {
   for (const side of ['tx', 'st'] as const)
-    await engine.db.run(
-      `CREATE TABLE ${side} AS SELECT * FROM read_parquet(${sqlText(unitFile(folder, side, unit))})`,
-    );
+    await engine.db.run(`CREATE TABLE ${side} AS SELECT * FROM read_parquet(${sqlPaths(paths[side])})`);
 }
