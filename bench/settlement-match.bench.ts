@@ -5,18 +5,35 @@
  * Each size is generated in one child process and matched in another with Node's heap capped, so the peak RSS
  * printed is the match's own (Node + DuckDB, `process.resourceUsage().maxRSS`), with the scratch folder's peak
  * (staged parts + spill) and the CPU time of all its threads (less sensitive to a busy machine than wall time).
- * Run: npm exec -- tsx bench/settlement-match.bench.ts [rows…]   (default 2M and 5M rows)
+ * With `--units`, the window is matched in units as settlement-match does above MATCH_IN_UNITS_ABOVE_ROWS: the plan
+ * (load, cut, unit rows written), then each unit in turn (as many invocations would), then the join; it prints the
+ * plan's time and the slowest unit's, which bound what one invocation must do.
+ * Run: npm exec -- tsx bench/settlement-match.bench.ts [--units] [rows…]   (default 2M and 5M rows)
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findMatchingRules, type MatchingRules } from '../config/matching-rules.ts';
 import { withSetEngine } from '../lib/duckdb/set-engine.ts';
+import { memoryUnitLedger } from '../lib/work-units/test-support/memory-unit-ledger.ts';
+import { matchingWindow } from '../services/settlement-match/business-dates.ts';
 import { writeResults } from '../services/settlement-match/match-run.ts';
-import { DEFAULT_MATCH_LIMITS, type MatchObjects } from '../services/settlement-match/ports.ts';
+import {
+  DEFAULT_MATCH_LIMITS,
+  type DedupRunRef,
+  type MatchObjects,
+} from '../services/settlement-match/ports.ts';
+import { unitSizesFromEnv } from '../services/settlement-match/side-effects.ts';
 import { matchWindowInSql } from '../services/settlement-match/sql/match-window.ts';
+import {
+  type MatchUnit,
+  type MatchUnitResult,
+  type MatchUnitsWork,
+  matchUnit,
+  planMatchUnits,
+} from '../services/settlement-match/units/match-unit-run.ts';
 import { mib, perSecond } from './measure.ts';
 import { AS_OF, type GeneratedFile, PARTNER } from './settlement-window/generate-window.ts';
 
@@ -54,10 +71,10 @@ async function folderBytes(folder: string): Promise<number> {
   }
 }
 
-/** Match the generated window in `folder` as settlement-match does, and print one line of JSON. */
-async function matchFolder(folder: string): Promise<void> {
+/** The generated window's files as the registry's dedup runs. */
+async function runsOf(folder: string): Promise<DedupRunRef[]> {
   const files = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')) as GeneratedFile[];
-  const runs = files.map((file) => ({
+  return files.map((file) => ({
     fileId: file.fileId,
     partner: PARTNER,
     dataset: file.dataset,
@@ -68,6 +85,11 @@ async function matchFolder(folder: string): Promise<void> {
     uniqueRows: file.rows,
     committedAt: `${AS_OF}T20:00:00Z`,
   }));
+}
+
+/** Match the generated window in `folder` as settlement-match does, and print one line of JSON. */
+async function matchFolder(folder: string): Promise<void> {
+  const runs = await runsOf(folder);
   const written = { parts: 0, bytes: 0 };
   const objects: MatchObjects = {
     getObject: async (ref) => new Uint8Array(await readFile(ref.key)),
@@ -118,8 +140,82 @@ async function matchFolder(folder: string): Promise<void> {
   );
 }
 
+/**
+ * Match the generated window in `folder` in units, as settlement-match and its unit worker do, one after another in
+ * this process; the plan's objects go to a folder beside the window, result parts are counted and dropped.
+ */
+async function matchFolderInUnits(folder: string): Promise<void> {
+  const runs = await runsOf(folder);
+  const store = join(folder, 'objects');
+  await mkdir(store, { recursive: true });
+  const stored = (key: string) => join(store, encodeURIComponent(key));
+  const written = { parts: 0, bytes: 0 };
+  const objects: MatchObjects = {
+    getObject: async (ref) =>
+      new Uint8Array(await readFile(ref.bucket === 'local' ? ref.key : stored(ref.key))),
+    putObject: async (ref, bytes) => {
+      if (ref.key.includes('/_units/')) await writeFile(stored(ref.key), bytes);
+      else {
+        written.parts += 1;
+        written.bytes += bytes.length;
+      }
+    },
+  };
+  const ports = { dedupRuns: async () => [], filesAwaitingDedup: async () => [], objects };
+  const config = { ...DEFAULT_MATCH_LIMITS, silverBucket: 'store' };
+  const rules = benchRules();
+  const windowRows = runs.reduce((sum, run) => sum + run.uniqueRows, 0);
+  const ledger = memoryUnitLedger<MatchUnitsWork, MatchUnitResult>();
+  const units: MatchUnit[] = [];
+  const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
+  await planMatchUnits(
+    {
+      partner: PARTNER,
+      asOf: AS_OF,
+      rules,
+      window: matchingWindow(AS_OF, rules),
+      inputs: runs,
+      windowRows,
+      matchRunId: 'mr_bench',
+    },
+    'bench',
+    ports,
+    config,
+    {
+      ledger,
+      dispatch: async (sent) => {
+        units.push(...sent);
+      },
+      sizes: unitSizesFromEnv(),
+    },
+  );
+  const planSeconds = (performance.now() - started) / 1000;
+  const unitSeconds: number[] = [];
+  let counts: Record<string, number> = {};
+  for (const unit of units) {
+    const unitStarted = performance.now();
+    const end = await matchUnit(unit, ports, config, ledger);
+    unitSeconds.push((performance.now() - unitStarted) / 1000);
+    if (end.kind === 'joined') counts = { ...end.run.payload.counts };
+  }
+  const cpu = process.cpuUsage(cpuAtStart);
+  console.log(
+    JSON.stringify({
+      counts,
+      seconds: (performance.now() - started) / 1000,
+      matchSeconds: planSeconds,
+      unitSeconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      peakRss: process.resourceUsage().maxRSS * 1024,
+      scratchPeak: 0,
+      written,
+    }),
+  );
+}
+
 /** Generate a window of `rows` rows in a child process, match it in another, print the figures. */
-function benchSize(rows: number, folder: string): boolean {
+function benchSize(rows: number, folder: string, inUnits: boolean): boolean {
   const child = (nodeFlags: string[], script: string, args: string[]) =>
     spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
       cwd: root,
@@ -131,7 +227,7 @@ function benchSize(rows: number, folder: string): boolean {
   if (generated.status !== 0) return false;
   const generation = (performance.now() - generating) / 1000;
   const matched = child([`--max-old-space-size=${HEAP_MIB}`], 'bench/settlement-match.bench.ts', [
-    '--match',
+    inUnits ? '--match-in-units' : '--match',
     folder,
   ]);
   const line = matched.stdout.trim().split('\n').at(-1);
@@ -144,8 +240,24 @@ function benchSize(rows: number, folder: string): boolean {
     peakRss: number;
     scratchPeak: number;
     written: { parts: number; bytes: number };
+    unitSeconds?: number[];
   };
   const { counts } = figures;
+  if (figures.unitSeconds) {
+    const slowest = Math.max(...figures.unitSeconds);
+    console.log(
+      `settlement match in units: ${rows.toLocaleString('en')} rows, plan ${figures.matchSeconds.toFixed(1)} s, ` +
+        `${figures.unitSeconds.length} units (slowest ${slowest.toFixed(1)} s, all ${figures.unitSeconds
+          .reduce((sum, seconds) => sum + seconds, 0)
+          .toFixed(
+            1,
+          )} s one after another), total ${figures.seconds.toFixed(1)} s; CPU ${figures.cpuSeconds.toFixed(1)} s; ` +
+        `peak RSS ${mib(figures.peakRss)}; ${figures.written.parts} result parts, ${mib(figures.written.bytes)}\n` +
+        `  matched groups ${counts.matchedGroups?.toLocaleString('en')}, unmatched ${counts.unmatchedTransactions}, ` +
+        `orphans ${counts.orphanSettlements}, mismatches ${counts.amountMismatches}`,
+    );
+    return true;
+  }
   const read = (counts.transactions ?? 0) + (counts.settlements ?? 0);
   console.log(
     `settlement match (SQL): ${read.toLocaleString('en')} rows (${counts.transactions?.toLocaleString('en')} transactions + ` +
@@ -163,12 +275,13 @@ function benchSize(rows: number, folder: string): boolean {
 
 const args = process.argv.slice(2);
 if (args[0] === '--match' && args[1]) await matchFolder(args[1]);
+else if (args[0] === '--match-in-units' && args[1]) await matchFolderInUnits(args[1]);
 else {
   const sizes = args.filter((arg) => /^[0-9]+$/.test(arg)).map(Number);
   for (const rows of sizes.length > 0 ? sizes : [2_000_000, 5_000_000]) {
     const folder = await mkdtemp(join(tmpdir(), 'finledger-window-'));
     try {
-      if (!benchSize(rows, folder)) {
+      if (!benchSize(rows, folder, args.includes('--units'))) {
         console.error(`settlement match bench failed for ${rows} rows`);
         process.exitCode = 1;
       }

@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { findMatchingRules } from '../../../config/matching-rules.ts';
+import type { MatchingRules } from '../../../config/matching-rules.ts';
 import type { ObjectRef } from '../../../contracts/events/envelope.ts';
 import type { SettlementsMatchedPayload } from '../../../contracts/events/settlements-matched.ts';
 import { withSetEngine } from '../../../lib/duckdb/set-engine.ts';
@@ -61,11 +61,41 @@ export interface PlannedUnit {
   readonly rows: number;
 }
 
+/** Rules as JSON (tolerances as decimal strings). */
+type PlannedRules = Omit<MatchingRules, 'toleranceMinor'> & {
+  readonly toleranceMinor: {
+    readonly default: string;
+    readonly byCurrency: Readonly<Record<string, string>>;
+  };
+};
+
+const plannedRules = (rules: MatchingRules): PlannedRules => ({
+  ...rules,
+  toleranceMinor: {
+    default: String(rules.toleranceMinor.default),
+    byCurrency: Object.fromEntries(
+      Object.entries(rules.toleranceMinor.byCurrency).map(([currency, minor]) => [currency, String(minor)]),
+    ),
+  },
+});
+
+const rulesOfPlan = (rules: PlannedRules): MatchingRules => ({
+  ...rules,
+  toleranceMinor: {
+    default: BigInt(rules.toleranceMinor.default),
+    byCurrency: Object.fromEntries(
+      Object.entries(rules.toleranceMinor.byCurrency).map(([currency, minor]) => [currency, BigInt(minor)]),
+    ),
+  },
+});
+
 /** The plan every unit and the join read: the window as loaded and where each unit's rows are. */
 export interface MatchUnitsPlan {
   readonly partner: string;
   readonly asOf: string;
   readonly matchRunId: string;
+  /** The rules the window was cut for: every unit matches with them, whatever is deployed meanwhile. */
+  readonly rules: PlannedRules;
   readonly window: MatchingWindow;
   readonly files: readonly WindowFile[];
   /** The window's count, taken once by the join (`matchLoadedRows`). */
@@ -177,6 +207,7 @@ async function writePlan(
       partner,
       asOf,
       matchRunId,
+      rules: plannedRules(rules),
       window,
       files: loaded.files,
       notSettlingTransactions: loaded.notSettlingTransactions,
@@ -241,11 +272,7 @@ async function matchOneUnit(
   ports: SettlementMatchPorts,
   config: SettlementMatchConfig,
 ): Promise<MatchUnitResult> {
-  const rules = findMatchingRules(plan.partner);
-  if (!rules)
-    throw new SettlementMatchError(
-      `No matching rules are declared for ${plan.partner}. Add them to config/matching-rules.ts, deploy, then redrive the unit DLQ.`,
-    );
+  const rules = rulesOfPlan(plan.rules);
   const unit = plan.units[index] as PlannedUnit;
   return withSetEngine(config.engine, async (engine) => {
     const stage = async (keys: readonly string[]) => {
