@@ -58,14 +58,15 @@ export const MULTIPART_COPY_PART_BYTES = 512 * 1024 ** 2;
 export const MAX_GOLD_PARTITION_ROWS = 10_000_000;
 
 /**
- * Most rows (transactions plus settlements) settlement-match matches for one partner's window in one invocation.
- * Matching is SQL in DuckDB (1 GB memory limit, spill to /tmp) with results streamed out a chunk at a time, so memory
- * grows only slowly with the window; time and /tmp grow with it, and one invocation has 900 s. Measured
- * (`bench/settlement-match.bench.ts`: globex-pay's rules with instalments, Node heap capped at 512 MiB, 2 vCPU shared
- * with a crash campaign at load ≈ 2): 2M rows 22 s (31 s of CPU), 5M rows 64 s (90 s CPU), 10M rows 128 s (188 s CPU),
- * 1.5-2× the wall time at load ≈ 5; peak RSS 1.18, 1.45 and 1.60 GiB (Node and DuckDB) against the function's 2 GiB;
- * /tmp peak 0.09, 1.1 and 3.5 GiB of its 10 GiB. At 10M rows a 2 GiB Lambda (≈ 1.2 vCPU) needs ≈ 160 s for that CPU
- * work plus the S3 reads and ≈ 3 GiB of result uploads, inside 900 s. Above it the run stops with WindowTooLargeError
- * before reading a row (the in-memory matcher it replaced needed 2.2 GiB for 2M rows, hence the 1M limit before).
+ * Most rows (transactions plus settlements) one partner's window may hold. Windows above MATCH_IN_UNITS_ABOVE_ROWS are
+ * matched in units, so this bounds the plan: one settlement-match invocation loads the whole window into DuckDB (1 GB
+ * memory limit, spill to /tmp), cuts it into components and writes each unit's rows. Measured
+ * (`npm exec -- tsx bench/settlement-match.bench.ts --units 2000000 10000000 20000000`, globex-pay's rules with
+ * instalments, Node heap capped at 512 MiB, 2 idle vCPU): plan 10.7 s, 61.7 s and 162.6 s; each unit of ~1M rows
+ * 11.5-12 s whatever the window; peak RSS 1.15, 1.65 and 2.0 GiB (hence the 3 GB planner function). At 20M rows a
+ * 3 GB Lambda (≈ 1.8 vCPU) plans in ≈ 200 s, inside 900 s; the SettlementsMatched part list is ≈ 100 KB of the bus's
+ * 256 KB (≈ 20k records per result part). Whole windows, before units, took 22, 64 and 128 s at 2M, 5M and 10M rows.
+ * Above it the run stops with WindowTooLargeError before reading a row. The plan grows faster than the window
+ * (label propagation joins every row to its keys each round): a larger window needs the cut itself partitioned.
  */
-export const MAX_MATCH_WINDOW_ROWS = 10_000_000;
+export const MAX_MATCH_WINDOW_ROWS = 20_000_000;

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FileRejectedV1 } from '../../contracts/events/catalog.ts';
-import { ContractViolationError, createEvent } from './event-factory.ts';
+import {
+  ContractViolationError,
+  createEvent,
+  EventTooLargeError,
+  MAX_EVENT_DETAIL_BYTES,
+} from './event-factory.ts';
 import { pendingShardOf, toOutboxItem } from './outbox-item.ts';
 
 const origin = {
@@ -58,5 +63,20 @@ describe('toOutboxItem', () => {
       pendingShard: pendingShardOf(detail.eventId),
     });
     expect(JSON.parse(item.detail)).toEqual(detail);
+  });
+
+  it('refuses an event over the bus size limit before it reaches the outbox, saying what to do', () => {
+    // Prepare: a reason long enough to push the detail past the limit
+    const reason = 'x'.repeat(MAX_EVENT_DETAIL_BYTES);
+
+    // Act
+    const build = () => createEvent(FileRejectedV1, origin, { ...rejected, reason });
+
+    // Assess
+    expect(build).toThrow(EventTooLargeError);
+    expect(build).toThrow(/FileRejected v1 is \d+ bytes, over the 245760 bytes .* redrive/);
+    expect(() =>
+      createEvent(FileRejectedV1, origin, { ...rejected, reason: 'x'.repeat(1000) }),
+    ).not.toThrow();
   });
 });
