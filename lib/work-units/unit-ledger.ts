@@ -21,3 +21,11 @@ export interface UnitLedger<Work, Result extends { readonly index: number }> {
   /** Every recorded result of the run, in unit order. */
   results(scope: string, runId: string): Promise<Result[]>;
 }
+
+/** What a service needs to cut its work into units: the ledger, a dispatch to its unit worker's queue, the sizes. */
+export interface UnitFanOut<Work, Result extends { readonly index: number }, Unit, Sizes> {
+  readonly ledger: UnitLedger<Work, Result>;
+  /** Send units to the unit worker's queue; resolves once the queue accepted every one. */
+  dispatch(units: readonly Unit[]): Promise<void>;
+  readonly sizes: Sizes;
+}

@@ -1,6 +1,6 @@
 import { sumControlTotals } from '../../../contracts/events/records-deduplicated.ts';
 import { runUnit } from '../../../lib/work-units/run-unit.ts';
-import type { UnitLedger } from '../../../lib/work-units/unit-ledger.ts';
+import type { UnitFanOut } from '../../../lib/work-units/unit-ledger.ts';
 import { type WorkUnit, WorkUnitSchema } from '../../../lib/work-units/work-unit.ts';
 import {
   type DedupFileInput,
@@ -50,12 +50,7 @@ export interface DedupUnitSizes {
 }
 
 /** What deduplicating in units needs beyond the whole-file ports. */
-export interface DedupUnitsDeps {
-  readonly ledger: UnitLedger<DedupUnitsWork, DedupUnitResult>;
-  /** Send units to the unit worker's queue; resolves once the queue accepted every one. */
-  dispatch(units: readonly WorkUnit[]): Promise<void>;
-  readonly sizes: DedupUnitSizes;
-}
+export type DedupUnitsDeps = UnitFanOut<DedupUnitsWork, DedupUnitResult, WorkUnit, DedupUnitSizes>;
 
 /**
  * Cut the history's buckets into contiguous slices, one per unit: about `rowsPerUnit` of the file's rows each

@@ -7,7 +7,7 @@ import type { SettlementsMatchedPayload } from '../../../contracts/events/settle
 import { withSetEngine } from '../../../lib/duckdb/set-engine.ts';
 import { partNumber } from '../../../lib/parquet/part-keys.ts';
 import { runUnit } from '../../../lib/work-units/run-unit.ts';
-import type { UnitLedger } from '../../../lib/work-units/unit-ledger.ts';
+import type { UnitFanOut } from '../../../lib/work-units/unit-ledger.ts';
 import type { MatchingWindow } from '../business-dates.ts';
 import { assertConservation } from '../conservation.ts';
 import { SettlementMatchError } from '../errors.ts';
@@ -123,12 +123,7 @@ export interface MatchUnitSizes {
 }
 
 /** What matching in units needs beyond the whole-window ports. */
-export interface MatchUnitsDeps {
-  readonly ledger: UnitLedger<MatchUnitsWork, MatchUnitResult>;
-  /** Send units to the unit worker's queue; resolves once the queue accepted every one. */
-  dispatch(units: readonly MatchUnit[]): Promise<void>;
-  readonly sizes: MatchUnitSizes;
-}
+export type MatchUnitsDeps = UnitFanOut<MatchUnitsWork, MatchUnitResult, MatchUnit, MatchUnitSizes>;
 
 /** Work area of a run's units under its result folder; `_` keeps it out of table scans of the results. */
 export const unitRowsPrefix = (partner: string, asOf: string, matchRunId: string): string =>
