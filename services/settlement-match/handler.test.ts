@@ -1,9 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { findMatchingRules, type MatchingRules } from '../../config/matching-rules.ts';
 import { RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
+import { memoryUnitLedger } from '../../lib/work-units/test-support/memory-unit-ledger.ts';
+import { createRandom } from '../../test/sample-data/prng.ts';
+import type { MatchCommit } from './adapters/dynamo-match-committer.ts';
 import { processRecordsDeduplicated } from './handler.ts';
 import { DEFAULT_MATCH_LIMITS, type DedupRunRef } from './ports.ts';
 import type { SettlementMatchDeps } from './side-effects.ts';
+import { randomRows, withLineage } from './test-support/random-window.ts';
+import { silverWindow } from './test-support/silver-window.ts';
+import { processMatchUnit } from './unit-handler.ts';
+import type { MatchUnit, MatchUnitResult, MatchUnitsWork } from './units/match-unit-run.ts';
 
 const FILE_ID = 'f_0123456789abcdef01234567';
 
@@ -143,5 +151,107 @@ describe('processRecordsDeduplicated', () => {
       { asOf: '2026-11-27', inputs: [F22, F24, F27, FILE_ID] },
     ]);
     expect(result.laterWindows?.map((window) => window.asOf)).toEqual(['2026-11-22', '2026-11-27']);
+  });
+});
+
+describe('processRecordsDeduplicated above the unit size', () => {
+  /** acme-bank's random window in silver, its first file's RecordsDeduplicated, and deps whose commits are kept. */
+  function windowAndDeps(unitsAboveRows: (windowRows: number) => number) {
+    const rules = findMatchingRules('acme-bank') as MatchingRules;
+    const random = createRandom(20261207);
+    const rows = randomRows(random, rules, '2026-11-20');
+    const silver = silverWindow(
+      withLineage(rows.transactions, 'transactions', random),
+      withLineage(rows.settlements, 'settlements', random),
+      random,
+    );
+    // The trigger is a file of the window's last date, so no later window reads it.
+    const last = silver.runs.reduce((latest, run) => (run.businessDate > latest.businessDate ? run : latest));
+    const [first, others] = [last, silver.runs.filter((run) => run !== last)];
+    const windowRows = silver.runs.reduce((sum, run) => sum + run.uniqueRows, 0);
+    const event = createEvent(
+      RecordsDeduplicatedV1,
+      { producer: 'dedup', correlationId: 'c', causationId: 'e', runId: first.runId },
+      {
+        fileId: first.fileId,
+        partner: first.partner,
+        dataset: first.dataset,
+        businessDate: first.businessDate,
+        schemaV: 1,
+        sha256: 'a'.repeat(64),
+        counts: { valid: first.uniqueRows, unique: first.uniqueRows, duplicates: 0, conflicts: 0 },
+        totals: {
+          unique: { rowCount: first.uniqueRows, sums: {} },
+          duplicates: { rowCount: 0, sums: {} },
+          conflicts: { rowCount: 0, sums: {} },
+        },
+        unique: first.unique,
+        duplicates: null,
+        conflicts: null,
+      },
+    );
+    const committed: MatchCommit[] = [];
+    const dispatched: MatchUnit[] = [];
+    const deps: SettlementMatchDeps = {
+      ports: {
+        filesAwaitingDedup: async () => [],
+        dedupRuns: async (date) => others.filter((run) => run.businessDate === date),
+        objects: silver.objects,
+      },
+      config: { ...DEFAULT_MATCH_LIMITS, silverBucket: 'silver' },
+      commit: async (commit) => {
+        committed.push(commit);
+        return 'committed';
+      },
+      units: {
+        ledger: memoryUnitLedger<MatchUnitsWork, MatchUnitResult>(),
+        dispatch: async (units) => {
+          dispatched.push(...units);
+        },
+        sizes: {
+          aboveRows: unitsAboveRows(windowRows),
+          rowsPerUnit: Math.ceil(windowRows / 3),
+          rowsPerPart: 50,
+        },
+      },
+    };
+    return { event, deps, committed, dispatched };
+  }
+
+  it('plans the window into units and commits nothing; the last unit commits the joined run, once', async () => {
+    // Prepare: a unit size just below the window
+    const { event, deps, committed, dispatched } = windowAndDeps((windowRows) => windowRows - 1);
+
+    // Act
+    const result = await processRecordsDeduplicated(event, deps);
+    const planned = [...committed];
+    const outcomes = [];
+    for (const unit of [...dispatched].reverse()) outcomes.push(await processMatchUnit(unit, deps));
+
+    // Assess
+    expect(result).toMatchObject({ committed: false, units: 3 });
+    expect(result.counts).toBeUndefined();
+    expect(planned).toEqual([]);
+    expect(outcomes.map((outcome) => outcome.joined)).toEqual([false, false, true]);
+    expect(committed).toHaveLength(1);
+    expect(committed[0]?.event.data.matchRunId).toBe(result.matchRunId);
+    expect(committed[0]?.event.causationId).toBe(event.eventId);
+    expect(committed[0]?.event.producer).toBe('settlement-match');
+  });
+
+  it('matches a window at the unit size whole, committing at once and sending no unit', async () => {
+    // Prepare
+    const { event, deps, committed, dispatched } = windowAndDeps((windowRows) => windowRows);
+
+    // Act
+    const result = await processRecordsDeduplicated(event, deps);
+
+    // Assess
+    expect(result.units).toBeUndefined();
+    expect(result.committed).toBe(true);
+    expect(dispatched).toEqual([]);
+    expect(committed.map((commit) => commit.event.data.counts.transactions)).toEqual([
+      result.counts?.transactions,
+    ]);
   });
 });
