@@ -62,11 +62,13 @@ export const MAX_GOLD_PARTITION_ROWS = 10_000_000;
  * matched in units, so this bounds the plan: one settlement-match invocation loads the whole window into DuckDB (1 GB
  * memory limit, spill to /tmp), cuts it into components and writes each unit's rows. Measured
  * (`npm exec -- tsx bench/settlement-match.bench.ts --units 2000000 10000000 20000000`, globex-pay's rules with
- * instalments, Node heap capped at 512 MiB, 2 idle vCPU): plan 10.7 s, 61.7 s and 162.6 s; each unit of ~1M rows
- * 11.5-12 s whatever the window; peak RSS 1.15, 1.65 and 2.0 GiB (hence the 3 GB planner function). At 20M rows a
- * 3 GB Lambda (≈ 1.8 vCPU) plans in ≈ 200 s, inside 900 s; the SettlementsMatched part list is ≈ 100 KB of the bus's
- * 256 KB (≈ 20k records per result part). Whole windows, before units, took 22, 64 and 128 s at 2M, 5M and 10M rows.
- * Above it the run stops with WindowTooLargeError before reading a row. The plan grows faster than the window
- * (label propagation joins every row to its keys each round): a larger window needs the cut itself partitioned.
+ * instalments, Node heap capped at 512 MiB, 2 idle vCPU), with the cut on integer keys revisiting only moved rows:
+ * plan 7.9 s, 45.9-55.6 s and 108.5 s (load 39 s, cut 40 s, unit rows 26 s at 20M; 10.7, 61.7 and 162.6 s with
+ * the first cut on text keys); each unit of ~1M rows 11-14 s whatever the window; peak RSS 1.07, 1.48-1.68 and
+ * 1.69 GiB (2.0 GiB with the first cut; the planner function has 3 GB). At 20M rows a 3 GB Lambda (≈ 1.8 vCPU)
+ * plans in ≈ 150 s, inside 900 s; the SettlementsMatched part list is ≈ 100 KB of the bus's 256 KB (≈ 20k
+ * records per result part). Whole windows, before units, took 22, 64 and 128 s at 2M, 5M and 10M rows.
+ * Above it the run stops with WindowTooLargeError before reading a row. A larger window needs the load and the cut
+ * partitioned (one invocation holds the whole window) and a result part list beyond the bus's limit (a manifest).
  */
 export const MAX_MATCH_WINDOW_ROWS = 20_000_000;

@@ -198,7 +198,7 @@ const declared = {
       subscriptions: [{ kind: 'event', type: 'RecordsDeduplicated', version: 1 }],
       // Matches a partner's window (up to windowDays + 1 dates of unique parts) per record as SQL in DuckDB (1 GB
       // memory limit, staged parts and spill in /tmp), or, above MATCH_IN_UNITS_ABOVE_ROWS, plans it into units for
-      // settlement-match-unit. 3 GB: planning a 20M-row window peaked at 2.0 GiB RSS (config/limits.ts).
+      // settlement-match-unit. 3 GB: planning a 20M-row window peaked at 1.7-2.0 GiB RSS (config/limits.ts).
       queue: queueFor(900),
       function: { memoryMb: 3008, timeoutSeconds: 900, batchSize: 1, setEngine: true },
       tables: ['files', 'outbox', 'idempotency'],

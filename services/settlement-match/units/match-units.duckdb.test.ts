@@ -178,3 +178,39 @@ describe('the SQL match over units (planner writes each unit, a session per unit
     },
   );
 });
+
+describe('assignMatchUnits on a long chain', () => {
+  it('follows a chain that alternates passes to its end, one hop a round, and leaves a keyless row alone', async () => {
+    // Prepare: tx i —pass 0— st i —pass 1— tx i+1 …, the smallest label (tx 0) at one end; tx 100 has no key.
+    const links = 20;
+    const rules = {
+      passes: [
+        { transactionField: 'transaction_id', settlementField: 'transaction_reference' },
+        { transactionField: 'settlement_reference', settlementField: 'settlement_id' },
+      ],
+    } as unknown as Pick<MatchingRules, 'passes'>;
+    const tx = Array.from({ length: links }, (_, i) => `(${i}, 'T${i}', ${i === 0 ? "''" : `'S${i - 1}'`})`);
+    const st = Array.from({ length: links }, (_, i) => `(${i}, 'T${i}', 'S${i}')`);
+
+    // Act
+    const { assigned, cut } = await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
+      await engine.db.run(
+        `CREATE TABLE tx AS SELECT * FROM (VALUES ${[...tx, "(100, '', '')"].join(', ')}) t(seq, transaction_id, settlement_reference)`,
+      );
+      await engine.db.run(
+        `CREATE TABLE st AS SELECT * FROM (VALUES ${st.join(', ')}) s(seq, transaction_reference, settlement_id)`,
+      );
+      const cut = await assignMatchUnits(engine, rules, 3);
+      const read = await engine.db.runAndReadAll(
+        'SELECT side, seq, component FROM match_unit ORDER BY side, seq',
+      );
+      return { assigned: read.getRows().map((row) => row.map(Number)), cut };
+    });
+
+    // Assess
+    expect(cut.components).toBe(2);
+    expect(cut.rounds).toBeGreaterThanOrEqual(links);
+    expect(assigned.filter(([, seq]) => seq !== 100).every(([, , component]) => component === 0)).toBe(true);
+    expect(assigned.find(([side, seq]) => side === 0 && seq === 100)).toEqual([0, 100, 200]);
+  });
+});

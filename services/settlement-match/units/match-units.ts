@@ -35,8 +35,11 @@ export class ComponentsDidNotSettleError extends Error {
  * Label every row of the loaded window (`tx`, `st` of `window-tables.ts`) with its component and unit, as the table
  * `match_unit (side, seq, component, unit)`: side 0 a transaction, 1 a settlement; `component` the smallest label
  * of the component (a row's own label is `2 × seq + side`, so it names one row of the window); `unit` the
- * component's hash modulo `unitCount`. Set work: each round joins rows to their keys and keys to their smallest
- * label; rounds stop when no label moves (about the longest chain of rows in a component, a few in practice).
+ * component's hash modulo `unitCount`. Set work on integers: each row's join values become 64-bit hashes of
+ * `(pass, value)` (a collision can only merge two components, never split one, so the cut stays sound); each round
+ * gives every key the smallest label of its rows and every row the smallest label of its keys, revisiting only the
+ * keys of rows whose label moved in the round before (labels only fall); rounds stop when no label moves (about
+ * the longest chain of rows in a component, a few in practice). Rows without a key are components of their own.
  * @example await assignMatchUnits(engine, rules, 8); // SELECT unit, count(*) FROM match_unit GROUP BY unit
  */
 export async function assignMatchUnits(
@@ -47,36 +50,44 @@ export async function assignMatchUnits(
   if (!Number.isInteger(unitCount) || unitCount < 1)
     throw new Error(`A window is cut into at least one unit, got ${unitCount}.`);
   await engine.db.run(`CREATE OR REPLACE TEMP TABLE unit_keys AS ${rowKeysSql(rules)}`);
+  // Round 1: every row's label is its own id, so a key's smallest label is its smallest row.
   await engine.db.run(
     `CREATE OR REPLACE TEMP TABLE unit_labels AS
-       SELECT 0::TINYINT AS side, seq, 2 * seq AS label FROM tx
-       UNION ALL SELECT 1::TINYINT, seq, 2 * seq + 1 FROM st`,
+       WITH key_labels AS (SELECT key, min(row) AS label FROM unit_keys GROUP BY key)
+       SELECT k.row, min(kl.label) AS label FROM unit_keys k JOIN key_labels kl USING (key) GROUP BY k.row`,
   );
-  let rounds = 0;
-  for (;;) {
+  await engine.db.run(
+    'CREATE OR REPLACE TEMP TABLE unit_moved AS SELECT row FROM unit_labels WHERE label < row',
+  );
+  let rounds = 1;
+  // Later rounds only revisit the keys of rows whose label moved: no other key's smallest label can change.
+  while (await tableHasRows(engine, 'unit_moved')) {
     if (rounds >= MAX_COMPONENT_ROUNDS) throw new ComponentsDidNotSettleError(rounds);
     rounds += 1;
-    // The smallest label on each key, then on each row over its keys; rows without a key keep their own.
     await engine.db.run(
       `CREATE OR REPLACE TEMP TABLE unit_next AS
-       WITH key_labels AS (
-         SELECT k.key, min(l.label) AS label FROM unit_keys k JOIN unit_labels l USING (side, seq) GROUP BY k.key),
+       WITH touched AS (SELECT DISTINCT k.key FROM unit_keys k JOIN unit_moved m USING (row)),
+       key_labels AS (
+         SELECT k.key, min(l.label) AS label
+         FROM unit_keys k JOIN touched t USING (key) JOIN unit_labels l USING (row) GROUP BY k.key),
        row_labels AS (
-         SELECT k.side, k.seq, min(kl.label) AS label FROM unit_keys k JOIN key_labels kl USING (key)
-         GROUP BY k.side, k.seq)
-       SELECT l.side, l.seq, least(l.label, coalesce(r.label, l.label)) AS label
-       FROM unit_labels l LEFT JOIN row_labels r USING (side, seq)`,
+         SELECT k.row, min(kl.label) AS label FROM unit_keys k JOIN key_labels kl USING (key) GROUP BY k.row)
+       SELECT r.row, r.label FROM row_labels r JOIN unit_labels l USING (row) WHERE r.label < l.label`,
     );
-    const moved = await engine.db.runAndReadAll(
-      `SELECT count(*)::BIGINT FROM unit_next n JOIN unit_labels l USING (side, seq) WHERE n.label <> l.label`,
+    await engine.db.run(
+      'UPDATE unit_labels SET label = n.label FROM unit_next n WHERE unit_labels.row = n.row',
     );
-    await engine.db.run('DROP TABLE unit_labels');
-    await engine.db.run('ALTER TABLE unit_next RENAME TO unit_labels');
-    if (Number(moved.getRows()[0]?.[0] ?? 0) === 0) break;
+    await engine.db.run('DROP TABLE unit_moved');
+    await engine.db.run('ALTER TABLE unit_next RENAME TO unit_moved');
   }
+  await engine.db.run('DROP TABLE unit_moved');
   await engine.db.run(
     `CREATE OR REPLACE TABLE match_unit AS
-       SELECT side, seq, label AS component, (hash(label) % ${unitCount})::INTEGER AS unit FROM unit_labels`,
+       WITH window_rows AS (
+         SELECT 0::TINYINT AS side, seq, 2 * seq AS row FROM tx UNION ALL SELECT 1::TINYINT, seq, 2 * seq + 1 FROM st)
+       SELECT w.side, w.seq, coalesce(l.label, w.row) AS component,
+         (hash(coalesce(l.label, w.row)) % ${unitCount})::INTEGER AS unit
+       FROM window_rows w LEFT JOIN unit_labels l USING (row)`,
   );
   await engine.db.run('DROP TABLE unit_labels');
   await engine.db.run('DROP TABLE unit_keys');
@@ -86,16 +97,22 @@ export async function assignMatchUnits(
   return { rounds, components: Number(components.getRows()[0]?.[0] ?? 0) };
 }
 
+async function tableHasRows(engine: SetEngine, table: string): Promise<boolean> {
+  const found = await engine.db.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM ${table})`);
+  return found.getRows()[0]?.[0] === true;
+}
+
 /**
- * Each row's join values, one per pass that can use it: `<pass>:<value>`, the same text on both sides of a pass.
- * Empty and missing values join nothing (as in `pass-sql.ts`), so they are left out.
+ * Each row's join values, one per pass that can use it: the row as `2 × seq + side`, the value as a 64-bit hash of
+ * `(pass, value)`, the same on both sides of a pass. Empty and missing values join nothing (as in `pass-sql.ts`),
+ * so they are left out.
  */
 function rowKeysSql(rules: Pick<MatchingRules, 'passes'>): string {
   return rules.passes
     .flatMap((pass, passNo) => [
-      `SELECT 0::TINYINT AS side, seq, '${passNo}:' || ${sqlName(pass.transactionField)} AS key FROM tx
+      `SELECT 2 * seq AS row, hash(${passNo}, ${sqlName(pass.transactionField)}) AS key FROM tx
        WHERE ${sqlName(pass.transactionField)} <> ''`,
-      `SELECT 1::TINYINT AS side, seq, '${passNo}:' || ${sqlName(pass.settlementField)} AS key FROM st
+      `SELECT 2 * seq + 1 AS row, hash(${passNo}, ${sqlName(pass.settlementField)}) AS key FROM st
        WHERE ${sqlName(pass.settlementField)} <> ''`,
     ])
     .join(' UNION ALL ');
