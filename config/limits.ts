@@ -10,6 +10,24 @@
  */
 export const MAX_PARTNER_FILE_BYTES = 50 * 1024 ** 3;
 
+/**
+ * Rows per silver Parquet part (schema-validate's valid rows, dedup's unique rows). Part lists travel in events
+ * (FileValidated, RecordsDeduplicated) and registry items, and EventBridge takes 256 KiB an event: at ~170 characters
+ * a key, ~1,400 parts fill one. A 50 GiB file of ~150-byte rows holds ~360M rows in 200 chunks of ~1.8M rows: ~400
+ * parts at 1M rows (~70 KB; dedup's unique parts ~360), 3,600 at 100K rows (too many). schema-validate writes a part
+ * one row group (`ROW_GROUP_ROWS`, 100k rows) at a time, so JavaScript holds one row group of values and the part's
+ * encoded bytes (~30-60 MB), never its rows: validating 2M rows with Node's heap capped at 256 MiB peaked at 361 MiB
+ * RSS in 2 parts (320 MiB in 20 parts of 100k rows), in the same 33 s.
+ */
+export const SILVER_PART_ROWS = 1_000_000;
+
+/**
+ * Entries per JSON Lines part (quarantine, duplicates and conflicts, match results), each part also capped at
+ * 16 Mi characters (so at most ~16-32 MB of text in memory). 50k entries of ~300 characters reach the character cap:
+ * a 50 GiB file quarantining 5 % of its rows (its reject rate) lists ~360 quarantine parts (~65 KB of its event).
+ */
+export const JSON_LINES_PART_ENTRIES = 50_000;
+
 /** Files above this size are validated in chunks (a plan pass, then one unit per chunk); smaller ones whole. */
 export const VALIDATE_IN_CHUNKS_ABOVE_BYTES = 256 * 1024 ** 2;
 

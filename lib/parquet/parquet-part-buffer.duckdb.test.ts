@@ -77,4 +77,46 @@ describe('a silver Parquet part read by DuckDB', () => {
     expect(first.getRowObjects()[0]).toMatchObject({ dt: '2024-03-01', line: 2 });
     expect(String(first.getRowObjects()[0]?.at)).toMatch(/^2024-03-01 09:00:00\.123456/);
   });
+
+  it('writes a part of several row groups, holding one row group of values at a time, read back row for row', async () => {
+    // Prepare: 250 rows in row groups of 100, and the same rows in one group
+    const contract = findDataset('transactions', 1);
+    if (!contract) throw new Error('No contract transactions v1');
+    const grouped = new ParquetPartBuffer(contract.silverColumns, lineage, 100);
+    const whole = new ParquetPartBuffer(contract.silverColumns, lineage, 1000);
+    const held: number[] = [];
+    for (let line = 2; line < 252; line += 1) {
+      const values = [`tx-${line}`, 'payment', BigInt(line * 7), line % 3 ? 'EUR' : 'USD', 2];
+      const row = [...values, 1709283600123456n, '2024-03-01T10:00:00+01:00', 'm', null, null, null, null];
+      grouped.append(row, line);
+      whole.append(row, line);
+      held.push(grouped.bufferedRows);
+    }
+    const paths = [join(folder, 'grouped.parquet'), join(folder, 'whole.parquet')];
+    expect(grouped.rowCount).toBe(250);
+    writeFileSync(paths[0] as string, grouped.finish());
+    writeFileSync(paths[1] as string, whole.finish());
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+
+    // Act
+    const rows = async (path: string) =>
+      (
+        await connection.runAndReadAll(
+          `SELECT transaction_id, amount_minor::VARCHAR, currency, _row_number::INTEGER FROM read_parquet('${path}')`,
+        )
+      ).getRows();
+    const groups = await connection.runAndReadAll(
+      `SELECT count(DISTINCT row_group_id)::INTEGER, max(row_group_num_rows)::INTEGER FROM parquet_metadata('${paths[0]}')`,
+    );
+    const [groupedRows, wholeRows] = [await rows(paths[0] as string), await rows(paths[1] as string)];
+    connection.closeSync();
+
+    // Assess
+    expect(Math.max(...held)).toBe(99);
+    expect(groups.getRows()[0]).toEqual([3, 100]);
+    expect(groupedRows).toHaveLength(250);
+    expect(groupedRows).toEqual(wholeRows);
+    expect(grouped.rowCount).toBe(0);
+  });
 });

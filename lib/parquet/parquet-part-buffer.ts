@@ -1,5 +1,5 @@
 import type { SchemaElement } from 'hyparquet';
-import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
+import { ByteWriter, type ColumnSource, ParquetWriter, parquetWriteBuffer } from 'hyparquet-writer';
 import {
   LINEAGE_COLUMNS,
   type SilverColumn,
@@ -46,9 +46,18 @@ function stringColumn(values: SilverValue[]): SilverValue[] | (Uint8Array | null
   });
 }
 
+/** Rows per row group: what a part holds in JavaScript at once, whatever its size. */
+export const ROW_GROUP_ROWS = 100_000;
+
+/** Named when only schema-validate wrote parts; kept because every part's footer carries it (dedup's too), so
+ * renaming it would change the bytes of every part written from then on. */
+const CREATED_BY = 'finledger schema-validate';
+
 /**
- * Column buffers for one Parquet part of at most `maxRows` rows: rows go in, one Parquet file comes out and
- * the buffers are emptied, so memory is bounded by the part size, never the file size.
+ * One Parquet part written a row group at a time: rows go into column buffers; every `rowGroupRows` rows they are
+ * encoded as the part's next row group (Snappy) and emptied, so JavaScript holds one row group of values and the
+ * part's encoded bytes, never the part's rows. A part of at most one row group is written in one go (the same bytes
+ * as before parts had several).
  * @example const part = new ParquetPartBuffer(TransactionsV1.silverColumns, lineage); part.append(values, 2); part.finish()
  */
 export class ParquetPartBuffer {
@@ -57,10 +66,14 @@ export class ParquetPartBuffer {
   private readonly schema: SchemaElement[];
   private data: SilverValue[][];
   private rowNumbers: bigint[] = [];
+  /** The part being written, once its first row group is full; its rows so far. */
+  private open: { readonly writer: ParquetWriter; readonly bytes: ByteWriter } | undefined;
+  private encodedRows = 0;
 
   constructor(
     datasetColumns: readonly SilverColumn[],
     private readonly lineage: PartLineage,
+    private readonly rowGroupRows: number = ROW_GROUP_ROWS,
   ) {
     this.columns = datasetColumns;
     const all = [...datasetColumns, ...LINEAGE_COLUMNS];
@@ -69,7 +82,13 @@ export class ParquetPartBuffer {
     this.data = datasetColumns.map(() => []);
   }
 
+  /** Rows of the part so far (encoded row groups and buffered rows). */
   get rowCount(): number {
+    return this.encodedRows + this.rowNumbers.length;
+  }
+
+  /** Rows held as JavaScript values right now (never more than a row group). */
+  get bufferedRows(): number {
     return this.rowNumbers.length;
   }
 
@@ -78,11 +97,52 @@ export class ParquetPartBuffer {
     for (let index = 0; index < this.data.length; index += 1)
       (this.data[index] as SilverValue[]).push(values[index] ?? null);
     this.rowNumbers.push(BigInt(rowNumber));
+    if (this.rowNumbers.length >= this.rowGroupRows) this.encodeRowGroup();
   }
 
-  /** Encode the buffered rows as one Parquet file (one row group, Snappy) and empty the buffers. */
+  /** Encode the part's rows as one Parquet file (Snappy) and start a new part. */
   finish(): Uint8Array {
-    const rows = this.rowCount;
+    if (!this.open) {
+      const rows = this.rowNumbers.length;
+      const buffer = parquetWriteBuffer({
+        columnData: this.columnData(),
+        schema: this.schema,
+        rowGroupSize: Math.max(rows, 1),
+        createdBy: CREATED_BY,
+      });
+      this.clear();
+      return new Uint8Array(buffer);
+    }
+    if (this.rowNumbers.length > 0) this.encodeRowGroup();
+    const { writer, bytes } = this.open;
+    writer.finish();
+    this.open = undefined;
+    this.encodedRows = 0;
+    return new Uint8Array(bytes.getBuffer());
+  }
+
+  private encodeRowGroup(): void {
+    if (!this.open) {
+      const bytes = new ByteWriter();
+      this.open = {
+        bytes,
+        writer: new ParquetWriter({ writer: bytes, schema: this.schema, createdBy: CREATED_BY }),
+      };
+    }
+    const rows = this.rowNumbers.length;
+    this.open.writer.write({ columnData: this.columnData(), rowGroupSize: rows });
+    this.encodedRows += rows;
+    this.clear();
+  }
+
+  private clear(): void {
+    this.data = this.columns.map(() => []);
+    this.rowNumbers = [];
+  }
+
+  /** The buffered rows as the writer's columns, lineage added. */
+  private columnData(): ColumnSource[] {
+    const rows = this.rowNumbers.length;
     const constant = <T>(value: T): T[] => new Array<T>(rows).fill(value);
     // Strings stay strings: the writer builds dictionaries on them (V8 string hashing) and encodes only the
     // distinct values, so a constant lineage column costs one dictionary entry.
@@ -97,7 +157,7 @@ export class ParquetPartBuffer {
     ];
     // Min/max statistics only where readers prune on them (numbers, dates, instants); for free text they
     // cost a third of the write time and prune nothing.
-    const columnData: ColumnSource[] = [...this.data, ...lineage].map((data, index) => {
+    return [...this.data, ...lineage].map((data, index) => {
       const text = this.allColumns[index]?.type === 'STRING';
       return {
         name: (this.schema[index + 1] as SchemaElement).name,
@@ -105,16 +165,5 @@ export class ParquetPartBuffer {
         statistics: !text,
       };
     });
-    const buffer = parquetWriteBuffer({
-      columnData,
-      schema: this.schema,
-      rowGroupSize: Math.max(rows, 1),
-      // Named when only schema-validate wrote parts; kept because every part's footer carries it (dedup's too),
-      // so renaming it would change the bytes of every part written from then on.
-      createdBy: 'finledger schema-validate',
-    });
-    this.data = this.columns.map(() => []);
-    this.rowNumbers = [];
-    return new Uint8Array(buffer);
   }
 }

@@ -1,3 +1,4 @@
+import { JSON_LINES_PART_ENTRIES, SILVER_PART_ROWS } from '../../config/limits.ts';
 import type { DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import { DEFAULT_SET_ENGINE_LIMITS, type SetEngineLimits } from '../../lib/duckdb/set-engine.ts';
@@ -118,8 +119,8 @@ export interface DedupConfig {
 /** Defaults for everything but names. */
 export const DEFAULT_DEDUP_LIMITS = {
   retentionDays: 400,
-  partRows: 100_000,
-  quarantinePartEntries: 10_000,
+  partRows: SILVER_PART_ROWS,
+  quarantinePartEntries: JSON_LINES_PART_ENTRIES,
   quarantinePartCharacters: 16 * 1024 * 1024,
   engine: DEFAULT_SET_ENGINE_LIMITS,
   compactAtSegments: 32,

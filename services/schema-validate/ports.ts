@@ -1,4 +1,4 @@
-import { MAX_PARTNER_FILE_BYTES } from '../../config/limits.ts';
+import { JSON_LINES_PART_ENTRIES, MAX_PARTNER_FILE_BYTES, SILVER_PART_ROWS } from '../../config/limits.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 
 /** An object opened for streaming: its size is known before a byte is read. */
@@ -45,8 +45,8 @@ export interface SchemaValidateConfig {
 
 /** Defaults for everything but names and secrets. */
 export const DEFAULT_LIMITS = {
-  partRows: 100_000,
-  quarantinePartEntries: 10_000,
+  partRows: SILVER_PART_ROWS,
+  quarantinePartEntries: JSON_LINES_PART_ENTRIES,
   quarantinePartCharacters: 16 * 1024 * 1024,
   maxObjectBytes: MAX_PARTNER_FILE_BYTES,
   maxRecordSize: 1024 * 1024,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { SILVER_PART_ROWS } from '../../config/limits.ts';
 import { configFromEnv } from './side-effects.ts';
 
 const linked = {
@@ -22,7 +23,7 @@ describe('configFromEnv', () => {
     expect(config).toMatchObject({
       buckets: { silver: 'silver-b', quarantine: 'quarantine-b' },
       quarantineRejectRate: 0.05,
-      partRows: 100_000,
+      partRows: SILVER_PART_ROWS,
     });
   });
 

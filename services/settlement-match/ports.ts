@@ -1,4 +1,4 @@
-import { MAX_MATCH_WINDOW_ROWS } from '../../config/limits.ts';
+import { JSON_LINES_PART_ENTRIES, MAX_MATCH_WINDOW_ROWS } from '../../config/limits.ts';
 import type { DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef, PartsRef } from '../../contracts/events/envelope.ts';
 import { DEFAULT_SET_ENGINE_LIMITS, type SetEngineLimits } from '../../lib/duckdb/set-engine.ts';
@@ -51,7 +51,7 @@ export interface SettlementMatchConfig {
 }
 
 export const DEFAULT_MATCH_LIMITS = {
-  resultPartEntries: 10_000,
+  resultPartEntries: JSON_LINES_PART_ENTRIES,
   resultPartCharacters: 16 * 1024 * 1024,
   maxWindowRows: MAX_MATCH_WINDOW_ROWS,
   engine: DEFAULT_SET_ENGINE_LIMITS,
