@@ -28,3 +28,22 @@ export function numberFromEnv(
     throw new Error(`Environment variable ${variable}="${value}" is not a number.`);
   return parsed;
 }
+
+/**
+ * Read an optional count (rows, bytes, days) from the environment: a whole number of at least `atLeast`, else an
+ * error naming the variable and its default.
+ * @example countFromEnv('FINLEDGER_DEDUP_UNIT_ROWS', 5_000_000, 1) // 150 when the variable is '150'
+ */
+export function countFromEnv(
+  variable: string,
+  fallback: number,
+  atLeast: number,
+  env: NodeJS.ProcessEnv = process.env,
+): number {
+  const count = numberFromEnv(variable, fallback, env);
+  if (!Number.isInteger(count) || count < atLeast)
+    throw new Error(
+      `Environment variable ${variable}=${count} must be a whole number of at least ${atLeast}; unset it for the default, ${fallback}.`,
+    );
+  return count;
+}

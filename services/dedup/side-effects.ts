@@ -2,7 +2,7 @@ import { DEDUP_IN_UNITS_ABOVE_ROWS, DEDUP_UNIT_ROWS } from '../../config/limits.
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
-import { numberFromEnv } from '../../lib/env.ts';
+import { countFromEnv } from '../../lib/env.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
 import { dynamoUnitLedger } from '../../lib/work-units/dynamo-unit-ledger.ts';
@@ -29,13 +29,10 @@ export const UNIT_ROWS_VARIABLE = 'FINLEDGER_DEDUP_UNIT_ROWS';
 
 /** Unit sizes from `config/limits.ts`, lowered by the environment in tests and small stages. */
 export function unitSizesFromEnv(env: NodeJS.ProcessEnv = process.env): DedupUnitSizes {
-  const aboveRows = numberFromEnv(UNITS_ABOVE_VARIABLE, DEDUP_IN_UNITS_ABOVE_ROWS, env);
-  const rowsPerUnit = numberFromEnv(UNIT_ROWS_VARIABLE, DEDUP_UNIT_ROWS, env);
-  if (!(rowsPerUnit >= 1) || !(aboveRows >= 0))
-    throw new Error(
-      `${UNITS_ABOVE_VARIABLE}=${aboveRows} and ${UNIT_ROWS_VARIABLE}=${rowsPerUnit} must be row counts (the second at least 1); unset them for the defaults of config/limits.ts.`,
-    );
-  return { aboveRows, rowsPerUnit };
+  return {
+    aboveRows: countFromEnv(UNITS_ABOVE_VARIABLE, DEDUP_IN_UNITS_ABOVE_ROWS, 0, env),
+    rowsPerUnit: countFromEnv(UNIT_ROWS_VARIABLE, DEDUP_UNIT_ROWS, 1, env),
+  };
 }
 
 /** Everything the handler needs from the world. */
@@ -91,15 +88,9 @@ function build(): DedupSideEffects {
 
 /** Config from linked resources and the environment; fails fast naming the variable at fault. */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DedupConfig {
-  const retentionDays = numberFromEnv(RETENTION_DAYS_VARIABLE, DEFAULT_DEDUP_LIMITS.retentionDays, env);
-  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-    throw new Error(
-      `Environment variable ${RETENTION_DAYS_VARIABLE}=${retentionDays} must be a whole number of days, at least 1.`,
-    );
-  }
   return {
     ...DEFAULT_DEDUP_LIMITS,
     buckets: { silver: resources.bucket('silver'), quarantine: resources.bucket('quarantine') },
-    retentionDays,
+    retentionDays: countFromEnv(RETENTION_DAYS_VARIABLE, DEFAULT_DEDUP_LIMITS.retentionDays, 1, env),
   };
 }

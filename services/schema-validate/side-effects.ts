@@ -4,7 +4,7 @@ import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { panHmacKey } from '../../lib/card-data/pan-hmac-key.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
-import { numberFromEnv } from '../../lib/env.ts';
+import { countFromEnv, numberFromEnv } from '../../lib/env.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
 import { sqsUnitDispatch } from '../../lib/work-units/sqs-unit-dispatch.ts';
@@ -29,13 +29,10 @@ export const CHUNK_BYTES_VARIABLE = 'FINLEDGER_VALIDATION_CHUNK_BYTES';
 
 /** Chunking sizes from `config/limits.ts`, lowered by the environment in tests and small stages. */
 export function chunkingFromEnv(env: NodeJS.ProcessEnv = process.env): ChunkingConfig {
-  const chunkAboveBytes = numberFromEnv(CHUNK_ABOVE_VARIABLE, VALIDATE_IN_CHUNKS_ABOVE_BYTES, env);
-  const chunkBytes = numberFromEnv(CHUNK_BYTES_VARIABLE, VALIDATION_CHUNK_BYTES, env);
-  if (!(chunkBytes >= 1) || !(chunkAboveBytes >= 0))
-    throw new Error(
-      `${CHUNK_ABOVE_VARIABLE}=${chunkAboveBytes} and ${CHUNK_BYTES_VARIABLE}=${chunkBytes} must be byte counts (the second at least 1); unset them for the defaults of config/limits.ts.`,
-    );
-  return { chunkAboveBytes, chunkBytes };
+  return {
+    chunkAboveBytes: countFromEnv(CHUNK_ABOVE_VARIABLE, VALIDATE_IN_CHUNKS_ABOVE_BYTES, 0, env),
+    chunkBytes: countFromEnv(CHUNK_BYTES_VARIABLE, VALIDATION_CHUNK_BYTES, 1, env),
+  };
 }
 
 /** Optional share of quarantined rows (0-1) above which a file is rejected; default 0.2. */

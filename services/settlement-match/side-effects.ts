@@ -2,7 +2,7 @@ import { MATCH_IN_UNITS_ABOVE_ROWS, MATCH_UNIT_PART_ROWS, MATCH_UNIT_ROWS } from
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
-import { numberFromEnv } from '../../lib/env.ts';
+import { countFromEnv } from '../../lib/env.ts';
 import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
@@ -34,14 +34,11 @@ export const UNIT_PART_ROWS_VARIABLE = 'FINLEDGER_MATCH_UNIT_PART_ROWS';
 
 /** Unit sizes from `config/limits.ts`, lowered by the environment in tests and small stages. */
 export function unitSizesFromEnv(env: NodeJS.ProcessEnv = process.env): MatchUnitSizes {
-  const aboveRows = numberFromEnv(UNITS_ABOVE_VARIABLE, MATCH_IN_UNITS_ABOVE_ROWS, env);
-  const rowsPerUnit = numberFromEnv(UNIT_ROWS_VARIABLE, MATCH_UNIT_ROWS, env);
-  const rowsPerPart = numberFromEnv(UNIT_PART_ROWS_VARIABLE, MATCH_UNIT_PART_ROWS, env);
-  if (!(aboveRows >= 0) || !(rowsPerUnit >= 1) || !Number.isInteger(rowsPerPart) || !(rowsPerPart >= 1))
-    throw new Error(
-      `${UNITS_ABOVE_VARIABLE}=${aboveRows}, ${UNIT_ROWS_VARIABLE}=${rowsPerUnit} and ${UNIT_PART_ROWS_VARIABLE}=${rowsPerPart} must be row counts (the last two at least 1); unset them for the defaults of config/limits.ts.`,
-    );
-  return { aboveRows, rowsPerUnit, rowsPerPart };
+  return {
+    aboveRows: countFromEnv(UNITS_ABOVE_VARIABLE, MATCH_IN_UNITS_ABOVE_ROWS, 0, env),
+    rowsPerUnit: countFromEnv(UNIT_ROWS_VARIABLE, MATCH_UNIT_ROWS, 1, env),
+    rowsPerPart: countFromEnv(UNIT_PART_ROWS_VARIABLE, MATCH_UNIT_PART_ROWS, 1, env),
+  };
 }
 
 /** Everything the handler needs from the world. */
