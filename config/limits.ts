@@ -63,17 +63,30 @@ export const MULTIPART_COPY_ABOVE_BYTES = 5 * 1024 ** 3;
 export const MULTIPART_COPY_PART_BYTES = 512 * 1024 ** 2;
 
 /**
- * Most curated rows ready-publisher builds into one gold partition (a dataset and business date) in one invocation.
- * Gold is sorted in DuckDB (1 GB memory limit, spill to /tmp) and streamed into the Parquet writer a chunk at a time,
- * so memory no longer grows with the day; time does, and one invocation has 900 s. Measured (`npm run bench -- micro
- * gold-build`, 2 vCPU shared with a crash campaign at load ≈ 7, so slower than an idle core): 2M rows 123 s,
- * 5M rows 335 s (≈ 15k rows/s at both sizes), peak RSS 1.25 GiB and 1.35 GiB (Node heap capped at 512 MiB, DuckDB
- * at 1 GB) against the function's 2 GiB, /tmp peak 0.33 GiB and 1.1 GiB of its 10 GiB. At that rate 10M rows take
- * ≈ 670 s, leaving room for S3 reads and the part uploads inside 900 s. Above it the date is BLOCKED by the
- * `gold-size` gate with this reason instead of timing out on every retry; 100M rows (≈ 110 min at that rate) need
- * a partitioned build.
+ * Dates with more curated rows than this have their gold built in units (services/ready-publisher/units/): one per
+ * range of the 256 gold buckets, each in its own invocation of ready-publisher-gold-unit; smaller dates are built
+ * whole in ready-publisher's invocation. One build runs at ≈ 15k rows/s (MAX_GOLD_PARTITION_ROWS): 2M rows ≈ 130 s.
  */
-export const MAX_GOLD_PARTITION_ROWS = 10_000_000;
+export const GOLD_IN_UNITS_ABOVE_ROWS = 2_000_000;
+
+/**
+ * About this many curated rows per gold unit (whole buckets: a date of R rows has ceil(R / this) units, at most 256):
+ * ≈ 270 s of building at the measured rate, plus reading the date's unique parts once, which every unit does (it
+ * keeps only its buckets' rows, a part at a time).
+ */
+export const GOLD_UNIT_ROWS = 4_000_000;
+
+/**
+ * Most curated rows of one gold partition (a dataset and business date). Gold is built in units above
+ * GOLD_IN_UNITS_ABOVE_ROWS, so no invocation sorts more than ≈ GOLD_UNIT_ROWS rows; what grows with the date is
+ * the read every unit makes of the date's unique parts (it keeps its buckets' rows, a part at a time, so /tmp holds
+ * its slice and one part) and the part list of DatasetReady (100k-row parts: 1,000 keys, ≈ 90 KB of the bus's
+ * 256 KB at 100M rows). Measured one whole build (`npm run bench -- micro gold-build`, 2 vCPU shared with a crash
+ * campaign at load ≈ 7): 2M rows 123 s, 5M rows 335 s (≈ 15k rows/s), peak RSS 1.25 and 1.35 GiB, /tmp 0.33 and
+ * 1.1 GiB. At 100M rows: 25 units of 4M rows, each ≈ 270 s of building plus its read of the date. Above it the date
+ * is BLOCKED by the `gold-size` gate with this reason instead of timing out.
+ */
+export const MAX_GOLD_PARTITION_ROWS = 100_000_000;
 
 /**
  * Most rows (transactions plus settlements) one partner's window may hold. Windows above MATCH_IN_UNITS_ABOVE_ROWS are

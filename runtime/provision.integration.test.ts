@@ -57,6 +57,8 @@ describe('provision', () => {
       'finledger-test-ready-publisher',
       'finledger-test-ready-publisher-bus-dlq',
       'finledger-test-ready-publisher-dlq',
+      'finledger-test-ready-publisher-gold-unit',
+      'finledger-test-ready-publisher-gold-unit-dlq',
       'finledger-test-reconcile',
       'finledger-test-reconcile-bus-dlq',
       'finledger-test-reconcile-dlq',

@@ -14,8 +14,8 @@ describe('eventParties', () => {
     ['RecordsDeduplicated', ['dedup', 'dedup-unit'], ['settlement-match', 'reconcile']],
     ['SettlementsMatched', ['settlement-match', 'settlement-match-unit'], ['ready-publisher']],
     ['ReconciliationCompleted', ['reconcile'], ['ready-publisher']],
-    ['DatasetReady', ['ready-publisher'], []],
-    ['DatasetBlocked', ['ready-publisher'], []],
+    ['DatasetReady', ['ready-publisher', 'ready-publisher-gold-unit'], []],
+    ['DatasetBlocked', ['ready-publisher', 'ready-publisher-gold-unit'], []],
   ])('names who produces and consumes %s v1 as the topology wires it', (type, producers, consumers) => {
     // Act
     const parties = eventParties(type, 1);

@@ -231,14 +231,15 @@ const declared = {
         { kind: 'event', type: 'SettlementsMatched', version: 1 },
       ],
       // Sorts a dataset's whole date of unique parts into gold in DuckDB (1 GB memory limit, spill to /tmp) and
-      // streams it into Parquet parts; one record at a time, so each evaluation reads the verdicts and gold the
-      // previous ones committed.
+      // streams it into Parquet parts, or above GOLD_IN_UNITS_ABOVE_ROWS writes a plan under gold-units/ and sends
+      // one unit per range of gold buckets to ready-publisher-gold-unit; one record at a time, so each evaluation
+      // reads the verdicts and gold the previous ones committed.
       queue: queueFor(900),
       function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1, setEngine: true },
       tables: ['files', 'outbox', 'idempotency'],
       buckets: {
         silver: { mode: 'read', prefixes: ['silver/dedup/'] },
-        gold: { mode: 'write', prefixes: ['gold/'] },
+        gold: { mode: 'write', prefixes: ['gold/', 'gold-units/'] },
       },
       publishes: [
         { type: 'DatasetReady', version: 1 },
@@ -312,6 +313,25 @@ const declared = {
       tables: ['files', 'outbox', 'idempotency'],
       buckets: { silver: { mode: 'readwrite', prefixes: ['silver/matches/'] } },
       publishes: [{ type: 'SettlementsMatched', version: 1 }],
+    },
+    {
+      // Builds one range of gold buckets of a big date (config/limits.ts GOLD_IN_UNITS_ABOVE_ROWS): reads the
+      // date's unique parts keeping its buckets' rows, sorts them and writes its parts under the run's gold prefix.
+      // The unit that completes the set checks the facts are still current, writes the marker and commits the
+      // verdict as ready-publisher does for a date built whole.
+      name: 'ready-publisher-gold-unit',
+      handler: 'services/ready-publisher/unit-handler.ts',
+      trigger: { kind: 'units', from: 'ready-publisher' },
+      function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1, setEngine: true },
+      tables: ['files', 'outbox', 'idempotency'],
+      buckets: {
+        silver: { mode: 'read', prefixes: ['silver/dedup/'] },
+        gold: { mode: 'readwrite', prefixes: ['gold/', 'gold-units/'] },
+      },
+      publishes: [
+        { type: 'DatasetReady', version: 1 },
+        { type: 'DatasetBlocked', version: 1 },
+      ],
     },
     {
       // Finance's reruns of a business date range from raw snapshots (services/rerun/README.md). Moves each file into

@@ -253,9 +253,9 @@ export function matchingGate(partner: string, fact: MatchFact | undefined, minBp
 }
 
 /**
- * Gold is sorted in DuckDB and encoded by one invocation in bounded memory, but its time grows with the rows: a
- * partition over the measured limit blocks the date with this reason instead of timing out on every retry.
- * @example goldSizeGate(12_000_000, 10_000_000).passed // false
+ * Gold is built in units of bounded size, but every unit reads the whole date's unique parts and DatasetReady lists
+ * every part: a partition over the measured limit blocks the date with this reason instead of timing out.
+ * @example goldSizeGate(120_000_000, 100_000_000).passed // false
  */
 export function goldSizeGate(curatedRows: number, maxRows: number): GateResult {
   const passed = curatedRows <= maxRows;
@@ -263,8 +263,8 @@ export function goldSizeGate(curatedRows: number, maxRows: number): GateResult {
     name: 'gold-size',
     passed,
     detail: passed
-      ? `${curatedRows} curated rows, within the ${maxRows} one ready-publisher invocation builds.`
-      : `${curatedRows} curated rows exceed the ${maxRows} one ready-publisher invocation builds within its 15-minute timeout (MAX_GOLD_PARTITION_ROWS in config/limits.ts, measured by npm run bench -- micro gold-build). Nothing was published: gold of this size needs a partitioned build, which finledger does not have yet; escalate to the platform team.`,
+      ? `${curatedRows} curated rows, within the ${maxRows} one gold partition holds.`
+      : `${curatedRows} curated rows exceed the ${maxRows} one gold partition holds (MAX_GOLD_PARTITION_ROWS in config/limits.ts: each gold unit reads the whole date, and DatasetReady lists every part). Nothing was published; escalate to the platform team, who can raise the limit only with a measured basis.`,
     observed: curatedRows,
     threshold: maxRows,
   };

@@ -5,10 +5,11 @@ import {
   type SilverColumn,
   type SilverValue,
 } from '../../contracts/datasets/dataset-contract.ts';
+import { GOLD_BUCKETS } from './gold-buckets.ts';
 import type { GoldTarget } from './gold-keys.ts';
 
 /** Name and version of the canonical form below; part of what is hashed, so a change of form cannot pass unseen. */
-export const GOLD_CONTENT_FORMAT = 'finledger-gold-content/v1';
+export const GOLD_CONTENT_FORMAT = 'finledger-gold-content/v2';
 
 /**
  * Lineage that differs between runs over the same raw bytes, so it stays out of gold (and out of the hash): the
@@ -27,41 +28,63 @@ export function goldColumnsOf(contract: DatasetContract): readonly SilverColumn[
   ];
 }
 
+/** One gold bucket's share of a partition: its rows and the SHA-256 of their canonical lines, hex. */
+export interface BucketDigest {
+  readonly bucket: number;
+  readonly rows: number;
+  readonly sha256: string;
+}
+
 const canonicalValue = (value: SilverValue): string | number | null =>
   typeof value === 'bigint' ? value.toString() : value;
 
 /**
- * SHA-256 over the canonical serialisation of a gold partition, fed one row at a time in gold order:
- *
- * line 1: `{"format","dataset","schemaV","businessDate","columns":[[name,type],…]}` as JSON;
- * then one line per row: a JSON array of the row's values in column order (INT64 and TIMESTAMP_MICROS as
- * decimal strings, INT32 and DATE as JSON numbers, null as null); every line ends in `\n`.
- *
- * It depends only on the rows and the partition's identity, not on the Parquet encoding, the part size or the
- * run: equal data hashes equal in every rerun; a changed value, row number or file sha256 changes it.
+ * SHA-256 of one bucket's rows, fed one row at a time in gold order: one line per row, a JSON array of the row's
+ * values in column order (INT64 and TIMESTAMP_MICROS as decimal strings, INT32 and DATE as JSON numbers, null as
+ * null), each ending in `\n`.
  */
-export class ContentHasher {
+export class BucketHasher {
   private readonly hash: Hash = createHash('sha256');
+  private rows = 0;
 
-  constructor(target: Omit<GoldTarget, 'runId'>, columns: readonly SilverColumn[]) {
-    this.line({
-      format: GOLD_CONTENT_FORMAT,
-      dataset: target.dataset,
-      schemaV: target.schemaV,
-      businessDate: target.businessDate,
-      columns: columns.map((column) => [column.name, column.type]),
-    });
-  }
+  constructor(readonly bucket: number) {}
 
   addRow(values: readonly SilverValue[]): void {
-    this.line(values.map(canonicalValue));
+    this.rows += 1;
+    this.hash.update(`${JSON.stringify(values.map(canonicalValue))}\n`);
   }
 
-  digest(): string {
-    return this.hash.digest('hex');
+  digest(): BucketDigest {
+    return { bucket: this.bucket, rows: this.rows, sha256: this.hash.digest('hex') };
   }
+}
 
-  private line(value: unknown): void {
-    this.hash.update(`${JSON.stringify(value)}\n`);
-  }
+/**
+ * The content hash of a gold partition: SHA-256 over
+ *
+ * line 1: `{"format","dataset","schemaV","businessDate","columns":[[name,type],…],"buckets":256}` as JSON;
+ * then one line per non-empty bucket, in bucket order: `[bucket,rows,sha256]` (BucketHasher) as JSON;
+ * every line ends in `\n`.
+ *
+ * It depends only on the rows and the partition's identity, not on the Parquet encoding, the part size, the run or
+ * how many units built the buckets: equal data hashes equal in every rerun; a changed value, row number or file
+ * sha256 changes it. Version 1 hashed the rows in one sequence, which units cannot build without one more pass.
+ */
+export function contentHashOf(
+  target: Omit<GoldTarget, 'runId'>,
+  columns: readonly SilverColumn[],
+  buckets: readonly BucketDigest[],
+): string {
+  const hash = createHash('sha256');
+  const line = (value: unknown) => hash.update(`${JSON.stringify(value)}\n`);
+  line({
+    format: GOLD_CONTENT_FORMAT,
+    dataset: target.dataset,
+    schemaV: target.schemaV,
+    businessDate: target.businessDate,
+    columns: columns.map((column) => [column.name, column.type]),
+    buckets: GOLD_BUCKETS,
+  });
+  for (const { bucket, rows, sha256 } of buckets) if (rows > 0) line([bucket, rows, sha256]);
+  return hash.digest('hex');
 }

@@ -28,3 +28,18 @@ export const goldPartKey = (prefix: string, index: number): string =>
 
 /** The ready marker beside the parts; written last, so its presence means every part is there. */
 export const readyMarkerKey = (prefix: string): string => `${prefix}_READY.json`;
+
+/**
+ * Key of part `index` a gold unit writes for the buckets from `firstBucket`: units name their parts apart, so no
+ * two units of a run write one key.
+ * @example goldUnitPartKey(prefix, 86, 0) // `${prefix}part-b086-00000.parquet`
+ */
+export const goldUnitPartKey = (prefix: string, firstBucket: number, index: number): string =>
+  `${prefix}part-b${String(firstBucket).padStart(3, '0')}-${partNumber(index)}.parquet`;
+
+/**
+ * Where a run's gold units find their plan: outside `gold/`, so no reader of gold ever sees it.
+ * @example goldUnitsPlanKey(target) // 'gold-units/dataset=transactions/dt=2026-11-20/run_id=r1/plan.json'
+ */
+export const goldUnitsPlanKey = (target: GoldTarget): string =>
+  `gold-units/${goldPrefix(target).slice('gold/'.length)}plan.json`;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { parquetReadObjects } from 'hyparquet';
 import { describe, expect, it } from 'vitest';
 import { GoldInputError } from './errors.ts';
@@ -26,7 +27,13 @@ const bytesOf = (partition: ReturnType<typeof buildGoldPartitionInMemory>) =>
   Promise.all(partition.parts.map(async (part) => Buffer.from(await part.read())));
 
 describe('GoldPartitionWriter, fed rows sorted in memory', () => {
-  it('orders rows by natural key then lineage and writes gold columns without run-specific lineage', async () => {
+  it('orders rows by gold bucket, natural key then lineage and writes gold columns without run-specific lineage', async () => {
+    // Prepare: the buckets of these keys (first byte of the MD5 of "partner\u001ftransaction_id").
+    const bucketOf = (key: string) =>
+      createHash('md5').update(key.replace('/', '\u001f')).digest()[0] as number;
+    const keys = ['acme-bank/tx-1', 'acme-bank/tx-2', 'acme-bank/tx-3', 'globex-pay/tx-0', 'globex-pay/tx-1'];
+    const inGoldOrder = [...keys].sort((a, b) => bucketOf(a) - bucketOf(b) || (a < b ? -1 : 1));
+
     // Act
     const partition = buildGoldPartitionInMemory(frozen(rows), target);
     const written = await readPart(await at(partition.parts, 0).read());
@@ -34,20 +41,22 @@ describe('GoldPartitionWriter, fed rows sorted in memory', () => {
     // Assess
     expect(partition.prefix).toBe('gold/dataset=transactions/dt=2026-11-20/run_id=run_gold_1/');
     expect(partition.parts.map((part) => part.key)).toEqual([`${partition.prefix}part-00000.parquet`]);
-    expect(written.map((row) => `${row.partner}/${row.transaction_id}`)).toEqual([
-      'acme-bank/tx-1',
-      'acme-bank/tx-2',
-      'acme-bank/tx-3',
-      'globex-pay/tx-0',
-      'globex-pay/tx-1',
-    ]);
+    expect(written.map((row) => `${row.partner}/${row.transaction_id}`)).toEqual(inGoldOrder);
+    expect(partition.buckets.map((digest) => [digest.bucket, digest.rows])).toEqual(
+      [...new Set(inGoldOrder.map(bucketOf))].map((bucket) => [
+        bucket,
+        keys.filter((key) => bucketOf(key) === bucket).length,
+      ]),
+    );
     expect(Object.keys(at(written, 0))).not.toContain('_run_id');
-    expect(written[0]).toMatchObject({
-      amount_minor: -250n,
-      _file_sha256: 'a'.repeat(64),
-      _row_number: 2n,
-      _schema_v: 1,
-    });
+    expect(written.find((row) => row.transaction_id === 'tx-1' && row.partner === 'acme-bank')).toMatchObject(
+      {
+        amount_minor: -250n,
+        _file_sha256: 'a'.repeat(64),
+        _row_number: 2n,
+        _schema_v: 1,
+      },
+    );
   });
 
   it('sums amounts per currency and per partner, in minor units', () => {
@@ -139,7 +148,8 @@ describe('GoldPartitionWriter, fed rows sorted in memory', () => {
     expect(await readPart(await at(empty.parts, 0).read())).toEqual([]);
     expect(again.contentHash).toBe(empty.contentHash);
     expect(empty.contentHash).toMatch(/^[0-9a-f]{64}$/);
-    expect(GOLD_CONTENT_FORMAT).toBe('finledger-gold-content/v1');
+    expect(empty.buckets).toEqual([]);
+    expect(GOLD_CONTENT_FORMAT).toBe('finledger-gold-content/v2');
   });
 
   it.each<[string, GoldRow[], RegExp]>([
@@ -167,13 +177,25 @@ describe('GoldPartitionWriter, fed rows sorted in memory', () => {
     expect(() => buildGoldPartitionInMemory(input, target)).toThrow(message);
   });
 
-  it('refuses rows out of gold order when streamed', () => {
+  it('refuses rows out of gold order when streamed: within a bucket, and a bucket after a later one', () => {
     // Prepare
     const writer = new GoldPartitionWriter(target);
-    writer.append(txRow('tx-2'));
+    writer.append(txRow('tx-2'), 7);
 
     // Act / Assess
-    expect(() => writer.append(txRow('tx-1', { row: 3 }))).toThrow(/not in gold order/);
+    expect(() => writer.append(txRow('tx-1', { row: 3 }), 7)).toThrow(/not in gold order at natural key/);
+    expect(() => writer.append(txRow('tx-3', { row: 4 }), 6)).toThrow(/not in gold order: bucket 6 after 7/);
+  });
+
+  it('refuses a row of a bucket outside the range a unit builds', () => {
+    // Prepare
+    const writer = new GoldPartitionWriter(target, { buckets: { from: 10, to: 20 } });
+    writer.append(txRow('tx-1'), 10);
+
+    // Act / Assess
+    expect(() => writer.append(txRow('tx-2', { row: 3 }), 20)).toThrow(
+      'row f_acme-bank:3 is in gold bucket 20, outside 10-19',
+    );
   });
 
   it('refuses a run id that could leave its folder', () => {

@@ -2,10 +2,15 @@ import { createHash } from 'node:crypto';
 import type { SchemaElement } from 'hyparquet';
 import { type ColumnSource, parquetWriteBuffer } from 'hyparquet-writer';
 import { findDataset } from '../../contracts/datasets/catalog.ts';
-import type { SilverColumn, SilverValue } from '../../contracts/datasets/dataset-contract.ts';
+import type {
+  DatasetContract,
+  SilverColumn,
+  SilverValue,
+} from '../../contracts/datasets/dataset-contract.ts';
 import { schemaElementOf } from '../../lib/parquet/schema-element.ts';
 import { GoldInputError } from './errors.ts';
-import { ContentHasher, goldColumnsOf } from './gold-content.ts';
+import { type BucketRange, GOLD_BUCKETS, goldBucketOf } from './gold-buckets.ts';
+import { type BucketDigest, BucketHasher, contentHashOf, goldColumnsOf } from './gold-content.ts';
 import { type GoldTarget, goldPartKey, goldPrefix } from './gold-keys.ts';
 import { type GoldRow, goldOrder, goldValuesOf } from './gold-rows.ts';
 import { type GoldPartSpool, memorySpool } from './gold-spool.ts';
@@ -31,6 +36,10 @@ export interface GoldWriterOptions {
   readonly maxRowsPerPart?: number;
   /** Where finished parts wait until they are published (memorySpool unless given). */
   readonly spool?: GoldPartSpool;
+  /** Key of part `index` (`goldPartKey` under the partition's prefix unless given: a unit names its own). */
+  readonly partKey?: (index: number) => string;
+  /** The buckets this writer may receive rows of (all unless given: a unit builds a range). */
+  readonly buckets?: BucketRange;
 }
 
 /** A gold partition ready to write: its parts, content hash and totals. */
@@ -39,6 +48,8 @@ export interface GoldPartition {
   readonly prefix: string;
   readonly parts: readonly GoldPart[];
   readonly contentHash: string;
+  /** Each non-empty bucket's rows and digest, in bucket order: what the content hash is computed from. */
+  readonly buckets: readonly BucketDigest[];
   readonly rowCount: number;
   /** The contract's control amount (`amount_minor`) per currency, minor units as decimal strings, currencies sorted. */
   readonly sums: Record<string, string>;
@@ -50,15 +61,19 @@ const sortedRecord = (sums: Map<string, bigint>): Record<string, string> =>
   Object.fromEntries([...sums.keys()].sort().map((currency) => [currency, String(sums.get(currency))]));
 
 /**
- * Builds a gold partition from rows already in gold order, one row at a time, so a caller can stream sorted rows
- * (`buildGoldPartition` streams them from DuckDB); out-of-order rows and repeated natural keys throw. Writes
- * nothing to the gold bucket: each finished part goes to the spool, and memory holds one part's rows.
+ * Builds a gold partition (or a unit's range of its buckets) from rows in gold order, one row at a time, so a
+ * caller can stream sorted rows (`buildGoldPartition` streams them from DuckDB). Gold order is by bucket
+ * (gold-buckets.ts), then natural key, file id and row number; out-of-order rows, a bucket outside the writer's
+ * range and repeated natural keys throw. Writes nothing to the gold bucket: each finished part goes to the spool,
+ * and memory holds one part's rows.
  * @example const writer = new GoldPartitionWriter(target); for (const row of sorted) writer.append(row); writer.finish()
  */
 export class GoldPartitionWriter {
   private readonly columns: readonly SilverColumn[];
   private readonly schema: SchemaElement[];
-  private readonly hasher: ContentHasher;
+  private readonly contract: DatasetContract;
+  private readonly digests: BucketDigest[] = [];
+  private hasher: BucketHasher | null = null;
   private readonly order: ReturnType<typeof goldOrder>;
   private readonly prefix: string;
   private readonly parts: GoldPart[] = [];
@@ -72,6 +87,8 @@ export class GoldPartitionWriter {
   private readonly partnerIndex: number;
   private readonly maxRowsPerPart: number;
   private readonly spool: GoldPartSpool;
+  private readonly partKey: (index: number) => string;
+  private readonly range: BucketRange;
 
   constructor(
     private readonly target: GoldTarget,
@@ -79,13 +96,15 @@ export class GoldPartitionWriter {
   ) {
     this.maxRowsPerPart = options.maxRowsPerPart ?? GOLD_PART_ROWS;
     this.spool = options.spool ?? memorySpool;
+    this.range = options.buckets ?? { from: 0, to: GOLD_BUCKETS };
     const contract = findDataset(target.dataset, target.schemaV);
     if (!contract) throw new GoldInputError(`no dataset contract ${target.dataset} v${target.schemaV}`);
+    this.contract = contract;
     this.columns = goldColumnsOf(contract);
     this.schema = [{ name: 'root', num_children: this.columns.length }, ...this.columns.map(schemaElementOf)];
-    this.hasher = new ContentHasher(target, this.columns);
     this.order = goldOrder(contract);
     this.prefix = goldPrefix(target);
+    this.partKey = options.partKey ?? ((index) => goldPartKey(this.prefix, index));
     this.buffer = this.columns.map(() => []);
     const index = (name: string) => this.columns.findIndex((column) => column.name === name);
     this.amountIndex = index(contract.control.silverAmountColumn);
@@ -93,10 +112,12 @@ export class GoldPartitionWriter {
     this.partnerIndex = index('partner');
   }
 
-  append(row: GoldRow): void {
+  /** Append the next row; `bucket` is its gold bucket when the caller has it (DuckDB computes it), else computed. */
+  append(row: GoldRow, bucket: number = goldBucketOf(row, this.contract)): void {
     const values = goldValuesOf(row, this.columns, this.target);
+    const hasher = this.bucketHasher(row, bucket);
     this.checkOrder(row);
-    this.hasher.addRow(values);
+    hasher.addRow(values);
     values.forEach((value, index) => {
       (this.buffer[index] as SilverValue[]).push(value);
     });
@@ -107,11 +128,14 @@ export class GoldPartitionWriter {
   /** Write the last part (one empty part when there is no row, so readers always get the schema) and summarise. */
   finish(): GoldPartition {
     if (this.parts.length === 0 || (this.buffer[0]?.length ?? 0) > 0) this.flush();
+    if (this.hasher) this.digests.push(this.hasher.digest());
+    this.hasher = null;
     return {
       target: this.target,
       prefix: this.prefix,
       parts: this.parts,
-      contentHash: this.hasher.digest(),
+      contentHash: contentHashOf(this.target, this.columns, this.digests),
+      buckets: this.digests,
       rowCount: this.rows,
       sums: sortedRecord(this.sums),
       byPartner: Object.fromEntries(
@@ -121,6 +145,25 @@ export class GoldPartitionWriter {
         }),
       ),
     };
+  }
+
+  /** The hasher of the row's bucket: a new bucket closes the previous one, and must come after it. */
+  private bucketHasher(row: GoldRow, bucket: number): BucketHasher {
+    if (!Number.isInteger(bucket) || bucket < this.range.from || bucket >= this.range.to)
+      throw new GoldInputError(
+        `row ${String(row._file_id)}:${String(row._row_number)} is in gold bucket ${bucket}, outside ${this.range.from}-${this.range.to - 1}`,
+      );
+    if (this.hasher?.bucket === bucket) return this.hasher;
+    if (this.hasher) {
+      if (bucket < this.hasher.bucket)
+        throw new GoldInputError(
+          `rows are not in gold order: bucket ${bucket} after ${this.hasher.bucket} at natural key ${this.order.naturalKeyOf(row)}`,
+        );
+      this.digests.push(this.hasher.digest());
+    }
+    this.previous = null;
+    this.hasher = new BucketHasher(bucket);
+    return this.hasher;
   }
 
   private checkOrder(row: GoldRow): void {
@@ -170,7 +213,7 @@ export class GoldPartitionWriter {
     );
     const index = this.parts.length;
     this.parts.push({
-      key: goldPartKey(this.prefix, index),
+      key: this.partKey(index),
       sha256: createHash('sha256').update(bytes).digest('hex'),
       rowCount,
       sizeBytes: bytes.byteLength,

@@ -17,7 +17,7 @@ import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/s
 import { publishDatapoint } from '../../lib/metrics/business-metrics.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import type { ReadyScope } from './ports.ts';
-import { publishDay } from './publish-day.ts';
+import { type PublishOutcome, publishDay } from './publish-day.ts';
 import { type ReadyDeps, sideEffects } from './side-effects.ts';
 
 /** The events that change a day's readiness facts: a reconciliation, or a settlement-match run. */
@@ -30,7 +30,7 @@ export type ReadyResult = {
   /** `<dataset>:<businessDate>`. */
   scope: string;
   runId: string;
-  verdict: 'ready' | 'blocked' | 'already-published' | 'deferred';
+  verdict: 'ready' | 'blocked' | 'already-published' | 'deferred' | 'building';
   /** False when the same facts were published or blocked before: no event. */
   committed: boolean;
   goldObjectsWritten: number;
@@ -57,7 +57,8 @@ export function scopeOf(trigger: ReadyTrigger): ReadyScope {
  * Evaluate the trigger's day and commit the verdict.
  *
  * Primary course:
- * 1. Evaluate the day's gates as of the trigger's time; when ready, write gold (parts, then marker).
+ * 1. Evaluate the day's gates as of the trigger's time; when ready, write gold (parts, then marker), or above the
+ *    unit size send gold units (ready-publisher-gold-unit commits when the last is built).
  * 2. Record the verdict and put DatasetReady or DatasetBlocked in the outbox in one transaction; the same facts
  *    (same run id) evaluated again publish nothing.
  */
@@ -66,12 +67,26 @@ export async function processTrigger(
   deps: ReadyDeps = sideEffects().ready,
 ): Promise<ReadyResult> {
   const scope = scopeOf(trigger);
-  const outcome = await publishDay(scope, new Date(trigger.occurredAt), deps.ports, deps.config);
+  const fanOut = deps.units ? { units: deps.units, causationId: trigger.eventId } : undefined;
+  const outcome = await publishDay(scope, new Date(trigger.occurredAt), deps.ports, deps.config, fanOut);
+  return commitOutcome(scope, outcome, trigger.eventId, deps);
+}
+
+/**
+ * Record an evaluation's verdict and put DatasetReady or DatasetBlocked in the outbox in one transaction (once per
+ * run id); an outcome without a verdict (deferred, building, already published) commits nothing.
+ */
+export async function commitOutcome(
+  scope: ReadyScope,
+  outcome: PublishOutcome,
+  causationId: string,
+  deps: Pick<ReadyDeps, 'commit'>,
+): Promise<ReadyResult> {
   const base = { scope: `${scope.dataset}:${scope.businessDate}`, runId: outcome.runId };
   if (!outcome.verdict)
     return {
       ...base,
-      verdict: outcome.kind === 'deferred' ? 'deferred' : 'already-published',
+      verdict: outcome.kind === 'ready' || outcome.kind === 'blocked' ? 'already-published' : outcome.kind,
       committed: false,
       goldObjectsWritten: 0,
       filesMissingByCutoff: 0,
@@ -79,7 +94,7 @@ export async function processTrigger(
   const origin = {
     producer: 'ready-publisher',
     correlationId: base.scope,
-    causationId: trigger.eventId,
+    causationId,
     runId: outcome.runId,
   };
   const event =

@@ -5,11 +5,14 @@ import { withSetEngine } from '../../lib/duckdb/set-engine.ts';
 import { type DayFacts, readyFactsOf } from './day-facts.ts';
 import { GatesNotDeclaredError } from './errors.ts';
 import { evaluateGates, expectedFiles } from './evaluate-gates.ts';
+import type { GateEvaluation, ReconciliationFact } from './gate-facts.ts';
 import { goldSizeGate } from './gates.ts';
 import { buildGoldPartition } from './gold-build.ts';
 import { schemaVersionOf } from './gold-input.ts';
+import type { GoldPartition } from './gold-partition.ts';
 import type { MatchRun, ReadyConfig, ReadyPorts, ReadyScope, ReconRun } from './ports.ts';
 import { blockedPayloadOf, planPublication } from './ready-publisher.ts';
+import { type GoldUnitsDeps, planGoldUnits } from './units/gold-units.ts';
 
 /** What an evaluation decided; `commit` records it and announces it (once per run id). */
 export type DayVerdict =
@@ -18,8 +21,11 @@ export type DayVerdict =
 
 /** The outcome of one evaluation. */
 export interface PublishOutcome {
-  /** `deferred`: facts are still on their way (`DayFacts.pending`); the event that brings the last evaluates. */
-  readonly kind: 'ready' | 'blocked' | 'already-published' | 'deferred';
+  /**
+   * `deferred`: facts are still on their way (`DayFacts.pending`); the event that brings the last evaluates.
+   * `building`: every gate passed and gold is being built in units; the unit completing the set publishes.
+   */
+  readonly kind: 'ready' | 'blocked' | 'already-published' | 'deferred' | 'building';
   readonly runId: string;
   readonly verdict: DayVerdict | null;
   readonly goldObjectsWritten: number;
@@ -35,7 +41,9 @@ export interface PublishOutcome {
  *    reconciliation or match over the current files), decide nothing: its own event evaluates the day again.
  * 3. Evaluate the gates as of `now` (the triggering event's time). Blocked: return the verdict; nothing is written.
  * 4. A publication of the same run id already committed (a replay): nothing to do.
- * 5. Build gold from the curated rows as set work (`buildGoldPartition`, DuckDB), check it against each
+ * 5. Above the unit size (`units.sizes.aboveRows` curated rows), plan gold in units and send them
+ *    (`planGoldUnits`): the unit completing the set publishes (`publishBuiltGold`) and commits.
+ * 6. Else build gold from the curated rows as set work (`buildGoldPartition`, DuckDB), check it against each
  *    reconciliation, write the parts one at a time from the scratch folder, then the marker, never over an
  *    existing key. The caller commits the verdict and its event.
  */
@@ -44,6 +52,7 @@ export async function publishDay(
   now: Date,
   ports: ReadyPorts,
   config: ReadyConfig,
+  fanOut?: { readonly units: GoldUnitsDeps; readonly causationId: string },
 ): Promise<PublishOutcome> {
   const day = await dayFacts(scope, ports, config.gates);
   if (day.pending.length > 0)
@@ -58,39 +67,61 @@ export async function publishDay(
   if (await ports.isPublished(scope, day.runId))
     return { kind: 'already-published', runId: day.runId, verdict: null, goldObjectsWritten: 0 };
   // Sized from the dedup records before a row is read.
-  const size = goldSizeGate(
-    day.uniqueRuns.reduce((rows, run) => rows + run.counts.unique, 0),
-    config.maxGoldRows,
-  );
+  const rows = day.uniqueRuns.reduce((total, run) => total + run.counts.unique, 0);
+  const size = goldSizeGate(rows, config.maxGoldRows);
   if (!size.passed)
     return blocked(blockedPayloadOf({ ...scope, runId: day.runId }, [...evaluation.gates, size]), day.runId);
+  const target = { ...scope, runId: day.runId, schemaV: base.schemaV };
+  const reconciliations = day.facts.reconciliations;
+  if (fanOut && rows > fanOut.units.sizes.aboveRows) {
+    const request = { target, now, evaluation, reconciliations, runs: day.uniqueRuns, rows };
+    await planGoldUnits({ ...request, causationId: fanOut.causationId }, ports, config, fanOut.units);
+    return { kind: 'building', runId: day.runId, verdict: null, goldObjectsWritten: 0 };
+  }
   // The parts wait in the engine's scratch folder, so they are written before it closes.
   return withSetEngine(config.engine, async (engine) => {
     const partition = await buildGoldPartition({
       runs: day.uniqueRuns,
-      target: { ...scope, runId: day.runId, schemaV: base.schemaV },
+      target,
       getObject: ports.getObject,
       engine,
     });
-    const plan = planPublication({
-      ...base,
-      evaluation,
-      createdAt: now,
-      partition,
-      reconciliations: day.facts.reconciliations,
-    });
-    if (plan.kind === 'blocked') return blocked(plan.payload, day.runId);
-    let written = 0;
-    for (const { key, contentType, read } of plan.objects) {
-      if ((await ports.putObjectOnce({ key, contentType, bytes: await read() })) === 'created') written += 1;
-    }
-    return {
-      kind: 'ready',
-      runId: day.runId,
-      verdict: { kind: 'ready', runId: day.runId, payload: plan.payload },
-      goldObjectsWritten: written,
-    };
+    return publishBuiltGold({ partition, evaluation, createdAt: now, reconciliations }, ports, config);
   });
+}
+
+/**
+ * Check built gold against each partner's reconciliation and write it, never over an existing key: its parts (in
+ * the scratch folder after a whole build; a unit's parts are in the gold bucket already), then the marker.
+ */
+export async function publishBuiltGold(
+  built: {
+    readonly partition: GoldPartition;
+    readonly evaluation: GateEvaluation;
+    readonly createdAt: Date;
+    readonly reconciliations: readonly ReconciliationFact[];
+    /** True when the units wrote the parts: only the marker is left to write. */
+    readonly partsWritten?: boolean;
+  },
+  ports: Pick<ReadyPorts, 'putObjectOnce'>,
+  config: Pick<ReadyConfig, 'goldBucket'>,
+): Promise<PublishOutcome> {
+  const { partition } = built;
+  const { runId, schemaV } = partition.target;
+  const plan = planPublication({ ...built, runId, schemaV, bucket: config.goldBucket });
+  if (plan.kind === 'blocked') return blocked(plan.payload, runId);
+  const written = new Set(built.partsWritten ? partition.parts.map((part) => part.key) : []);
+  let created = 0;
+  for (const { key, contentType, read } of plan.objects) {
+    if (written.has(key)) continue;
+    if ((await ports.putObjectOnce({ key, contentType, bytes: await read() })) === 'created') created += 1;
+  }
+  return {
+    kind: 'ready',
+    runId,
+    verdict: { kind: 'ready', runId, payload: plan.payload },
+    goldObjectsWritten: created,
+  };
 }
 
 function blocked(payload: DatasetBlockedPayload, runId: string): PublishOutcome {

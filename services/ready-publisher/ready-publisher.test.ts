@@ -101,7 +101,7 @@ describe('planPublication', () => {
       schemaV: 1,
       runId: 'run_pub_1',
       contentHash: result.payload.contentHash,
-      contentHashFormat: 'finledger-gold-content/v1',
+      contentHashFormat: 'finledger-gold-content/v2',
       rowCount: 4,
       sums: { EUR: '3000', USD: '1200' },
       createdAt: '2026-11-21T12:00:05.000Z',

@@ -1,13 +1,16 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { MAX_GOLD_PARTITION_ROWS } from '../../config/limits.ts';
+import { GOLD_IN_UNITS_ABOVE_ROWS, GOLD_UNIT_ROWS, MAX_GOLD_PARTITION_ROWS } from '../../config/limits.ts';
 import { readyGates } from '../../config/ready-gates.ts';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
 import { DEFAULT_SET_ENGINE_LIMITS } from '../../lib/duckdb/set-engine.ts';
+import { countFromEnv } from '../../lib/env.ts';
 import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
 import { serviceLogger } from '../../lib/logging/service-logger.ts';
 import { resources } from '../../lib/resources.ts';
+import { dynamoUnitLedger } from '../../lib/work-units/dynamo-unit-ledger.ts';
+import { sqsUnitDispatch } from '../../lib/work-units/sqs-unit-dispatch.ts';
 import { BUSINESS_METRICS } from '../../stacks/metrics.ts';
 import {
   dynamoReadyCommitter,
@@ -17,12 +20,30 @@ import {
 import { registryRuns } from './adapters/registry-runs.ts';
 import { s3Gold } from './adapters/s3-gold.ts';
 import type { ReadyConfig, ReadyPorts } from './ports.ts';
+import type { GoldUnitResult, GoldUnitSizes, GoldUnitsDeps, GoldUnitsWork } from './units/gold-units.ts';
+
+/** The worker that builds one unit of a big date's gold (topology `workers`). */
+export const UNIT_WORKER = 'ready-publisher-gold-unit';
+
+/** Optional row counts: dates above the first are built in units of about the second. */
+export const UNITS_ABOVE_VARIABLE = 'FINLEDGER_GOLD_IN_UNITS_ABOVE_ROWS';
+export const UNIT_ROWS_VARIABLE = 'FINLEDGER_GOLD_UNIT_ROWS';
+
+/** Unit sizes from `config/limits.ts`, lowered by the environment in tests and small stages. */
+export function unitSizesFromEnv(env: NodeJS.ProcessEnv = process.env): GoldUnitSizes {
+  return {
+    aboveRows: countFromEnv(UNITS_ABOVE_VARIABLE, GOLD_IN_UNITS_ABOVE_ROWS, 0, env),
+    rowsPerUnit: countFromEnv(UNIT_ROWS_VARIABLE, GOLD_UNIT_ROWS, 1, env),
+  };
+}
 
 /** Everything the handler needs from the world. */
 export interface ReadyDeps {
   readonly ports: ReadyPorts;
   readonly config: ReadyConfig;
   commit(event: ReadyVerdictEvent): Promise<ReadyCommitResult>;
+  /** Build dates above the unit size in units; absent, every date is built whole. */
+  readonly units?: GoldUnitsDeps;
 }
 
 export interface ReadySideEffects {
@@ -58,6 +79,19 @@ function build(): ReadySideEffects {
         engine: DEFAULT_SET_ENGINE_LIMITS,
       },
       commit: dynamoReadyCommitter(clients.doc, { files, outbox: resources.table('outbox') }),
+      units: {
+        ledger: dynamoUnitLedger<GoldUnitsWork, GoldUnitResult>(clients.doc, files, {
+          work: 'GOLD-UNITS',
+          result: 'GOLD-UNIT',
+          partition: (scope) => `GOLD#${scope}`,
+        }),
+        dispatch: sqsUnitDispatch(
+          clients.sqs,
+          () => resources.unitQueueUrl(UNIT_WORKER),
+          'ReconciliationCompleted or SettlementsMatched',
+        ),
+        sizes: unitSizesFromEnv(),
+      },
     },
     consumer: {
       service: 'ready-publisher',

@@ -3,6 +3,7 @@ import type { ExceptionKind, ExceptionRow } from '../../cli/exceptions.ts';
 import { deliverScenario, mainJobScenario } from '../../cli/main-job.ts';
 import { pipelineReport } from '../../cli/pipeline-state.ts';
 import type { PipelineReport } from '../../cli/report.ts';
+import { DatasetReadyV1 } from '../../contracts/events/dataset-ready.ts';
 import { RecordsDeduplicatedV1 } from '../../contracts/events/records-deduplicated.ts';
 import { SettlementsMatchedV1 } from '../../contracts/events/settlements-matched.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
@@ -32,7 +33,13 @@ const MATCH_UNITS_ENV = {
   FINLEDGER_MATCH_UNIT_ROWS: '400',
   FINLEDGER_MATCH_UNIT_PART_ROWS: '100',
 };
-const UNITS_ENV = { ...DEDUP_UNITS_ENV, ...MATCH_UNITS_ENV };
+/** Gold in units is forced for the bigger dates (ranges of buckets of ~300 rows), the others built whole. */
+const GOLD_UNITS_ABOVE_ROWS = 1000;
+const GOLD_UNITS_ENV = {
+  FINLEDGER_GOLD_IN_UNITS_ABOVE_ROWS: String(GOLD_UNITS_ABOVE_ROWS),
+  FINLEDGER_GOLD_UNIT_ROWS: '300',
+};
+const UNITS_ENV = { ...DEDUP_UNITS_ENV, ...MATCH_UNITS_ENV, ...GOLD_UNITS_ENV };
 
 describe('the main job sample set on the offline runtime', () => {
   let runtime: Runtime;
@@ -90,6 +97,21 @@ describe('the main job sample set on the offline runtime', () => {
     expect(big.length).toBeGreaterThan(2);
     expect(big.length).toBeLessThan(matched.length);
     expect(runs(inUnits)).toEqual(runs(big));
+  });
+
+  it('builds the gold of the dates above the unit size in units, each range of buckets in its own parts, and the others whole', async () => {
+    const published = await archivedDetails(runtime, DatasetReadyV1);
+    const big = published.filter((event) => event.data.rowCount > GOLD_UNITS_ABOVE_ROWS);
+    const inUnits = published.filter((event) =>
+      event.data.gold.parts.some((key) => /\/part-b\d{3}-\d{5}\.parquet$/.test(key)),
+    );
+    expect(big.length).toBeGreaterThan(0);
+    expect(big.length).toBeLessThan(published.length);
+    expect(inUnits.map((event) => event.runId).sort()).toEqual(big.map((event) => event.runId).sort());
+    for (const event of big)
+      expect(
+        new Set(event.data.gold.parts.map((key) => key.split('-b')[1]?.slice(0, 3))).size,
+      ).toBeGreaterThan(1);
   });
 
   it('closes every file with its rows conserved through validation and dedup', () => {

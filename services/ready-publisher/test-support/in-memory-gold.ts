@@ -3,6 +3,7 @@ import { dateToEpochDays } from '../../../contracts/datasets/fields.ts';
 import type { DedupRunRecord } from '../../../lib/file-registry/dedup-run-record.ts';
 import { readSilverPart } from '../../../lib/parquet/silver-part-reader.ts';
 import { GoldInputError } from '../errors.ts';
+import { goldBucketOf } from '../gold-buckets.ts';
 import type { GoldPartition, GoldTarget, GoldWriterOptions } from '../gold-partition.ts';
 import { GoldPartitionWriter } from '../gold-partition.ts';
 import { type GoldRow, goldOrder } from '../gold-rows.ts';
@@ -45,7 +46,7 @@ export async function readCuratedRows(
 }
 
 /**
- * Sort curated rows in memory with `goldOrder` (JavaScript string order) and write them: the oracle of gold's
+ * Sort curated rows in memory by gold bucket, then `goldOrder` (JavaScript string order), and write them: the oracle of gold's
  * bytes, hash and sums for any input order. Tests only.
  * @example buildGoldPartitionInMemory(rows, { dataset: 'transactions', businessDate: '2026-11-20', runId, schemaV: 1 })
  */
@@ -58,6 +59,8 @@ export function buildGoldPartitionInMemory(
   const contract = findDataset(target.dataset, target.schemaV);
   if (!contract) throw new GoldInputError(`no dataset contract ${target.dataset} v${target.schemaV}`);
   const { compare } = goldOrder(contract);
-  for (const row of [...rows].sort(compare)) writer.append(row);
+  const bucketed = rows.map((row) => ({ row, bucket: goldBucketOf(row, contract) }));
+  bucketed.sort((a, b) => a.bucket - b.bucket || compare(a.row, b.row));
+  for (const { row } of bucketed) writer.append(row);
   return writer.finish();
 }
