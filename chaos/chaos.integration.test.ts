@@ -8,7 +8,7 @@ import type { CampaignResult } from './campaign.ts';
  * graceful SIGTERM has its own process test (test/process/graceful-stop.integration.test.ts). The fan-outs are
  * forced small, so the kill can land inside them: files above 16 KiB are validated in ~8 KiB chunks and the
  * transactions files (~400 rows) deduplicated in 3 units, the windows above 900 rows matched in units of ~400,
- * each unit on its own queue.
+ * the dates above 1,000 curated rows built into gold in units of ~300, each unit on its own queue.
  */
 const FAN_OUT_ENV = {
   FINLEDGER_VALIDATE_IN_CHUNKS_ABOVE_BYTES: '16384',
@@ -18,6 +18,8 @@ const FAN_OUT_ENV = {
   FINLEDGER_MATCH_IN_UNITS_ABOVE_ROWS: '900',
   FINLEDGER_MATCH_UNIT_ROWS: '400',
   FINLEDGER_MATCH_UNIT_PART_ROWS: '100',
+  FINLEDGER_GOLD_IN_UNITS_ABOVE_ROWS: '1000',
+  FINLEDGER_GOLD_UNIT_ROWS: '300',
 };
 const ARGS = [
   '--json',
