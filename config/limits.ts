@@ -70,20 +70,21 @@ export const MULTIPART_COPY_PART_BYTES = 512 * 1024 ** 2;
 export const GOLD_IN_UNITS_ABOVE_ROWS = 2_000_000;
 
 /**
- * About this many curated rows per gold unit (whole buckets: a date of R rows has ceil(R / this) units, at most 256):
- * ≈ 270 s of building at the measured rate, plus reading the date's unique parts once, which every unit does (it
- * keeps only its buckets' rows, a part at a time).
+ * About this many curated rows per gold unit (whole buckets: a date of R rows has ceil(R / this) units, at most 256).
+ * Measured (`npm exec -- tsx bench/gold-build.bench.ts 8000000 --units 2`, 2 vCPU at load ≈ 5): a unit of 4.0M rows
+ * of an 8M-row date 125 s, peak RSS 1.38 GiB (Node heap capped at 512 MiB, DuckDB at 1 GB), /tmp 1.0 GiB. Every unit
+ * also reads the whole date's unique parts, keeping its buckets' rows a part at a time: `8000000 --units 25` (312k
+ * rows kept) took 14.4 s, 511 MiB, /tmp 54 MiB, so ≈ 1.3 s per 1M rows of the date read.
  */
 export const GOLD_UNIT_ROWS = 4_000_000;
 
 /**
  * Most curated rows of one gold partition (a dataset and business date). Gold is built in units above
  * GOLD_IN_UNITS_ABOVE_ROWS, so no invocation sorts more than ≈ GOLD_UNIT_ROWS rows; what grows with the date is
- * the read every unit makes of the date's unique parts (it keeps its buckets' rows, a part at a time, so /tmp holds
- * its slice and one part) and the part list of DatasetReady (100k-row parts: 1,000 keys, ≈ 90 KB of the bus's
- * 256 KB at 100M rows). Measured one whole build (`npm run bench -- micro gold-build`, 2 vCPU shared with a crash
- * campaign at load ≈ 7): 2M rows 123 s, 5M rows 335 s (≈ 15k rows/s), peak RSS 1.25 and 1.35 GiB, /tmp 0.33 and
- * 1.1 GiB. At 100M rows: 25 units of 4M rows, each ≈ 270 s of building plus its read of the date. Above it the date
+ * the read every unit makes of the date's unique parts (≈ 1.3 s per 1M rows locally, GOLD_UNIT_ROWS; /tmp holds the
+ * unit's slice and one part) and the part list of DatasetReady (100k-row parts: 1,000 keys, ≈ 90 KB of the bus's
+ * 256 KB at 100M rows). At 100M rows: 25 units of 4M rows, each ≈ 125 s of building plus ≈ 130 s of reading the
+ * date and the download of its ≈ 8 GiB of unique parts (≈ 60 s at 150 MiB/s), well inside 900 s. Above it the date
  * is BLOCKED by the `gold-size` gate with this reason instead of timing out.
  */
 export const MAX_GOLD_PARTITION_ROWS = 100_000_000;
