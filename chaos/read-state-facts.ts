@@ -23,7 +23,9 @@ import {
 
 const DLQ_BODY_BYTES = 300;
 
-function queueFacts(runtime: Runtime): { queues: QueueFacts[]; dlqMessages: StateFacts['dlqMessages'] } {
+async function queueFacts(
+  runtime: Runtime,
+): Promise<{ queues: QueueFacts[]; dlqMessages: StateFacts['dlqMessages'] }> {
   const queues: QueueFacts[] = [];
   const dlqMessages: { queue: string; body: string }[] = [];
   // Unit workers' queues count like services' (a unit worker has no bus DLQ).
@@ -42,7 +44,7 @@ function queueFacts(runtime: Runtime): { queues: QueueFacts[]; dlqMessages: Stat
       ] as const
     ).flatMap(([kind, name]) => (name === undefined ? [] : [[kind, name] as const]));
     for (const [kind, name] of named) {
-      const inspected = runtime.emulators.fauxqs.inspectQueue(name);
+      const inspected = await runtime.emulators.fauxqs.inspectQueue(name);
       const messages = inspected?.messages;
       queues.push({
         name,
@@ -134,7 +136,7 @@ async function readState(stateDir: string): Promise<number> {
   const root = fileURLToPath(new URL('..', import.meta.url));
   return withRuntime({ 'state-dir': stateDir, verbose: false }, root, 'inspect', async (runtime) => {
     const report = await pipelineReport(runtime);
-    const { queues, dlqMessages } = queueFacts(runtime);
+    const { queues, dlqMessages } = await queueFacts(runtime);
     const { counted, reruns } = await registryFacts(runtime);
     const { notified, archive } = await archiveFacts(runtime);
     const facts: StateFacts = {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type FauxqsServer, startFauxqs } from 'fauxqs';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { type FauxqsHost, startFauxqsWorker } from './fauxqs-host.ts';
 import { dropTablesNamed } from './shared-dynamodb.ts';
 
 /** Where each emulated AWS service listens. fauxqs serves SQS and S3 on one port. */
@@ -35,13 +35,19 @@ export interface SharedDynamoDb {
 export interface Emulators {
   readonly endpoints: EmulatorEndpoints;
   readonly region: string;
-  /** The embedded fauxqs server (its message spy is on, for the S3 → EventBridge bridge). */
-  readonly fauxqs: FauxqsServer;
+  /**
+   * fauxqs on a worker thread of this process (its own event loop: handlers' synchronous work does not stall
+   * uploads), reporting every upload for the S3 → EventBridge bridge.
+   */
+  readonly fauxqs: FauxqsHost;
   /** Pid (and process group) of the DynamoDB Local JVM. */
   readonly dynamodbPid: number;
   /** Prepended to every table name: '' on an own DynamoDB Local, unique per runtime on a shared one. */
   readonly tablePrefix: string;
-  /** Stop fauxqs and the JVM (its whole process group). Safe to call twice. */
+  /**
+   * Stop fauxqs (and its thread) and the JVM (its whole process group). Rejects when fauxqs' thread had died.
+   * Safe to call twice.
+   */
   stop(): Promise<void>;
 }
 
@@ -57,13 +63,13 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     shared
       ? borrowDynamoDb(shared, region)
       : startDynamoDbLocal({ dbPath: dirs?.dynamodb, port: options.ports?.dynamodb, region }),
-    startFauxqs({
+    startFauxqsWorker({
       port: options.ports?.fauxqs ?? 0,
       logger: false,
       defaultRegion: region,
       dataDir: dirs?.fauxqs,
       s3StorageDir: dirs?.s3,
-      // Big enough that the S3 bridge never misses an upload between two of its reads.
+      // The spy is what reports uploads to the bridge (fauxqs-worker.ts).
       messageSpies: { bufferSize: 1000 },
     }),
   ]);
@@ -92,7 +98,7 @@ async function borrowDynamoDb(
 
 function compose(
   dynamo: DynamoDbLocal & { tablePrefix?: string },
-  faux: FauxqsServer,
+  faux: FauxqsHost,
   region: string,
 ): Emulators {
   // fauxqs listens on 0.0.0.0 and reports that address; clients should use loopback.

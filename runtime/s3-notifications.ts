@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { FauxqsServer, S3SpyEvent, SpyMessage } from 'fauxqs';
 import type { WireEntry } from './bus-events.ts';
+import type { FauxqsHost } from './fauxqs-host.ts';
+import type { S3Upload } from './fauxqs-worker-protocol.ts';
 import type { LocalBus } from './local-bus.ts';
 import { describeError, type RuntimeLogger } from './logger.ts';
 import { LOCAL_ACCOUNT } from './physical-names.ts';
@@ -10,17 +11,22 @@ import { LOCAL_ACCOUNT } from './physical-names.ts';
 export interface S3Notifications {
   /** Uploads seen but not yet put on the bus. */
   inFlight(): number;
+  /** Publish the uploads already reported, then stop. */
   stop(): Promise<void>;
 }
+
+/** How long one wait for an upload lasts: it only bounds how late the loop notices stop(). */
+const WAIT_MS = 250;
 
 /**
  * Stand-in for S3's EventBridge notifications (fauxqs has none): every object written to one of `buckets`
  * becomes an `aws.s3` "Object Created" event on the local bus, as S3 sends it to the default bus in AWS.
- * It listens to fauxqs' in-process message spy, so uploads through any client are seen.
+ * fauxqs reports each upload it stores, through any client, once (`FauxqsHost.nextUpload`): each becomes one
+ * event, and stop() publishes those already reported.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html
  */
 export function startS3Notifications(options: {
-  fauxqs: FauxqsServer;
+  fauxqs: Pick<FauxqsHost, 'nextUpload'>;
   s3: S3Client;
   bus: Pick<LocalBus, 'putEvents'>;
   /** Physical names of the buckets with EventBridge notifications on. */
@@ -30,25 +36,26 @@ export function startS3Notifications(options: {
   /** The event time of an upload from its real instant (epoch ms); default: that instant. */
   eventTime?: (uploadedAtMs: number) => number;
 }): S3Notifications {
-  const seen = new WeakSet<SpyMessage>();
   let running = true;
   let inFlight = 0;
-  const isNewUpload = (message: SpyMessage): message is S3SpyEvent =>
-    message.service === 's3' &&
-    message.status === 'uploaded' &&
-    options.buckets.has(message.bucket) &&
-    !seen.has(message);
 
   const loop = (async () => {
-    while (running) {
-      let upload: S3SpyEvent;
+    for (;;) {
+      let upload: S3Upload | undefined;
       try {
-        // The timeout only lets the loop notice stop(); the spy resolves at once when an upload is buffered.
-        upload = (await options.fauxqs.spy.waitForMessage(isNewUpload, undefined, 250)) as S3SpyEvent;
-      } catch {
-        continue;
+        upload = await options.fauxqs.nextUpload(running ? WAIT_MS : 0);
+      } catch (error) {
+        options.logger.error(
+          'S3 notifications stopped: fauxqs is gone, so uploads no longer become Object Created events. Restart the runtime.',
+          describeError(error),
+        );
+        return;
       }
-      seen.add(upload);
+      if (!upload) {
+        if (running) continue;
+        return;
+      }
+      if (!options.buckets.has(upload.bucket)) continue;
       inFlight++;
       try {
         await publish(upload, options);
@@ -56,6 +63,7 @@ export function startS3Notifications(options: {
         options.logger.error('could not publish the S3 Object Created event', {
           bucket: upload.bucket,
           key: upload.key,
+          upload: upload.seq,
           ...describeError(error),
         });
       } finally {
@@ -74,7 +82,7 @@ export function startS3Notifications(options: {
 }
 
 async function publish(
-  upload: S3SpyEvent,
+  upload: S3Upload,
   options: {
     s3: S3Client;
     bus: Pick<LocalBus, 'putEvents'>;

@@ -1,20 +1,20 @@
 import { ListQueuesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { FauxqsServer } from 'fauxqs';
 import { scanBytes } from '../../lib/card-data/scan/content-scan.ts';
 import { type ContentHit, cardFinding } from '../../lib/card-data/scan/findings.ts';
 import type { ScanReport } from '../../lib/card-data/scan/scan-report.ts';
 import { scanText } from '../../lib/card-data/scan/text-scan.ts';
+import type { FauxqsHost } from '../../runtime/fauxqs-host.ts';
 
 /**
  * Every message of every queue fauxqs holds (DLQs and service queues: ready, delayed and in flight), body and
- * message attributes, read through fauxqs' in-process `inspectQueue`: it copies the messages without receiving
- * them, so nothing is hidden, re-ordered, counted as a receive or lost. (Receiving and handing back with
+ * message attributes, read through fauxqs' `inspectQueue` (on its worker thread): it copies the messages without
+ * receiving them, so nothing is hidden, re-ordered, counted as a receive or lost. (Receiving and handing back with
  * visibility 0 would lose messages: fauxqs 2.4.1 drops a message whose visibility is set to 0 when a state folder
  * is used.) `expectedDlqs` are the topology's DLQ names: one that is not provisioned offline is noted.
  */
 export async function scanQueues(
   sqs: SQSClient,
-  fauxqs: Pick<FauxqsServer, 'inspectQueue'>,
+  fauxqs: Pick<FauxqsHost, 'inspectQueue'>,
   expectedDlqs: readonly string[],
   report: ScanReport,
 ): Promise<void> {
@@ -23,7 +23,7 @@ export async function scanQueues(
     if (!listed.includes(name))
       report.notes.push(`queue ${name} (a DLQ of the topology) is not provisioned offline`);
   for (const name of listed) {
-    const queue = fauxqs.inspectQueue(name);
+    const queue = await fauxqs.inspectQueue(name);
     if (!queue) continue;
     report.scanned.queues += 1;
     const messages = [

@@ -28,10 +28,10 @@ describe('pan-scan over a runtime state folder', () => {
   const bucket = (name: string) => runtime.resources.buckets[name]?.name ?? name;
   const table = (name: string) => runtime.resources.tables[name]?.name ?? name;
   const dlq = () => runtime.resources.services['schema-validate']?.dlq;
-  const messageIds = () =>
-    runtime.emulators.fauxqs
-      .inspectQueue(dlq()?.name ?? '')
-      ?.messages.ready.map((message) => message.messageId) ?? [];
+  const messageIds = async () =>
+    (await runtime.emulators.fauxqs.inspectQueue(dlq()?.name ?? ''))?.messages.ready.map(
+      (message) => message.messageId,
+    ) ?? [];
 
   beforeAll(async () => {
     stateDir = await mkdtemp(join(tmpdir(), 'finledger-pan-scan-'));
@@ -90,9 +90,9 @@ describe('pan-scan over a runtime state folder', () => {
     await mkdir(runtimeLogDir(stateDir), { recursive: true });
     await writeFile(join(runtimeLogDir(stateDir), 'handler.log'), `started\nfailed on ${PAN}\n`);
 
-    dlqBefore = messageIds();
+    dlqBefore = await messageIds();
     report = await scanRuntime(runtime, { stateDir });
-    dlqAfter = messageIds();
+    dlqAfter = await messageIds();
   });
 
   afterAll(async () => {
