@@ -3,9 +3,11 @@ import type { DatasetGates } from '../../config/ready-gates.ts';
 import { DEFAULT_SET_ENGINE_LIMITS } from '../../lib/duckdb/set-engine.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import { fileRecordFixture } from '../../lib/file-registry/test-support/file-record.ts';
+import { memoryUnitLedger } from '../../lib/work-units/test-support/memory-unit-ledger.ts';
 import type { ReadyPorts } from './ports.ts';
 import { publishDay } from './publish-day.ts';
 import { AFTER_CUTOFFS, DATE } from './test-support/facts.ts';
+import type { GoldUnit, GoldUnitResult, GoldUnitsWork } from './units/gold-units.ts';
 
 const GATES: DatasetGates[] = [
   {
@@ -134,5 +136,41 @@ describe('publishDay', () => {
     // Assess
     expect(outcome).toMatchObject({ kind: 'deferred', verdict: null, goldObjectsWritten: 0 });
     expect(touched).toEqual([]);
+  });
+
+  it('plans a date above the unit size into gold units and sends them, reading no row and deciding nothing yet', async () => {
+    // Prepare
+    const { ports, touched } = readyDay();
+    const sent: GoldUnit[] = [];
+    const units = {
+      ledger: memoryUnitLedger<GoldUnitsWork, GoldUnitResult>(),
+      dispatch: async (batch: readonly GoldUnit[]) => {
+        sent.push(...batch);
+      },
+      sizes: { aboveRows: 7, rowsPerUnit: 3 },
+    };
+    const config = { goldBucket: 'gold', gates: GATES, maxGoldRows: 8, engine: DEFAULT_SET_ENGINE_LIMITS };
+
+    // Act
+    const outcome = await publishDay(
+      { dataset: 'settlements', businessDate: DATE },
+      AFTER_CUTOFFS,
+      ports,
+      config,
+      {
+        units,
+        causationId: 'ev_trigger',
+      },
+    );
+
+    // Assess: 8 rows in units of 3 → 3 units; only the plan was written.
+    expect(outcome).toMatchObject({ kind: 'building', verdict: null, goldObjectsWritten: 0 });
+    expect(sent.map((unit) => unit.index)).toEqual([0, 1, 2]);
+    expect(sent.every((unit) => unit.runId === outcome.runId)).toBe(true);
+    expect(touched).toEqual([
+      `write gold-units/dataset=settlements/dt=${DATE}/run_id=${outcome.runId}/plan.json`,
+    ]);
+    const recorded = await units.ledger.work(`settlements#${DATE}`, outcome.runId);
+    expect(recorded?.work).toMatchObject({ units: 3, causationId: 'ev_trigger' });
   });
 });
