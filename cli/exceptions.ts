@@ -1,8 +1,11 @@
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { FileValidatedV1, RecordsDeduplicatedV1 } from '../contracts/events/catalog.ts';
-import type { PartsRef } from '../contracts/events/envelope.ts';
+import { FileValidatedV1 } from '../contracts/events/catalog.ts';
+import type { ObjectRef } from '../contracts/events/envelope.ts';
+import type { PartsOrManifestRef } from '../contracts/events/parts-manifest-ref.ts';
+import { parseRecordsDeduplicated, RecordsDeduplicatedV1 } from '../contracts/events/records-deduplicated.ts';
 import type { SettlementsMatchedPayload } from '../contracts/events/settlements-matched.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
+import { readPartKeys } from '../lib/parts-manifest/parts-manifest.ts';
 
 /** What finance and operations must look at, one row per record. */
 export type ExceptionKind =
@@ -45,7 +48,11 @@ export async function gatherExceptions(
 ): Promise<ExceptionRow[]> {
   const current = new Map(files.map((file) => [file.fileId, file]));
   const rows: ExceptionRow[] = [];
-  for (const event of latestPerFile(events, FileValidatedV1, current)) {
+  const validated = latestPerFile(events, FileValidatedV1.type, current, (detail) => {
+    const parsed = FileValidatedV1.schema.safeParse(detail);
+    return parsed.success ? parsed.data : null;
+  });
+  for (const event of validated) {
     const { data } = event;
     for (const entry of await jsonLines(s3, data.quarantine))
       rows.push({
@@ -59,7 +66,8 @@ export async function gatherExceptions(
         detail: `${entry.field ?? 'record'}: ${entry.reason}`,
       });
   }
-  for (const event of latestPerFile(events, RecordsDeduplicatedV1, current)) {
+  // v1 or v2 (archived events of either version are replayed): v2's duplicates and conflicts may be manifests.
+  for (const event of latestPerFile(events, RecordsDeduplicatedV1.type, current, parseRecordsDeduplicated)) {
     const { data } = event;
     const site = {
       dataset: data.dataset,
@@ -170,32 +178,36 @@ function matchExceptions(partner: string, record: Json): ExceptionRow[] {
   }
 }
 
-/** The last archived event of this type for each file's current run. */
-function latestPerFile<T extends typeof FileValidatedV1 | typeof RecordsDeduplicatedV1>(
+/** The last archived event of this type for each file's current run; `parse` gives null for one it refuses. */
+function latestPerFile<Detail extends { runId: string; data: { fileId: string } }>(
   events: readonly ArchivedEvent[],
-  definition: T,
+  type: string,
   current: ReadonlyMap<string, FileRecord>,
-) {
-  type Detail = ReturnType<T['schema']['parse']>;
+  parse: (detail: unknown) => Detail | null,
+): Detail[] {
   const latest = new Map<string, Detail>();
   for (const event of events) {
-    if (event['detail-type'] !== definition.type) continue;
-    const parsed = definition.schema.safeParse(event.detail);
-    if (!parsed.success) continue;
-    const detail = parsed.data as Detail;
+    if (event['detail-type'] !== type) continue;
+    const detail = parse(event.detail);
+    if (!detail) continue;
     const file = current.get(detail.data.fileId);
     if (file && file.runId === detail.runId) latest.set(detail.data.fileId, detail);
   }
   return [...latest.values()];
 }
 
-async function jsonLines(s3: S3Client, ref: PartsRef | null | undefined): Promise<Json[]> {
+/** Every entry of a ref's JSON Lines parts, listed or in a manifest (checked by `readPartKeys`). */
+async function jsonLines(s3: S3Client, ref: PartsOrManifestRef | null | undefined): Promise<Json[]> {
   if (!ref) return [];
   const entries: Json[] = [];
-  for (const key of ref.parts) {
-    const object = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: key }));
-    const text = (await object.Body?.transformToString('utf-8')) ?? '';
+  for (const key of await readPartKeys(ref, (object) => objectBytes(s3, object))) {
+    const text = new TextDecoder().decode(await objectBytes(s3, { bucket: ref.bucket, key }));
     for (const line of text.split('\n')) if (line !== '') entries.push(JSON.parse(line) as Json);
   }
   return entries;
+}
+
+async function objectBytes(s3: S3Client, ref: ObjectRef): Promise<Uint8Array> {
+  const object = await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+  return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
 }

@@ -5,6 +5,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readyGates } from '../config/ready-gates.ts';
 import type { DatasetName } from '../contracts/datasets/dataset-contract.ts';
 import { DatasetBlockedV1, DatasetReadyV1, RecordsDeduplicatedV1 } from '../contracts/events/catalog.ts';
+import { parseRecordsDeduplicated } from '../contracts/events/records-deduplicated.ts';
 import type { SettlementsMatchedPayload } from '../contracts/events/settlements-matched.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
 import { FileRegistryStore } from '../lib/file-registry/file-registry-store.ts';
@@ -166,7 +167,7 @@ async function verdictStates(sources: ReportSources, files: readonly FileRecord[
   return states;
 }
 
-/** Dedup counts of each file's current run, from its RecordsDeduplicated. */
+/** Dedup counts of each file's current run, from its RecordsDeduplicated (v1 or v2). */
 export function currentDedupCounts(
   files: readonly FileRecord[],
   events: readonly { 'detail-type': string; detail: unknown }[],
@@ -175,10 +176,10 @@ export function currentDedupCounts(
   const counts = new Map<string, DedupCounts>();
   for (const event of events) {
     if (event['detail-type'] !== RecordsDeduplicatedV1.type) continue;
-    const parsed = RecordsDeduplicatedV1.schema.safeParse(event.detail);
-    if (!parsed.success || runs.get(parsed.data.data.fileId) !== parsed.data.runId) continue;
-    const { unique, duplicates, conflicts } = parsed.data.data.counts;
-    counts.set(parsed.data.data.fileId, { unique, duplicates, conflicts });
+    const parsed = parseRecordsDeduplicated(event.detail);
+    if (!parsed || runs.get(parsed.data.fileId) !== parsed.runId) continue;
+    const { unique, duplicates, conflicts } = parsed.data.counts;
+    counts.set(parsed.data.fileId, { unique, duplicates, conflicts });
   }
   return counts;
 }

@@ -28,6 +28,17 @@ export const SILVER_PART_ROWS = 1_000_000;
  */
 export const JSON_LINES_PART_ENTRIES = 50_000;
 
+/**
+ * Most part keys an event lists inline per part list; a longer list is written to a parts manifest and the event
+ * points to it (RecordsDeduplicated v2's `duplicates` and `conflicts`, lib/parts-manifest/). Basis: a dedup
+ * quarantine key is ~180 characters, ~190 listed with a unit folder, so 400 keys are ~76 KB; both lists at this
+ * limit plus the unique parts of a 50 GiB file (~360 keys, ~68 KB) are ~222 KB of the 240 KiB
+ * MAX_EVENT_DETAIL_BYTES, leaving ~20 characters a key for longer partner names (config/part-sizes.test.ts checks
+ * it). A file that is all duplicates of another (~360M rows, 50k entries a part: ~7,200 parts, ~1.4 MB listed)
+ * needs the manifest.
+ */
+export const PARTS_LISTED_INLINE_MAX = 400;
+
 /** Files above this size are validated in chunks (a plan pass, then one unit per chunk); smaller ones whole. */
 export const VALIDATE_IN_CHUNKS_ABOVE_BYTES = 256 * 1024 ** 2;
 

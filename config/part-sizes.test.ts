@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { FileValidatedV1 } from '../contracts/events/catalog.ts';
-import { createEvent, MAX_EVENT_DETAIL_BYTES } from '../lib/outbox/event-factory.ts';
+import { FileValidatedV1, RecordsDeduplicatedV1 } from '../contracts/events/catalog.ts';
+import type { PartsRef } from '../contracts/events/envelope.ts';
+import { createEvent, EventTooLargeError, MAX_EVENT_DETAIL_BYTES } from '../lib/outbox/event-factory.ts';
 import {
   partNumber,
   quarantinePartKey,
@@ -8,9 +9,20 @@ import {
   silverPartKey,
   silverPrefix,
 } from '../lib/parquet/part-keys.ts';
+import type { RecordsDeduplicatedPayload } from '../services/dedup/dedup.ts';
 import {
+  dedupQuarantinePrefix,
+  entriesPartKey,
+  uniquePartKey,
+  uniquePrefix,
+  unitFolder,
+} from '../services/dedup/object-keys.ts';
+import { recordsDeduplicatedEvent } from '../services/dedup/records-deduplicated-event.ts';
+import {
+  DEDUP_UNIT_ROWS,
   JSON_LINES_PART_ENTRIES,
   MAX_PARTNER_FILE_BYTES,
+  PARTS_LISTED_INLINE_MAX,
   SILVER_PART_ROWS,
   VALIDATION_CHUNK_BYTES,
 } from './limits.ts';
@@ -81,5 +93,116 @@ describe('part sizes against the bus', () => {
     expect(silverParts.length * Math.ceil(SILVER_PART_ROWS / 100_000)).toBeGreaterThan(
       MAX_EVENT_DETAIL_BYTES / (silverParts[0]?.length ?? 1),
     );
+  });
+});
+
+/** The dedup of the largest accepted file, in its most units (16, one per history bucket), as units name parts. */
+const dedupRun = {
+  dataset: 'transactions' as const,
+  partner: 'initech-acq',
+  businessDate: '2026-11-20',
+  runId: `run_${'0123456789abcdef'.repeat(2)}`,
+  fileId: `f_${'0123456789abcdef01234567'}`,
+  schemaV: 1,
+};
+const ROWS = Math.ceil(MAX_PARTNER_FILE_BYTES / ROW_BYTES);
+const UNITS = Math.min(16, Math.ceil(ROWS / DEDUP_UNIT_ROWS));
+
+/** `count` parts spread over the units' folders under `prefix`, as joined units list them. */
+function unitParts(bucket: string, prefix: string, count: number, key: typeof uniquePartKey): PartsRef {
+  const perUnit = Math.ceil(count / UNITS);
+  const parts = Array.from({ length: count }, (_, index) =>
+    key(`${prefix}${unitFolder(Math.floor(index / perUnit))}`, index % perUnit),
+  );
+  return { bucket, prefix, parts };
+}
+
+function dedupPayload(
+  counts: { unique: number; duplicates: number; conflicts: number },
+  parts: {
+    unique: number;
+    duplicates: number;
+    conflicts: number;
+  },
+): RecordsDeduplicatedPayload {
+  const totals = (rowCount: number) => ({
+    rowCount,
+    sums: rowCount > 0 ? { EUR: '9'.repeat(15) } : ({} as Record<string, string>),
+  });
+  const entries = (kind: 'duplicates' | 'conflicts') =>
+    counts[kind] === 0
+      ? null
+      : unitParts(
+          'finledger-prod-quarantine',
+          dedupQuarantinePrefix(dedupRun, kind),
+          parts[kind],
+          entriesPartKey,
+        );
+  return {
+    fileId: dedupRun.fileId,
+    partner: dedupRun.partner,
+    dataset: dedupRun.dataset,
+    businessDate: dedupRun.businessDate,
+    schemaV: 1,
+    sha256: 'a'.repeat(64),
+    counts: { valid: counts.unique + counts.duplicates + counts.conflicts, ...counts },
+    totals: {
+      unique: totals(counts.unique),
+      duplicates: totals(counts.duplicates),
+      conflicts: totals(counts.conflicts),
+    },
+    unique: unitParts('finledger-prod-silver', uniquePrefix(dedupRun), parts.unique, uniquePartKey),
+    duplicates: entries('duplicates'),
+    conflicts: entries('conflicts'),
+  };
+}
+
+const dedupOrigin = {
+  producer: 'dedup-unit',
+  correlationId: 'c',
+  causationId: 'validated',
+  runId: dedupRun.runId,
+};
+const manifests = { putObject: async () => {} };
+
+describe('RecordsDeduplicated against the bus', () => {
+  it('announces a 50 GiB file that is all duplicates as v2, which fits where v1 could not', async () => {
+    // Prepare: every row a duplicate, in parts of JSON_LINES_PART_ENTRIES (~7,200); each unit writes one empty unique part
+    const duplicateParts = Math.ceil(ROWS / ENTRIES_PER_QUARANTINE_PART);
+    const payload = dedupPayload(
+      { unique: 0, duplicates: ROWS, conflicts: 0 },
+      { unique: UNITS, duplicates: duplicateParts, conflicts: 0 },
+    );
+
+    // Act
+    const event = await recordsDeduplicatedEvent(payload, dedupOrigin, manifests, PARTS_LISTED_INLINE_MAX);
+
+    // Assess
+    expect(event.version).toBe(2);
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(MAX_EVENT_DETAIL_BYTES * 0.1);
+    expect(() => createEvent(RecordsDeduplicatedV1, dedupOrigin, payload)).toThrow(EventTooLargeError);
+  });
+
+  it('fits as v1 with both entry lists at PARTS_LISTED_INLINE_MAX and the unique parts of a 50 GiB file', async () => {
+    // Prepare: the longest lists still listed, beside the most unique parts a file can have (1M rows a part)
+    const payload = dedupPayload(
+      {
+        unique: ROWS - 2 * PARTS_LISTED_INLINE_MAX,
+        duplicates: PARTS_LISTED_INLINE_MAX,
+        conflicts: PARTS_LISTED_INLINE_MAX,
+      },
+      {
+        unique: Math.ceil(ROWS / SILVER_PART_ROWS),
+        duplicates: PARTS_LISTED_INLINE_MAX,
+        conflicts: PARTS_LISTED_INLINE_MAX,
+      },
+    );
+
+    // Act
+    const event = await recordsDeduplicatedEvent(payload, dedupOrigin, manifests, PARTS_LISTED_INLINE_MAX);
+
+    // Assess: v1, with room for longer partner names and run ids
+    expect(event.version).toBe(1);
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(MAX_EVENT_DETAIL_BYTES * 0.95);
   });
 });

@@ -24,7 +24,6 @@ export function eventJsonSchema(definition: (typeof eventCatalog)[number]): Reco
 function eventReadme(type: string): string {
   const versions = eventCatalog.filter((event) => event.type === type);
   const latest = versions[versions.length - 1]!;
-  const parties = eventParties(type, latest.version);
   const list = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : '(none yet)');
   const lines = [
     `# ${type}`,
@@ -34,8 +33,14 @@ function eventReadme(type: string): string {
     latest.description,
     '',
     `- **EventBridge**: \`detail-type\` = \`${type}\`, \`source\` = \`finledger.<producer>\`, rules match \`detail.version\`.`,
-    `- **Producers** (v${latest.version}, from the topology): ${list(parties.producers)}`,
-    `- **Consumers** (v${latest.version}, from the topology): ${list(parties.consumers)}`,
+    // Every version's parties: an older version may still be produced (or only consumed) beside the latest.
+    ...versions.flatMap((event) => {
+      const parties = eventParties(type, event.version);
+      return [
+        `- **Producers** (v${event.version}, from the topology): ${list(parties.producers)}`,
+        `- **Consumers** (v${event.version}, from the topology): ${list(parties.consumers)}`,
+      ];
+    }),
     '',
     '| version | schema |',
     '| --- | --- |',

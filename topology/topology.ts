@@ -20,8 +20,14 @@ const DEDUP_BUCKETS = {
   quarantine: { mode: 'write', prefixes: ['quarantine/dedup/'] },
 } as const;
 
-/** The event that closes a file's dedup, through the outbox. */
-const DEDUP_EVENTS = [{ type: 'RecordsDeduplicated', version: 1 }] as const;
+/**
+ * The event that closes a file's dedup, through the outbox: v1, or v2 when a part list is too long to list
+ * (PARTS_LISTED_INLINE_MAX). Its consumers subscribe to both.
+ */
+const DEDUP_EVENTS = [
+  { type: 'RecordsDeduplicated', version: 1 },
+  { type: 'RecordsDeduplicated', version: 2 },
+] as const;
 
 /*
  * finledger's one topology: every service, subscription, queue, table and bucket, declared once.
@@ -195,7 +201,10 @@ const declared = {
     {
       name: 'settlement-match',
       handler: 'services/settlement-match/handler.ts',
-      subscriptions: [{ kind: 'event', type: 'RecordsDeduplicated', version: 1 }],
+      subscriptions: [
+        { kind: 'event', type: 'RecordsDeduplicated', version: 1 },
+        { kind: 'event', type: 'RecordsDeduplicated', version: 2 },
+      ],
       // Matches a partner's window (up to windowDays + 1 dates of unique parts) per record as SQL in DuckDB (1 GB
       // memory limit, staged parts and spill in /tmp), or, above MATCH_IN_UNITS_ABOVE_ROWS, plans it into units for
       // settlement-match-unit. 3 GB: planning a 20M-row window peaked at 1.7-2.0 GiB RSS (config/limits.ts).
@@ -213,6 +222,7 @@ const declared = {
       handler: 'services/reconcile/handler.ts',
       subscriptions: [
         { kind: 'event', type: 'RecordsDeduplicated', version: 1 },
+        { kind: 'event', type: 'RecordsDeduplicated', version: 2 },
         { kind: 'event', type: 'FileRejected', version: 1 },
       ],
       // One files-by-day query per scope and one TransactWriteItems; one record at a time, so each

@@ -13,6 +13,7 @@ import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import { eventLogEvents } from '../../lib/event-log/read-event-log.ts';
 import type { DedupRunRecord } from '../../lib/file-registry/dedup-run-record.ts';
 import { FileRegistryStore } from '../../lib/file-registry/file-registry-store.ts';
+import { isPartsManifestKey } from '../../lib/parts-manifest/parts-manifest.ts';
 import type { StageDocument } from '../../lib/stage-resources/stage-document.ts';
 import { dynamoHistoryManifests } from '../../services/dedup/adapters/dynamo-history-manifests.ts';
 import { s3Objects } from '../../services/dedup/adapters/s3-objects.ts';
@@ -171,7 +172,11 @@ async function quarantineEntries(
   const entries: RecordedEntry[] = [];
   for (const run of runs) {
     for (const kind of ['duplicates', 'conflicts'] as const) {
-      for (const part of await listKeys(s3, bucket, dedupQuarantinePrefix(run, kind)))
+      // The folder's listing holds its parts and, for a long list, their manifest (not an entry part).
+      const parts = (await listKeys(s3, bucket, dedupQuarantinePrefix(run, kind))).filter(
+        (part) => !isPartsManifestKey(part),
+      );
+      for (const part of parts)
         for (const entry of await readEntries(s3, { bucket, key: part }))
           if (entry.key === key) entries.push({ entry, recordedAt: run.committedAt, schemaV: run.schemaV });
     }

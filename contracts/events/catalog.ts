@@ -6,7 +6,7 @@ import { FileLandedV1 } from './file-landed.ts';
 import { FileRejectedV1 } from './file-rejected.ts';
 import { FileValidatedV1 } from './file-validated.ts';
 import { ReconciliationCompletedV1 } from './reconciliation-completed.ts';
-import { RecordsDeduplicatedV1 } from './records-deduplicated.ts';
+import { RecordsDeduplicatedV1, RecordsDeduplicatedV2 } from './records-deduplicated.ts';
 import { SettlementsMatchedV1 } from './settlements-matched.ts';
 
 /**
@@ -19,6 +19,7 @@ export const eventCatalog: readonly EventDefinition<string, number, z.ZodType>[]
   FileValidatedV1,
   FileRejectedV1,
   RecordsDeduplicatedV1,
+  RecordsDeduplicatedV2,
   SettlementsMatchedV1,
   ReconciliationCompletedV1,
   DatasetReadyV1,
@@ -41,5 +42,6 @@ export {
   FileValidatedV1,
   ReconciliationCompletedV1,
   RecordsDeduplicatedV1,
+  RecordsDeduplicatedV2,
   SettlementsMatchedV1,
 };

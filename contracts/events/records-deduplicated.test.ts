@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RecordsDeduplicatedPayloadSchema, sumControlTotals } from './records-deduplicated.ts';
+import {
+  parseRecordsDeduplicated,
+  RecordsDeduplicatedPayloadSchema,
+  RecordsDeduplicatedV1,
+  RecordsDeduplicatedV2,
+  RecordsDeduplicatedV2PayloadSchema,
+  sumControlTotals,
+} from './records-deduplicated.ts';
 
 const parts = (prefix: string) => ({ bucket: 'b', prefix, parts: [`${prefix}rows-00000.jsonl`] });
 const payload = {
@@ -62,6 +69,86 @@ describe('RecordsDeduplicated v1 payload', () => {
 
     expect(result.success).toBe(false);
     expect(result.error?.message).toMatch(message);
+  });
+});
+
+const manifest = (prefix: string) => ({
+  bucket: 'b',
+  prefix,
+  manifest: `${prefix}_parts-manifest.json`,
+  parts: 1600,
+  sha256: 'c'.repeat(64),
+});
+
+describe('RecordsDeduplicated v2 payload', () => {
+  it.each([
+    ['manifests for duplicates and conflicts', { duplicates: manifest('d/'), conflicts: manifest('c/') }],
+    ['a manifest for duplicates, conflicts listed', { duplicates: manifest('d/') }],
+    ['both listed, as v1', {}],
+  ])('accepts %s', (_name, change) => {
+    expect(RecordsDeduplicatedV2PayloadSchema.safeParse({ ...payload, ...change }).success).toBe(true);
+  });
+
+  it.each([
+    [
+      'a ref with both a part list and a manifest',
+      { duplicates: { ...manifest('d/'), parts: ['d/rows-00000.jsonl'] } },
+    ],
+    ['a ref with neither a part list nor a manifest', { duplicates: { bucket: 'b', prefix: 'd/' } }],
+    ['a manifest without its sha256', { duplicates: { ...manifest('d/'), sha256: undefined } }],
+    ['a manifest of no part', { duplicates: { ...manifest('d/'), parts: 0 } }],
+    ['a manifest for unique, which stays listed', { unique: manifest('u/') }],
+  ])('refuses %s', (_name, change) => {
+    expect(RecordsDeduplicatedV2PayloadSchema.safeParse({ ...payload, ...change }).success).toBe(false);
+  });
+
+  it('keeps conservation: a manifest counted as no duplicates is refused', () => {
+    const result = RecordsDeduplicatedV2PayloadSchema.safeParse({
+      ...payload,
+      counts: { valid: 3, unique: 2, duplicates: 0, conflicts: 1 },
+      totals: { ...payload.totals, duplicates: { rowCount: 0, sums: {} } },
+      duplicates: manifest('d/'),
+    });
+
+    expect(result.error?.message).toMatch(/duplicates must be null exactly/);
+  });
+
+  it('is refused as v1: a v1 consumer never mistakes a manifest for a part list', () => {
+    expect(
+      RecordsDeduplicatedPayloadSchema.safeParse({ ...payload, duplicates: manifest('d/') }).success,
+    ).toBe(false);
+  });
+});
+
+describe('parseRecordsDeduplicated', () => {
+  const envelope = {
+    eventId: '6f1c1d7e-8a3b-4b8e-9a51-2f1f4d7c9e10',
+    occurredAt: '2026-11-20T10:00:00Z',
+    producer: 'dedup',
+    correlationId: 'f_0123456789abcdef01234567',
+    causationId: 'validated',
+    runId: 'run_1',
+    type: 'RecordsDeduplicated',
+  };
+
+  it.each([
+    [1, payload, RecordsDeduplicatedV1],
+    [2, { ...payload, duplicates: manifest('d/') }, RecordsDeduplicatedV2],
+  ])('reads a v%i detail by its own version', (version, data, definition) => {
+    const detail = { ...envelope, version, data };
+
+    expect(parseRecordsDeduplicated(detail)).toEqual(definition.schema.parse(detail));
+  });
+
+  it.each([
+    [
+      'a manifest announced as v1',
+      { ...envelope, version: 1, data: { ...payload, duplicates: manifest('d/') } },
+    ],
+    ['an unknown version', { ...envelope, version: 3, data: payload }],
+    ['no detail', null],
+  ])('gives null for %s', (_name, detail) => {
+    expect(parseRecordsDeduplicated(detail)).toBeNull();
   });
 });
 

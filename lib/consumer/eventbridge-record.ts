@@ -44,6 +44,30 @@ export function parseEventRecord<D extends EventDefinition<string, number, z.Zod
   return detail.data as z.infer<D['schema']>;
 }
 
+/**
+ * Parse an SQS record carrying one of several versions of an event, chosen by its detail-type and its detail's
+ * `version`, and validate it against that version's contract: consumers of an event that has more than one version.
+ * @example const detail = parseEventRecordOf(record, RECORDS_DEDUPLICATED_VERSIONS)
+ */
+export function parseEventRecordOf<D extends EventDefinition<string, number, z.ZodType>>(
+  record: SQSRecord,
+  definitions: readonly D[],
+): z.infer<D['schema']> {
+  const event = parseEventBridgeBody(record);
+  const version = (event.detail as { version?: unknown } | null)?.version;
+  const definition = definitions.find(
+    (candidate) => candidate.type === event['detail-type'] && candidate.version === version,
+  );
+  if (!definition) {
+    const known = definitions.map((candidate) => `${candidate.type} v${candidate.version}`).join(', ');
+    throw new UnexpectedEventError(
+      record.messageId,
+      `${event['detail-type']} v${String(version)} is none of ${known}`,
+    );
+  }
+  return parseEventRecord(record, definition);
+}
+
 /** Parse the raw EventBridge envelope (for AWS-native events such as S3 Object Created). */
 export function parseEventBridgeBody(record: SQSRecord): z.infer<typeof EventBridgeEventSchema> {
   let body: unknown;

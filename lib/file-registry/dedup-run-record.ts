@@ -1,10 +1,11 @@
 import type { DatasetName } from '../../config/partners.ts';
-import type { RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
-import type { EventDetail, PartsRef } from '../../contracts/events/envelope.ts';
-import type { DedupCounts, DedupTotals } from '../../contracts/events/records-deduplicated.ts';
+import type { PartsRef } from '../../contracts/events/envelope.ts';
+import type {
+  DedupCounts,
+  DedupTotals,
+  RecordsDeduplicatedDetail,
+} from '../../contracts/events/records-deduplicated.ts';
 import { type DayKeys, dedupRunDayKeys } from './day-index.ts';
-
-type RecordsDeduplicatedDetail = EventDetail<typeof RecordsDeduplicatedV1>;
 
 /**
  * One committed dedup run of a file, beside the file's registry row in `files` (`pk FILE#<fileId>`,
@@ -42,7 +43,7 @@ export const dedupRunKey = (fileId: string, runId: string) => ({
 });
 
 /**
- * The item a RecordsDeduplicated event is committed with.
+ * The item a RecordsDeduplicated event (v1 or v2: only `unique`, always listed, is kept) is committed with.
  * @example const item = dedupRunRecordOf(event) // item.daySort 'transactions#acme-bank#f_…#DEDUP#run_…'
  */
 export function dedupRunRecordOf(event: RecordsDeduplicatedDetail): DedupRunRecord {

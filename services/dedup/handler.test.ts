@@ -1,19 +1,29 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { FileValidatedV1, RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
+import {
+  FileValidatedV1,
+  RecordsDeduplicatedV1,
+  RecordsDeduplicatedV2,
+} from '../../contracts/events/catalog.ts';
+import type { PartsOrManifestRef } from '../../contracts/events/parts-manifest-ref.ts';
 import { sumControlTotals } from '../../contracts/events/records-deduplicated.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
+import { type GetObject, readPartKeys } from '../../lib/parts-manifest/parts-manifest.ts';
 import type { DedupCommit, DedupCommitResult } from './adapters/dynamo-dedup-committer.ts';
 import { dedupConsumer, type FileValidatedDetail, processFileValidated } from './handler.ts';
 import type { DedupDeps } from './side-effects.ts';
 import { fileIds, landSilver, memoryObjects, testConfig, testPorts, txValues } from './test-support/fakes.ts';
 
-function fileValidated(response: DedupCommitResult = 'committed') {
+/** Every part key of a ref an outcome with rows has (null for one without). */
+const keysOf = (ref: PartsOrManifestRef | null, getObject: GetObject) =>
+  ref === null ? Promise.resolve(null) : readPartKeys(ref, getObject);
+
+function fileValidated(response: DedupCommitResult = 'committed', config = testConfig(), copies = 2) {
   const objects = memoryObjects();
   const input = landSilver(objects, {
     fileId: fileIds.a,
     runId: 'run_7',
-    rows: [txValues('tx-1'), txValues('tx-1')],
+    rows: Array.from({ length: copies }, () => txValues('tx-1')),
   });
   const detail: FileValidatedDetail = createEvent(
     FileValidatedV1,
@@ -25,23 +35,23 @@ function fileValidated(response: DedupCommitResult = 'committed') {
       businessDate: input.businessDate,
       schemaV: 1,
       sha256: input.sha256,
-      counts: { rowsIn: 3, valid: 2, quarantined: 1 },
+      counts: { rowsIn: copies + 1, valid: copies, quarantined: 1 },
       silver: input.silver,
       quarantine: null,
       controlTotals: { declared: null, computed: { rowCount: 3, sums: { EUR: '3000' } } },
-      validTotals: { rowCount: 2, sums: { EUR: '2000' } },
+      validTotals: { rowCount: copies, sums: { EUR: String(copies * 1000) } },
     },
   );
   const commits: DedupCommit[] = [];
   const deps: DedupDeps = {
     ports: testPorts(objects),
-    config: testConfig(),
+    config,
     commit: async (commit) => {
       commits.push(commit);
       return response;
     },
   };
-  return { detail: Object.freeze(detail), deps, commits };
+  return { detail: Object.freeze(detail), deps, commits, objects };
 }
 
 describe('processFileValidated', () => {
@@ -79,6 +89,32 @@ describe('processFileValidated', () => {
     expect(
       sumControlTotals(event.data.totals.unique, event.data.totals.duplicates, event.data.totals.conflicts),
     ).toEqual(detail.data.validTotals);
+  });
+
+  it('announces duplicates in more parts than may be listed through a manifest, as v2, counts unchanged', async () => {
+    // Prepare: one duplicate per part, 3 duplicates; the same file once with room to list them, once without
+    const onePerPart = { quarantinePartEntries: 1 };
+    const listed = fileValidated('committed', testConfig({ ...onePerPart, partsListedInlineMax: 3 }), 4);
+    const manifested = fileValidated('committed', testConfig({ ...onePerPart, partsListedInlineMax: 2 }), 4);
+
+    // Act
+    await processFileValidated(listed.detail, listed.deps);
+    await processFileValidated(manifested.detail, manifested.deps);
+
+    // Assess
+    const v1 = RecordsDeduplicatedV1.schema.parse(listed.commits[0]?.event);
+    const v2 = RecordsDeduplicatedV2.schema.parse(manifested.commits[0]?.event);
+    expect(v1.data.duplicates?.parts).toHaveLength(3);
+    expect(v2.data.duplicates).toMatchObject({
+      parts: 3,
+      manifest: expect.stringMatching(/_parts-manifest\.json$/),
+    });
+    expect(await keysOf(v2.data.duplicates, manifested.objects.objects.getObject)).toEqual(
+      v1.data.duplicates?.parts,
+    );
+    const { duplicates: _v2, ...v2Rest } = v2.data;
+    const { duplicates: _v1, ...v1Rest } = v1.data;
+    expect(v2Rest).toEqual(v1Rest);
   });
 
   it('reports a redelivery after a committed run as not committed again', async () => {

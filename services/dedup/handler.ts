@@ -1,11 +1,11 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { FileValidatedV1, RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
+import { FileValidatedV1 } from '../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../contracts/events/envelope.ts';
 import { perEnvironment } from '../../lib/aws/clients.ts';
 import { parseEventRecord } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
-import { createEvent } from '../../lib/outbox/event-factory.ts';
 import { type DedupFileInput, dedupFile, type RecordsDeduplicatedPayload } from './dedup.ts';
+import { recordsDeduplicatedEvent } from './records-deduplicated-event.ts';
 import { type DedupDeps, sideEffects } from './side-effects.ts';
 import { type DedupUnitsOrigin, dispatchDedupUnits } from './units/dedup-units.ts';
 
@@ -66,7 +66,8 @@ export async function processFileValidated(
 
 /**
  * Record the file's dedup run and put RecordsDeduplicated in the outbox, in one transaction: for a file
- * deduplicated whole, and for the joined units of a big one (units/dedup-units.ts).
+ * deduplicated whole, and for the joined units of a big one (units/dedup-units.ts). Part lists too long for the bus
+ * go to parts manifests first, and the event is then v2 (`recordsDeduplicatedEvent`).
  */
 export async function commitPayload(
   input: DedupFileInput,
@@ -74,15 +75,16 @@ export async function commitPayload(
   payload: RecordsDeduplicatedPayload,
   deps: DedupDeps,
 ): Promise<DedupCommitted> {
-  const event = createEvent(
-    RecordsDeduplicatedV1,
+  const event = await recordsDeduplicatedEvent(
+    payload,
     {
       producer: 'dedup',
       correlationId: origin.correlationId,
       causationId: origin.causationId,
       runId: input.runId,
     },
-    payload,
+    deps.ports.objects,
+    deps.config.partsListedInlineMax,
   );
   const result = await deps.commit({ event });
   return {

@@ -1,4 +1,4 @@
-import { JSON_LINES_PART_ENTRIES, SILVER_PART_ROWS } from '../../config/limits.ts';
+import { JSON_LINES_PART_ENTRIES, PARTS_LISTED_INLINE_MAX, SILVER_PART_ROWS } from '../../config/limits.ts';
 import type { DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef } from '../../contracts/events/envelope.ts';
 import { DEFAULT_SET_ENGINE_LIMITS, type SetEngineLimits } from '../../lib/duckdb/set-engine.ts';
@@ -95,6 +95,8 @@ export interface DedupConfig {
   /** Entries and characters per quarantine JSON Lines part. */
   readonly quarantinePartEntries: number;
   readonly quarantinePartCharacters: number;
+  /** Duplicates or conflicts parts above this many are announced through a parts manifest (RecordsDeduplicated v2). */
+  readonly partsListedInlineMax: number;
   /** Memory and threads of the DuckDB session that classifies the file. */
   readonly engine: SetEngineLimits;
   /** Segments a history bucket may reach before a commit merges them into one (dropping expired keys). */
@@ -122,6 +124,7 @@ export const DEFAULT_DEDUP_LIMITS = {
   partRows: SILVER_PART_ROWS,
   quarantinePartEntries: JSON_LINES_PART_ENTRIES,
   quarantinePartCharacters: 16 * 1024 * 1024,
+  partsListedInlineMax: PARTS_LISTED_INLINE_MAX,
   engine: DEFAULT_SET_ENGINE_LIMITS,
   compactAtSegments: 32,
   compactBelowRows: 100_000,

@@ -30,6 +30,20 @@ describe('configFromEnv', () => {
   });
 
   it.each([
+    ['the default part list limit', {}, 400],
+    ['a part list limit lowered for tests', { FINLEDGER_DEDUP_PARTS_LISTED_INLINE_MAX: '0' }, 0],
+  ])('reads %s', (_name, env, listed) => {
+    // Prepare
+    Object.assign(process.env, linked);
+
+    // Act
+    const config = configFromEnv(env);
+
+    // Assess
+    expect(config.partsListedInlineMax).toBe(listed);
+  });
+
+  it.each([
     ['a retention that is not a number', 'x', /not a number/],
     ['a retention under a day', '0', /at least 1/],
     ['a fractional retention', '1.5', /whole number/],

@@ -20,6 +20,9 @@ import type { DedupUnitResult, DedupUnitSizes, DedupUnitsDeps, DedupUnitsWork } 
 /** Optional days a claimed natural key is remembered for cross-file and cross-day dedup; default 400. */
 export const RETENTION_DAYS_VARIABLE = 'FINLEDGER_DEDUP_RETENTION_DAYS';
 
+/** Optional most part keys listed in RecordsDeduplicated per list (PARTS_LISTED_INLINE_MAX); lowered in tests. */
+export const PARTS_LISTED_INLINE_MAX_VARIABLE = 'FINLEDGER_DEDUP_PARTS_LISTED_INLINE_MAX';
+
 /** The worker that deduplicates one slice of a big file (topology `workers`). */
 export const UNIT_WORKER = 'dedup-unit';
 
@@ -92,5 +95,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): DedupConfig
     ...DEFAULT_DEDUP_LIMITS,
     buckets: { silver: resources.bucket('silver'), quarantine: resources.bucket('quarantine') },
     retentionDays: countFromEnv(RETENTION_DAYS_VARIABLE, DEFAULT_DEDUP_LIMITS.retentionDays, 1, env),
+    partsListedInlineMax: countFromEnv(
+      PARTS_LISTED_INLINE_MAX_VARIABLE,
+      DEFAULT_DEDUP_LIMITS.partsListedInlineMax,
+      0,
+      env,
+    ),
   };
 }

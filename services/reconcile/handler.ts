@@ -7,10 +7,15 @@ import {
 } from '../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../contracts/events/envelope.ts';
 import { DatasetNameSchema } from '../../contracts/events/file-landed.ts';
+import {
+  RECORDS_DEDUPLICATED_VERSIONS,
+  type RecordsDeduplicatedDetail,
+} from '../../contracts/events/records-deduplicated.ts';
 import { perEnvironment } from '../../lib/aws/clients.ts';
 import {
   parseEventBridgeBody,
   parseEventRecord,
+  parseEventRecordOf,
   UnexpectedEventError,
 } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
@@ -22,7 +27,7 @@ import { reconcile } from './reconcile.ts';
 import { type ReconcileDeps, sideEffects } from './side-effects.ts';
 
 /** The event that makes a scope's facts change: a file deduplicated, or a file rejected. */
-export type ReconcileTrigger = EventDetail<typeof RecordsDeduplicatedV1> | EventDetail<typeof FileRejectedV1>;
+export type ReconcileTrigger = RecordsDeduplicatedDetail | EventDetail<typeof FileRejectedV1>;
 
 /** What one record's processing returns (stored by Powertools idempotency, so JSON only). */
 export type ReconcileResult = {
@@ -35,10 +40,10 @@ export type ReconcileResult = {
   committed: boolean;
 };
 
-/** Parse a record as RecordsDeduplicated v1 or FileRejected v1, chosen by its detail-type. */
+/** Parse a record as RecordsDeduplicated (v1 or v2, by its version) or FileRejected v1, chosen by its detail-type. */
 export function parseTrigger(record: SQSRecord): ReconcileTrigger {
   const type = parseEventBridgeBody(record)['detail-type'];
-  if (type === RecordsDeduplicatedV1.type) return parseEventRecord(record, RecordsDeduplicatedV1);
+  if (type === RecordsDeduplicatedV1.type) return parseEventRecordOf(record, RECORDS_DEDUPLICATED_VERSIONS);
   if (type === FileRejectedV1.type) return parseEventRecord(record, FileRejectedV1);
   throw new UnexpectedEventError(record.messageId, `detail-type ${type} is not a reconcile trigger`);
 }

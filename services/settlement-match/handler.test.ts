@@ -1,11 +1,13 @@
+import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { findMatchingRules, type MatchingRules } from '../../config/matching-rules.ts';
-import { RecordsDeduplicatedV1 } from '../../contracts/events/catalog.ts';
+import { RecordsDeduplicatedV1, RecordsDeduplicatedV2 } from '../../contracts/events/catalog.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import { memoryUnitLedger } from '../../lib/work-units/test-support/memory-unit-ledger.ts';
+import fixture from '../../test/events/records-deduplicated-v2.json' with { type: 'json' };
 import { createRandom } from '../../test/sample-data/prng.ts';
 import type { MatchCommit } from './adapters/dynamo-match-committer.ts';
-import { processRecordsDeduplicated } from './handler.ts';
+import { processRecordsDeduplicated, settlementMatchConsumer, triggerOf } from './handler.ts';
 import { DEFAULT_MATCH_LIMITS, type DedupRunRef } from './ports.ts';
 import type { SettlementMatchDeps } from './side-effects.ts';
 import { randomRows, withLineage } from './test-support/random-window.ts';
@@ -253,5 +255,60 @@ describe('processRecordsDeduplicated above the unit size', () => {
     expect(committed.map((commit) => commit.event.data.counts.transactions)).toEqual([
       result.counts?.transactions,
     ]);
+  });
+});
+
+describe('settlementMatchConsumer', () => {
+  it.each([
+    ['v2, its duplicates in a manifest', fixture.detail],
+    [
+      'v1, every part listed',
+      {
+        ...fixture.detail,
+        version: 1,
+        data: {
+          ...fixture.detail.data,
+          duplicates: null,
+          conflicts: null,
+          counts: { valid: 1, unique: 1, duplicates: 0, conflicts: 0 },
+          totals: {
+            ...fixture.detail.data.totals,
+            duplicates: { rowCount: 0, sums: {} },
+            conflicts: { rowCount: 0, sums: {} },
+          },
+        },
+      },
+    ],
+  ])(
+    'parses RecordsDeduplicated %s, keyed and fingerprinted on the file, its run and its unique parts',
+    (_name, detail) => {
+      // Prepare
+      const consumer = settlementMatchConsumer(() => {
+        throw new Error('not used');
+      });
+      const record = { messageId: 'm-1', body: JSON.stringify({ ...fixture, detail }) } as SQSRecord;
+
+      // Act
+      const parsed = consumer.parse(record);
+
+      // Assess
+      expect(parsed.version).toBe(detail.version);
+      expect(consumer.idempotencyKey(parsed)).toBe(`acme-bank:2026-11-20:${FILE_ID}:run_1`);
+      expect(consumer.fingerprint(parsed)).toBe(
+        `${'a'.repeat(64)}:finledger-local-silver:${fixture.detail.data.unique.parts.join(',')}`,
+      );
+    },
+  );
+
+  it('takes the match trigger of a v2 from its unique parts, as of a v1', () => {
+    // Act
+    const trigger = triggerOf(RecordsDeduplicatedV2.schema.parse(fixture.detail));
+
+    // Assess
+    expect(trigger).toMatchObject({
+      partner: 'acme-bank',
+      asOf: '2026-11-20',
+      run: { fileId: FILE_ID, runId: 'run_1', unique: fixture.detail.data.unique, uniqueRows: 1 },
+    });
   });
 });

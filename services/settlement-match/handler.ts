@@ -1,9 +1,12 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { findMatchingRules } from '../../config/matching-rules.ts';
-import { RecordsDeduplicatedV1, SettlementsMatchedV1 } from '../../contracts/events/catalog.ts';
-import type { EventDetail } from '../../contracts/events/envelope.ts';
+import { SettlementsMatchedV1 } from '../../contracts/events/catalog.ts';
+import {
+  RECORDS_DEDUPLICATED_VERSIONS,
+  type RecordsDeduplicatedDetail,
+} from '../../contracts/events/records-deduplicated.ts';
 import { perEnvironment } from '../../lib/aws/clients.ts';
-import { parseEventRecord } from '../../lib/consumer/eventbridge-record.ts';
+import { parseEventRecordOf } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
 import { laterWindowsToRematch } from './later-windows.ts';
@@ -11,7 +14,7 @@ import { type MatchRun, type MatchTrigger, matchPartnerDay, prepareMatchRun } fr
 import { type SettlementMatchDeps, sideEffects } from './side-effects.ts';
 import { planMatchUnits } from './units/match-unit-run.ts';
 
-export type RecordsDeduplicatedDetail = EventDetail<typeof RecordsDeduplicatedV1>;
+export type { RecordsDeduplicatedDetail };
 
 /** One window matched and committed (or found already committed), or planned in units, by a record's processing. */
 export type MatchedWindow = {
@@ -48,7 +51,7 @@ export type SettlementMatchResult = {
   laterWindows?: MatchedWindow[];
 };
 
-/** The trigger from a RecordsDeduplicated v1 detail: its partner and business date, and its own dedup run. */
+/** The trigger from a RecordsDeduplicated detail (v1 or v2: only `unique`, listed in both, is read): its partner and business date, and its own dedup run. */
 export function triggerOf(detail: RecordsDeduplicatedDetail): MatchTrigger {
   const { data } = detail;
   return {
@@ -169,7 +172,7 @@ export async function processRecordsDeduplicated(
 }
 
 /**
- * settlement-match as an idempotent SQS consumer of RecordsDeduplicated v1, keyed on the trigger (partner, date,
+ * settlement-match as an idempotent SQS consumer of RecordsDeduplicated (v1 and v2), keyed on the trigger (partner, date,
  * file, dedup run). The run's own key, `settlement-match:<partner>:<asOf>:<matchRunId>`, needs the registry
  * read first, so the `MATCH#…/RUN#<matchRunId>` item's condition enforces it at commit.
  */
@@ -177,7 +180,7 @@ export function settlementMatchConsumer(
   deps: () => SettlementMatchDeps = () => sideEffects().match,
 ): ConsumerDefinition<RecordsDeduplicatedDetail, SettlementMatchResult> {
   return {
-    parse: (record) => Object.freeze(parseEventRecord(record, RecordsDeduplicatedV1)),
+    parse: (record) => Object.freeze(parseEventRecordOf(record, RECORDS_DEDUPLICATED_VERSIONS)),
     idempotencyKey: (detail) =>
       `${detail.data.partner}:${detail.data.businessDate}:${detail.data.fileId}:${detail.runId}`,
     fingerprint: (detail) =>

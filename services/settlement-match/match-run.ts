@@ -11,7 +11,7 @@ import type { DedupRunRef, SettlementMatchConfig, SettlementMatchPorts } from '.
 import type { ResultRecord } from './result-records.ts';
 import { matchWindowInSql } from './sql/match-window.ts';
 
-/** What triggers a run: a file of the partner was deduplicated (RecordsDeduplicated v1). */
+/** What triggers a run: a file of the partner was deduplicated (RecordsDeduplicated v1 or v2). */
 export interface MatchTrigger {
   readonly partner: string;
   /** The trigger's business date: the run is as of it. */

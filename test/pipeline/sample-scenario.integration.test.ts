@@ -4,7 +4,11 @@ import { deliverScenario, mainJobScenario } from '../../cli/main-job.ts';
 import { pipelineReport } from '../../cli/pipeline-state.ts';
 import type { PipelineReport } from '../../cli/report.ts';
 import { DatasetReadyV1 } from '../../contracts/events/dataset-ready.ts';
-import { RecordsDeduplicatedV1 } from '../../contracts/events/records-deduplicated.ts';
+import {
+  type RecordsDeduplicatedDetail,
+  RecordsDeduplicatedV1,
+  RecordsDeduplicatedV2,
+} from '../../contracts/events/records-deduplicated.ts';
 import { SettlementsMatchedV1 } from '../../contracts/events/settlements-matched.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { ScenarioClock } from '../../runtime/scenario-clock.ts';
@@ -39,7 +43,20 @@ const GOLD_UNITS_ENV = {
   FINLEDGER_GOLD_IN_UNITS_ABOVE_ROWS: String(GOLD_UNITS_ABOVE_ROWS),
   FINLEDGER_GOLD_UNIT_ROWS: '300',
 };
-const UNITS_ENV = { ...DEDUP_UNITS_ENV, ...MATCH_UNITS_ENV, ...GOLD_UNITS_ENV };
+/**
+ * Every duplicates and conflicts part list goes to a parts manifest (none listed in the event), so every file with a
+ * duplicate or conflict is announced as RecordsDeduplicated v2 and the exceptions below are read through manifests.
+ */
+const PARTS_MANIFEST_ENV = { FINLEDGER_DEDUP_PARTS_LISTED_INLINE_MAX: '0' };
+const UNITS_ENV = { ...DEDUP_UNITS_ENV, ...MATCH_UNITS_ENV, ...GOLD_UNITS_ENV, ...PARTS_MANIFEST_ENV };
+
+/** Every archived RecordsDeduplicated, v1 (files with no duplicate or conflict) and v2. */
+async function archivedDeduplicated(runtime: Runtime): Promise<RecordsDeduplicatedDetail[]> {
+  return [
+    ...(await archivedDetails(runtime, RecordsDeduplicatedV1)),
+    ...(await archivedDetails(runtime, RecordsDeduplicatedV2)),
+  ];
+}
 
 describe('the main job sample set on the offline runtime', () => {
   let runtime: Runtime;
@@ -64,7 +81,7 @@ describe('the main job sample set on the offline runtime', () => {
   });
 
   it('deduplicates the files above the unit size in units, each in its own folder, and the others whole', async () => {
-    const events = await archivedDetails(runtime, RecordsDeduplicatedV1);
+    const events = await archivedDeduplicated(runtime);
     const inUnits = events.filter((event) =>
       event.data.unique.parts.some((key) => /\/unit-\d{5}\//.test(key)),
     );
@@ -78,7 +95,7 @@ describe('the main job sample set on the offline runtime', () => {
 
   it('matches the windows above the unit size in units, each unit in its own folder, and the others whole', async () => {
     const uniqueRows = new Map(
-      (await archivedDetails(runtime, RecordsDeduplicatedV1)).map((event) => [
+      (await archivedDeduplicated(runtime)).map((event) => [
         `${event.data.fileId}:${event.runId}`,
         event.data.counts.unique,
       ]),
@@ -148,6 +165,21 @@ describe('the main job sample set on the offline runtime', () => {
       .sort();
 
     expect(actual).toEqual(expected);
+  });
+
+  it('announces every file with duplicates or conflicts as v2, their parts in manifests, and the others as v1', async () => {
+    const v1 = await archivedDetails(runtime, RecordsDeduplicatedV1);
+    const v2 = await archivedDetails(runtime, RecordsDeduplicatedV2);
+    const refs = v2
+      .flatMap((event) => [event.data.duplicates, event.data.conflicts])
+      .filter((ref) => ref !== null);
+
+    expect(v2.length).toBeGreaterThan(0);
+    expect(v2.some((event) => event.data.counts.conflicts > 0)).toBe(true);
+    expect(
+      refs.every((ref) => 'manifest' in ref && ref.manifest === `${ref.prefix}_parts-manifest.json`),
+    ).toBe(true);
+    expect(v1.every((event) => event.data.duplicates === null && event.data.conflicts === null)).toBe(true);
   });
 
   it('drops exactly the exact duplicates, within the file and across days', () => {

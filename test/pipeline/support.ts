@@ -52,14 +52,14 @@ export async function archivedEvents(runtime: Runtime, type: string): Promise<Bu
   );
 }
 
-/** Archived details of one event definition, validated against it. */
+/** Archived details of one event definition (its type and version; other versions are left out), validated against it. */
 export async function archivedDetails<D extends EventDefinition<string, number, z.ZodType>>(
   runtime: Runtime,
   definition: D,
 ): Promise<z.infer<D['schema']>[]> {
-  return (await archivedEvents(runtime, definition.type)).map(
-    (event) => definition.schema.parse(event.detail) as z.infer<D['schema']>,
-  );
+  return (await archivedEvents(runtime, definition.type))
+    .filter((event) => (event.detail as { version?: unknown } | null)?.version === definition.version)
+    .map((event) => definition.schema.parse(event.detail) as z.infer<D['schema']>);
 }
 
 export async function readObjectBytes(runtime: Runtime, bucket: string, key: string): Promise<Uint8Array> {

@@ -1,7 +1,6 @@
 import { type AttributeValue, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { RecordsDeduplicatedV1 } from '../../../contracts/events/catalog.ts';
-import type { EventDetail } from '../../../contracts/events/envelope.ts';
+import type { RecordsDeduplicatedDetail } from '../../../contracts/events/records-deduplicated.ts';
 import { addToDedupLedger } from '../../../lib/file-registry/dedup-ledger.ts';
 import { dedupRunRecordOf } from '../../../lib/file-registry/dedup-run-record.ts';
 import { fileKey } from '../../../lib/file-registry/file-record.ts';
@@ -10,7 +9,7 @@ import { DedupCommitConflictError } from '../errors.ts';
 
 /** One file's dedup result: the RecordsDeduplicated event, whose payload the `DEDUP#<runId>` item records. */
 export interface DedupCommit {
-  readonly event: EventDetail<typeof RecordsDeduplicatedV1>;
+  readonly event: RecordsDeduplicatedDetail;
 }
 
 /** `committed`, or `already-committed` when this run committed before (a redelivery after a crash). */
