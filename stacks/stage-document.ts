@@ -118,7 +118,9 @@ export function createStageDocument(deps: {
   return new aws.ssm.Parameter(names.stageDocument(), {
     name: stageDocumentParameter(topology.app, $app.stage),
     type: 'String',
-    tier: 'Standard',
+    // Standard (free, 4 KB) while the names fit, Advanced (8 KB, $0.05 a month) once the topology's queues and rules
+    // outgrow it: a production stage's names passed 4 KB with the unit workers and RecordsDeduplicated v2's rules.
+    tier: 'Intelligent-Tiering',
     description: `Where finledger's ${$app.stage} resources are, for the finledger CLI's --stage (names only).`,
     value: document.apply((value) => JSON.stringify(value)),
   });

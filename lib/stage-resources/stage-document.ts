@@ -3,8 +3,8 @@ import { z } from 'zod';
 /**
  * What an operator command needs to find a stage's resources: physical names, account and region. A deployed stage
  * writes it to SSM Parameter Store (`stacks/stage-document.ts`), the offline runtime serves the same parameter, and
- * the CLI reads it through the same SSM call for both. Names only (URLs and ARNs are derived), so it stays far below
- * the 4 KB of a standard parameter.
+ * the CLI reads it through the same SSM call for both. Names only (URLs and ARNs are derived), so it stays below the
+ * 8 KB of an advanced parameter (the parameter is Intelligent-Tiering: standard, and free, while it fits 4 KB).
  */
 export const stageDocumentSchema = z.object({
   app: z.string().min(1),

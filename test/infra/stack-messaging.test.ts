@@ -220,13 +220,13 @@ describe.each(STAGES)('%s stage', (stage) => {
 describe.each(STAGES)('%s stage document', (stage) => {
   const parameter = () => one(stage_(stage).run, 'aws:ssm/parameter:Parameter', names.stageDocument());
 
-  it('is a standard String parameter under /finledger/<stage>/resources, within the 4 KB limit', () => {
+  it('is an Intelligent-Tiering String parameter under /finledger/<stage>/resources, within the advanced 8 KB limit', () => {
     expect(parameter().inputs).toMatchObject({
       name: stageDocumentParameter(topology.app, stage),
       type: 'String',
-      tier: 'Standard',
+      tier: 'Intelligent-Tiering',
     });
-    expect(Buffer.byteLength(String(parameter().inputs.value))).toBeLessThan(4096);
+    expect(Buffer.byteLength(String(parameter().inputs.value))).toBeLessThan(8192);
   });
 
   it('names every service’s queues, every rule on its bus, the archives, tables and buckets', () => {
