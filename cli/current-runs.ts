@@ -1,6 +1,10 @@
-import { ReconciliationCompletedV1, SettlementsMatchedV1 } from '../contracts/events/catalog.ts';
+import { ReconciliationCompletedV1 } from '../contracts/events/catalog.ts';
 import type { ReconciliationCompletedPayload } from '../contracts/events/reconciliation-completed.ts';
-import type { SettlementsMatchedPayload } from '../contracts/events/settlements-matched.ts';
+import {
+  parseSettlementsMatched,
+  type SettlementsMatchedData,
+  SettlementsMatchedV1,
+} from '../contracts/events/settlements-matched.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
 
 /**
@@ -27,18 +31,16 @@ export type FileKeys = Pick<
   'fileId' | 'partner' | 'dataset' | 'businessDate' | 'stage' | 'runId'
 >;
 
-/** The payloads of one event type that parse, in archive order. */
+/** The payloads of one event type that `parse` accepts (null: refused), in archive order. */
 function payloadsOf<P>(
   events: readonly ArchivedEvent[],
-  contract: {
-    type: string;
-    schema: { safeParse(detail: unknown): { success: boolean; data?: { data: P } } };
-  },
+  type: string,
+  parse: (detail: unknown) => { data: P } | null,
 ): P[] {
   return events.flatMap((event) => {
-    if (event['detail-type'] !== contract.type) return [];
-    const parsed = contract.schema.safeParse(event.detail);
-    return parsed.success && parsed.data ? [parsed.data.data] : [];
+    if (event['detail-type'] !== type) return [];
+    const parsed = parse(event.detail);
+    return parsed ? [parsed.data] : [];
   });
 }
 
@@ -51,7 +53,11 @@ export function currentReconciliations(
   events: readonly ArchivedEvent[],
   files: readonly FileRecord[],
 ): Chosen<ReconciliationCompletedPayload>[] {
-  return chooseReconciliations(payloadsOf(events, ReconciliationCompletedV1), files);
+  const parse = (detail: unknown) => {
+    const parsed = ReconciliationCompletedV1.schema.safeParse(detail);
+    return parsed.success ? parsed.data : null;
+  };
+  return chooseReconciliations(payloadsOf(events, ReconciliationCompletedV1.type, parse), files);
 }
 
 /** The facts a reconciliation read: its scope and each file at the run it read. */
@@ -99,12 +105,17 @@ export function currentMatchRuns(
   events: readonly ArchivedEvent[],
   files: readonly FileRecord[],
   deduplicated: ReadonlySet<string>,
-): Chosen<SettlementsMatchedPayload>[] {
-  return chooseMatchRuns(payloadsOf(events, SettlementsMatchedV1), files, deduplicated);
+): Chosen<SettlementsMatchedData>[] {
+  // v1 or v2 (archived events of either version are replayed): v2's results may be a manifest.
+  return chooseMatchRuns(
+    payloadsOf(events, SettlementsMatchedV1.type, parseSettlementsMatched),
+    files,
+    deduplicated,
+  );
 }
 
 /** The facts a match run read: partner, date, window and each file at the run it read. */
-type MatchShape = Pick<SettlementsMatchedPayload, 'partner' | 'businessDate' | 'window'> & {
+type MatchShape = Pick<SettlementsMatchedData, 'partner' | 'businessDate' | 'window'> & {
   readonly inputs: readonly { fileId: string; runId: string }[];
 };
 

@@ -3,7 +3,7 @@ import { FileValidatedV1 } from '../contracts/events/catalog.ts';
 import type { ObjectRef } from '../contracts/events/envelope.ts';
 import type { PartsOrManifestRef } from '../contracts/events/parts-manifest-ref.ts';
 import { parseRecordsDeduplicated, RecordsDeduplicatedV1 } from '../contracts/events/records-deduplicated.ts';
-import type { SettlementsMatchedPayload } from '../contracts/events/settlements-matched.ts';
+import type { SettlementsMatchedData } from '../contracts/events/settlements-matched.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
 import { readPartKeys } from '../lib/parts-manifest/parts-manifest.ts';
 
@@ -44,7 +44,7 @@ export async function gatherExceptions(
   files: readonly FileRecord[],
   events: readonly ArchivedEvent[],
   /** Per partner, the match run to list (`currentMatchRuns`). */
-  matchRuns: readonly SettlementsMatchedPayload[],
+  matchRuns: readonly SettlementsMatchedData[],
 ): Promise<ExceptionRow[]> {
   const current = new Map(files.map((file) => [file.fileId, file]));
   const rows: ExceptionRow[] = [];
@@ -100,6 +100,7 @@ export async function gatherExceptions(
       });
     }
   }
+  // v1 or v2: a run's results are listed, or in a manifest that `jsonLines` reads and checks.
   for (const run of matchRuns) {
     for (const record of await jsonLines(s3, run.results)) rows.push(...matchExceptions(run.partner, record));
   }

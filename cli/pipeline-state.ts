@@ -6,7 +6,7 @@ import { readyGates } from '../config/ready-gates.ts';
 import type { DatasetName } from '../contracts/datasets/dataset-contract.ts';
 import { DatasetBlockedV1, DatasetReadyV1, RecordsDeduplicatedV1 } from '../contracts/events/catalog.ts';
 import { parseRecordsDeduplicated } from '../contracts/events/records-deduplicated.ts';
-import type { SettlementsMatchedPayload } from '../contracts/events/settlements-matched.ts';
+import type { SettlementsMatchedData } from '../contracts/events/settlements-matched.ts';
 import type { FileRecord } from '../lib/file-registry/file-record.ts';
 import { FileRegistryStore } from '../lib/file-registry/file-registry-store.ts';
 import type { BusEvent } from '../runtime/bus-events.ts';
@@ -185,7 +185,7 @@ export function currentDedupCounts(
 }
 
 /** The report rows of the chosen match runs. */
-export function matchingRows(runs: readonly SettlementsMatchedPayload[]): MatchingRow[] {
+export function matchingRows(runs: readonly SettlementsMatchedData[]): MatchingRow[] {
   return runs.map((data) => {
     const c = data.counts;
     return {

@@ -30,7 +30,9 @@ export const JSON_LINES_PART_ENTRIES = 50_000;
 
 /**
  * Most part keys an event lists inline per part list; a longer list is written to a parts manifest and the event
- * points to it (RecordsDeduplicated v2's `duplicates` and `conflicts`, lib/parts-manifest/). Basis: a dedup
+ * points to it (RecordsDeduplicated v2's `duplicates` and `conflicts`, SettlementsMatched v2's `results`,
+ * lib/parts-manifest/). For SettlementsMatched, a result key is ~110 characters, so 400 listed are ~44 KB; a
+ * 20M-row window writes ~1,000 result parts (≈ 20k records each), which v1 listed in ~100 KB. Basis for dedup: a dedup
  * quarantine key is ~180 characters, ~190 listed with a unit folder, so 400 keys are ~76 KB; both lists at this
  * limit plus the unique parts of a 50 GiB file (~360 keys, ~68 KB) are ~222 KB of the 240 KiB
  * MAX_EVENT_DETAIL_BYTES, leaving ~20 characters a key for longer partner names (config/part-sizes.test.ts checks
@@ -109,9 +111,10 @@ export const MAX_GOLD_PARTITION_ROWS = 100_000_000;
  * plan 7.9 s, 45.9-55.6 s and 108.5 s (load 39 s, cut 40 s, unit rows 26 s at 20M; 10.7, 61.7 and 162.6 s with
  * the first cut on text keys); each unit of ~1M rows 11-14 s whatever the window; peak RSS 1.07, 1.48-1.68 and
  * 1.69 GiB (2.0 GiB with the first cut; the planner function has 3 GB). At 20M rows a 3 GB Lambda (≈ 1.8 vCPU)
- * plans in ≈ 150 s, inside 900 s; the SettlementsMatched part list is ≈ 100 KB of the bus's 256 KB (≈ 20k
- * records per result part). Whole windows, before units, took 22, 64 and 128 s at 2M, 5M and 10M rows.
- * Above it the run stops with WindowTooLargeError before reading a row. A larger window needs the load and the cut
- * partitioned (one invocation holds the whole window) and a result part list beyond the bus's limit (a manifest).
+ * plans in ≈ 150 s, inside 900 s. Whole windows, before units, took 22, 64 and 128 s at 2M, 5M and 10M rows.
+ * Above it the run stops with WindowTooLargeError before reading a row. Only the planner's time bounds it now: the
+ * result part list no longer does, since a run of more than PARTS_LISTED_INLINE_MAX result parts publishes
+ * SettlementsMatched v2 with its results in a parts manifest (v1 listed them all, ≈ 100 KB at 20M rows, past the
+ * bus's 256 KB near 45M). A larger window needs the load and the cut partitioned (one invocation holds it whole).
  */
 export const MAX_MATCH_WINDOW_ROWS = 20_000_000;

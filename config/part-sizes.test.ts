@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FileValidatedV1, RecordsDeduplicatedV1 } from '../contracts/events/catalog.ts';
+import { FileValidatedV1, RecordsDeduplicatedV1, SettlementsMatchedV1 } from '../contracts/events/catalog.ts';
 import type { PartsRef } from '../contracts/events/envelope.ts';
 import { createEvent, EventTooLargeError, MAX_EVENT_DETAIL_BYTES } from '../lib/outbox/event-factory.ts';
 import {
@@ -18,6 +18,9 @@ import {
   unitFolder,
 } from '../services/dedup/object-keys.ts';
 import { recordsDeduplicatedEvent } from '../services/dedup/records-deduplicated-event.ts';
+import { matchesPrefix } from '../services/settlement-match/match-run.ts';
+import { settlementsMatchedEvent } from '../services/settlement-match/settlements-matched-event.ts';
+import fixture from '../test/events/settlements-matched-v2.json' with { type: 'json' };
 import {
   DEDUP_UNIT_ROWS,
   JSON_LINES_PART_ENTRIES,
@@ -204,5 +207,42 @@ describe('RecordsDeduplicated against the bus', () => {
     // Assess: v1, with room for longer partner names and run ids
     expect(event.version).toBe(1);
     expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(MAX_EVENT_DETAIL_BYTES * 0.95);
+  });
+});
+
+/** ≈ records per result JSON Lines part (16 MiB of ~800-character records), as settlement-match writes them. */
+const RESULT_RECORDS_PER_PART = 20_000;
+
+describe('SettlementsMatched against the bus', () => {
+  it.each([
+    ['an 8M-row window (400 result parts), v1 as before', 8_000_000, 1, false],
+    ['a 20M-row window (1,000 result parts), v2', 20_000_000, 2, false],
+    ['a 100M-row window, v2 where v1 could not fit', 100_000_000, 2, true],
+  ])('announces %s', async (_name, rows, version, tooLargeAsV1) => {
+    // Prepare: the window matched in units of 1M rows, each writing its parts in its own folder
+    const prefix = matchesPrefix('initech-acq', '2026-11-20', `mr_${'0123456789abcdef'.repeat(2)}`);
+    const partsPerUnit = Math.ceil(1_000_000 / RESULT_RECORDS_PER_PART);
+    const parts = Array.from(
+      { length: Math.ceil(rows / RESULT_RECORDS_PER_PART) },
+      (_, index) =>
+        `${prefix}unit-${partNumber(Math.floor(index / partsPerUnit))}/part-${partNumber(index % partsPerUnit)}.jsonl`,
+    );
+    const payload = {
+      ...SettlementsMatchedV1.schema.shape.data.parse({
+        ...fixture.detail.data,
+        results: { bucket: 'finledger-prod-silver', prefix, parts: ['p'] },
+      }),
+      results: { bucket: 'finledger-prod-silver', prefix, parts },
+    };
+    const origin = { producer: 'settlement-match', correlationId: 'c', causationId: 'd', runId: 'mr' };
+
+    // Act
+    const announce = (listedMax: number) => settlementsMatchedEvent(payload, origin, manifests, listedMax);
+
+    // Assess: v1 listed every part, past the bus near 45M rows; the list no longer bounds MAX_MATCH_WINDOW_ROWS
+    const event = await announce(PARTS_LISTED_INLINE_MAX);
+    expect(event.version).toBe(version);
+    expect(Buffer.byteLength(JSON.stringify(event))).toBeLessThan(MAX_EVENT_DETAIL_BYTES * 0.5);
+    if (tooLargeAsV1) await expect(announce(Number.POSITIVE_INFINITY)).rejects.toThrow(EventTooLargeError);
   });
 });

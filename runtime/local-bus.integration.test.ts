@@ -315,6 +315,7 @@ describe('local bus', () => {
       ['reconcile', { 'detail-type': ['FileRejected'], detail: { version: [1] } }],
       ['ready-publisher', { 'detail-type': ['ReconciliationCompleted'], detail: { version: [1] } }],
       ['ready-publisher', { 'detail-type': ['SettlementsMatched'], detail: { version: [1] } }],
+      ['ready-publisher', { 'detail-type': ['SettlementsMatched'], detail: { version: [2] } }],
     ]);
   });
 });

@@ -24,16 +24,16 @@ describe('eventParties', () => {
     expect(parties).toEqual({ producers, consumers });
   });
 
-  it.each([['RecordsDeduplicated', ['dedup', 'dedup-unit'], ['settlement-match', 'reconcile']]])(
-    'names who produces and consumes %s v2 as the topology wires it',
-    (type, producers, consumers) => {
-      // Act
-      const parties = eventParties(type, 2);
+  it.each([
+    ['RecordsDeduplicated', ['dedup', 'dedup-unit'], ['settlement-match', 'reconcile']],
+    ['SettlementsMatched', ['settlement-match', 'settlement-match-unit'], ['ready-publisher']],
+  ])('names who produces and consumes %s v2 as the topology wires it', (type, producers, consumers) => {
+    // Act
+    const parties = eventParties(type, 2);
 
-      // Assess
-      expect(parties).toEqual({ producers, consumers });
-    },
-  );
+    // Assess
+    expect(parties).toEqual({ producers, consumers });
+  });
 
   it('gives every catalogued event a producer', () => {
     // Act

@@ -29,6 +29,15 @@ const DEDUP_EVENTS = [
   { type: 'RecordsDeduplicated', version: 2 },
 ] as const;
 
+/**
+ * The event that closes a match run (whole, or joined from its units), through the outbox: v1, or v2 when its
+ * result list is too long to list (PARTS_LISTED_INLINE_MAX). Its consumer subscribes to both.
+ */
+const MATCH_EVENTS = [
+  { type: 'SettlementsMatched', version: 1 },
+  { type: 'SettlementsMatched', version: 2 },
+] as const;
+
 /*
  * finledger's one topology: every service, subscription, queue, table and bucket, declared once.
  * `stacks/` turns it into AWS resources; `runtime/` provisions the same on the emulators.
@@ -215,7 +224,7 @@ const declared = {
         // Modes are per bucket: reads silver/dedup/, writes silver/matches/.
         silver: { mode: 'readwrite', prefixes: ['silver/dedup/', 'silver/matches/'] },
       },
-      publishes: [{ type: 'SettlementsMatched', version: 1 }],
+      publishes: MATCH_EVENTS,
     },
     {
       name: 'reconcile',
@@ -239,6 +248,7 @@ const declared = {
       subscriptions: [
         { kind: 'event', type: 'ReconciliationCompleted', version: 1 },
         { kind: 'event', type: 'SettlementsMatched', version: 1 },
+        { kind: 'event', type: 'SettlementsMatched', version: 2 },
       ],
       // Sorts a dataset's whole date of unique parts into gold in DuckDB (1 GB memory limit, spill to /tmp) and
       // streams it into Parquet parts, or above GOLD_IN_UNITS_ABOVE_ROWS writes a plan under gold-units/ and sends
@@ -322,7 +332,7 @@ const declared = {
       function: { memoryMb: 2048, timeoutSeconds: 900, batchSize: 1, setEngine: true },
       tables: ['files', 'outbox', 'idempotency'],
       buckets: { silver: { mode: 'readwrite', prefixes: ['silver/matches/'] } },
-      publishes: [{ type: 'SettlementsMatched', version: 1 }],
+      publishes: MATCH_EVENTS,
     },
     {
       // Builds one range of gold buckets of a big date (config/limits.ts GOLD_IN_UNITS_ABOVE_ROWS): reads the

@@ -7,7 +7,7 @@ import { FileRejectedV1 } from './file-rejected.ts';
 import { FileValidatedV1 } from './file-validated.ts';
 import { ReconciliationCompletedV1 } from './reconciliation-completed.ts';
 import { RecordsDeduplicatedV1, RecordsDeduplicatedV2 } from './records-deduplicated.ts';
-import { SettlementsMatchedV1 } from './settlements-matched.ts';
+import { SettlementsMatchedV1, SettlementsMatchedV2 } from './settlements-matched.ts';
 
 /**
  * Every event version finledger defines. The registry, the bus rules and validation read this list.
@@ -21,6 +21,7 @@ export const eventCatalog: readonly EventDefinition<string, number, z.ZodType>[]
   RecordsDeduplicatedV1,
   RecordsDeduplicatedV2,
   SettlementsMatchedV1,
+  SettlementsMatchedV2,
   ReconciliationCompletedV1,
   DatasetReadyV1,
   DatasetBlockedV1,
@@ -44,4 +45,5 @@ export {
   RecordsDeduplicatedV1,
   RecordsDeduplicatedV2,
   SettlementsMatchedV1,
+  SettlementsMatchedV2,
 };

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SettlementsMatchedPayloadSchema, SettlementsMatchedV1 } from './settlements-matched.ts';
+import {
+  parseSettlementsMatched,
+  SettlementsMatchedPayloadSchema,
+  SettlementsMatchedV1,
+  SettlementsMatchedV2,
+  SettlementsMatchedV2PayloadSchema,
+} from './settlements-matched.ts';
 
 const parts = {
   bucket: 'b',
@@ -177,5 +183,92 @@ describe('SettlementsMatched v1 event', () => {
       expect.arrayContaining(['partner', 'businessDate', 'window', 'counts', 'sums', 'results', 'inputs']),
     );
     expect(() => z.toJSONSchema(SettlementsMatchedPayloadSchema)).not.toThrow();
+  });
+});
+
+const manifest = {
+  bucket: 'b',
+  prefix: parts.prefix,
+  manifest: `${parts.prefix}_parts-manifest.json`,
+  parts: 2400,
+  sha256: 'c'.repeat(64),
+};
+
+describe('SettlementsMatched v2 payload', () => {
+  it.each([
+    ['results in a manifest', { results: manifest }],
+    ['results listed, as v1', {}],
+  ])('accepts %s', (_name, change) => {
+    // Act
+    const result = SettlementsMatchedV2PayloadSchema.safeParse({ ...payload, ...change });
+
+    // Assess
+    expect(result.success).toBe(true);
+  });
+
+  it.each([
+    ['a ref with both a part list and a manifest', { results: { ...manifest, parts: parts.parts } }],
+    ['a ref with neither a part list nor a manifest', { results: { bucket: 'b', prefix: parts.prefix } }],
+    ['a manifest without its sha256', { results: { ...manifest, sha256: undefined } }],
+    ['a manifest of no part', { results: { ...manifest, parts: 0 } }],
+    ['no results', { results: null }],
+  ])('refuses %s', (_name, change) => {
+    // Act
+    const result = SettlementsMatchedV2PayloadSchema.safeParse({ ...payload, ...change });
+
+    // Assess
+    expect(result.success).toBe(false);
+  });
+
+  it('keeps the window checks of v1', () => {
+    // Act
+    const result = SettlementsMatchedV2PayloadSchema.safeParse({
+      ...payload,
+      results: manifest,
+      window: { from: '2026-11-13', to: '2026-11-19' },
+    });
+
+    // Assess
+    expect(result.error?.message).toMatch(/window.to must be the businessDate/);
+  });
+
+  it('is refused as v1: a v1 consumer never mistakes a manifest for a part list', () => {
+    // Act
+    const result = SettlementsMatchedPayloadSchema.safeParse({ ...payload, results: manifest });
+
+    // Assess
+    expect(result.success).toBe(false);
+  });
+});
+
+describe('parseSettlementsMatched', () => {
+  const envelope = {
+    eventId: '6f1c1d7e-8a3b-4b8e-9a51-2f1f4d7c9e10',
+    occurredAt: '2026-11-21T06:00:00Z',
+    producer: 'settlement-match',
+    correlationId: 'acme-bank:2026-11-20',
+    causationId: 'deduplicated',
+    runId: 'match-01',
+    type: 'SettlementsMatched',
+  };
+
+  it.each([
+    [1, payload, SettlementsMatchedV1],
+    [2, { ...payload, results: manifest }, SettlementsMatchedV2],
+  ])('reads a v%i detail by its own version', (version, data, definition) => {
+    // Prepare
+    const detail = { ...envelope, version, data };
+
+    // Act / Assess
+    expect(parseSettlementsMatched(detail)).toEqual(definition.schema.parse(detail));
+  });
+
+  it.each([
+    ['a manifest announced as v1', { ...envelope, version: 1, data: { ...payload, results: manifest } }],
+    ['an unknown version', { ...envelope, version: 3, data: payload }],
+    ['no detail', null],
+  ])('gives null for %s', (_name, detail) => {
+    // Act / Assess
+    expect(parseSettlementsMatched(detail)).toBeNull();
   });
 });

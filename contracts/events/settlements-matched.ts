@@ -3,10 +3,12 @@ import {
   BusinessDateSchema,
   CurrencyCodeSchema,
   defineEvent,
+  type EventDetail,
   MinorUnitsSchema,
   PartsRefSchema,
 } from './envelope.ts';
 import { DatasetNameSchema } from './file-landed.ts';
+import { PartsOrManifestRefSchema } from './parts-manifest-ref.ts';
 
 const count = z.number().int().nonnegative();
 
@@ -131,56 +133,94 @@ export const MatchInputSchema = z
   })
   .strict();
 
-export const SettlementsMatchedPayloadSchema = z
+/** What both versions carry; only `results` differs (v2 may point to a parts manifest). */
+const payloadFields = {
+  partner: z.string().regex(/^[a-z0-9-]{2,40}$/),
+  /** The business date the run is for: the window's last day. */
+  businessDate: BusinessDateSchema,
+  window: z
+    .object({ from: BusinessDateSchema, to: BusinessDateSchema })
+    .strict()
+    .refine((w) => w.from <= w.to, { message: 'window.from must not be after window.to' }),
+  matchRunId: z.string().min(1),
+  counts: MatchCountsSchema,
+  sums: z
+    .object({
+      transactions: TransactionSumsSchema,
+      settlementAmounts: SettlementSumsSchema,
+      settlementFees: SettlementSumsSchema,
+      /** What partially settled transactions still wait for (same sign as the transaction). */
+      outstanding: CurrencySumsSchema,
+    })
+    .strict(),
+  /** Match result files (matched groups, partially settled, unmatched, orphans, mismatches) with full rows and lineage. */
+  results: PartsRefSchema,
+  /** Every file matched over, in (dataset, businessDate, fileId) order. */
+  inputs: z.array(MatchInputSchema).min(1),
+};
+
+type WindowedPayload = Pick<z.infer<z.ZodObject<typeof payloadFields>>, 'businessDate' | 'window' | 'inputs'>;
+
+/** The window ends on the business date, holds every input, and names each file once (both versions). */
+function checkWindow(p: WindowedPayload, context: z.RefinementCtx<WindowedPayload>): void {
+  if (p.window.to !== p.businessDate)
+    context.addIssue({ code: 'custom', path: ['window'], message: 'window.to must be the businessDate' });
+  if (!p.inputs.every((input) => input.businessDate >= p.window.from && input.businessDate <= p.window.to))
+    context.addIssue({ code: 'custom', path: ['inputs'], message: 'every input must lie inside the window' });
+  if (new Set(p.inputs.map((input) => input.fileId)).size !== p.inputs.length)
+    context.addIssue({ code: 'custom', path: ['inputs'], message: 'each file is an input once' });
+}
+
+export const SettlementsMatchedPayloadSchema = z.object(payloadFields).strict().superRefine(checkWindow);
+
+/**
+ * v2: `results` may point to a parts manifest instead of listing its parts, so a window of more result parts than
+ * an event lists still fits the bus (services/settlement-match/README.md says when).
+ */
+export const SettlementsMatchedV2PayloadSchema = z
   .object({
-    partner: z.string().regex(/^[a-z0-9-]{2,40}$/),
-    /** The business date the run is for: the window's last day. */
-    businessDate: BusinessDateSchema,
-    window: z
-      .object({ from: BusinessDateSchema, to: BusinessDateSchema })
-      .strict()
-      .refine((w) => w.from <= w.to, { message: 'window.from must not be after window.to' }),
-    matchRunId: z.string().min(1),
-    counts: MatchCountsSchema,
-    sums: z
-      .object({
-        transactions: TransactionSumsSchema,
-        settlementAmounts: SettlementSumsSchema,
-        settlementFees: SettlementSumsSchema,
-        /** What partially settled transactions still wait for (same sign as the transaction). */
-        outstanding: CurrencySumsSchema,
-      })
-      .strict(),
-    /** Match result files (matched groups, partially settled, unmatched, orphans, mismatches) with full rows and lineage. */
-    results: PartsRefSchema,
-    /** Every file matched over, in (dataset, businessDate, fileId) order. */
-    inputs: z.array(MatchInputSchema).min(1),
+    ...payloadFields,
+    /** Match result files, listed, or a manifest listing them (too many to list here); same records as v1. */
+    results: PartsOrManifestRefSchema,
   })
   .strict()
-  .refine((p) => p.window.to === p.businessDate, {
-    message: 'window.to must be the businessDate',
-    path: ['window'],
-  })
-  .refine(
-    (p) =>
-      p.inputs.every((input) => input.businessDate >= p.window.from && input.businessDate <= p.window.to),
-    {
-      message: 'every input must lie inside the window',
-      path: ['inputs'],
-    },
-  )
-  .refine((p) => new Set(p.inputs.map((input) => input.fileId)).size === p.inputs.length, {
-    message: 'each file is an input once',
-    path: ['inputs'],
-  });
+  .superRefine(checkWindow);
+
+const DESCRIPTION =
+  "A partner's deduplicated settlements were matched to its transactions over a window of business dates ending on businessDate, by the partner's matching rules: matched groups (1:1, partial 1:N, payout batch N:1), partially settled transactions with what is outstanding, unmatched transactions with their age, orphan settlements and amount mismatches (AMOUNT, FEE, CURRENCY). Each run is a full snapshot of its window: a later run for the same partner and date (a late file arrived) supersedes it, so never add counts across runs. Counts and per-currency sums add up to the rows read.";
 
 export const SettlementsMatchedV1 = defineEvent({
   type: 'SettlementsMatched',
   version: 1,
-  description:
-    "A partner's deduplicated settlements were matched to its transactions over a window of business dates ending on businessDate, by the partner's matching rules: matched groups (1:1, partial 1:N, payout batch N:1), partially settled transactions with what is outstanding, unmatched transactions with their age, orphan settlements and amount mismatches (AMOUNT, FEE, CURRENCY). Each run is a full snapshot of its window: a later run for the same partner and date (a late file arrived) supersedes it, so never add counts across runs. Counts and per-currency sums add up to the rows read.",
+  description: DESCRIPTION,
   payload: SettlementsMatchedPayloadSchema,
 });
+
+export const SettlementsMatchedV2 = defineEvent({
+  type: 'SettlementsMatched',
+  version: 2,
+  description: `${DESCRIPTION} Since v2, results in more parts than an event lists (PARTS_LISTED_INLINE_MAX) point to a parts manifest (finledger-parts-manifest/v1: every part key in order, checked by count and sha256) instead of listing them; settlement-match publishes v2 only for such a run, v1 otherwise.`,
+  payload: SettlementsMatchedV2PayloadSchema,
+});
+
+/** Every version consumers accept, for `parseEventRecordOf` and archive readers. */
+export const SETTLEMENTS_MATCHED_VERSIONS = [SettlementsMatchedV1, SettlementsMatchedV2] as const;
+
+/** A SettlementsMatched detail of either version: all but `results` read the same in both. */
+export type SettlementsMatchedDetail =
+  | EventDetail<typeof SettlementsMatchedV1>
+  | EventDetail<typeof SettlementsMatchedV2>;
+
+/** The payload of either version (`results` listed, or in a manifest: `readPartKeys` lists both). */
+export type SettlementsMatchedData = SettlementsMatchedDetail['data'];
+
+/** An archived or delivered detail as SettlementsMatched of its own version; null when it is neither. */
+export function parseSettlementsMatched(detail: unknown): SettlementsMatchedDetail | null {
+  const version = (detail as { version?: unknown } | null)?.version;
+  const definition = SETTLEMENTS_MATCHED_VERSIONS.find((candidate) => candidate.version === version);
+  const parsed = definition?.schema.safeParse(detail);
+  return parsed?.success ? (parsed.data as SettlementsMatchedDetail) : null;
+}
 
 export type SettlementsMatchedPayload = z.infer<typeof SettlementsMatchedPayloadSchema>;
 export type MatchCountsPayload = z.infer<typeof MatchCountsSchema>;

@@ -4,13 +4,18 @@ import {
   DatasetBlockedV1,
   DatasetReadyV1,
   ReconciliationCompletedV1,
-  SettlementsMatchedV1,
 } from '../../contracts/events/catalog.ts';
 import type { EventDetail } from '../../contracts/events/envelope.ts';
+import {
+  SETTLEMENTS_MATCHED_VERSIONS,
+  type SettlementsMatchedDetail,
+  SettlementsMatchedV1,
+} from '../../contracts/events/settlements-matched.ts';
 import { perEnvironment } from '../../lib/aws/clients.ts';
 import {
   parseEventBridgeBody,
   parseEventRecord,
+  parseEventRecordOf,
   UnexpectedEventError,
 } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
@@ -20,10 +25,8 @@ import type { ReadyScope } from './ports.ts';
 import { type PublishOutcome, publishDay } from './publish-day.ts';
 import { type ReadyDeps, sideEffects } from './side-effects.ts';
 
-/** The events that change a day's readiness facts: a reconciliation, or a settlement-match run. */
-export type ReadyTrigger =
-  | EventDetail<typeof ReconciliationCompletedV1>
-  | EventDetail<typeof SettlementsMatchedV1>;
+/** The events that change a day's readiness facts: a reconciliation, or a settlement-match run (v1 or v2). */
+export type ReadyTrigger = EventDetail<typeof ReconciliationCompletedV1> | SettlementsMatchedDetail;
 
 /** What one record's processing returns (stored by Powertools idempotency, so JSON only). */
 export type ReadyResult = {
@@ -38,11 +41,14 @@ export type ReadyResult = {
   filesMissingByCutoff: number;
 };
 
-/** Parse a record as ReconciliationCompleted v1 or SettlementsMatched v1, chosen by its detail-type. */
+/**
+ * Parse a record as ReconciliationCompleted v1 or SettlementsMatched v1 or v2, chosen by its detail-type and then
+ * its version (only the match run's date is read, the same in both).
+ */
 export function parseTrigger(record: SQSRecord): ReadyTrigger {
   const type = parseEventBridgeBody(record)['detail-type'];
   if (type === ReconciliationCompletedV1.type) return parseEventRecord(record, ReconciliationCompletedV1);
-  if (type === SettlementsMatchedV1.type) return parseEventRecord(record, SettlementsMatchedV1);
+  if (type === SettlementsMatchedV1.type) return parseEventRecordOf(record, SETTLEMENTS_MATCHED_VERSIONS);
   throw new UnexpectedEventError(record.messageId, `detail-type ${type} is not a ready-publisher trigger`);
 }
 

@@ -1,8 +1,14 @@
 import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { findMatchingRules, type MatchingRules } from '../../config/matching-rules.ts';
-import { RecordsDeduplicatedV1, RecordsDeduplicatedV2 } from '../../contracts/events/catalog.ts';
+import {
+  RecordsDeduplicatedV1,
+  RecordsDeduplicatedV2,
+  SettlementsMatchedV1,
+} from '../../contracts/events/catalog.ts';
+import { isPartsManifestRef } from '../../contracts/events/parts-manifest-ref.ts';
 import { createEvent } from '../../lib/outbox/event-factory.ts';
+import { readPartKeys } from '../../lib/parts-manifest/parts-manifest.ts';
 import { memoryUnitLedger } from '../../lib/work-units/test-support/memory-unit-ledger.ts';
 import fixture from '../../test/events/records-deduplicated-v2.json' with { type: 'json' };
 import { createRandom } from '../../test/sample-data/prng.ts';
@@ -156,70 +162,73 @@ describe('processRecordsDeduplicated', () => {
   });
 });
 
-describe('processRecordsDeduplicated above the unit size', () => {
-  /** acme-bank's random window in silver, its first file's RecordsDeduplicated, and deps whose commits are kept. */
-  function windowAndDeps(unitsAboveRows: (windowRows: number) => number) {
-    const rules = findMatchingRules('acme-bank') as MatchingRules;
-    const random = createRandom(20261207);
-    const rows = randomRows(random, rules, '2026-11-20');
-    const silver = silverWindow(
-      withLineage(rows.transactions, 'transactions', random),
-      withLineage(rows.settlements, 'settlements', random),
-      random,
-    );
-    // The trigger is a file of the window's last date, so no later window reads it.
-    const last = silver.runs.reduce((latest, run) => (run.businessDate > latest.businessDate ? run : latest));
-    const [first, others] = [last, silver.runs.filter((run) => run !== last)];
-    const windowRows = silver.runs.reduce((sum, run) => sum + run.uniqueRows, 0);
-    const event = createEvent(
-      RecordsDeduplicatedV1,
-      { producer: 'dedup', correlationId: 'c', causationId: 'e', runId: first.runId },
-      {
-        fileId: first.fileId,
-        partner: first.partner,
-        dataset: first.dataset,
-        businessDate: first.businessDate,
-        schemaV: 1,
-        sha256: 'a'.repeat(64),
-        counts: { valid: first.uniqueRows, unique: first.uniqueRows, duplicates: 0, conflicts: 0 },
-        totals: {
-          unique: { rowCount: first.uniqueRows, sums: {} },
-          duplicates: { rowCount: 0, sums: {} },
-          conflicts: { rowCount: 0, sums: {} },
-        },
-        unique: first.unique,
-        duplicates: null,
-        conflicts: null,
+/** acme-bank's random window in silver, its first file's RecordsDeduplicated, and deps whose commits are kept. */
+function windowAndDeps(
+  unitsAboveRows: (windowRows: number) => number,
+  partsListedInlineMax: number = DEFAULT_MATCH_LIMITS.partsListedInlineMax,
+) {
+  const rules = findMatchingRules('acme-bank') as MatchingRules;
+  const random = createRandom(20261207);
+  const rows = randomRows(random, rules, '2026-11-20');
+  const silver = silverWindow(
+    withLineage(rows.transactions, 'transactions', random),
+    withLineage(rows.settlements, 'settlements', random),
+    random,
+  );
+  // The trigger is a file of the window's last date, so no later window reads it.
+  const last = silver.runs.reduce((latest, run) => (run.businessDate > latest.businessDate ? run : latest));
+  const [first, others] = [last, silver.runs.filter((run) => run !== last)];
+  const windowRows = silver.runs.reduce((sum, run) => sum + run.uniqueRows, 0);
+  const event = createEvent(
+    RecordsDeduplicatedV1,
+    { producer: 'dedup', correlationId: 'c', causationId: 'e', runId: first.runId },
+    {
+      fileId: first.fileId,
+      partner: first.partner,
+      dataset: first.dataset,
+      businessDate: first.businessDate,
+      schemaV: 1,
+      sha256: 'a'.repeat(64),
+      counts: { valid: first.uniqueRows, unique: first.uniqueRows, duplicates: 0, conflicts: 0 },
+      totals: {
+        unique: { rowCount: first.uniqueRows, sums: {} },
+        duplicates: { rowCount: 0, sums: {} },
+        conflicts: { rowCount: 0, sums: {} },
       },
-    );
-    const committed: MatchCommit[] = [];
-    const dispatched: MatchUnit[] = [];
-    const deps: SettlementMatchDeps = {
-      ports: {
-        filesAwaitingDedup: async () => [],
-        dedupRuns: async (date) => others.filter((run) => run.businessDate === date),
-        objects: silver.objects,
+      unique: first.unique,
+      duplicates: null,
+      conflicts: null,
+    },
+  );
+  const committed: MatchCommit[] = [];
+  const dispatched: MatchUnit[] = [];
+  const deps: SettlementMatchDeps = {
+    ports: {
+      filesAwaitingDedup: async () => [],
+      dedupRuns: async (date) => others.filter((run) => run.businessDate === date),
+      objects: silver.objects,
+    },
+    config: { ...DEFAULT_MATCH_LIMITS, silverBucket: 'silver', partsListedInlineMax },
+    commit: async (commit) => {
+      committed.push(commit);
+      return 'committed';
+    },
+    units: {
+      ledger: memoryUnitLedger<MatchUnitsWork, MatchUnitResult>(),
+      dispatch: async (units) => {
+        dispatched.push(...units);
       },
-      config: { ...DEFAULT_MATCH_LIMITS, silverBucket: 'silver' },
-      commit: async (commit) => {
-        committed.push(commit);
-        return 'committed';
+      sizes: {
+        aboveRows: unitsAboveRows(windowRows),
+        rowsPerUnit: Math.ceil(windowRows / 3),
+        rowsPerPart: 50,
       },
-      units: {
-        ledger: memoryUnitLedger<MatchUnitsWork, MatchUnitResult>(),
-        dispatch: async (units) => {
-          dispatched.push(...units);
-        },
-        sizes: {
-          aboveRows: unitsAboveRows(windowRows),
-          rowsPerUnit: Math.ceil(windowRows / 3),
-          rowsPerPart: 50,
-        },
-      },
-    };
-    return { event, deps, committed, dispatched };
-  }
+    },
+  };
+  return { event, deps, committed, dispatched };
+}
 
+describe('processRecordsDeduplicated above the unit size', () => {
   it('plans the window into units and commits nothing; the last unit commits the joined run, once', async () => {
     // Prepare: a unit size just below the window
     const { event, deps, committed, dispatched } = windowAndDeps((windowRows) => windowRows - 1);
@@ -256,6 +265,56 @@ describe('processRecordsDeduplicated above the unit size', () => {
       result.counts?.transactions,
     ]);
   });
+});
+
+describe('commitRun, whole and joined, around PARTS_LISTED_INLINE_MAX', () => {
+  /** Match the random window (in units or whole) and commit it; the committed event and its deps. */
+  async function committedRun(inUnits: boolean, partsListedInlineMax?: number) {
+    const { event, deps, committed, dispatched } = windowAndDeps(
+      (windowRows) => (inUnits ? windowRows - 1 : windowRows),
+      partsListedInlineMax,
+    );
+    await processRecordsDeduplicated(event, deps);
+    for (const unit of dispatched) await processMatchUnit(unit, deps);
+    const [commit] = committed;
+    if (!commit || committed.length !== 1) throw new Error(`expected one commit, got ${committed.length}`);
+    return { event: commit.event, objects: deps.ports.objects };
+  }
+
+  it.each([
+    ['joined from its units', true],
+    ['matched whole', false],
+  ])('commits a run %s as v1 with its results listed at the default limit', async (_name, inUnits) => {
+    // Act
+    const { event } = await committedRun(inUnits);
+
+    // Assess
+    expect(event.version).toBe(1);
+    expect(isPartsManifestRef(event.data.results)).toBe(false);
+  });
+
+  it.each([
+    ['joined from its units', true],
+    ['matched whole', false],
+  ])(
+    'commits a run %s as v2 above the limit, its manifest listing every result part of v1 in order',
+    async (_name, inUnits) => {
+      // Prepare: the same window's run as v1 lists its parts
+      const v1 = SettlementsMatchedV1.schema.parse((await committedRun(inUnits)).event);
+      const listed = v1.data.results;
+
+      // Act
+      const { event, objects } = await committedRun(inUnits, 0);
+
+      // Assess
+      const { results } = event.data;
+      expect(event.version).toBe(2);
+      expect(isPartsManifestRef(results) && results.manifest).toBe(`${listed.prefix}_parts-manifest.json`);
+      expect(listed.parts.length).toBeGreaterThan(inUnits ? 1 : 0);
+      expect(await readPartKeys(results, objects.getObject)).toEqual(listed.parts);
+      expect(event.data.counts).toEqual(v1.data.counts);
+    },
+  );
 });
 
 describe('settlementMatchConsumer', () => {

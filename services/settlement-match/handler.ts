@@ -1,6 +1,5 @@
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { findMatchingRules } from '../../config/matching-rules.ts';
-import { SettlementsMatchedV1 } from '../../contracts/events/catalog.ts';
 import {
   RECORDS_DEDUPLICATED_VERSIONS,
   type RecordsDeduplicatedDetail,
@@ -8,9 +7,9 @@ import {
 import { perEnvironment } from '../../lib/aws/clients.ts';
 import { parseEventRecordOf } from '../../lib/consumer/eventbridge-record.ts';
 import { type ConsumerDefinition, createSqsConsumer } from '../../lib/consumer/sqs-consumer.ts';
-import { createEvent } from '../../lib/outbox/event-factory.ts';
 import { laterWindowsToRematch } from './later-windows.ts';
 import { type MatchRun, type MatchTrigger, matchPartnerDay, prepareMatchRun } from './match-run.ts';
+import { settlementsMatchedEvent } from './settlements-matched-event.ts';
 import { type SettlementMatchDeps, sideEffects } from './side-effects.ts';
 import { planMatchUnits } from './units/match-unit-run.ts';
 
@@ -71,22 +70,26 @@ export function triggerOf(detail: RecordsDeduplicatedDetail): MatchTrigger {
   };
 }
 
-/** Record a matched run and put its SettlementsMatched in the outbox, in one transaction (whole or joined). */
+/**
+ * Record a matched run and put its SettlementsMatched in the outbox, in one transaction (whole or joined). A result
+ * list too long for the bus goes to a parts manifest first, and the event is then v2 (`settlementsMatchedEvent`).
+ */
 export async function commitRun(
   run: MatchRun,
   causationId: string,
-  deps: Pick<SettlementMatchDeps, 'commit'>,
+  deps: Pick<SettlementMatchDeps, 'commit' | 'ports' | 'config'>,
 ) {
   const { partner, businessDate } = run.payload;
-  const event = createEvent(
-    SettlementsMatchedV1,
+  const event = await settlementsMatchedEvent(
+    run.payload,
     {
       producer: 'settlement-match',
       correlationId: `${partner}:${businessDate}`,
       causationId,
       runId: run.matchRunId,
     },
-    run.payload,
+    deps.ports.objects,
+    deps.config.partsListedInlineMax,
   );
   const result = await deps.commit({ event, notSettlingTransactions: run.notSettlingTransactions });
   return { committed: result === 'committed', event };

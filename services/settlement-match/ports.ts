@@ -1,4 +1,8 @@
-import { JSON_LINES_PART_ENTRIES, MAX_MATCH_WINDOW_ROWS } from '../../config/limits.ts';
+import {
+  JSON_LINES_PART_ENTRIES,
+  MAX_MATCH_WINDOW_ROWS,
+  PARTS_LISTED_INLINE_MAX,
+} from '../../config/limits.ts';
 import type { DatasetName } from '../../contracts/datasets/dataset-contract.ts';
 import type { ObjectRef, PartsRef } from '../../contracts/events/envelope.ts';
 import { DEFAULT_SET_ENGINE_LIMITS, type SetEngineLimits } from '../../lib/duckdb/set-engine.ts';
@@ -44,6 +48,8 @@ export interface SettlementMatchConfig {
   /** Records and characters per result JSON Lines part. */
   readonly resultPartEntries: number;
   readonly resultPartCharacters: number;
+  /** Result parts above this many are announced through a parts manifest (SettlementsMatched v2). */
+  readonly partsListedInlineMax: number;
   /** Most rows one window may hold (config/limits.ts `MAX_MATCH_WINDOW_ROWS`). */
   readonly maxWindowRows: number;
   /** The DuckDB session each window is matched in (memory limit, threads). */
@@ -53,6 +59,7 @@ export interface SettlementMatchConfig {
 export const DEFAULT_MATCH_LIMITS = {
   resultPartEntries: JSON_LINES_PART_ENTRIES,
   resultPartCharacters: 16 * 1024 * 1024,
+  partsListedInlineMax: PARTS_LISTED_INLINE_MAX,
   maxWindowRows: MAX_MATCH_WINDOW_ROWS,
   engine: DEFAULT_SET_ENGINE_LIMITS,
 } as const satisfies Partial<SettlementMatchConfig>;

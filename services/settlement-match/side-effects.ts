@@ -32,6 +32,23 @@ export const UNITS_ABOVE_VARIABLE = 'FINLEDGER_MATCH_IN_UNITS_ABOVE_ROWS';
 export const UNIT_ROWS_VARIABLE = 'FINLEDGER_MATCH_UNIT_ROWS';
 export const UNIT_PART_ROWS_VARIABLE = 'FINLEDGER_MATCH_UNIT_PART_ROWS';
 
+/** Optional most result part keys listed in SettlementsMatched (PARTS_LISTED_INLINE_MAX); lowered in tests. */
+export const PARTS_LISTED_INLINE_MAX_VARIABLE = 'FINLEDGER_MATCH_PARTS_LISTED_INLINE_MAX';
+
+/** Limits from `config/limits.ts`, the listed result parts lowered by the environment in tests. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): SettlementMatchConfig {
+  return {
+    ...DEFAULT_MATCH_LIMITS,
+    silverBucket: resources.bucket('silver'),
+    partsListedInlineMax: countFromEnv(
+      PARTS_LISTED_INLINE_MAX_VARIABLE,
+      DEFAULT_MATCH_LIMITS.partsListedInlineMax,
+      0,
+      env,
+    ),
+  };
+}
+
 /** Unit sizes from `config/limits.ts`, lowered by the environment in tests and small stages. */
 export function unitSizesFromEnv(env: NodeJS.ProcessEnv = process.env): MatchUnitSizes {
   return {
@@ -72,7 +89,7 @@ function build(): SettlementMatchSideEffects {
         filesAwaitingDedup: registryFilesAwaitingDedup(registry),
         objects: s3Objects(clients.s3),
       },
-      config: { ...DEFAULT_MATCH_LIMITS, silverBucket: resources.bucket('silver') },
+      config: configFromEnv(),
       commit: dynamoMatchCommitter(clients.doc, { files, outbox: resources.table('outbox') }),
       units: {
         ledger: dynamoUnitLedger<MatchUnitsWork, MatchUnitResult>(clients.doc, files, {

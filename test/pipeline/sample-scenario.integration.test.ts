@@ -4,6 +4,7 @@ import { deliverScenario, mainJobScenario } from '../../cli/main-job.ts';
 import { pipelineReport } from '../../cli/pipeline-state.ts';
 import type { PipelineReport } from '../../cli/report.ts';
 import { DatasetReadyV1 } from '../../contracts/events/dataset-ready.ts';
+import { isPartsManifestRef } from '../../contracts/events/parts-manifest-ref.ts';
 import {
   type RecordsDeduplicatedDetail,
   RecordsDeduplicatedV1,
@@ -14,7 +15,13 @@ import type { Runtime } from '../../runtime/runtime.ts';
 import { ScenarioClock } from '../../runtime/scenario-clock.ts';
 import type { ScenarioDefectKind } from '../sample-data/scenario-truth.ts';
 import { expectNoClearCardNumbers } from './card-data-scan.ts';
-import { archivedDetails, configureTestEnvironment, startTestPipeline } from './support.ts';
+import {
+  archivedDetails,
+  archivedMatchRuns,
+  configureTestEnvironment,
+  resultPartKeys,
+  startTestPipeline,
+} from './support.ts';
 
 /**
  * The main job's sample set, delivered as `npm start` delivers it, against its ground truth: every injected defect
@@ -36,6 +43,9 @@ const MATCH_UNITS_ENV = {
   FINLEDGER_MATCH_IN_UNITS_ABOVE_ROWS: String(MATCH_UNITS_ABOVE_ROWS),
   FINLEDGER_MATCH_UNIT_ROWS: '400',
   FINLEDGER_MATCH_UNIT_PART_ROWS: '100',
+  // Every result part list goes to a parts manifest, so every match run (whole or joined) is SettlementsMatched v2
+  // and the match exceptions below are read through manifests.
+  FINLEDGER_MATCH_PARTS_LISTED_INLINE_MAX: '0',
 };
 /** Gold in units is forced for the bigger dates (ranges of buckets of ~300 rows), the others built whole. */
 const GOLD_UNITS_ABOVE_ROWS = 1000;
@@ -100,7 +110,9 @@ describe('the main job sample set on the offline runtime', () => {
         event.data.counts.unique,
       ]),
     );
-    const matched = await archivedDetails(runtime, SettlementsMatchedV1);
+    const matched = await archivedMatchRuns(runtime);
+    const partKeys = new Map<string, string[]>();
+    for (const event of matched) partKeys.set(event.eventId, await resultPartKeys(runtime, event));
     const windowRows = (event: (typeof matched)[number]) =>
       event.data.inputs.reduce(
         (sum, input) => sum + (uniqueRows.get(`${input.fileId}:${input.runId}`) ?? Number.NaN),
@@ -108,12 +120,29 @@ describe('the main job sample set on the offline runtime', () => {
       );
     const runs = (events: typeof matched) => events.map((event) => event.data.matchRunId).sort();
     const inUnits = matched.filter((event) =>
-      event.data.results.parts.some((key) => /\/unit-\d{5}\//.test(key)),
+      (partKeys.get(event.eventId) ?? []).some((key) => /\/unit-\d{5}\//.test(key)),
     );
     const big = matched.filter((event) => windowRows(event) > MATCH_UNITS_ABOVE_ROWS);
     expect(big.length).toBeGreaterThan(2);
     expect(big.length).toBeLessThan(matched.length);
     expect(runs(inUnits)).toEqual(runs(big));
+  });
+
+  it('announces every match run, whole or joined, as v2, its results in a manifest under the run folder', async () => {
+    const matched = await archivedMatchRuns(runtime);
+
+    expect(matched.length).toBeGreaterThan(0);
+    expect(await archivedDetails(runtime, SettlementsMatchedV1)).toEqual([]);
+    for (const event of matched) {
+      const { results } = event.data;
+      expect(event.version).toBe(2);
+      expect(
+        isPartsManifestRef(results) && results.manifest === `${results.prefix}_parts-manifest.json`,
+      ).toBe(true);
+      expect((await resultPartKeys(runtime, event)).every((key) => key.startsWith(results.prefix))).toBe(
+        true,
+      );
+    }
   });
 
   it('builds the gold of the dates above the unit size in units, each range of buckets in its own parts, and the others whole', async () => {

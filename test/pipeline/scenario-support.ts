@@ -1,15 +1,16 @@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type DatasetName, findPartner } from '../../config/partners.ts';
 import { gatesFor } from '../../config/ready-gates.ts';
-import { DatasetBlockedV1, DatasetReadyV1, SettlementsMatchedV1 } from '../../contracts/events/catalog.ts';
+import { DatasetBlockedV1, DatasetReadyV1 } from '../../contracts/events/catalog.ts';
 import type { GateOutcome } from '../../contracts/events/dataset-ready.ts';
 import type { EventDetail } from '../../contracts/events/envelope.ts';
+import type { SettlementsMatchedDetail } from '../../contracts/events/settlements-matched.ts';
 import { scanTable } from '../../lib/aws/scan-table.ts';
 import type { Runtime } from '../../runtime/runtime.ts';
 import { ScenarioClock } from '../../runtime/scenario-clock.ts';
 import { cutoffInstant } from '../../services/ready-publisher/cutoff.ts';
 import type { SampleFile } from '../sample-data/index.ts';
-import { archivedDetails, landAndSettle, startTestPipeline } from './support.ts';
+import { archivedDetails, archivedMatchRuns, landAndSettle, startTestPipeline } from './support.ts';
 
 /** A test pipeline whose uploads land at the instants of a scenario clock (the S3 event's `time`). */
 export interface Scenario {
@@ -85,13 +86,13 @@ export async function verdictsOf(
   return [...ready, ...blocked].sort((a, b) => archivedAt(a) - archivedAt(b));
 }
 
-/** Every SettlementsMatched of a partner as of a business date, oldest first. */
+/** Every SettlementsMatched (v1 or v2) of a partner as of a business date, oldest first. */
 export async function matchRunsOf(
   runtime: Runtime,
   partner: string,
   businessDate: string,
-): Promise<EventDetail<typeof SettlementsMatchedV1>[]> {
-  return (await archivedDetails(runtime, SettlementsMatchedV1)).filter(
+): Promise<SettlementsMatchedDetail[]> {
+  return (await archivedMatchRuns(runtime)).filter(
     (event) => event.data.partner === partner && event.data.businessDate === businessDate,
   );
 }

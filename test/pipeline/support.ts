@@ -2,8 +2,13 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { z } from 'zod';
 import { landObjects } from '../../cli/main-job.ts';
 import { registryOf, waitForTerminalFiles } from '../../cli/pipeline-state.ts';
-import type { SettlementsMatchedV1 } from '../../contracts/events/catalog.ts';
-import type { EventDefinition, EventDetail } from '../../contracts/events/envelope.ts';
+import type { EventDefinition } from '../../contracts/events/envelope.ts';
+import {
+  parseSettlementsMatched,
+  type SettlementsMatchedDetail,
+  SettlementsMatchedV1,
+} from '../../contracts/events/settlements-matched.ts';
+import { readPartKeys } from '../../lib/parts-manifest/parts-manifest.ts';
 import type { BusEvent } from '../../runtime/bus-events.ts';
 import { silentLogger } from '../../runtime/logger.ts';
 import { type PipelineOptions, startPipeline } from '../../runtime/pipeline.ts';
@@ -62,6 +67,20 @@ export async function archivedDetails<D extends EventDefinition<string, number, 
     .map((event) => definition.schema.parse(event.detail) as z.infer<D['schema']>);
 }
 
+/** Every archived SettlementsMatched, v1 and v2, in arrival order; throws on one that is neither. */
+export async function archivedMatchRuns(runtime: Runtime): Promise<SettlementsMatchedDetail[]> {
+  return (await archivedEvents(runtime, SettlementsMatchedV1.type)).map((event) => {
+    const detail = parseSettlementsMatched(event.detail);
+    if (!detail) throw new Error(`Archived SettlementsMatched ${event.id} is neither v1 nor v2`);
+    return detail;
+  });
+}
+
+/** A SettlementsMatched's result part keys, in order: listed (v1, v2) or read from its manifest (v2). */
+export async function resultPartKeys(runtime: Runtime, event: SettlementsMatchedDetail): Promise<string[]> {
+  return readPartKeys(event.data.results, (ref) => readObjectBytes(runtime, ref.bucket, ref.key));
+}
+
 export async function readObjectBytes(runtime: Runtime, bucket: string, key: string): Promise<Uint8Array> {
   const result = await runtime.clients.s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return result.Body!.transformToByteArray();
@@ -97,12 +116,13 @@ export type MatchRecord = {
   readonly settlements?: { id: string }[];
 };
 
-/** The result records a SettlementsMatched references (JSON Lines parts). */
+/** The result records a SettlementsMatched (v1 or v2) references (JSON Lines parts, listed or in a manifest). */
 export async function matchRecordsOf(
   runtime: Runtime,
-  event: EventDetail<typeof SettlementsMatchedV1>,
+  event: SettlementsMatchedDetail,
 ): Promise<MatchRecord[]> {
-  const { bucket, parts } = event.data.results;
+  const { bucket } = event.data.results;
+  const parts = await resultPartKeys(runtime, event);
   const texts = await Promise.all(parts.map((key) => readObjectText(runtime, bucket, key)));
   return texts.flatMap((text) =>
     text

@@ -1,12 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { SettlementsMatchedV1 } from '../../../contracts/events/catalog.ts';
-import type { EventDetail } from '../../../contracts/events/envelope.ts';
+import type { SettlementsMatchedDetail } from '../../../contracts/events/settlements-matched.ts';
 import { type CommitOnceResult, commitOnce } from '../../../lib/outbox/transaction.ts';
 import { windowScope } from '../units/match-unit-run.ts';
 
-/** One run's SettlementsMatched event and what its registry item records beside the event's payload. */
+/**
+ * One run's SettlementsMatched event (v1 or v2) and what its registry item records beside the event's payload: its
+ * `results` as the event carries it, listed or as a manifest ref, so the item stays as small as the event.
+ */
 export interface MatchCommit {
-  readonly event: EventDetail<typeof SettlementsMatchedV1>;
+  readonly event: SettlementsMatchedDetail;
   readonly notSettlingTransactions: number;
 }
 
