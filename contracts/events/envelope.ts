@@ -80,5 +80,19 @@ export function defineEvent<Type extends string, Version extends number, Payload
 /** The `detail` of an event, as produced and consumed. */
 export type EventDetail<D extends EventDefinition<string, number, z.ZodType>> = z.infer<D['schema']>;
 
+/**
+ * An archived or delivered detail parsed by the contract of its own version among `definitions` (the versions of one
+ * event); null when its version is none of them or it breaks that version's contract.
+ * @example parseDetailOfItsVersion(detail, [RecordsDeduplicatedV1, RecordsDeduplicatedV2])
+ */
+export function parseDetailOfItsVersion<D extends EventDefinition<string, number, z.ZodType>>(
+  detail: unknown,
+  definitions: readonly D[],
+): EventDetail<D> | null {
+  const version = (detail as { version?: unknown } | null)?.version;
+  const parsed = definitions.find((candidate) => candidate.version === version)?.schema.safeParse(detail);
+  return parsed?.success ? (parsed.data as EventDetail<D>) : null;
+}
+
 /** EventBridge `source` for a producing service. */
 export const eventSource = (producer: string): string => `finledger.${producer}`;

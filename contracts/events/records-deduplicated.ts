@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { BusinessDateSchema, defineEvent, type EventDetail, PartsRefSchema } from './envelope.ts';
+import {
+  BusinessDateSchema,
+  defineEvent,
+  type EventDetail,
+  PartsRefSchema,
+  parseDetailOfItsVersion,
+} from './envelope.ts';
 import { DatasetNameSchema } from './file-landed.ts';
 import { type ControlTotals, ControlTotalsSchema } from './file-validated.ts';
 import { PartsOrManifestRefSchema } from './parts-manifest-ref.ts';
@@ -144,12 +150,8 @@ export type RecordsDeduplicatedDetail =
   | EventDetail<typeof RecordsDeduplicatedV2>;
 
 /** An archived or delivered detail as RecordsDeduplicated of its own version; null when it is neither. */
-export function parseRecordsDeduplicated(detail: unknown): RecordsDeduplicatedDetail | null {
-  const version = (detail as { version?: unknown } | null)?.version;
-  const definition = RECORDS_DEDUPLICATED_VERSIONS.find((candidate) => candidate.version === version);
-  const parsed = definition?.schema.safeParse(detail);
-  return parsed?.success ? (parsed.data as RecordsDeduplicatedDetail) : null;
-}
+export const parseRecordsDeduplicated = (detail: unknown): RecordsDeduplicatedDetail | null =>
+  parseDetailOfItsVersion(detail, RECORDS_DEDUPLICATED_VERSIONS);
 
 export type DedupCounts = z.infer<typeof DedupCountsSchema>;
 export type DedupTotals = z.infer<typeof DedupTotalsSchema>;

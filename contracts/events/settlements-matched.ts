@@ -6,6 +6,7 @@ import {
   type EventDetail,
   MinorUnitsSchema,
   PartsRefSchema,
+  parseDetailOfItsVersion,
 } from './envelope.ts';
 import { DatasetNameSchema } from './file-landed.ts';
 import { PartsOrManifestRefSchema } from './parts-manifest-ref.ts';
@@ -215,12 +216,8 @@ export type SettlementsMatchedDetail =
 export type SettlementsMatchedData = SettlementsMatchedDetail['data'];
 
 /** An archived or delivered detail as SettlementsMatched of its own version; null when it is neither. */
-export function parseSettlementsMatched(detail: unknown): SettlementsMatchedDetail | null {
-  const version = (detail as { version?: unknown } | null)?.version;
-  const definition = SETTLEMENTS_MATCHED_VERSIONS.find((candidate) => candidate.version === version);
-  const parsed = definition?.schema.safeParse(detail);
-  return parsed?.success ? (parsed.data as SettlementsMatchedDetail) : null;
-}
+export const parseSettlementsMatched = (detail: unknown): SettlementsMatchedDetail | null =>
+  parseDetailOfItsVersion(detail, SETTLEMENTS_MATCHED_VERSIONS);
 
 export type SettlementsMatchedPayload = z.infer<typeof SettlementsMatchedPayloadSchema>;
 export type MatchCountsPayload = z.infer<typeof MatchCountsSchema>;
