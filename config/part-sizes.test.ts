@@ -37,21 +37,23 @@ const QUARANTINE_RATE = 0.05;
 /** Quarantine entries that fill a part's 16 Mi characters (~300 characters each). */
 const ENTRIES_PER_QUARANTINE_PART = Math.min(JSON_LINES_PART_ENTRIES, Math.floor((16 * 1024 * 1024) / 300));
 
+/** The run of the largest accepted file, with ids as long as real ones (key lengths are what is measured). */
+const LARGEST_FILE_RUN = {
+  dataset: 'transactions' as const,
+  partner: 'initech-acq',
+  businessDate: '2026-11-20',
+  runId: `run_${'0123456789abcdef'.repeat(2)}`,
+  fileId: `f_${'0123456789abcdef01234567'}`,
+  schemaV: 1,
+};
+
 describe('part sizes against the bus', () => {
   it('keeps the FileValidated of the largest accepted file, validated in chunks, inside the bus limit', () => {
     // Prepare: a 50 GiB file cut into chunks, each chunk's rows in parts of SILVER_PART_ROWS, 5 % quarantined
-    const run = {
-      dataset: 'transactions' as const,
-      partner: 'initech-acq',
-      businessDate: '2026-11-20',
-      runId: `run_${'0123456789abcdef'.repeat(2)}`,
-      fileId: `f_${'0123456789abcdef01234567'}`,
-      schemaV: 1,
-    };
     const chunks = Math.ceil(MAX_PARTNER_FILE_BYTES / VALIDATION_CHUNK_BYTES);
     const rowsPerChunk = Math.ceil(VALIDATION_CHUNK_BYTES / ROW_BYTES);
-    const silver = silverPrefix(run);
-    const quarantine = quarantinePrefix(run);
+    const silver = silverPrefix(LARGEST_FILE_RUN);
+    const quarantine = quarantinePrefix(LARGEST_FILE_RUN);
     const chunkKeys = (prefix: string, perChunk: number, key: (folder: string, index: number) => string) =>
       Array.from({ length: chunks }, (_, chunk) =>
         Array.from({ length: perChunk }, (_, index) => key(`${prefix}chunk-${partNumber(chunk)}/`, index)),
@@ -71,15 +73,15 @@ describe('part sizes against the bus', () => {
         FileValidatedV1,
         {
           producer: 'schema-validate-chunk',
-          correlationId: run.fileId,
+          correlationId: LARGEST_FILE_RUN.fileId,
           causationId: 'landed',
-          runId: run.runId,
+          runId: LARGEST_FILE_RUN.runId,
         },
         {
-          fileId: run.fileId,
-          partner: run.partner,
-          dataset: run.dataset,
-          businessDate: run.businessDate,
+          fileId: LARGEST_FILE_RUN.fileId,
+          partner: LARGEST_FILE_RUN.partner,
+          dataset: LARGEST_FILE_RUN.dataset,
+          businessDate: LARGEST_FILE_RUN.businessDate,
           schemaV: 1,
           sha256: 'a'.repeat(64),
           counts: { rowsIn: rows, valid: rows - quarantined, quarantined },
@@ -99,15 +101,7 @@ describe('part sizes against the bus', () => {
   });
 });
 
-/** The dedup of the largest accepted file, in its most units (16, one per history bucket), as units name parts. */
-const dedupRun = {
-  dataset: 'transactions' as const,
-  partner: 'initech-acq',
-  businessDate: '2026-11-20',
-  runId: `run_${'0123456789abcdef'.repeat(2)}`,
-  fileId: `f_${'0123456789abcdef01234567'}`,
-  schemaV: 1,
-};
+// The dedup of the largest accepted file, in its most units (16, one per history bucket), as units name parts.
 const ROWS = Math.ceil(MAX_PARTNER_FILE_BYTES / ROW_BYTES);
 const UNITS = Math.min(16, Math.ceil(ROWS / DEDUP_UNIT_ROWS));
 
@@ -137,15 +131,15 @@ function dedupPayload(
       ? null
       : unitParts(
           'finledger-prod-quarantine',
-          dedupQuarantinePrefix(dedupRun, kind),
+          dedupQuarantinePrefix(LARGEST_FILE_RUN, kind),
           parts[kind],
           entriesPartKey,
         );
   return {
-    fileId: dedupRun.fileId,
-    partner: dedupRun.partner,
-    dataset: dedupRun.dataset,
-    businessDate: dedupRun.businessDate,
+    fileId: LARGEST_FILE_RUN.fileId,
+    partner: LARGEST_FILE_RUN.partner,
+    dataset: LARGEST_FILE_RUN.dataset,
+    businessDate: LARGEST_FILE_RUN.businessDate,
     schemaV: 1,
     sha256: 'a'.repeat(64),
     counts: { valid: counts.unique + counts.duplicates + counts.conflicts, ...counts },
@@ -154,7 +148,7 @@ function dedupPayload(
       duplicates: totals(counts.duplicates),
       conflicts: totals(counts.conflicts),
     },
-    unique: unitParts('finledger-prod-silver', uniquePrefix(dedupRun), parts.unique, uniquePartKey),
+    unique: unitParts('finledger-prod-silver', uniquePrefix(LARGEST_FILE_RUN), parts.unique, uniquePartKey),
     duplicates: entries('duplicates'),
     conflicts: entries('conflicts'),
   };
@@ -164,7 +158,7 @@ const dedupOrigin = {
   producer: 'dedup-unit',
   correlationId: 'c',
   causationId: 'validated',
-  runId: dedupRun.runId,
+  runId: LARGEST_FILE_RUN.runId,
 };
 const manifests = { putObject: async () => {} };
 
