@@ -7,10 +7,12 @@
  * (staged parts + spill) and the CPU time of all its threads (less sensitive to a busy machine than wall time).
  * With `--units`, the window is matched in units as settlement-match does above MATCH_IN_UNITS_ABOVE_ROWS: the plan
  * (load, cut, unit rows written), then each unit in turn (as many invocations would), then the join; it prints the
- * plan's time and the slowest unit's, which bound what one invocation must do.
- * Run: npm exec -- tsx bench/settlement-match.bench.ts [--units] [rows…]   (default 2M and 5M rows)
+ * plan's time and the slowest unit's, which bound what one invocation must do; with `--plan-only` too, only the plan
+ * and the first unit run (the plan's own peak RSS is printed either way).
+ * Run: npm exec -- tsx bench/settlement-match.bench.ts [--units [--plan-only]] [rows…]   (default 2M and 5M rows)
  */
 import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -144,7 +146,7 @@ async function matchFolder(folder: string): Promise<void> {
  * Match the generated window in `folder` in units, as settlement-match and its unit worker do, one after another in
  * this process; the plan's objects go to a folder beside the window, result parts are counted and dropped.
  */
-async function matchFolderInUnits(folder: string): Promise<void> {
+async function matchFolderInUnits(folder: string, planOnly: boolean): Promise<void> {
   const runs = await runsOf(folder);
   const store = join(folder, 'objects');
   await mkdir(store, { recursive: true });
@@ -169,6 +171,13 @@ async function matchFolderInUnits(folder: string): Promise<void> {
   const units: MatchUnit[] = [];
   const started = performance.now();
   const cpuAtStart = process.cpuUsage();
+  // The child's TMPDIR is its own (benchSize), so every set engine's scratch folder under it is the plan's.
+  let scratchPeak = 0;
+  const sampler = setInterval(() => {
+    void folderBytes(tmpdir()).then((bytes) => {
+      scratchPeak = Math.max(scratchPeak, bytes);
+    });
+  }, 250);
   await planMatchUnits(
     {
       partner: PARTNER,
@@ -190,10 +199,13 @@ async function matchFolderInUnits(folder: string): Promise<void> {
       sizes: unitSizesFromEnv(),
     },
   );
+  clearInterval(sampler);
   const planSeconds = (performance.now() - started) / 1000;
+  const planRss = process.resourceUsage().maxRSS * 1024;
   const unitSeconds: number[] = [];
   let counts: Record<string, number> = {};
-  for (const unit of units) {
+  // --plan-only: the plan and the first unit (what bounds one invocation), not the whole run one unit at a time.
+  for (const unit of planOnly ? units.slice(0, 1) : units) {
     const unitStarted = performance.now();
     const end = await matchUnit(unit, ports, config, ledger);
     unitSeconds.push((performance.now() - unitStarted) / 1000);
@@ -205,23 +217,27 @@ async function matchFolderInUnits(folder: string): Promise<void> {
       counts,
       seconds: (performance.now() - started) / 1000,
       matchSeconds: planSeconds,
+      planRss,
       unitSeconds,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       peakRss: process.resourceUsage().maxRSS * 1024,
-      scratchPeak: 0,
+      scratchPeak,
       written,
     }),
   );
 }
 
 /** Generate a window of `rows` rows in a child process, match it in another, print the figures. */
-function benchSize(rows: number, folder: string, inUnits: boolean): boolean {
+function benchSize(rows: number, folder: string, inUnits: boolean, planOnly: boolean): boolean {
+  const scratch = join(folder, 'tmp');
   const child = (nodeFlags: string[], script: string, args: string[]) =>
     spawnSync(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
       cwd: root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, TMPDIR: scratch },
     });
+  mkdirSync(scratch, { recursive: true });
   const generating = performance.now();
   const generated = child([], 'bench/settlement-window/generate-window.ts', [String(rows), folder]);
   if (generated.status !== 0) return false;
@@ -229,6 +245,7 @@ function benchSize(rows: number, folder: string, inUnits: boolean): boolean {
   const matched = child([`--max-old-space-size=${HEAP_MIB}`], 'bench/settlement-match.bench.ts', [
     inUnits ? '--match-in-units' : '--match',
     folder,
+    ...(planOnly ? ['--plan-only'] : []),
   ]);
   const line = matched.stdout.trim().split('\n').at(-1);
   if (matched.status !== 0 || !line) return false;
@@ -238,6 +255,7 @@ function benchSize(rows: number, folder: string, inUnits: boolean): boolean {
     cpuSeconds: number;
     matchSeconds: number;
     peakRss: number;
+    planRss?: number;
     scratchPeak: number;
     written: { parts: number; bytes: number };
     unitSeconds?: number[];
@@ -246,7 +264,9 @@ function benchSize(rows: number, folder: string, inUnits: boolean): boolean {
   if (figures.unitSeconds) {
     const slowest = Math.max(...figures.unitSeconds);
     console.log(
-      `settlement match in units: ${rows.toLocaleString('en')} rows, plan ${figures.matchSeconds.toFixed(1)} s, ` +
+      `settlement match in units: ${rows.toLocaleString('en')} rows (generated in ${generation.toFixed(1)} s), ` +
+        `plan ${figures.matchSeconds.toFixed(1)} s (peak RSS ${mib(figures.planRss ?? 0)}, scratch ${mib(figures.scratchPeak)}), ` +
+        `${planOnly ? 'first unit only: ' : ''}` +
         `${figures.unitSeconds.length} units (slowest ${slowest.toFixed(1)} s, all ${figures.unitSeconds
           .reduce((sum, seconds) => sum + seconds, 0)
           .toFixed(
@@ -275,13 +295,14 @@ function benchSize(rows: number, folder: string, inUnits: boolean): boolean {
 
 const args = process.argv.slice(2);
 if (args[0] === '--match' && args[1]) await matchFolder(args[1]);
-else if (args[0] === '--match-in-units' && args[1]) await matchFolderInUnits(args[1]);
+else if (args[0] === '--match-in-units' && args[1])
+  await matchFolderInUnits(args[1], args.includes('--plan-only'));
 else {
   const sizes = args.filter((arg) => /^[0-9]+$/.test(arg)).map(Number);
   for (const rows of sizes.length > 0 ? sizes : [2_000_000, 5_000_000]) {
     const folder = await mkdtemp(join(tmpdir(), 'finledger-window-'));
     try {
-      if (!benchSize(rows, folder, args.includes('--units'))) {
+      if (!benchSize(rows, folder, args.includes('--units'), args.includes('--plan-only'))) {
         console.error(`settlement match bench failed for ${rows} rows`);
         process.exitCode = 1;
       }

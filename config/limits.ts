@@ -69,6 +69,13 @@ export const MATCH_UNIT_ROWS = 1_000_000;
 /** Rows per Parquet object of a unit's rows: what one unit worker holds in memory while staging an object. */
 export const MATCH_UNIT_PART_ROWS = 250_000;
 
+/**
+ * Rows the matching planner gathers (from the window's parts, read a second time once the window is cut) before it
+ * writes them out to the units' objects: what the planner holds of the window's rows at once (~1 KB a row in
+ * DuckDB, spilled past its memory limit), and what sets the objects a unit reads (≈ one per batch and side).
+ */
+export const MATCH_PLAN_BATCH_ROWS = 5_000_000;
+
 /** CopyObject copies at most 5 GiB; landing copies larger files to raw in parts (UploadPartCopy). */
 export const MULTIPART_COPY_ABOVE_BYTES = 5 * 1024 ** 3;
 

@@ -222,6 +222,7 @@ function windowAndDeps(
         aboveRows: unitsAboveRows(windowRows),
         rowsPerUnit: Math.ceil(windowRows / 3),
         rowsPerPart: 50,
+        rowsPerBatch: 40,
       },
     },
   };

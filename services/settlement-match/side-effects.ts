@@ -1,4 +1,9 @@
-import { MATCH_IN_UNITS_ABOVE_ROWS, MATCH_UNIT_PART_ROWS, MATCH_UNIT_ROWS } from '../../config/limits.ts';
+import {
+  MATCH_IN_UNITS_ABOVE_ROWS,
+  MATCH_PLAN_BATCH_ROWS,
+  MATCH_UNIT_PART_ROWS,
+  MATCH_UNIT_ROWS,
+} from '../../config/limits.ts';
 import { perEnvironment, sharedAwsClients } from '../../lib/aws/clients.ts';
 import { idempotencyStore } from '../../lib/consumer/idempotency-store.ts';
 import type { ConsumerDeps } from '../../lib/consumer/sqs-consumer.ts';
@@ -27,10 +32,14 @@ import type {
 /** The worker that matches one unit of a big window (topology `workers`). */
 export const UNIT_WORKER = 'settlement-match-unit';
 
-/** Optional row counts: windows above the first are matched in units of about the second, moved in parts of the third. */
+/**
+ * Optional row counts: windows above the first are matched in units of about the second, moved in parts of the
+ * third, the planner writing them out a batch of about the fourth at a time.
+ */
 export const UNITS_ABOVE_VARIABLE = 'FINLEDGER_MATCH_IN_UNITS_ABOVE_ROWS';
 export const UNIT_ROWS_VARIABLE = 'FINLEDGER_MATCH_UNIT_ROWS';
 export const UNIT_PART_ROWS_VARIABLE = 'FINLEDGER_MATCH_UNIT_PART_ROWS';
+export const PLAN_BATCH_ROWS_VARIABLE = 'FINLEDGER_MATCH_PLAN_BATCH_ROWS';
 
 /** Optional most result part keys listed in SettlementsMatched (PARTS_LISTED_INLINE_MAX); lowered in tests. */
 export const PARTS_LISTED_INLINE_MAX_VARIABLE = 'FINLEDGER_MATCH_PARTS_LISTED_INLINE_MAX';
@@ -55,6 +64,7 @@ export function unitSizesFromEnv(env: NodeJS.ProcessEnv = process.env): MatchUni
     aboveRows: countFromEnv(UNITS_ABOVE_VARIABLE, MATCH_IN_UNITS_ABOVE_ROWS, 0, env),
     rowsPerUnit: countFromEnv(UNIT_ROWS_VARIABLE, MATCH_UNIT_ROWS, 1, env),
     rowsPerPart: countFromEnv(UNIT_PART_ROWS_VARIABLE, MATCH_UNIT_PART_ROWS, 1, env),
+    rowsPerBatch: countFromEnv(PLAN_BATCH_ROWS_VARIABLE, MATCH_PLAN_BATCH_ROWS, 1, env),
   };
 }
 

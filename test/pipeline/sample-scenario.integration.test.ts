@@ -37,12 +37,13 @@ const inScenarioDates = (row: { businessDate: string }) => truth.businessDates.i
  */
 const DEDUP_UNITS_ENV = { FINLEDGER_DEDUP_IN_UNITS_ABOVE_ROWS: '350', FINLEDGER_DEDUP_UNIT_ROWS: '150' };
 
-/** Matching in units is forced for the bigger windows (a few units each, their rows moved in parts of 100 rows). */
+/** Matching in units is forced for the bigger windows (a few units each, their rows moved in parts of 100 rows, written out 300 rows at a time). */
 const MATCH_UNITS_ABOVE_ROWS = 900;
 const MATCH_UNITS_ENV = {
   FINLEDGER_MATCH_IN_UNITS_ABOVE_ROWS: String(MATCH_UNITS_ABOVE_ROWS),
   FINLEDGER_MATCH_UNIT_ROWS: '400',
   FINLEDGER_MATCH_UNIT_PART_ROWS: '100',
+  FINLEDGER_MATCH_PLAN_BATCH_ROWS: '300',
   // Every result part list goes to a parts manifest, so every match run (whole or joined) is SettlementsMatched v2
   // and the match exceptions below are read through manifests.
   FINLEDGER_MATCH_PARTS_LISTED_INLINE_MAX: '0',

@@ -37,7 +37,7 @@ const COLUMNS = {
 } as const;
 
 /** The run's contract must be deployed and hold every column matching reads. */
-function checkContract(run: DedupRunRef): void {
+export function checkContract(run: DedupRunRef): void {
   const contract = findDataset(run.dataset, run.schemaV);
   if (!contract)
     throw new SettlementMatchError(
@@ -49,8 +49,11 @@ function checkContract(run: DedupRunRef): void {
       throw new SettlementMatchError(`${contract.name} v${contract.version} has no silver column ${name}.`);
 }
 
-/** Columns as the in-memory reader read them: `String(null)` is 'null' and a missing amount is 0. */
-function columnsSql(dataset: DedupRunRef['dataset'], settlingTypes: readonly string[]): string {
+/**
+ * Columns as the in-memory reader read them: `String(null)` is 'null' and a missing amount is 0. Reads `r` (a
+ * unique part) and `p` (its file's `date_no` and `file_no`).
+ */
+export function columnsSql(dataset: DedupRunRef['dataset'], settlingTypes: readonly string[]): string {
   const lineage = 'p.date_no, p.file_no, coalesce(r._row_number, 0)::BIGINT AS row_number';
   if (dataset === 'transactions') {
     const settles =
@@ -64,6 +67,14 @@ function columnsSql(dataset: DedupRunRef['dataset'], settlingTypes: readonly str
   return `${lineage}, coalesce(r.settlement_id, 'null') AS settlement_id,
     coalesce(r.transaction_reference, 'null') AS transaction_reference, coalesce(r.amount_minor, 0)::BIGINT AS amount,
     coalesce(r.fee_minor, 0)::BIGINT AS fee, coalesce(r.currency, 'null') AS currency, r.payout_batch_id`;
+}
+
+/** The loaded rows of each side, as `columnsSql` reads them (`tx_rows` keeps `settles`; `loadWindow` numbers both). */
+export async function createRowTables(engine: SetEngine): Promise<void> {
+  await engine.db.run(`CREATE TABLE tx_rows (date_no INTEGER, file_no INTEGER, row_number BIGINT, transaction_id VARCHAR,
+    settles BOOLEAN, amount BIGINT, currency VARCHAR, settlement_reference VARCHAR)`);
+  await engine.db.run(`CREATE TABLE st_rows (date_no INTEGER, file_no INTEGER, row_number BIGINT, settlement_id VARCHAR,
+    transaction_reference VARCHAR, amount BIGINT, fee BIGINT, currency VARCHAR, payout_batch_id VARCHAR)`);
 }
 
 /** Every staged part of a dataset, with `filename` and `file_row_number` to trace each row to its part. */
@@ -146,10 +157,7 @@ export async function loadRuns(
       request.asOf,
       `part ${foreign.part.key} holds a row of ${foreign.fileId}`,
     );
-  await engine.db.run(`CREATE TABLE tx_rows (date_no INTEGER, file_no INTEGER, row_number BIGINT, transaction_id VARCHAR,
-    settles BOOLEAN, amount BIGINT, currency VARCHAR, settlement_reference VARCHAR)`);
-  await engine.db.run(`CREATE TABLE st_rows (date_no INTEGER, file_no INTEGER, row_number BIGINT, settlement_id VARCHAR,
-    transaction_reference VARCHAR, amount BIGINT, fee BIGINT, currency VARCHAR, payout_batch_id VARCHAR)`);
+  await createRowTables(engine);
   for (const [dataset, table] of [
     ['transactions', 'tx_rows'],
     ['settlements', 'st_rows'],

@@ -17,7 +17,7 @@ export interface LoadedWindow {
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Files in JS order of file id (the canonical tie-break after date and id); a file read from two runs is a bug. */
-function windowFiles(partner: string, asOf: string, runs: readonly DedupRunRef[]): WindowFile[] {
+export function windowFiles(partner: string, asOf: string, runs: readonly DedupRunRef[]): WindowFile[] {
   const byId = new Map<string, DedupRunRef>();
   for (const run of runs) {
     if (run.partner !== partner)
@@ -57,19 +57,23 @@ async function firstRow(engine: SetEngine, files: readonly WindowFile[], sql: st
   return { id: `${file.fileId}#${String(rowNumber)}`, file };
 }
 
-/** Preconditions of `inputFiles`, as SQL over the loaded rows: every row inside the window, no row twice. */
-async function checkRows(
+/**
+ * Preconditions of `inputFiles`, as SQL over the loaded rows: every row inside the window, no row twice. `rows` is
+ * the relation of matched rows as `(side, file_no, row_number)`: the loaded tables, or the cut's row ids.
+ */
+export async function checkRows(
   engine: SetEngine,
   files: readonly WindowFile[],
   fail: (detail: string) => never,
   window: MatchingWindow,
+  rows: string = MATCHED_ROWS,
 ): Promise<void> {
   const outside = files.filter((file) => file.businessDate < window.from || file.businessDate > window.to);
   if (outside.length > 0) {
     const row = await firstRow(
       engine,
       files,
-      `SELECT file_no, row_number FROM ${MATCHED_ROWS}
+      `SELECT file_no, row_number FROM ${rows}
        WHERE file_no IN (${outside.map((file) => file.fileNo).join(', ')}) ORDER BY side, file_no, row_number LIMIT 1`,
     );
     if (row)
@@ -78,7 +82,7 @@ async function checkRows(
   const twice = await firstRow(
     engine,
     files,
-    `SELECT file_no, row_number FROM ${MATCHED_ROWS} GROUP BY file_no, row_number HAVING count(*) > 1
+    `SELECT file_no, row_number FROM ${rows} GROUP BY file_no, row_number HAVING count(*) > 1
      ORDER BY min(side), file_no, row_number LIMIT 1`,
   );
   if (twice) fail(`row ${twice.id} is given twice`);
@@ -128,6 +132,16 @@ export async function loadWindow(
     },
     request.window,
   );
+  return { files, notSettlingTransactions: await numberCanonically(engine) };
+}
+
+/**
+ * Number the loaded `tx_rows` (settling ones only) and `st_rows` canonically as `tx` and `st`, drop the loaded
+ * tables, and return how many transactions were left out as not settling. A unit's rows (`units/`) are numbered
+ * here too: the canonical order of a subset is the whole window's order restricted to it, so a unit decides and
+ * orders its rows as the whole window does.
+ */
+export async function numberCanonically(engine: SetEngine): Promise<number> {
   const notSettling = await engine.db.runAndReadAll('SELECT count(*)::BIGINT FROM tx_rows WHERE NOT settles');
   await engine.db.run(
     `CREATE TABLE tx AS ${canonicalSql('SELECT * EXCLUDE (settles) FROM tx_rows WHERE settles', 'transaction_id')}`,
@@ -135,5 +149,5 @@ export async function loadWindow(
   await engine.db.run(`CREATE TABLE st AS ${canonicalSql('SELECT * FROM st_rows', 'settlement_id')}`);
   await engine.db.run('DROP TABLE tx_rows');
   await engine.db.run('DROP TABLE st_rows');
-  return { files, notSettlingTransactions: Number(notSettling.getRows()[0]?.[0] ?? 0) };
+  return Number(notSettling.getRows()[0]?.[0] ?? 0);
 }

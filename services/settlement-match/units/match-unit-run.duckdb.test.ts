@@ -62,7 +62,7 @@ describe('a window matched in units (plan, a unit per invocation, the last one j
       dispatch: async (units: readonly MatchUnit[]) => {
         dispatched.push(...units);
       },
-      sizes: { aboveRows: 0, rowsPerUnit, rowsPerPart: 3 },
+      sizes: { aboveRows: 0, rowsPerUnit, rowsPerPart: 3, rowsPerBatch: 4 },
     };
 
     // Act: planned twice (a redelivered trigger), units run out of order with one delivered twice

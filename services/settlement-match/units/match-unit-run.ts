@@ -1,5 +1,3 @@
-import { readFile, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
 import type { MatchingRules } from '../../../config/matching-rules.ts';
 import type { ObjectRef } from '../../../contracts/events/envelope.ts';
@@ -23,8 +21,9 @@ import {
 import { type CurrencySums, type MatchSums, sumByCurrency } from '../match-summary.ts';
 import type { SettlementMatchConfig, SettlementMatchPorts } from '../ports.ts';
 import { matchLoadedRows } from '../sql/match-window.ts';
-import { loadWindow, type WindowFile } from '../sql/window-tables.ts';
-import { assignMatchUnits, loadUnitRows, writeUnitRows } from './match-units.ts';
+import type { WindowFile } from '../sql/window-tables.ts';
+import { assignMatchUnits, loadUnitRows } from './match-units.ts';
+import { readWindowKeys, scatterUnitRows } from './window-cut.ts';
 
 /** One work unit: match unit `index` of a run of a partner's window; the plan comes from the ledger. */
 export const MatchUnitSchema = z.object({
@@ -114,12 +113,14 @@ export interface MatchUnitResult {
 
 /**
  * Sizes: windows above `aboveRows` unique rows are matched in units of about `rowsPerUnit` rows (a component is
- * never split, so a unit may hold more), whose rows are moved in Parquet objects of at most `rowsPerPart` rows.
+ * never split, so a unit may hold more), whose rows are moved in Parquet objects of at most `rowsPerPart` rows; the
+ * planner gathers about `rowsPerBatch` rows of the window before writing them out to the units' objects.
  */
 export interface MatchUnitSizes {
   readonly aboveRows: number;
   readonly rowsPerUnit: number;
   readonly rowsPerPart: number;
+  readonly rowsPerBatch: number;
 }
 
 /** What matching in units needs beyond the whole-window ports. */
@@ -132,8 +133,10 @@ export const unitRowsPrefix = (partner: string, asOf: string, matchRunId: string
 /**
  * Plan a run in units and send them (issue #11, item 3). Once per run: a redelivered trigger finds the recorded
  * work and only sends the units again (a unit whose result is recorded only looks for the join).
- * 1. Load the window (`loadWindow`), cut it into components and units (`assignMatchUnits`).
- * 2. Write each unit's rows as bounded Parquet objects under the run's `_units/` folder, then the plan beside them.
+ * 1. Read the window's row ids and join values (`readWindowKeys`), cut them into components and units
+ *    (`assignMatchUnits`): the window's rows are never held together.
+ * 2. Read the parts again and write each unit's rows as bounded Parquet objects under the run's `_units/` folder
+ *    (`scatterUnitRows`), then the plan beside them.
  * 3. Record the work (the plan's key) in the ledger, then send one unit per index.
  * The cut is a pure function of the inputs, so two planners of one run write the same objects.
  */
@@ -171,43 +174,36 @@ async function writePlan(
   const unitCount = Math.max(1, Math.ceil(run.windowRows / sizes.rowsPerUnit));
   const prefix = unitRowsPrefix(partner, asOf, matchRunId);
   const plan = await withSetEngine(config.engine, async (engine): Promise<MatchUnitsPlan> => {
-    const loaded = await loadWindow(engine, {
-      partner,
-      asOf,
-      window,
-      rules,
-      runs: run.inputs,
+    const keys = await readWindowKeys(
+      engine,
+      {
+        partner,
+        asOf,
+        window,
+        rules,
+        runs: run.inputs,
+        objects: ports.objects,
+      },
+      sizes.rowsPerBatch,
+    );
+    await assignMatchUnits(engine, unitCount);
+    const written = await scatterUnitRows(engine, keys.parts, run.inputs, rules, {
+      unitCount,
+      rowsPerPart: sizes.rowsPerPart,
+      rowsPerBatch: sizes.rowsPerBatch,
+      prefix: { bucket: config.silverBucket, key: prefix },
       objects: ports.objects,
     });
-    await assignMatchUnits(engine, rules, unitCount);
-    const written = await writeUnitRows(engine, engine.folder, unitCount, sizes.rowsPerPart);
-    const upload = async (name: string) => {
-      const path = join(engine.folder, name);
-      await ports.objects.putObject(
-        { bucket: config.silverBucket, key: `${prefix}${name}` },
-        await readFile(path),
-      );
-      await rm(path);
-      return `${prefix}${name}`;
-    };
-    const units: PlannedUnit[] = [];
-    for (const unit of written) {
-      const tx: string[] = [];
-      const st: string[] = [];
-      for (const name of unit.tx) tx.push(await upload(name));
-      for (const name of unit.st) st.push(await upload(name));
-      units.push({ index: unit.unit, tx, st, rows: unit.rows });
-    }
     return {
       partner,
       asOf,
       matchRunId,
       rules: plannedRules(rules),
       window,
-      files: loaded.files,
-      notSettlingTransactions: loaded.notSettlingTransactions,
+      files: keys.files,
+      notSettlingTransactions: keys.notSettlingTransactions,
       inputs: payloadInputs(run.inputs),
-      units,
+      units: written.map(({ unit, tx, st, rows }) => ({ index: unit, tx, st, rows })),
     };
   });
   const planRef = { bucket: config.silverBucket, key: `${prefix}plan.json` };

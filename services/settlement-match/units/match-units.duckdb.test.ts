@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { MatchingRules } from '../../../config/matching-rules.ts';
 import { DEFAULT_SET_ENGINE_LIMITS, withSetEngine } from '../../../lib/duckdb/set-engine.ts';
@@ -8,39 +5,44 @@ import { createRandom } from '../../../test/sample-data/prng.ts';
 import { matchingWindow } from '../business-dates.ts';
 import type { MatchableSettlement, MatchableTransaction } from '../rows.ts';
 import { matchLoadedRows, matchWindowInSql } from '../sql/match-window.ts';
-import { loadWindow } from '../sql/window-tables.ts';
 import { type OracleOutcome, oracleMatch } from '../test-support/oracle.ts';
 import { randomRows, rulesForSeed, withLineage } from '../test-support/random-window.ts';
 import { silverWindow } from '../test-support/silver-window.ts';
-import { assignMatchUnits, loadUnitRows, writeUnitRows } from './match-units.ts';
+import { addRowKeys, assignMatchUnits, loadUnitRows, unitOfRowSql } from './match-units.ts';
+import { readWindowKeys, scatterUnitRows } from './window-cut.ts';
 
 const AS_OF = '2026-11-20';
 const SEEDS = 30;
 
 const rowId = (row: MatchableTransaction | MatchableSettlement) => `${row._file_id}#${row._row_number}`;
 
-/** The unit of every row of the window, by file and row, as the SQL cut assigns it. */
+/** The unit of every matched row of the window, by file and row, as the SQL cut assigns it. */
 async function unitsOf(
   rules: MatchingRules,
   transactions: readonly MatchableTransaction[],
   settlements: readonly MatchableSettlement[],
   unitCount: number,
-): Promise<{ unitOf: Map<string, number>; components: number }> {
+): Promise<Map<string, number>> {
   const silver = silverWindow(transactions, settlements);
   return withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
-    const { files } = await loadWindow(engine, {
-      partner: rules.partner,
-      asOf: AS_OF,
-      window: matchingWindow(AS_OF, rules),
-      rules,
-      runs: silver.runs,
-      objects: silver.objects,
-    });
-    const { components } = await assignMatchUnits(engine, rules, unitCount);
+    const { files } = await readWindowKeys(
+      engine,
+      {
+        partner: rules.partner,
+        asOf: AS_OF,
+        window: matchingWindow(AS_OF, rules),
+        rules,
+        runs: silver.runs,
+        objects: silver.objects,
+      },
+      5,
+    );
+    await assignMatchUnits(engine, unitCount);
+    // A row without a key is not in match_unit: its own component's unit.
     const read = await engine.db.runAndReadAll(
-      `SELECT x.file_no, x.row_number, u.unit FROM match_unit u JOIN tx x ON u.side = 0 AND u.seq = x.seq
-       UNION ALL
-       SELECT x.file_no, x.row_number, u.unit FROM match_unit u JOIN st x ON u.side = 1 AND u.seq = x.seq`,
+      `SELECT (w.row >> 36) & ${2 ** 26 - 1}, w.row & ${2 ** 36 - 1},
+         coalesce(u.unit, ${unitOfRowSql('w.row', unitCount)})
+       FROM window_rows w LEFT JOIN match_unit u USING (row)`,
     );
     const fileIdOf = new Map(files.map((file) => [file.fileNo, file.fileId]));
     const unitOf = new Map(
@@ -48,7 +50,7 @@ async function unitsOf(
         .getRows()
         .map(([fileNo, rowNumber, unit]) => [`${fileIdOf.get(Number(fileNo))}#${rowNumber}`, Number(unit)]),
     );
-    return { unitOf, components };
+    return unitOf;
   });
 }
 
@@ -95,7 +97,7 @@ describe('the matching unit cut (components over every pass’s keys)', () => {
       ]);
 
       // Act: rows outside the settled types are in no unit (counted apart), so they go with unit 0.
-      const { unitOf, components } = await unitsOf(rules, transactions, settlements, unitCount);
+      const unitOf = await unitsOf(rules, transactions, settlements, unitCount);
       const units = Array.from({ length: unitCount }, (_, unit) =>
         oracleMatch({
           partner: rules.partner,
@@ -108,7 +110,7 @@ describe('the matching unit cut (components over every pass’s keys)', () => {
 
       // Assess
       expect(settlements.every((row) => unitOf.has(rowId(row)))).toBe(true);
-      if (components > 1 && new Set(unitOf.values()).size > 1) cutSeeds += 1;
+      if (new Set(unitOf.values()).size > 1) cutSeeds += 1;
       const cut = joined(units);
       expect(cut.records).toEqual(whole.records);
       expect(cut.counts).toEqual(whole.counts);
@@ -128,6 +130,9 @@ async function collected(match: Awaited<ReturnType<typeof matchLoadedRows>>) {
   return { records, counts: match.counts, sums: match.sums };
 }
 
+/** Seeds where some unit read more than one object a side (several batches or chunks). */
+let scatteredSeeds = 0;
+
 describe('the SQL match over units (planner writes each unit, a session per unit matches it)', () => {
   it.each(Array.from({ length: SEEDS / 2 }, (_, seed) => seed))(
     'adds up to the whole window matched in SQL, seed %i',
@@ -146,42 +151,60 @@ describe('the SQL match over units (planner writes each unit, a session per unit
       const whole = await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) =>
         collected(await matchWindowInSql(engine, request)),
       );
-      const folder = await mkdtemp(join(tmpdir(), 'finledger-match-units-'));
 
-      try {
-        // Act: the planner loads the window, cuts it and writes each unit; each unit is matched in its own session.
-        const { loaded, written } = await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
-          const window = await loadWindow(engine, { ...request, window: matchingWindow(AS_OF, rules) });
-          await assignMatchUnits(engine, rules, unitCount);
-          // Small parts, so a unit's rows are read back from several files.
-          return { loaded: window, written: await writeUnitRows(engine, folder, unitCount, 7) };
+      // Act: the planner reads the window's keys, cuts them and scatters each part's rows to the units' objects
+      // (small objects, gathered a few rows at a time, so a unit reads several); a session per unit matches it.
+      const { keys, written } = await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
+        const keys = await readWindowKeys(engine, { ...request, window: matchingWindow(AS_OF, rules) }, 11);
+        await assignMatchUnits(engine, unitCount);
+        const written = await scatterUnitRows(engine, keys.parts, silver.runs, rules, {
+          unitCount,
+          rowsPerPart: 7,
+          rowsPerBatch: 11,
+          prefix: { bucket: 'silver', key: 'units/' },
+          objects: silver.objects,
         });
-        const units = [];
-        for (const files of written)
-          units.push(
-            await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
-              const local = (names: readonly string[]) => names.map((name) => join(folder, name));
-              await loadUnitRows(engine, { tx: local(files.tx), st: local(files.st) });
-              return collected(await matchLoadedRows(engine, target, loaded));
-            }),
-          );
+        return { keys, written };
+      });
+      const units = [];
+      for (const objects of written)
+        units.push(
+          await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
+            const staged = async (keys: readonly string[]) =>
+              Promise.all(
+                keys.map(async (key, at) =>
+                  engine.stage(
+                    `unit-${at}-${key.slice(key.lastIndexOf('/') + 1)}`,
+                    silver.written.get(key) as Uint8Array,
+                  ),
+                ),
+              );
+            await loadUnitRows(engine, { tx: await staged(objects.tx), st: await staged(objects.st) });
+            return collected(await matchLoadedRows(engine, target, keys));
+          }),
+        );
 
-        // Assess
-        const cut = joined(units);
-        const expected = joined([whole]);
-        expect(cut.records).toEqual(expected.records);
-        expect(cut.counts).toEqual(expected.counts);
-        expect(cut.sums).toEqual(expected.sums);
-      } finally {
-        await rm(folder, { recursive: true, force: true });
-      }
+      // Assess
+      const cut = joined(units);
+      const expected = joined([whole]);
+      expect(written.reduce((sum, unit) => sum + unit.rows, 0)).toBe(
+        (expected.counts.transactions ?? 0) + (expected.counts.settlements ?? 0),
+      );
+      if (written.some((unit) => unit.tx.length + unit.st.length > 2)) scatteredSeeds += 1;
+      expect(cut.records).toEqual(expected.records);
+      expect(cut.counts).toEqual(expected.counts);
+      expect(cut.sums).toEqual(expected.sums);
     },
   );
+
+  it('really scattered most windows into several objects a unit', () => {
+    expect(scatteredSeeds).toBeGreaterThanOrEqual(SEEDS / 4);
+  });
 });
 
 describe('assignMatchUnits on a long chain', () => {
-  it('follows a chain that alternates passes to its end, one hop a round, and leaves a keyless row alone', async () => {
-    // Prepare: tx i —pass 0— st i —pass 1— tx i+1 …, the smallest label (tx 0) at one end; tx 100 has no key.
+  it('follows a chain that alternates passes to its end, one key a round, and leaves a keyless row alone', async () => {
+    // Prepare: tx i —pass 0— st i —pass 1— tx i+1 …: one path of keys T0, S0, T1, S1, …; row 200 has no key.
     const links = 20;
     const rules = {
       passes: [
@@ -189,28 +212,33 @@ describe('assignMatchUnits on a long chain', () => {
         { transactionField: 'settlement_reference', settlementField: 'settlement_id' },
       ],
     } as unknown as Pick<MatchingRules, 'passes'>;
-    const tx = Array.from({ length: links }, (_, i) => `(${i}, 'T${i}', ${i === 0 ? "''" : `'S${i - 1}'`})`);
-    const st = Array.from({ length: links }, (_, i) => `(${i}, 'T${i}', 'S${i}')`);
+    const tx = Array.from(
+      { length: links },
+      (_, i) => `(${2 * i}, 'T${i}', ${i === 0 ? "''" : `'S${i - 1}'`})`,
+    );
+    const st = Array.from({ length: links }, (_, i) => `(${2 * i + 1}, 'T${i}', 'S${i}')`);
 
     // Act
     const { assigned, cut } = await withSetEngine(DEFAULT_SET_ENGINE_LIMITS, async (engine) => {
       await engine.db.run(
-        `CREATE TABLE tx AS SELECT * FROM (VALUES ${[...tx, "(100, '', '')"].join(', ')}) t(seq, transaction_id, settlement_reference)`,
+        `CREATE TABLE tx AS SELECT * FROM (VALUES ${[...tx, "(200, '', '')"].join(', ')}) t(row, transaction_id, settlement_reference)`,
       );
       await engine.db.run(
-        `CREATE TABLE st AS SELECT * FROM (VALUES ${st.join(', ')}) s(seq, transaction_reference, settlement_id)`,
+        `CREATE TABLE st AS SELECT * FROM (VALUES ${st.join(', ')}) s(row, transaction_reference, settlement_id)`,
       );
-      const cut = await assignMatchUnits(engine, rules, 3);
-      const read = await engine.db.runAndReadAll(
-        'SELECT side, seq, component FROM match_unit ORDER BY side, seq',
-      );
-      return { assigned: read.getRows().map((row) => row.map(Number)), cut };
+      await addRowKeys(engine, rules, 'tx', 'tx');
+      await addRowKeys(engine, rules, 'st', 'st');
+      // So many units that two components would almost surely land in two.
+      const cut = await assignMatchUnits(engine, 2 ** 31 - 1);
+      const read = await engine.db.runAndReadAll('SELECT row, unit FROM match_unit ORDER BY row');
+      return { assigned: read.getRows().map(([row, unit]) => [Number(row), Number(unit)]), cut };
     });
 
     // Assess
-    expect(cut.components).toBe(2);
+    // 2 × links keys in one path: the smallest spreads at least half way along it, one key a round.
     expect(cut.rounds).toBeGreaterThanOrEqual(links);
-    expect(assigned.filter(([, seq]) => seq !== 100).every(([, , component]) => component === 0)).toBe(true);
-    expect(assigned.find(([side, seq]) => side === 0 && seq === 100)).toEqual([0, 100, 200]);
+    expect(assigned).toHaveLength(2 * links);
+    expect(new Set(assigned.map(([, unit]) => unit)).size).toBe(1);
+    expect(assigned.some(([row]) => row === 200)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import type { MatchingRules } from '../../../config/matching-rules.ts';
-import { type SetEngine, sqlName, sqlPaths, sqlText } from '../../../lib/duckdb/set-engine.ts';
-import { partNumber } from '../../../lib/parquet/part-keys.ts';
+import { type SetEngine, sqlName, sqlPaths } from '../../../lib/duckdb/set-engine.ts';
+import { createRowTables } from '../sql/window-staging.ts';
+import { numberCanonically } from '../sql/window-tables.ts';
 
 /**
  * How a partner's window is cut into matching units (issue #11, item 3): rows that any pass of the rules could put
@@ -13,8 +13,11 @@ import { partNumber } from '../../../lib/parquet/part-keys.ts';
  * sharing a key), so matching the units one by one gives what matching the whole window gives
  * (`match-units.duckdb.test.ts` proves it against `matchSettlements`).
  *
- * A unit's rows keep the window's canonical `seq`, so `matchLoadedRows` over one unit orders and decides them as
- * the whole window does. `match-unit-run.ts` plans, runs and joins the units in settlement-match.
+ * The planner never holds the window's rows (`window-cut.ts`): it reads each input part for its row ids and join
+ * values only, cuts those integers, then reads each part again to scatter its rows to the units' objects. A unit
+ * numbers its rows canonically itself; the order of a subset is the window's restricted to it, so `matchLoadedRows`
+ * over one unit orders and decides them as the whole window does. `match-unit-run.ts` plans, runs and joins the
+ * units in settlement-match.
  */
 
 /** Rounds of label propagation before the cut gives up: a chain that long is a data problem worth an operator. */
@@ -32,70 +35,67 @@ export class ComponentsDidNotSettleError extends Error {
 }
 
 /**
- * Label every row of the loaded window (`tx`, `st` of `window-tables.ts`) with its component and unit, as the table
- * `match_unit (side, seq, component, unit)`: side 0 a transaction, 1 a settlement; `component` the smallest label
- * of the component (a row's own label is `2 × seq + side`, so it names one row of the window); `unit` the
- * component's hash modulo `unitCount`. Set work on integers: each row's join values become 64-bit hashes of
- * `(pass, value)` (a collision can only merge two components, never split one, so the cut stays sound); each round
- * gives every key the smallest label of its rows and every row the smallest label of its keys, revisiting only the
- * keys of rows whose label moved in the round before (labels only fall); rounds stop when no label moves (about
- * the longest chain of rows in a component, a few in practice). Rows without a key are components of their own.
- * @example await assignMatchUnits(engine, rules, 8); // SELECT unit, count(*) FROM match_unit GROUP BY unit
+ * Give every matched row of the window the unit of its component, as the table `match_unit (row, unit)` in row order, for the rows holding at least one key; a row without a key is a component of its own, in
+ * unit `unitOfRowSql(row)`. Reads the tables `addRowKeys` fills: `window_rows (row)`, `row_first (row, key)` and
+ * `key_edges (a, b)`. Set work on integers, over the keys rather than the rows: two rows share a component when
+ * their keys do, and only a row holding several keys links keys, so the components are those of the graph of keys
+ * whose edges are such rows. Each round gives every key the
+ * smallest label of its neighbours, revisiting only the neighbours of keys whose label moved in the round before
+ * (labels only fall); rounds stop when no label moves (about the longest chain of keys in a component). A
+ * component's label is its smallest key; its unit is the label's hash modulo `unitCount` (`unitOfRowSql`).
+ * @example await assignMatchUnits(engine, 8); // SELECT unit, count(*) FROM match_unit GROUP BY unit
  */
-export async function assignMatchUnits(
-  engine: SetEngine,
-  rules: Pick<MatchingRules, 'passes'>,
-  unitCount: number,
-): Promise<{ rounds: number; components: number }> {
+export async function assignMatchUnits(engine: SetEngine, unitCount: number): Promise<{ rounds: number }> {
   if (!Number.isInteger(unitCount) || unitCount < 1)
     throw new Error(`A window is cut into at least one unit, got ${unitCount}.`);
-  await engine.db.run(`CREATE OR REPLACE TEMP TABLE unit_keys AS ${rowKeysSql(rules)}`);
-  // Round 1: every row's label is its own id, so a key's smallest label is its smallest row.
+  // Both directions of each edge; a repeated edge only costs a row.
   await engine.db.run(
-    `CREATE OR REPLACE TEMP TABLE unit_labels AS
-       WITH key_labels AS (SELECT key, min(row) AS label FROM unit_keys GROUP BY key)
-       SELECT k.row, min(kl.label) AS label FROM unit_keys k JOIN key_labels kl USING (key) GROUP BY k.row`,
+    'CREATE OR REPLACE TEMP TABLE key_links AS SELECT a, b FROM key_edges UNION ALL SELECT b, a FROM key_edges',
   );
+  await engine.db.run('DROP TABLE key_edges');
+  // Round 1: a linked key's label is the smallest of itself and its neighbours.
   await engine.db.run(
-    'CREATE OR REPLACE TEMP TABLE unit_moved AS SELECT row FROM unit_labels WHERE label < row',
+    `CREATE OR REPLACE TEMP TABLE key_labels AS
+       SELECT a AS key, least(a, min(b)) AS label, min(b) <> max(b) AS branches FROM key_links GROUP BY a`,
+  );
+  // A key whose only neighbour gave it its label has nothing to offer (most keys: a payment and its settlement).
+  await engine.db.run(
+    'CREATE OR REPLACE TEMP TABLE keys_moved AS SELECT key FROM key_labels WHERE label < key AND branches',
   );
   let rounds = 1;
-  // Later rounds only revisit the keys of rows whose label moved: no other key's smallest label can change.
-  while (await tableHasRows(engine, 'unit_moved')) {
+  // Later rounds only revisit the neighbours of keys whose label moved: no other key's smallest label can change.
+  while (await tableHasRows(engine, 'keys_moved')) {
     if (rounds >= MAX_COMPONENT_ROUNDS) throw new ComponentsDidNotSettleError(rounds);
     rounds += 1;
     await engine.db.run(
-      `CREATE OR REPLACE TEMP TABLE unit_next AS
-       WITH touched AS (SELECT DISTINCT k.key FROM unit_keys k JOIN unit_moved m USING (row)),
-       key_labels AS (
-         SELECT k.key, min(l.label) AS label
-         FROM unit_keys k JOIN touched t USING (key) JOIN unit_labels l USING (row) GROUP BY k.key),
-       row_labels AS (
-         SELECT k.row, min(kl.label) AS label FROM unit_keys k JOIN key_labels kl USING (key) GROUP BY k.row)
-       SELECT r.row, r.label FROM row_labels r JOIN unit_labels l USING (row) WHERE r.label < l.label`,
+      `CREATE OR REPLACE TEMP TABLE keys_next AS
+       WITH offered AS (
+         SELECT l.a AS key, min(kl.label) AS label
+         FROM keys_moved m JOIN key_links l ON l.b = m.key JOIN key_labels kl ON kl.key = m.key GROUP BY l.a)
+       SELECT o.key, o.label FROM offered o JOIN key_labels kl USING (key) WHERE o.label < kl.label`,
     );
     await engine.db.run(
-      'UPDATE unit_labels SET label = n.label FROM unit_next n WHERE unit_labels.row = n.row',
+      'UPDATE key_labels SET label = n.label FROM keys_next n WHERE key_labels.key = n.key',
     );
-    await engine.db.run('DROP TABLE unit_moved');
-    await engine.db.run('ALTER TABLE unit_next RENAME TO unit_moved');
+    await engine.db.run('DROP TABLE keys_moved');
+    await engine.db.run('ALTER TABLE keys_next RENAME TO keys_moved');
   }
-  await engine.db.run('DROP TABLE unit_moved');
+  await engine.db.run('DROP TABLE keys_moved');
+  await engine.db.run('DROP TABLE key_links');
+  // In row order, so the scatter's per-file range reads only the blocks of that file's rows.
   await engine.db.run(
     `CREATE OR REPLACE TABLE match_unit AS
-       WITH window_rows AS (
-         SELECT 0::TINYINT AS side, seq, 2 * seq AS row FROM tx UNION ALL SELECT 1::TINYINT, seq, 2 * seq + 1 FROM st)
-       SELECT w.side, w.seq, coalesce(l.label, w.row) AS component,
-         (hash(coalesce(l.label, w.row)) % ${unitCount})::INTEGER AS unit
-       FROM window_rows w LEFT JOIN unit_labels l USING (row)`,
+       SELECT r.row, ${unitOfRowSql('coalesce(kl.label, r.key)', unitCount)} AS unit
+       FROM row_first r LEFT JOIN key_labels kl USING (key) ORDER BY r.row`,
   );
-  await engine.db.run('DROP TABLE unit_labels');
-  await engine.db.run('DROP TABLE unit_keys');
-  const components = await engine.db.runAndReadAll(
-    'SELECT count(DISTINCT component)::BIGINT FROM match_unit',
-  );
-  return { rounds, components: Number(components.getRows()[0]?.[0] ?? 0) };
+  await engine.db.run('DROP TABLE key_labels');
+  await engine.db.run('DROP TABLE row_first');
+  return { rounds };
 }
+
+/** The unit of a component labelled `label` (a key, or the id of a row without a key: its own component). */
+export const unitOfRowSql = (label: string, unitCount: number): string =>
+  `(hash(${label}) % ${unitCount})::INTEGER`;
 
 async function tableHasRows(engine: SetEngine, table: string): Promise<boolean> {
   const found = await engine.db.runAndReadAll(`SELECT EXISTS (SELECT 1 FROM ${table})`);
@@ -103,95 +103,54 @@ async function tableHasRows(engine: SetEngine, table: string): Promise<boolean> 
 }
 
 /**
- * Each row's join values, one per pass that can use it: the row as `2 × seq + side`, the value as a 64-bit hash of
- * `(pass, value)`, the same on both sides of a pass. Empty and missing values join nothing (as in `pass-sql.ts`),
- * so they are left out.
+ * Add a side's matched rows from `relation` (rows as `columnsSql` reads them, with their `row` id) to the tables
+ * `assignMatchUnits` reads: `window_rows (row)`, every row; `row_first (row, key)`, a row's smallest key; and
+ * `key_edges (a, b)`, each other key of the row to that one. A key is the 64-bit hash of `(pass, value)`, one per
+ * pass that can use the row, the same on both sides of a pass (a collision can only merge two components, never
+ * split one, so the cut stays sound); empty and missing values join nothing (as in `pass-sql.ts`), so they are left
+ * out. The tables are created on first use.
  */
-function rowKeysSql(rules: Pick<MatchingRules, 'passes'>): string {
-  return rules.passes
-    .flatMap((pass, passNo) => [
-      `SELECT 2 * seq AS row, hash(${passNo}, ${sqlName(pass.transactionField)}) AS key FROM tx
-       WHERE ${sqlName(pass.transactionField)} <> ''`,
-      `SELECT 2 * seq + 1 AS row, hash(${passNo}, ${sqlName(pass.settlementField)}) AS key FROM st
-       WHERE ${sqlName(pass.settlementField)} <> ''`,
-    ])
-    .join(' UNION ALL ');
-}
-
-/** One unit's rows as written: Parquet files per side, in `seq` order, at most `rowsPerPart` rows each. */
-export interface UnitRowFiles {
-  readonly unit: number;
-  /** File names under the folder; at least one per side (empty when the unit has no row of that side). */
-  readonly tx: readonly string[];
-  readonly st: readonly string[];
-  /** Transactions and settlements of the unit. */
-  readonly rows: number;
-}
-
-const unitFile = (side: 'tx' | 'st', unit: number, part: number): string =>
-  `${side}-unit-${partNumber(unit)}-part-${partNumber(part)}.parquet`;
-
-/**
- * Write each unit's rows of the loaded window (`tx`, `st` with `match_unit`) to `folder` as Parquet files of at most
- * `rowsPerPart` rows (so a unit is moved one bounded object at a time), every row in exactly one file. The cut is a
- * pure function of the rows: the same window gives the same files, whoever writes them.
- * @example const units = await writeUnitRows(engine, folder, 8, 1_000_000) // units[3].tx: ['tx-unit-00003-part-00000.parquet']
- */
-export async function writeUnitRows(
+export async function addRowKeys(
   engine: SetEngine,
-  folder: string,
-  unitCount: number,
-  rowsPerPart: number,
-): Promise<UnitRowFiles[]> {
-  if (!Number.isInteger(rowsPerPart) || rowsPerPart < 1)
-    throw new Error(`A unit part holds at least one row, got ${rowsPerPart}.`);
-  const written = Array.from({ length: unitCount }, (_, unit) => ({
-    unit,
-    tx: [] as string[],
-    st: [] as string[],
-    rows: 0,
-  }));
-  for (const [side, sideNo] of [
-    ['tx', 0],
-    ['st', 1],
-  ] as const) {
-    await engine.db.run(
-      `CREATE OR REPLACE TEMP TABLE unit_rows AS
-         SELECT x.*, u.unit AS unit_no,
-           ((row_number() OVER (PARTITION BY u.unit ORDER BY x.seq) - 1) // ${rowsPerPart})::INTEGER AS part_no
-         FROM ${side} x JOIN match_unit u ON u.side = ${sideNo} AND u.seq = x.seq`,
-    );
-    const counts = await engine.db.runAndReadAll(
-      'SELECT unit_no, count(*)::BIGINT FROM unit_rows GROUP BY unit_no',
-    );
-    const rowsOf = new Map(counts.getRows().map(([unit, rows]) => [Number(unit), Number(rows)]));
-    for (const unit of written) {
-      const rows = rowsOf.get(unit.unit) ?? 0;
-      unit.rows += rows;
-      for (let part = 0; part < Math.max(1, Math.ceil(rows / rowsPerPart)); part += 1) {
-        const name = unitFile(side, unit.unit, part);
-        await engine.db.run(
-          `COPY (SELECT * EXCLUDE (unit_no, part_no) FROM unit_rows WHERE unit_no = ${unit.unit} AND part_no = ${part}
-                 ORDER BY seq)
-           TO ${sqlText(join(folder, name))} (FORMAT parquet)`,
-        );
-        unit[side].push(name);
-      }
-    }
-    await engine.db.run('DROP TABLE unit_rows');
-  }
-  return written;
+  rules: Pick<MatchingRules, 'passes'>,
+  side: 'tx' | 'st',
+  relation: string,
+): Promise<void> {
+  const keys = rules.passes.map((pass, passNo) => {
+    const field = sqlName(side === 'tx' ? pass.transactionField : pass.settlementField);
+    return `CASE WHEN ${field} <> '' THEN hash(${passNo}, ${field}) END`;
+  });
+  await engine.db.run('CREATE TABLE IF NOT EXISTS window_rows (row BIGINT)');
+  await engine.db.run('CREATE TABLE IF NOT EXISTS row_first (row BIGINT, key UBIGINT)');
+  await engine.db.run('CREATE TABLE IF NOT EXISTS key_edges (a UBIGINT, b UBIGINT)');
+  await engine.db.run(
+    `CREATE OR REPLACE TEMP TABLE row_keys AS
+       SELECT row, keys, list_min(keys) AS first FROM (
+         SELECT row, list_filter([${keys.join(', ')}], key -> key IS NOT NULL) AS keys FROM ${relation})`,
+  );
+  await engine.db.run('INSERT INTO window_rows SELECT row FROM row_keys');
+  await engine.db.run('INSERT INTO row_first SELECT row, first FROM row_keys WHERE len(keys) > 0');
+  await engine.db.run(
+    `INSERT INTO key_edges SELECT key, first FROM (SELECT unnest(keys) AS key, first FROM row_keys WHERE len(keys) > 1)
+     WHERE key <> first`,
+  );
+  await engine.db.run('DROP TABLE row_keys');
 }
 
 /**
- * Load one unit's rows (`writeUnitRows` files, staged locally) as `tx` and `st` in a session of its own, ready for
- * `matchLoadedRows`.
- * @example await loadUnitRows(engine, { tx: ['/tmp/…/tx-unit-00003-part-00000.parquet'], st: [ … ] })
+ * Load one unit's rows (the scatter's files, staged locally) in a session of its own and number them canonically as
+ * `tx` and `st`, ready for `matchLoadedRows`: a unit's canonical order is the window's restricted to its rows.
+ * @example await loadUnitRows(engine, { tx: ['/tmp/…/tx-unit-00003-batch-00000-part-00000.parquet'], st: [ … ] })
  */
 export async function loadUnitRows(
   engine: SetEngine,
   paths: { readonly tx: readonly string[]; readonly st: readonly string[] },
 ): Promise<void> {
+  await createRowTables(engine);
   for (const side of ['tx', 'st'] as const)
-    await engine.db.run(`CREATE TABLE ${side} AS SELECT * FROM read_parquet(${sqlPaths(paths[side])})`);
+    if (paths[side].length > 0)
+      await engine.db.run(
+        `INSERT INTO ${side}_rows BY NAME SELECT * FROM read_parquet(${sqlPaths(paths[side])})`,
+      );
+  await numberCanonically(engine);
 }
