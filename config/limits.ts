@@ -76,6 +76,14 @@ export const MATCH_UNIT_PART_ROWS = 250_000;
  */
 export const MATCH_PLAN_BATCH_ROWS = 5_000_000;
 
+/**
+ * The DuckDB session of the matching planner (settlement-match's function has 10 GB): the cut keeps a few integers a
+ * row of the window (ids, keys, labels; ≈ 150 bytes a row with DuckDB's tables and hash tables), so at
+ * MAX_MATCH_WINDOW_ROWS the memory limit decides how much of it spills to /tmp (10 GB in Lambda). Two threads, as
+ * measured on the 2-core development machine.
+ */
+export const MATCH_PLAN_ENGINE_LIMITS = { memoryLimit: '6GB', threads: 2 } as const;
+
 /** CopyObject copies at most 5 GiB; landing copies larger files to raw in parts (UploadPartCopy). */
 export const MULTIPART_COPY_ABOVE_BYTES = 5 * 1024 ** 3;
 

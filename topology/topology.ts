@@ -216,9 +216,10 @@ const declared = {
       ],
       // Matches a partner's window (up to windowDays + 1 dates of unique parts) per record as SQL in DuckDB (1 GB
       // memory limit, staged parts and spill in /tmp), or, above MATCH_IN_UNITS_ABOVE_ROWS, plans it into units for
-      // settlement-match-unit. 3 GB: planning a 20M-row window peaked at 1.7-2.0 GiB RSS (config/limits.ts).
+      // settlement-match-unit. 10 GB: the planner's DuckDB may take 6 GB (MATCH_PLAN_ENGINE_LIMITS) so that a window
+      // of MAX_MATCH_WINDOW_ROWS spills less than the 10 GB of /tmp (config/limits.ts).
       queue: queueFor(900),
-      function: { memoryMb: 3008, timeoutSeconds: 900, batchSize: 1, setEngine: true },
+      function: { memoryMb: 10240, timeoutSeconds: 900, batchSize: 1, setEngine: true },
       tables: ['files', 'outbox', 'idempotency'],
       buckets: {
         // Modes are per bucket: reads silver/dedup/, writes silver/matches/.

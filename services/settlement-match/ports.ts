@@ -1,5 +1,6 @@
 import {
   JSON_LINES_PART_ENTRIES,
+  MATCH_PLAN_ENGINE_LIMITS,
   MAX_MATCH_WINDOW_ROWS,
   PARTS_LISTED_INLINE_MAX,
 } from '../../config/limits.ts';
@@ -52,8 +53,10 @@ export interface SettlementMatchConfig {
   readonly partsListedInlineMax: number;
   /** Most rows one window may hold (config/limits.ts `MAX_MATCH_WINDOW_ROWS`). */
   readonly maxWindowRows: number;
-  /** The DuckDB session each window is matched in (memory limit, threads). */
+  /** The DuckDB session each window or unit is matched in (memory limit, threads). */
   readonly engine: SetEngineLimits;
+  /** The DuckDB session a window is planned into units in (`MATCH_PLAN_ENGINE_LIMITS`). */
+  readonly planEngine: SetEngineLimits;
 }
 
 export const DEFAULT_MATCH_LIMITS = {
@@ -62,4 +65,5 @@ export const DEFAULT_MATCH_LIMITS = {
   partsListedInlineMax: PARTS_LISTED_INLINE_MAX,
   maxWindowRows: MAX_MATCH_WINDOW_ROWS,
   engine: DEFAULT_SET_ENGINE_LIMITS,
+  planEngine: MATCH_PLAN_ENGINE_LIMITS,
 } as const satisfies Partial<SettlementMatchConfig>;

@@ -173,7 +173,7 @@ async function writePlan(
   const { partner, asOf, matchRunId, rules, window } = run;
   const unitCount = Math.max(1, Math.ceil(run.windowRows / sizes.rowsPerUnit));
   const prefix = unitRowsPrefix(partner, asOf, matchRunId);
-  const plan = await withSetEngine(config.engine, async (engine): Promise<MatchUnitsPlan> => {
+  const plan = await withSetEngine(config.planEngine, async (engine): Promise<MatchUnitsPlan> => {
     const keys = await readWindowKeys(
       engine,
       {
@@ -186,6 +186,8 @@ async function writePlan(
       },
       sizes.rowsPerBatch,
     );
+    // The cut reads keys only; a row without a key is found by the scatter.
+    await engine.db.run('DROP TABLE window_rows');
     await assignMatchUnits(engine, unitCount);
     const written = await scatterUnitRows(engine, keys.parts, run.inputs, rules, {
       unitCount,

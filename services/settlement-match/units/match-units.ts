@@ -35,14 +35,15 @@ export class ComponentsDidNotSettleError extends Error {
 }
 
 /**
- * Give every matched row of the window the unit of its component, as the table `match_unit (row, unit)` in row order, for the rows holding at least one key; a row without a key is a component of its own, in
- * unit `unitOfRowSql(row)`. Reads the tables `addRowKeys` fills: `window_rows (row)`, `row_first (row, key)` and
- * `key_edges (a, b)`. Set work on integers, over the keys rather than the rows: two rows share a component when
- * their keys do, and only a row holding several keys links keys, so the components are those of the graph of keys
- * whose edges are such rows. Each round gives every key the
- * smallest label of its neighbours, revisiting only the neighbours of keys whose label moved in the round before
- * (labels only fall); rounds stop when no label moves (about the longest chain of keys in a component). A
- * component's label is its smallest key; its unit is the label's hash modulo `unitCount` (`unitOfRowSql`).
+ * Give every matched row of the window the unit of its component, as the table `match_unit (row, unit)` in row
+ * order, for the rows holding at least one key; a row without a key is a component of its own, in unit
+ * `unitOfRowSql(row)`. Reads the tables `addRowKeys` fills: `row_first (row, key)` and `key_edges (a, b)`. Set work
+ * on integers, over the keys rather than the rows: two rows share a component when their keys do, and only a row
+ * holding several keys links keys, so the components are those of the graph of keys whose edges are such rows.
+ * Each round gives every key the smallest label of its neighbours, revisiting only the neighbours of keys whose
+ * label moved in the round before (labels only fall); rounds stop when no label moves (about the longest chain of
+ * keys in a component). A component's label is its smallest key; its unit is the label's hash modulo `unitCount`
+ * (`unitOfRowSql`).
  * @example await assignMatchUnits(engine, 8); // SELECT unit, count(*) FROM match_unit GROUP BY unit
  */
 export async function assignMatchUnits(engine: SetEngine, unitCount: number): Promise<{ rounds: number }> {

@@ -154,7 +154,8 @@ function partRowsOf(runs: readonly DedupRunRef[]): (part: CutPart) => number {
  * Read every unique part of the window once, a group of about `rowsPerGroup` rows on disk at a time, into the
  * tables of row ids and join values `assignMatchUnits` cuts (`addRowKeys`), counting the transactions that do not
  * settle; then check the preconditions `loadWindow` checks (a part holding another file's
- * row, a row outside the window, a row given twice), each a `MatchInputError`. No other column is held.
+ * row, a row outside the window, a row given twice), each a `MatchInputError`. No other column is held; once
+ * checked, `window_rows` is needed only by tests (the cut reads keys, the scatter finds rows without one).
  * @example const { parts } = await readWindowKeys(engine, { partner, asOf, window, rules, runs, objects }, 5_000_000)
  */
 export async function readWindowKeys(
