@@ -57,9 +57,9 @@ export const DEDUP_IN_UNITS_ABOVE_ROWS = 5_000_000;
 export const DEDUP_UNIT_ROWS = 5_000_000;
 
 /**
- * Windows with more unique rows than this are matched in units (services/settlement-match/units/): the planner
- * loads the window once, cuts it into components no pass links across, and a unit worker matches each unit in its
- * own invocation; smaller windows are matched whole (2M rows took 22 s whole, see MAX_MATCH_WINDOW_ROWS).
+ * Windows with more unique rows than this are matched in units (services/settlement-match/units/): the planner cuts
+ * the window into components no pass links across, and a unit worker matches each unit in its own invocation;
+ * smaller windows are matched whole (2M rows took 22 s whole, see MAX_MATCH_WINDOW_ROWS).
  */
 export const MATCH_IN_UNITS_ABOVE_ROWS = 2_000_000;
 
@@ -70,17 +70,17 @@ export const MATCH_UNIT_ROWS = 1_000_000;
 export const MATCH_UNIT_PART_ROWS = 250_000;
 
 /**
- * Rows the matching planner gathers (from the window's parts, read a second time once the window is cut) before it
- * writes them out to the units' objects: what the planner holds of the window's rows at once (~1 KB a row in
- * DuckDB, spilled past its memory limit), and what sets the objects a unit reads (≈ one per batch and side).
+ * Rows of unique parts the matching planner downloads and reads at a time (for their keys, then again to write
+ * them out to the units' objects): what it holds of the window's rows at once, and what sets the objects a unit
+ * reads (about one per batch and side: 20 of each at 100M rows).
  */
 export const MATCH_PLAN_BATCH_ROWS = 5_000_000;
 
 /**
  * The DuckDB session of the matching planner (settlement-match's function has 10 GB): the cut keeps a few integers a
- * row of the window (ids, keys, labels; ≈ 150 bytes a row with DuckDB's tables and hash tables), so at
- * MAX_MATCH_WINDOW_ROWS the memory limit decides how much of it spills to /tmp (10 GB in Lambda). Two threads, as
- * measured on the 2-core development machine.
+ * row of the window (ids, keys, labels), ≈ 15 GB with DuckDB's hash tables at 100M rows, so at MAX_MATCH_WINDOW_ROWS
+ * the memory limit decides how much of it spills to /tmp (10 GB in Lambda): see MAX_MATCH_WINDOW_ROWS. Two threads,
+ * as measured on the 2-core development machine.
  */
 export const MATCH_PLAN_ENGINE_LIMITS = { memoryLimit: '6GB', threads: 2 } as const;
 
@@ -119,17 +119,17 @@ export const MAX_GOLD_PARTITION_ROWS = 100_000_000;
 
 /**
  * Most rows (transactions plus settlements) one partner's window may hold. Windows above MATCH_IN_UNITS_ABOVE_ROWS are
- * matched in units, so this bounds the plan: one settlement-match invocation loads the whole window into DuckDB (1 GB
- * memory limit, spill to /tmp), cuts it into components and writes each unit's rows. Measured
- * (`npm exec -- tsx bench/settlement-match.bench.ts --units 2000000 10000000 20000000`, globex-pay's rules with
- * instalments, Node heap capped at 512 MiB, 2 idle vCPU), with the cut on integer keys revisiting only moved rows:
- * plan 7.9 s, 45.9-55.6 s and 108.5 s (load 39 s, cut 40 s, unit rows 26 s at 20M; 10.7, 61.7 and 162.6 s with
- * the first cut on text keys); each unit of ~1M rows 11-14 s whatever the window; peak RSS 1.07, 1.48-1.68 and
- * 1.69 GiB (2.0 GiB with the first cut; the planner function has 3 GB). At 20M rows a 3 GB Lambda (≈ 1.8 vCPU)
- * plans in ≈ 150 s, inside 900 s. Whole windows, before units, took 22, 64 and 128 s at 2M, 5M and 10M rows.
- * Above it the run stops with WindowTooLargeError before reading a row. Only the planner's time bounds it now: the
- * result part list no longer does, since a run of more than PARTS_LISTED_INLINE_MAX result parts publishes
- * SettlementsMatched v2 with its results in a parts manifest (v1 listed them all, ≈ 100 KB at 20M rows, past the
- * bus's 256 KB near 45M). A larger window needs the load and the cut partitioned (one invocation holds it whole).
+ * matched in units of ~MATCH_UNIT_ROWS, so this bounds the plan, one settlement-match invocation that never holds the
+ * window's rows (services/settlement-match/units/window-cut.ts): it reads every unique part for row ids and join
+ * values (a group of MATCH_PLAN_BATCH_ROWS at a time), cuts those integers into components, then reads the parts
+ * again and writes each unit's rows out. Measured (`npm exec -- tsx bench/settlement-match.bench.ts --units
+ * --plan-only 100000000`, globex-pay's rules with instalments, 2 vCPU at load 1-2, Node heap capped at 512 MiB,
+ * DuckDB at MATCH_PLAN_ENGINE_LIMITS' 6 GB): a 100M-row window planned in 464 s (ids and keys 96 s, cut 150 s,
+ * scatter to 100 units 216 s), peak RSS 7.3 GiB (the function has 10 GB), scratch peak 6.2 GiB (Lambda's /tmp: 10 GB;
+ * 7.9 GiB with the edges materialised both ways), a unit of ~1M rows 11-23 s; with DuckDB at 1 GB the same plan
+ * spilled 15 GB and failed in the cut (Out of Memory). 20M rows: 192.6 s at load 5 before the cut worked on keys
+ * (108.5 s idle when the planner held the window whole). Above it the run stops
+ * with WindowTooLargeError before reading a row. The result part list does not bound it: a run of more than
+ * PARTS_LISTED_INLINE_MAX result parts publishes SettlementsMatched v2 with its results in a parts manifest.
  */
-export const MAX_MATCH_WINDOW_ROWS = 20_000_000;
+export const MAX_MATCH_WINDOW_ROWS = 100_000_000;

@@ -24,6 +24,7 @@ import fixture from '../test/events/settlements-matched-v2.json' with { type: 'j
 import {
   DEDUP_UNIT_ROWS,
   JSON_LINES_PART_ENTRIES,
+  MAX_MATCH_WINDOW_ROWS,
   MAX_PARTNER_FILE_BYTES,
   PARTS_LISTED_INLINE_MAX,
   SILVER_PART_ROWS,
@@ -211,7 +212,7 @@ describe('SettlementsMatched against the bus', () => {
   it.each([
     ['an 8M-row window (400 result parts), v1 as before', 8_000_000, 1, false],
     ['a 20M-row window (1,000 result parts), v2', 20_000_000, 2, false],
-    ['a 100M-row window, v2 where v1 could not fit', 100_000_000, 2, true],
+    ['the largest window (MAX_MATCH_WINDOW_ROWS), v2 where v1 could not fit', MAX_MATCH_WINDOW_ROWS, 2, true],
   ])('announces %s', async (_name, rows, version, tooLargeAsV1) => {
     // Prepare: the window matched in units of 1M rows, each writing its parts in its own folder
     const prefix = matchesPrefix('initech-acq', '2026-11-20', `mr_${'0123456789abcdef'.repeat(2)}`);
