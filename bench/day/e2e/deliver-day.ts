@@ -1,20 +1,21 @@
+import { createReadStream } from 'node:fs';
+import { landObject } from '../../../cli/main-job.ts';
 import { findPartner, type PartnerSpec } from '../../../config/partners.ts';
 import { gatesFor } from '../../../config/ready-gates.ts';
+import type { Runtime } from '../../../runtime/runtime.ts';
 import type { ScenarioClock } from '../../../runtime/scenario-clock.ts';
 import { cutoffInstant } from '../../../services/ready-publisher/cutoff.ts';
 import type { DayManifest } from '../generate/day-truth.ts';
-import type { PartnerUploader } from './partner-uploader.ts';
 
 const HOUR_MS = 3_600_000;
 
 /**
- * Land the day's files in the landing bucket as `npm start` lands the sample set (`writeObject`: one PutObject up to
- * 8 MiB, multipart above, streamed from disk), one after another from the uploader's own thread, each partner's files
- * stamped one hour before its earliest cut-off (the scenario clock), so every cut-off gate passes on whatever day the
- * bench runs.
+ * Land the day's files in the landing bucket as `npm start` lands the sample set (`landObject`: one PutObject up to
+ * 8 MiB, multipart above, streamed from disk), one after another, each partner's files stamped one hour before its
+ * earliest cut-off (the scenario clock), so every cut-off gate passes on whatever day the bench runs.
  */
 export async function deliverDay(
-  uploader: PartnerUploader,
+  runtime: Runtime,
   clock: ScenarioClock,
   manifest: DayManifest,
 ): Promise<void> {
@@ -23,7 +24,8 @@ export async function deliverDay(
     const partner = findPartner(partnerId);
     if (!partner) throw new Error(`the manifest names ${partnerId}, which config/partners.ts does not know`);
     await clock.jumpTo(deliveryTime(partner, manifest.businessDate));
-    await uploader.upload(manifest.files.filter((item) => item.partner === partnerId));
+    for (const file of manifest.files.filter((item) => item.partner === partnerId))
+      await landObject(runtime, file.landingKey, createReadStream(file.path));
   }
 }
 

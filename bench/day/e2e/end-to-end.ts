@@ -5,12 +5,11 @@ import { pipelineReport, registryOf } from '../../../cli/pipeline-state.ts';
 import { ScenarioClock } from '../../../runtime/scenario-clock.ts';
 import type { PartnerCounts } from '../day-counts.ts';
 import type { DayManifest } from '../generate/day-truth.ts';
-import { asActor, BENCH_ACTOR } from './actor-context.ts';
+import { asActor, BENCH_ACTOR, LANDING_ACTOR } from './actor-context.ts';
 import { deliverDay } from './deliver-day.ts';
 import { startInstrumentedPipeline } from './instrumented-pipeline.ts';
 import type { InvocationTally } from './invocation-meter.ts';
 import { type KeyHistorySize, keyHistorySize } from './key-history-size.ts';
-import { startUploader } from './partner-uploader.ts';
 import { reportedCounts } from './reported-day.ts';
 import type { CallTally } from './request-counter.ts';
 import { type StageSpan, stageTimeline } from './stage-timeline.ts';
@@ -50,15 +49,13 @@ export async function runEndToEnd(
   const stateDir = await mkdtemp(join(tmpdir(), 'finledger-bench-state-'));
   const clock = new ScenarioClock();
   const { runtime, requests, invocations } = await startInstrumentedPipeline(stateDir, clock);
-  const uploader = await startUploader(runtime);
   try {
     measuring(true);
     requests.start();
     invocations.start();
     const startedAt = Date.now();
-    await deliverDay(uploader, clock, manifest);
+    await asActor(LANDING_ACTOR, () => deliverDay(runtime, clock, manifest));
     const uploadedAt = Date.now();
-    requests.add(await uploader.stop());
     const verdicts = await asActor(BENCH_ACTOR, () =>
       waitForCurrentVerdicts(runtime, {
         files: manifest.files.length,
@@ -87,7 +84,6 @@ export async function runEndToEnd(
     });
   } finally {
     measuring(false);
-    await uploader.stop();
     await runtime.stop();
     await rm(stateDir, { recursive: true, force: true });
   }

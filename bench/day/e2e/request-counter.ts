@@ -56,12 +56,8 @@ export class RequestCounter {
   private readonly tallies = new Map<string, CallTally>();
   private counting = false;
   private readonly attached = new WeakSet<object>();
-  // A plain field, not a parameter property: the upload worker loads this file with Node's type stripping too.
-  private readonly names: ResourceNames;
 
-  constructor(names: ResourceNames) {
-    this.names = names;
-  }
+  constructor(private readonly names: ResourceNames) {}
 
   start(): void {
     this.counting = true;
@@ -73,20 +69,6 @@ export class RequestCounter {
 
   results(): CallTally[] {
     return [...this.tallies.values()];
-  }
-
-  /** Add calls counted elsewhere (the upload thread's own client) to these counts. */
-  add(tallies: readonly CallTally[]): void {
-    for (const counted of tallies) {
-      const tally = this.tallyOf(counted.service, counted.operation, counted.target, counted.actor);
-      tally.calls += counted.calls;
-      tally.attempts += counted.attempts;
-      tally.errors += counted.errors;
-      tally.readUnits += counted.readUnits;
-      tally.writeUnits += counted.writeUnits;
-      tally.estimatedUnits += counted.estimatedUnits;
-      tally.entries += counted.entries;
-    }
   }
 
   /** Add the counting middleware to a client (a document client shares its base client's stack). */
@@ -138,10 +120,6 @@ export class RequestCounter {
       const frame = currentFrame();
       if (frame) frame.published = true;
     }
-    return this.tallyOf(service, operation, target, actor);
-  }
-
-  private tallyOf(service: CountedService, operation: string, target: string, actor: string): CallTally {
     const key = `${service}|${operation}|${target}|${actor}`;
     let tally = this.tallies.get(key);
     if (!tally) {
