@@ -8,6 +8,8 @@ export interface ClientConfig {
   forcePathStyle?: boolean;
   credentials?: { accessKeyId: string; secretAccessKey: string };
   maxAttempts?: number;
+  requestChecksumCalculation?: 'WHEN_REQUIRED';
+  responseChecksumValidation?: 'WHEN_REQUIRED';
 }
 
 export type AwsService = 'dynamodb' | 's3' | 'sqs' | 'eventbridge' | 'ssm';
@@ -28,11 +30,15 @@ export function clientConfig(service: AwsService, env: NodeJS.ProcessEnv = proce
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
   const endpoint = env[ENDPOINT_VARIABLES[service]];
   if (!endpoint) return { region };
+  // Offline S3 is fauxqs in this process: CRC32 on every body (computed on the handlers' thread) guards no network,
+  // so it is sent only where an operation requires it (~4 ms of CPU per MiB saved). In AWS every request has one.
+  const s3 = service === 's3';
   return {
     region,
     endpoint,
-    forcePathStyle: service === 's3' ? true : undefined,
+    forcePathStyle: s3 ? true : undefined,
     credentials: { ...OFFLINE_CREDENTIALS },
+    ...(s3 ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
   };
 }
 
