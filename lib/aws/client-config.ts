@@ -38,7 +38,9 @@ export function clientConfig(service: AwsService, env: NodeJS.ProcessEnv = proce
     endpoint,
     forcePathStyle: s3 ? true : undefined,
     credentials: { ...OFFLINE_CREDENTIALS },
-    ...(s3 ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
+    ...(s3
+      ? { requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+      : {}),
   };
 }
 
