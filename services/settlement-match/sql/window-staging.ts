@@ -17,7 +17,7 @@ export interface WindowFile {
 }
 
 /** A unique part staged in the scratch folder, numbered in reading order (runs as given, then parts). */
-interface StagedPart {
+export interface StagedPart {
   readonly partNo: number;
   readonly path: string;
   readonly key: string;
@@ -77,10 +77,34 @@ export async function createRowTables(engine: SetEngine): Promise<void> {
     transaction_reference VARCHAR, amount BIGINT, fee BIGINT, currency VARCHAR, payout_batch_id VARCHAR)`);
 }
 
-/** Every staged part of a dataset, with `filename` and `file_row_number` to trace each row to its part. */
-const partsRelation = (parts: readonly StagedPart[]) =>
+/**
+ * Every row of staged parts of one dataset, with `filename` and `file_row_number` to trace each row to its part,
+ * joined as `p` to the parts' lineage in `table` (`recordStagedParts`).
+ */
+export const partsRelation = (parts: readonly StagedPart[], table = 'staged_parts') =>
   `read_parquet(${sqlPaths(parts.map((part) => part.path))}, filename = true, file_row_number = true,
-    union_by_name = true) r JOIN staged_parts p ON p.path = r.filename`;
+    union_by_name = true) r JOIN ${table} p ON p.path = r.filename`;
+
+/** Record staged parts' lineage (number, path, date, file) as `table`, replacing what it held. */
+export async function recordStagedParts(
+  engine: SetEngine,
+  parts: readonly StagedPart[],
+  table = 'staged_parts',
+): Promise<void> {
+  await engine.db.run(
+    `CREATE OR REPLACE TEMP TABLE ${table} (part_no INTEGER, path VARCHAR, date_no INTEGER, file_no INTEGER, file_id VARCHAR)`,
+  );
+  const appender = await engine.db.createAppender(table);
+  for (const part of parts) {
+    appender.appendInteger(part.partNo);
+    appender.appendVarchar(part.path);
+    appender.appendInteger(part.file.dateNo);
+    appender.appendInteger(part.file.fileNo);
+    appender.appendVarchar(part.file.fileId);
+    appender.endRow();
+  }
+  appender.closeSync();
+}
 
 /** Download each unique part of the runs to the scratch folder, one object in memory at a time. */
 async function stageParts(
@@ -99,33 +123,24 @@ async function stageParts(
       parts.push({ partNo: parts.length, path, key, file });
     }
   }
-  await engine.db.run(
-    'CREATE TABLE staged_parts (part_no INTEGER, path VARCHAR, date_no INTEGER, file_no INTEGER, file_id VARCHAR)',
-  );
-  const appender = await engine.db.createAppender('staged_parts');
-  for (const part of parts) {
-    appender.appendInteger(part.partNo);
-    appender.appendVarchar(part.path);
-    appender.appendInteger(part.file.dateNo);
-    appender.appendInteger(part.file.fileNo);
-    appender.appendVarchar(part.file.fileId);
-    appender.endRow();
-  }
-  appender.closeSync();
+  await recordStagedParts(engine, parts);
   return parts;
 }
 
-/** The first row (in reading order) of a part that holds another file's row, if any. */
-async function firstForeignRow(engine: SetEngine, parts: readonly StagedPart[]) {
+/** The first row (in reading order) of a part that holds another file's row, if any; lineage in `table`. */
+export async function firstForeignRow(
+  engine: SetEngine,
+  parts: readonly StagedPart[],
+  table = 'staged_parts',
+) {
   if (parts.length === 0) return undefined;
   const found = await engine.db.runAndReadAll(
-    `SELECT p.part_no, coalesce(r._file_id, 'null') FROM ${partsRelation(parts)}
+    `SELECT p.part_no, coalesce(r._file_id, 'null') FROM ${partsRelation(parts, table)}
      WHERE r._file_id IS DISTINCT FROM p.file_id ORDER BY p.part_no, r.file_row_number LIMIT 1`,
   );
   const [partNo, fileId] = found.getRows()[0] ?? [];
-  return partNo === undefined
-    ? undefined
-    : { part: parts[Number(partNo)] as StagedPart, fileId: String(fileId) };
+  const part = parts.find((staged) => staged.partNo === Number(partNo));
+  return part === undefined ? undefined : { part, fileId: String(fileId) };
 }
 
 /**

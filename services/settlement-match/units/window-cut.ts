@@ -3,12 +3,19 @@ import { join } from 'node:path';
 import type { MatchingRules } from '../../../config/matching-rules.ts';
 import type { ObjectRef } from '../../../contracts/events/envelope.ts';
 import { mapInFlight } from '../../../lib/async/map-in-flight.ts';
-import { type SetEngine, sqlName, sqlPaths, sqlText } from '../../../lib/duckdb/set-engine.ts';
+import { type SetEngine, sqlName, sqlText } from '../../../lib/duckdb/set-engine.ts';
 import { partNumber } from '../../../lib/parquet/part-keys.ts';
 import type { MatchingWindow } from '../business-dates.ts';
 import { MatchInputError } from '../errors.ts';
 import type { DedupRunRef, MatchObjects } from '../ports.ts';
-import { checkContract, columnsSql } from '../sql/window-staging.ts';
+import {
+  checkContract,
+  columnsSql,
+  firstForeignRow,
+  partsRelation,
+  recordStagedParts,
+  type StagedPart,
+} from '../sql/window-staging.ts';
 import { checkRows, type WindowFile, windowFiles } from '../sql/window-tables.ts';
 import { addRowKeys, unitOfRowSql } from './match-units.ts';
 
@@ -43,12 +50,14 @@ const fileIdRange = (file: WindowFile): [bigint, bigint] => {
   return [first, first | BigInt(MAX_ROW_NUMBER)];
 };
 
-/** Parts of one side staged together: their files' numbers come from `staged_group`, joined by path. */
+/** Parts of one side staged together, their lineage in `staged_group`. */
 interface StagedGroup {
   readonly side: Side;
   readonly dataset: WindowFile['dataset'];
-  readonly parts: readonly { readonly part: CutPart; readonly partNo: number; readonly path: string }[];
+  readonly parts: readonly StagedPart[];
 }
+
+const GROUP_TABLE = 'staged_group';
 
 /**
  * The parts of the window in groups of one side and about `rowsPerGroup` rows (a run's rows spread evenly over its
@@ -72,33 +81,22 @@ function groupsOf(parts: readonly CutPart[], rowsOfPart: (part: CutPart) => numb
   return groups;
 }
 
-/** Download a group's parts (a fresh name each: DuckDB may cache a file it read by its path) and list them. */
+/** Download a group's parts (a fresh name each: DuckDB may cache a file it read by its path) and record them. */
 async function stageGroup(
   engine: SetEngine,
   group: ReturnType<typeof groupsOf>[number],
   objects: MatchObjects,
   prefix: string,
 ): Promise<StagedGroup> {
-  const staged = [];
+  const staged: StagedPart[] = [];
   for (const { part, partNo } of group.parts)
     staged.push({
-      part,
       partNo,
+      key: part.ref.key,
+      file: part.file,
       path: await engine.stage(`${prefix}-${partNo}.parquet`, await objects.getObject(part.ref)),
     });
-  await engine.db.run(
-    'CREATE OR REPLACE TEMP TABLE staged_group (part_no INTEGER, path VARCHAR, date_no INTEGER, file_no INTEGER, file_id VARCHAR)',
-  );
-  const appender = await engine.db.createAppender('staged_group');
-  for (const { part, partNo, path } of staged) {
-    appender.appendInteger(partNo);
-    appender.appendVarchar(path);
-    appender.appendInteger(part.file.dateNo);
-    appender.appendInteger(part.file.fileNo);
-    appender.appendVarchar(part.file.fileId);
-    appender.endRow();
-  }
-  appender.closeSync();
+  await recordStagedParts(engine, staged, GROUP_TABLE);
   const dataset = (group.parts[0] as { part: CutPart }).part.file.dataset;
   return { side: group.side, dataset, parts: staged };
 }
@@ -107,16 +105,11 @@ async function removeGroup(group: StagedGroup): Promise<void> {
   for (const { path } of group.parts) await rm(path);
 }
 
-/** Every row of a staged group with its part's lineage (`p`), as `columnsSql` reads them. */
-const groupRelation = (group: StagedGroup) =>
-  `read_parquet(${sqlPaths(group.parts.map(({ path }) => path))}, filename = true, file_row_number = true,
-    union_by_name = true) r JOIN staged_group p ON p.path = r.filename`;
-
 /** The matched rows of a staged group, each with its `row` id (transactions: the settling ones only). */
 function groupRowsSql(group: StagedGroup, settlingTypes: readonly string[]): string {
   const side = group.side === 'tx' ? 0 : 1;
   return `(SELECT (${side}::BIGINT << ${SIDE_SHIFT}) | (file_no::BIGINT << ${FILE_SHIFT}) | row_number AS row, *
-    FROM (SELECT ${columnsSql(group.dataset, settlingTypes)} FROM ${groupRelation(group)})
+    FROM (SELECT ${columnsSql(group.dataset, settlingTypes)} FROM ${partsRelation(group.parts, GROUP_TABLE)})
     ${side === 0 ? 'WHERE settles' : ''})`;
 }
 
@@ -126,13 +119,8 @@ const WINDOW_ROW_IDS = `(SELECT row >> ${SIDE_SHIFT} AS side, (row >> ${FILE_SHI
 
 /** A part holding another file's row breaks the registry's lineage: refused, naming the part and that row's file. */
 async function refuseForeignRows(engine: SetEngine, group: StagedGroup, fail: (detail: string) => never) {
-  const found = await engine.db.runAndReadAll(
-    `SELECT p.part_no, coalesce(r._file_id, 'null') FROM ${groupRelation(group)}
-     WHERE r._file_id IS DISTINCT FROM p.file_id ORDER BY p.part_no, r.file_row_number LIMIT 1`,
-  );
-  const [partNo, fileId] = found.getRows()[0] ?? [];
-  const part = group.parts.find((staged) => staged.partNo === Number(partNo));
-  if (part) fail(`part ${part.part.ref.key} holds a row of ${String(fileId)}`);
+  const foreign = await firstForeignRow(engine, group.parts, GROUP_TABLE);
+  if (foreign) fail(`part ${foreign.part.key} holds a row of ${foreign.fileId}`);
 }
 
 /** The window's files and parts, and the transactions left out as not settling, once `readWindowKeys` has read them. */
@@ -196,7 +184,7 @@ export async function readWindowKeys(
     if (group.side === 'tx') {
       const left = await engine.db.runAndReadAll(
         `SELECT count(*) FILTER (WHERE NOT settles)::BIGINT FROM
-           (SELECT ${columnsSql(group.dataset, rules.settlingTypes)} FROM ${groupRelation(group)})`,
+           (SELECT ${columnsSql(group.dataset, rules.settlingTypes)} FROM ${partsRelation(group.parts, GROUP_TABLE)})`,
       );
       notSettling += Number(left.getRows()[0]?.[0] ?? 0);
     }
@@ -271,7 +259,7 @@ export async function scatterUnitRows(
   const batches = { tx: 0, st: 0 };
   for (const grouped of groupsOf(parts, partRowsOf(runs), target.rowsPerBatch)) {
     const group = await stageGroup(engine, grouped, target.objects, 'scatter');
-    const ranges = group.parts.map(({ part }) => fileIdRange(part.file));
+    const ranges = group.parts.map(({ file }) => fileIdRange(file));
     const low = ranges.reduce((min, [first]) => (first < min ? first : min), ranges[0]?.[0] ?? 0n);
     const high = ranges.reduce((max, [, last]) => (last > max ? last : max), ranges[0]?.[1] ?? 0n);
     await engine.db.run(
