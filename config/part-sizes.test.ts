@@ -48,6 +48,16 @@ const LARGEST_FILE_RUN = {
   schemaV: 1,
 };
 
+/** The largest file as both payloads name it: its identity, schema and content hash. */
+const LARGEST_FILE = {
+  fileId: LARGEST_FILE_RUN.fileId,
+  partner: LARGEST_FILE_RUN.partner,
+  dataset: LARGEST_FILE_RUN.dataset,
+  businessDate: LARGEST_FILE_RUN.businessDate,
+  schemaV: LARGEST_FILE_RUN.schemaV,
+  sha256: 'a'.repeat(64),
+};
+
 describe('part sizes against the bus', () => {
   it('keeps the FileValidated of the largest accepted file, validated in chunks, inside the bus limit', () => {
     // Prepare: a 50 GiB file cut into chunks, each chunk's rows in parts of SILVER_PART_ROWS, 5 % quarantined
@@ -79,12 +89,7 @@ describe('part sizes against the bus', () => {
           runId: LARGEST_FILE_RUN.runId,
         },
         {
-          fileId: LARGEST_FILE_RUN.fileId,
-          partner: LARGEST_FILE_RUN.partner,
-          dataset: LARGEST_FILE_RUN.dataset,
-          businessDate: LARGEST_FILE_RUN.businessDate,
-          schemaV: 1,
-          sha256: 'a'.repeat(64),
+          ...LARGEST_FILE,
           counts: { rowsIn: rows, valid: rows - quarantined, quarantined },
           silver: { bucket: 'finledger-prod-silver', prefix: silver, parts: silverParts },
           quarantine: { bucket: 'finledger-prod-quarantine', prefix: quarantine, parts: quarantineParts },
@@ -137,12 +142,7 @@ function dedupPayload(
           entriesPartKey,
         );
   return {
-    fileId: LARGEST_FILE_RUN.fileId,
-    partner: LARGEST_FILE_RUN.partner,
-    dataset: LARGEST_FILE_RUN.dataset,
-    businessDate: LARGEST_FILE_RUN.businessDate,
-    schemaV: 1,
-    sha256: 'a'.repeat(64),
+    ...LARGEST_FILE,
     counts: { valid: counts.unique + counts.duplicates + counts.conflicts, ...counts },
     totals: {
       unique: totals(counts.unique),
